@@ -1,0 +1,337 @@
+// The Cloud port: the few operations sagezero needs, in sagezero's own types.
+// Everything above src/cloud/ sees this interface alone; src/cloud/aws/ implements it over the AWS SDK
+// v3 clients and src/cloud/sim/ implements it as a simulated region in virtual time.
+// "Not found" is `undefined` from a getter, never an exception; every other failure throws CloudError.
+
+export type Tags = Record<string, string>;
+
+// ---------- SageMaker hosting ----------
+
+export interface ModelSpec {
+  name: string;
+  image: string;
+  /** S3 URI of model.tar.gz, or of an uncompressed prefix when `modelDataCompressed` is false. */
+  modelDataUrl?: string;
+  modelDataCompressed?: boolean;
+  environment: Record<string, string>;
+  executionRoleArn: string;
+  tags: Tags;
+}
+
+export interface ModelState extends ModelSpec {
+  arn: string;
+  createdAt: number;
+}
+
+export interface AsyncInferenceSpec {
+  outputPath: string;
+  failurePath?: string;
+  kmsKeyId?: string;
+  maxConcurrentInvocationsPerInstance?: number;
+  successTopic?: string;
+  errorTopic?: string;
+}
+
+export interface EndpointConfigSpec {
+  name: string;
+  modelName: string;
+  variantName: string;
+  instanceType: string;
+  initialInstanceCount: number;
+  async: AsyncInferenceSpec;
+  tags: Tags;
+}
+
+export interface EndpointConfigState extends EndpointConfigSpec {
+  arn: string;
+  createdAt: number;
+}
+
+export type EndpointStatus =
+  | 'Creating'
+  | 'Updating'
+  | 'SystemUpdating'
+  | 'RollingBack'
+  | 'InService'
+  | 'OutOfService'
+  | 'Deleting'
+  | 'Failed'
+  | 'UpdateRollbackFailed';
+
+export interface VariantState {
+  variantName: string;
+  currentInstanceCount: number;
+  desiredInstanceCount: number;
+  instanceType?: string;
+}
+
+export interface EndpointState {
+  name: string;
+  arn: string;
+  status: EndpointStatus;
+  configName: string;
+  failureReason?: string;
+  variants: VariantState[];
+  tags: Tags;
+  createdAt: number;
+  lastModifiedAt: number;
+}
+
+export interface EndpointSummary {
+  name: string;
+  arn: string;
+  status: EndpointStatus;
+}
+
+// ---------- Application Auto Scaling ----------
+
+/** `endpoint/<name>/variant/<variant>` */
+export type ScalableResourceId = string;
+
+export interface ScalableTargetSpec {
+  resourceId: ScalableResourceId;
+  minCapacity: number;
+  maxCapacity: number;
+  tags: Tags;
+}
+
+export interface ScalableTargetState extends ScalableTargetSpec {
+  arn?: string;
+  createdAt: number;
+}
+
+export interface StepAdjustment {
+  lowerBound?: number;
+  upperBound?: number;
+  scalingAdjustment: number;
+}
+
+export interface MetricDimension {
+  name: string;
+  value: string;
+}
+
+export interface TargetTrackingPolicySpec {
+  type: 'TargetTracking';
+  policyName: string;
+  resourceId: ScalableResourceId;
+  targetValue: number;
+  metricName: string;
+  namespace: string;
+  dimensions: MetricDimension[];
+  statistic: 'Average' | 'Sum' | 'Maximum' | 'Minimum' | 'SampleCount';
+  scaleInCooldownSeconds: number;
+  scaleOutCooldownSeconds: number;
+  disableScaleIn: boolean;
+}
+
+export interface StepScalingPolicySpec {
+  type: 'StepScaling';
+  policyName: string;
+  resourceId: ScalableResourceId;
+  adjustmentType: 'ChangeInCapacity' | 'ExactCapacity' | 'PercentChangeInCapacity';
+  stepAdjustments: StepAdjustment[];
+  cooldownSeconds: number;
+  metricAggregationType: 'Average' | 'Minimum' | 'Maximum';
+}
+
+export type ScalingPolicySpec = TargetTrackingPolicySpec | StepScalingPolicySpec;
+
+export type ScalingPolicyState = ScalingPolicySpec & {
+  policyArn: string;
+  /** Names of the alarms attached to the policy (for target tracking: the ones AWS created). */
+  alarmNames: string[];
+};
+
+export interface ScheduledActionSpec {
+  name: string;
+  resourceId: ScalableResourceId;
+  /** `cron(m h dom mon dow year)` / `at(...)` / `rate(...)`, in AWS's own syntax. */
+  schedule: string;
+  timezone?: string;
+  minCapacity?: number;
+  maxCapacity?: number;
+}
+
+export type ScheduledActionState = ScheduledActionSpec & { arn?: string };
+
+export interface ScalingActivity {
+  activityId: string;
+  resourceId: ScalableResourceId;
+  description: string;
+  cause: string;
+  startTime: number;
+  endTime?: number;
+  statusCode: 'Pending' | 'InProgress' | 'Successful' | 'Overridden' | 'Unfulfilled' | 'Failed';
+  /** Parsed from the description when it says "Setting desired count to N". */
+  desiredCapacity?: number;
+}
+
+// ---------- CloudWatch ----------
+
+export type ComparisonOperator =
+  | 'GreaterThanOrEqualToThreshold'
+  | 'GreaterThanThreshold'
+  | 'LessThanThreshold'
+  | 'LessThanOrEqualToThreshold';
+
+export type TreatMissingData = 'missing' | 'notBreaching' | 'breaching' | 'ignore';
+
+/** One query of a metric-math alarm or GetMetricData call. */
+export interface MetricQuery {
+  id: string;
+  /** Either a metric with a stat ... */
+  metric?: {
+    namespace: string;
+    metricName: string;
+    dimensions: MetricDimension[];
+    stat: string;
+    periodSeconds: number;
+  };
+  /** ... or a math expression over other queries' ids. */
+  expression?: string;
+  label?: string;
+  returnData: boolean;
+}
+
+export interface AlarmSpec {
+  name: string;
+  description?: string;
+  /** A single-metric alarm ... */
+  metric?: {
+    namespace: string;
+    metricName: string;
+    dimensions: MetricDimension[];
+    statistic: 'Average' | 'Sum' | 'Maximum' | 'Minimum' | 'SampleCount';
+    periodSeconds: number;
+  };
+  /** ... or a metric-math alarm (exactly one query has returnData: true). */
+  metrics?: MetricQuery[];
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  threshold: number;
+  comparisonOperator: ComparisonOperator;
+  treatMissingData: TreatMissingData;
+  alarmActions: string[];
+  tags: Tags;
+}
+
+export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+export type AlarmState = AlarmSpec & { arn: string; stateValue: AlarmStateValue };
+
+export interface MetricDataQuery {
+  id: string;
+  namespace: string;
+  metricName: string;
+  dimensions: MetricDimension[];
+  stat: string;
+  periodSeconds: number;
+}
+
+export interface MetricSeries {
+  id: string;
+  /** Ascending timestamps (ms) with their values. */
+  timestamps: number[];
+  values: number[];
+}
+
+// ---------- S3 and async invocation ----------
+
+export interface AsyncInvocation {
+  endpointName: string;
+  inputLocation: string;
+  inferenceId?: string;
+  contentType?: string;
+  requestTtlSeconds?: number;
+  invocationTimeoutSeconds?: number;
+}
+
+export interface AsyncInvocationResult {
+  inferenceId: string;
+  outputLocation: string;
+  failureLocation?: string;
+}
+
+export interface S3ObjectRef {
+  bucket: string;
+  key: string;
+}
+
+// ---------- The port ----------
+
+export interface Cloud {
+  /** 'aws' or 'sim', for logs and reports. */
+  readonly kind: 'aws' | 'sim';
+  readonly region: string;
+
+  accountId(): Promise<string>;
+
+  getModel(name: string): Promise<ModelState | undefined>;
+  createModel(spec: ModelSpec): Promise<ModelState>;
+  deleteModel(name: string): Promise<void>;
+  /** Names of models whose name starts with `prefix`. */
+  listModels(prefix: string): Promise<string[]>;
+
+  getEndpointConfig(name: string): Promise<EndpointConfigState | undefined>;
+  createEndpointConfig(spec: EndpointConfigSpec): Promise<EndpointConfigState>;
+  deleteEndpointConfig(name: string): Promise<void>;
+  listEndpointConfigs(prefix: string): Promise<string[]>;
+
+  getEndpoint(name: string): Promise<EndpointState | undefined>;
+  listEndpoints(): Promise<EndpointSummary[]>;
+  createEndpoint(name: string, configName: string, tags: Tags): Promise<EndpointState>;
+  updateEndpoint(name: string, configName: string): Promise<void>;
+  deleteEndpoint(name: string): Promise<void>;
+  /** Sets the variant's desired instance count directly (UpdateEndpointWeightsAndCapacities). */
+  setDesiredInstanceCount(endpointName: string, variantName: string, count: number): Promise<void>;
+
+  getScalableTarget(resourceId: ScalableResourceId): Promise<ScalableTargetState | undefined>;
+  registerScalableTarget(spec: ScalableTargetSpec): Promise<void>;
+  deregisterScalableTarget(resourceId: ScalableResourceId): Promise<void>;
+  listScalingPolicies(resourceId: ScalableResourceId): Promise<ScalingPolicyState[]>;
+  /** Creates or replaces a policy; returns its ARN. */
+  putScalingPolicy(spec: ScalingPolicySpec): Promise<string>;
+  deleteScalingPolicy(resourceId: ScalableResourceId, policyName: string): Promise<void>;
+  listScheduledActions(resourceId: ScalableResourceId): Promise<ScheduledActionState[]>;
+  putScheduledAction(spec: ScheduledActionSpec): Promise<void>;
+  deleteScheduledAction(resourceId: ScalableResourceId, name: string): Promise<void>;
+  /** Newest first, as DescribeScalingActivities returns them, back to `since` (ms). */
+  listScalingActivities(resourceId: ScalableResourceId, since: number): Promise<ScalingActivity[]>;
+
+  /** Alarms whose name starts with `prefix`. */
+  listAlarms(prefix: string): Promise<AlarmState[]>;
+  putAlarm(spec: AlarmSpec): Promise<void>;
+  deleteAlarms(names: string[]): Promise<void>;
+  getMetricData(queries: MetricDataQuery[], start: number, end: number): Promise<MetricSeries[]>;
+
+  putObject(uri: string, body: Uint8Array | string, contentType?: string): Promise<void>;
+  /** The object's bytes, or undefined when there is no such object. */
+  getObject(uri: string): Promise<Uint8Array | undefined>;
+  deleteObject(uri: string): Promise<void>;
+
+  invokeEndpointAsync(request: AsyncInvocation): Promise<AsyncInvocationResult>;
+}
+
+/** A failure talking to the cloud, already phrased for a person. */
+export class CloudError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly retryable: boolean,
+    readonly operation?: string,
+  ) {
+    super(message);
+    this.name = 'CloudError';
+  }
+}
+
+export function scalableResourceId(endpointName: string, variantName: string): ScalableResourceId {
+  return `endpoint/${endpointName}/variant/${variantName}`;
+}
+
+export function parseS3Uri(uri: string): S3ObjectRef {
+  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
+  if (!m || !m[1]) throw new CloudError(`not an S3 URI: ${uri}`, 'InvalidS3Uri', false);
+  return { bucket: m[1], key: m[2] ?? '' };
+}

@@ -1,0 +1,199 @@
+// YAML file -> validated, typed Config. Every problem becomes a ConfigIssue that names the file, the
+// line and the key, so the CLI can print it without a stack trace.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError, type ConfigIssue } from './errors.js';
+import { interpolateEnv } from './interpolate.js';
+import { configSchema, type EndpointParsed, type ParsedConfig } from './schema.js';
+import { resolveScaling, scalingWarnings, type ScalingConfig } from './scaling-schema.js';
+import { suggestKey } from './suggest.js';
+
+export type EndpointConfig = Omit<EndpointParsed, 'scaling'> & { scaling: ScalingConfig };
+
+export interface Config extends Omit<ParsedConfig, 'endpoints' | 'project'> {
+  project: string;
+  /** Absolute path of the file this came from. */
+  file: string;
+  /** Absolute path of the SQLite store. */
+  storePath: string;
+  endpoints: EndpointConfig[];
+  /** Things worth saying before a plan: valid, but likely not what the user wants. */
+  warnings: string[];
+}
+
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+    throw new ConfigError([{ file, path: '', message: `cannot read config file: ${why}` }]);
+  }
+  return parseConfig(text, file, env);
+}
+
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((err) => {
+        const pos = lineCounter.linePos(err.pos[0]);
+        return { file, line: pos.line, column: pos.col, path: '', message: `invalid YAML: ${firstLine(err.message)}` };
+      }),
+    );
+  }
+  const locate = (p: readonly PropertyKey[]): { line?: number; column?: number } => locateNode(doc, lineCounter, p);
+
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError([{ file, line: 1, path: '', message: 'the file must be a YAML mapping with region and endpoints' }]);
+  }
+
+  const interpolated = interpolateEnv(raw, env);
+  if (interpolated.issues.length > 0) {
+    throw new ConfigError(interpolated.issues.map((i) => ({ file, ...locate(i.path), path: formatPath(i.path), message: i.message })));
+  }
+
+  const result = configSchema.safeParse(interpolated.value);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.flatMap((issue) => toIssues(issue, file, locate)));
+  }
+  const parsed = result.data;
+  const project = parsed.project ?? projectFromFile(file);
+  const endpoints = parsed.endpoints.map((e) => ({ ...e, scaling: resolveScaling(e.scaling) }));
+  return {
+    ...parsed,
+    project,
+    file: path.resolve(file),
+    storePath: path.resolve(path.dirname(path.resolve(file)), parsed.store),
+    endpoints,
+    warnings: endpoints.flatMap((e) => scalingWarnings(e.name, e.scaling)),
+  };
+}
+
+function toIssues(
+  issue: z.core.$ZodIssue,
+  file: string,
+  locate: (p: readonly PropertyKey[]) => { line?: number; column?: number },
+): ConfigIssue[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => {
+      const p = [...issue.path, key];
+      const suggestion = suggestKey(key, knownKeysAt(issue.path));
+      return {
+        file,
+        ...locate(p),
+        path: formatPath(p),
+        message: `unknown key "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+      };
+    });
+  }
+  return [{ file, ...locate(issue.path), path: formatPath(issue.path), message: describeIssue(issue) }];
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return 'is required';
+    return `must be ${article(issue.expected)}, got ${describeValue(issue.input)}`;
+  }
+  if (issue.code === 'invalid_value') {
+    return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(issue.input)}`;
+  }
+  if (issue.code === 'invalid_union') {
+    return `has an invalid value ${describeValue(issue.input)}`;
+  }
+  return issue.message;
+}
+
+function article(t: string): string {
+  if (t === 'array') return 'a list';
+  if (t === 'object') return 'a mapping';
+  return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+  return String(v);
+}
+
+/** Keys the schema allows at a path (for "did you mean"). */
+function knownKeysAt(p: readonly PropertyKey[]): string[] {
+  let schema: unknown = configSchema;
+  for (const seg of p) {
+    schema = unwrap(schema);
+    if (typeof seg === 'number') {
+      schema = (schema as { element?: unknown }).element ?? (schema as { def?: { element?: unknown } }).def?.element;
+    } else {
+      const shape = (schema as { shape?: Record<string, unknown> }).shape;
+      schema = shape?.[String(seg)];
+    }
+    if (!schema) return [];
+  }
+  const shape = (unwrap(schema) as { shape?: Record<string, unknown> }).shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+function unwrap(schema: unknown): unknown {
+  let s = schema as { def?: { type?: string; innerType?: unknown; in?: unknown; schema?: unknown; options?: unknown[] } };
+  for (let i = 0; i < 10 && s?.def; i++) {
+    const d = s.def;
+    if (d.type === 'optional' || d.type === 'default' || d.type === 'nullable' || d.type === 'prefault') s = d.innerType as typeof s;
+    else if (d.type === 'pipe') s = d.in as typeof s;
+    else if (d.type === 'union' && Array.isArray(d.options)) {
+      const obj = d.options.find((o) => (o as { shape?: unknown }).shape);
+      if (!obj) break;
+      s = obj as typeof s;
+    } else break;
+  }
+  return s;
+}
+
+function locateNode(doc: Document, lc: LineCounter, p: readonly PropertyKey[]): { line?: number; column?: number } {
+  // Walk down as far as the document goes; an unknown or missing key points at its nearest parent.
+  let node: unknown = doc.contents;
+  let best: Node | undefined = isNode(node) ? node : undefined;
+  let keyNode: Node | undefined;
+  for (const seg of p) {
+    keyNode = undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((it) => isScalar(it.key) && String(it.key.value) === String(seg));
+      if (!pair) break;
+      keyNode = isNode(pair.key) ? pair.key : undefined;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      node = node.items[seg];
+    } else break;
+    if (isNode(node)) best = node;
+  }
+  const target = keyNode ?? best;
+  const offset = target?.range?.[0];
+  if (offset === undefined) return {};
+  const pos = lc.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
+export function formatPath(p: readonly PropertyKey[]): string {
+  let out = '';
+  for (const seg of p) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out ? `.${String(seg)}` : String(seg);
+  }
+  return out;
+}
+
+function projectFromFile(file: string): string {
+  const base = path.basename(file).replace(/\.(ya?ml)$/i, '');
+  const cleaned = base.replace(/[^a-zA-Z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+  return cleaned || 'sagezero';
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}

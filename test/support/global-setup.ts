@@ -1,0 +1,20 @@
+// One moto server for the whole test run; tests read its URL with inject('motoEndpoint') and keep
+// out of each other's way by using unique resource names.
+import type { TestProject } from 'vitest/node';
+import { startMoto, type MotoServer } from './moto.js';
+
+let moto: MotoServer | undefined;
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  moto = await startMoto();
+  project.provide('motoEndpoint', moto.endpoint);
+  return async () => {
+    await moto?.stop();
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    motoEndpoint: string;
+  }
+}
