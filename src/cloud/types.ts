@@ -335,3 +335,26 @@ export function parseS3Uri(uri: string): S3ObjectRef {
   if (!m || !m[1]) throw new CloudError(`not an S3 URI: ${uri}`, 'InvalidS3Uri', false);
   return { bucket: m[1], key: m[2] ?? '' };
 }
+
+/** Told of every cloud API call, for the call counter in the store and /metrics, and for tests. */
+export interface ApiCallObserver {
+  onCall(call: { service: string; operation: string; mutating: boolean; ok: boolean; errorCode?: string }): void;
+}
+
+/** Counts calls in memory; tests use it to prove that an unchanged `apply` mutates nothing. */
+export class ApiCallCounter implements ApiCallObserver {
+  readonly calls: { service: string; operation: string; mutating: boolean; ok: boolean; errorCode?: string }[] = [];
+
+  onCall(call: { service: string; operation: string; mutating: boolean; ok: boolean; errorCode?: string }): void {
+    this.calls.push(call);
+  }
+
+  mutating(): string[] {
+    return this.calls.filter((c) => c.mutating).map((c) => `${c.service}:${c.operation}`);
+  }
+}
+
+/** Read-only operations start with one of these verbs; everything else changes something. */
+export function isMutatingOperation(operation: string): boolean {
+  return !/^(Describe|List|Get|Head|Select)/.test(operation);
+}

@@ -1,5 +1,6 @@
 // One moto server for the whole test run; tests read its URL with inject('motoEndpoint') and keep
 // out of each other's way by using unique resource names.
+import 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startMoto, type MotoServer } from './moto.js';
 
