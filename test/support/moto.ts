@@ -24,7 +24,9 @@ export async function startMoto(): Promise<MotoServer> {
   const endpoint = `http://127.0.0.1:${port}`;
   let child: ChildProcess;
   try {
-    child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
   } catch (e) {
     throw new Error(missingMessage((e as Error).message));
   }
@@ -32,7 +34,9 @@ export async function startMoto(): Promise<MotoServer> {
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (e) => reject(new Error(missingMessage(e.message))));
-    child.once('exit', (code) => reject(new Error(`moto_server exited with code ${code}: ${stderr.slice(-2000)}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`moto_server exited with code ${code}: ${stderr.slice(-2000)}`)),
+    );
   });
   const deadline = Date.now() + 60_000;
   for (;;) {

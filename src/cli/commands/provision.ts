@@ -1,0 +1,194 @@
+// sagezero plan | apply | destroy — Terraform's contract: show the diff before changing anything,
+// do nothing when nothing differs, and exit codes a script can use.
+import type { Command } from 'commander';
+import type { Config } from '../../config/load.js';
+import { applyEndpointPlan } from '../../provision/apply.js';
+import { executeDestroy, planDestroy } from '../../provision/destroy.js';
+import { buildPlan, planEndpoint } from '../../provision/plan.js';
+import { planToJson, renderChange, renderPlan } from '../../provision/render.js';
+import { modelResolver } from '../../provision/resolve-model.js';
+import { planHasChanges, planRefusals, type Plan } from '../../provision/types.js';
+import { EndpointFailedError, waitForSettled, type WaitOptions } from '../../provision/wait.js';
+import type { OpenedCloud } from '../../cloud/open.js';
+import { withCloud } from '../context.js';
+import { EXIT, UserError } from '../errors.js';
+import type { Output } from '../output.js';
+import { confirm } from '../prompt.js';
+
+interface CommonOptions {
+  config: string;
+  endpoint?: string;
+  json?: boolean;
+}
+
+interface ChangeOptions extends CommonOptions {
+  yes?: boolean;
+  waitTimeout: string;
+}
+
+export function registerProvision(program: Command, out: Output, setExit: (code: number) => void): void {
+  program
+    .command('plan')
+    .description(
+      'show what apply would create, update, replace or delete, field by field (exit 0: no changes, 2: changes, 1: error)',
+    )
+    .requiredOption('-c, --config <file>', 'sagezero YAML config')
+    .option('--endpoint <name>', 'only this endpoint')
+    .option('--json', 'print the plan as JSON')
+    .action(async (opts: CommonOptions) => {
+      setExit(await runPlan(opts, out));
+    });
+
+  program
+    .command('apply')
+    .description('show the plan, then create or update endpoints and their scale-to-zero policies')
+    .requiredOption('-c, --config <file>', 'sagezero YAML config')
+    .option('--endpoint <name>', 'only this endpoint')
+    .option('--json', 'print the plan as JSON')
+    .option('-y, --yes', 'do not ask for confirmation (required when not on a terminal)')
+    .option('--wait-timeout <minutes>', 'how long to wait for an endpoint to be InService', '60')
+    .action(async (opts: ChangeOptions) => {
+      setExit(await runApply(opts, out));
+    });
+
+  program
+    .command('destroy')
+    .description(
+      "delete the config's endpoints and everything sagezero created for them (only resources it tagged)",
+    )
+    .requiredOption('-c, --config <file>', 'sagezero YAML config')
+    .option('--endpoint <name>', 'only this endpoint')
+    .option('--json', 'print what is deleted as JSON')
+    .option('-y, --yes', 'do not ask for confirmation (required when not on a terminal)')
+    .option('--wait-timeout <minutes>', 'how long to wait for an endpoint to be deleted', '60')
+    .action(async (opts: ChangeOptions) => {
+      setExit(await runDestroy(opts, out));
+    });
+}
+
+function checkEndpoint(config: Config, name: string | undefined): void {
+  if (name && !config.endpoints.some((e) => e.name === name)) {
+    const known = config.endpoints.map((e) => e.name).join(', ');
+    throw new UserError(`--endpoint ${name}: no such endpoint in ${config.file} (it has: ${known})`);
+  }
+}
+
+function waitOptions(opened: OpenedCloud, out: Output, timeout: string): WaitOptions {
+  const minutes = Number(timeout);
+  if (!Number.isFinite(minutes) || minutes <= 0)
+    throw new UserError(`--wait-timeout must be a positive number of minutes, got "${timeout}"`);
+  return {
+    cloud: opened.cloud,
+    clock: opened.clock,
+    progress: (line) => out.err(line),
+    pollIntervalMs: opened.cloud.kind === 'sim' ? 30_000 : 15_000,
+    timeoutMs: minutes * 60_000,
+  };
+}
+
+async function makePlan(opened: OpenedCloud, config: Config, only: string | undefined): Promise<Plan> {
+  return buildPlan(opened.cloud, config, modelResolver(opened.cloud, config), only);
+}
+
+function printPlan(plan: Plan, out: Output, json: boolean | undefined): void {
+  out.out(json ? JSON.stringify(planToJson(plan), null, 2) : renderPlan(plan));
+}
+
+export async function runPlan(opts: CommonOptions, out: Output): Promise<number> {
+  return withCloud(opts.config, out, async ({ config, opened }) => {
+    checkEndpoint(config, opts.endpoint);
+    const plan = await makePlan(opened, config, opts.endpoint);
+    printPlan(plan, out, opts.json);
+    if (planRefusals(plan).length > 0) return EXIT.error;
+    return planHasChanges(plan) ? EXIT.changesPending : EXIT.ok;
+  });
+}
+
+export async function runApply(opts: ChangeOptions, out: Output): Promise<number> {
+  return withCloud(opts.config, out, async ({ config, opened }) => {
+    checkEndpoint(config, opts.endpoint);
+    const wait = waitOptions(opened, out, opts.waitTimeout);
+    const plan = await makePlan(opened, config, opts.endpoint);
+    printPlan(plan, out, opts.json);
+    const refusals = planRefusals(plan);
+    if (refusals.length > 0) {
+      out.err(`nothing was changed: ${refusals.length} endpoint(s) are not sagezero's to manage (see above)`);
+      return EXIT.error;
+    }
+    if (!planHasChanges(plan)) return EXIT.ok;
+    if (!(await confirm(out, 'Apply these changes?', !!opts.yes, 'apply'))) {
+      out.err('apply cancelled; nothing was changed');
+      return EXIT.error;
+    }
+    for (let ep of plan.endpoints) {
+      if (ep.changes.length === 0) continue;
+      try {
+        if (ep.busy) {
+          out.err(ep.busy);
+          await waitForSettled(ep.endpoint, wait).catch(() => undefined);
+          const endpoint = config.endpoints.find((e) => e.name === ep.endpoint);
+          // The endpoint moved on while we waited: compare again before acting.
+          if (endpoint) ep = await planEndpoint(opened.cloud, config.project, endpoint, ep.desired);
+        }
+        await applyEndpointPlan(wait, ep);
+      } catch (e) {
+        if (e instanceof EndpointFailedError) {
+          out.err(`error: ${e.message}`);
+          return EXIT.error;
+        }
+        throw e;
+      }
+    }
+    out.err('apply complete');
+    return EXIT.ok;
+  });
+}
+
+export async function runDestroy(opts: ChangeOptions, out: Output): Promise<number> {
+  return withCloud(opts.config, out, async ({ config, opened }) => {
+    checkEndpoint(config, opts.endpoint);
+    const wait = waitOptions(opened, out, opts.waitTimeout);
+    const targets = await planDestroy(opened.cloud, config, opts.endpoint);
+    if (opts.json) {
+      out.out(
+        JSON.stringify(
+          {
+            project: config.project,
+            endpoints: targets.map((t) => ({ endpoint: t.endpoint, refused: t.refused, changes: t.changes })),
+          },
+          null,
+          2,
+        ),
+      );
+    } else {
+      for (const t of targets) {
+        if (t.refused) out.out(`endpoint ${t.endpoint}: REFUSED: ${t.refused}`);
+        else if (t.changes.length === 0) out.out(`endpoint ${t.endpoint}: nothing to delete`);
+        else out.out([`endpoint ${t.endpoint}:`, ...t.changes.flatMap(renderChange)].join('\n'));
+      }
+    }
+    const refused = targets.filter((t) => t.refused);
+    if (refused.length > 0) {
+      out.err(`nothing was deleted: ${refused.length} endpoint(s) are not sagezero's (see above)`);
+      return EXIT.error;
+    }
+    if (targets.every((t) => t.changes.length === 0)) return EXIT.ok;
+    if (!(await confirm(out, 'Destroy these resources?', !!opts.yes, 'destroy'))) {
+      out.err('destroy cancelled; nothing was deleted');
+      return EXIT.error;
+    }
+    for (const t of targets) {
+      try {
+        await executeDestroy(wait, t);
+      } catch (e) {
+        if (e instanceof EndpointFailedError) {
+          out.err(`error: ${e.message}`);
+          return EXIT.error;
+        }
+        throw e;
+      }
+    }
+    out.err('destroy complete');
+    return EXIT.ok;
+  });
+}

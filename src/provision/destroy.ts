@@ -1,0 +1,94 @@
+// destroy: everything sagezero created for the configured endpoints, scaling first, then the endpoint,
+// then its configs and models. Anything without this project's ownership tag is refused, not touched.
+import { scalableResourceId, type Cloud } from '../cloud/types.js';
+import type { Config } from '../config/load.js';
+import { describeOwner, isOwned } from '../ownership.js';
+import { removeScaling } from '../scaling/apply.js';
+import { observeScaling, type ScalingObserved } from '../scaling/observe.js';
+import { contentPrefix } from './naming.js';
+import type { ResourceChange } from './types.js';
+import { waitForSettled, type WaitOptions } from './wait.js';
+
+export interface DestroyTarget {
+  endpoint: string;
+  resourceId: string;
+  changes: ResourceChange[];
+  refused?: string;
+  endpointExists: boolean;
+  scaling?: ScalingObserved;
+  configs: string[];
+  models: string[];
+}
+
+export async function planDestroy(cloud: Cloud, config: Config, only?: string): Promise<DestroyTarget[]> {
+  const out: DestroyTarget[] = [];
+  for (const e of config.endpoints.filter((x) => !only || x.name === only)) {
+    const resourceId = scalableResourceId(e.name, e.variantName);
+    const ep = await cloud.getEndpoint(e.name);
+    const base = { endpoint: e.name, resourceId, endpointExists: !!ep, configs: [], models: [] };
+    if (ep && !isOwned(ep.tags, config.project, e.name)) {
+      out.push({
+        ...base,
+        changes: [],
+        refused: `refusing to destroy endpoint ${e.name}: ${describeOwner(ep.tags)}, not to sagezero project "${config.project}". sagezero deletes only what it created.`,
+      });
+      continue;
+    }
+    const scaling = ep ? await observeScaling(cloud, e.name, resourceId) : undefined;
+    const prefix = contentPrefix(e.name);
+    const configs: string[] = [];
+    for (const name of await cloud.listEndpointConfigs(prefix)) {
+      const c = await cloud.getEndpointConfig(name);
+      if (c && isOwned(c.tags, config.project, e.name)) configs.push(name);
+    }
+    const models: string[] = [];
+    for (const name of await cloud.listModels(prefix)) {
+      const m = await cloud.getModel(name);
+      if (m && isOwned(m.tags, config.project, e.name)) models.push(name);
+    }
+    const del = (kind: ResourceChange['kind'], name: string): ResourceChange => ({
+      kind,
+      name,
+      action: 'delete',
+      reason: 'destroy',
+      fields: [],
+    });
+    const changes: ResourceChange[] = [
+      ...(scaling?.scheduledActions ?? []).map((s) => del('scheduled-action', s.name)),
+      ...(scaling?.alarms ?? []).map((a) => del('alarm', a.name)),
+      ...(scaling?.policies ?? []).map((p) => del('scaling-policy', p.policyName)),
+      ...(scaling?.target ? [del('scalable-target', resourceId)] : []),
+      ...(ep ? [del('endpoint', e.name)] : []),
+      ...configs.map((n) => del('endpoint-config', n)),
+      ...models.map((n) => del('model', n)),
+    ];
+    out.push({ ...base, changes, scaling, configs, models });
+  }
+  return out;
+}
+
+export async function executeDestroy(ctx: WaitOptions, target: DestroyTarget): Promise<void> {
+  const { cloud } = ctx;
+  if (target.refused) throw new Error(target.refused);
+  if (target.scaling) await removeScaling(cloud, target.resourceId, target.scaling, ctx.progress);
+  if (target.endpointExists) {
+    const ep = await cloud.getEndpoint(target.endpoint);
+    if (ep && ['Creating', 'Updating', 'SystemUpdating', 'RollingBack'].includes(ep.status)) {
+      // SageMaker refuses to delete an endpoint mid-change.
+      await waitForSettled(target.endpoint, ctx).catch(() => undefined);
+    }
+    if (ep) {
+      await cloud.deleteEndpoint(target.endpoint);
+      ctx.progress(`deleting endpoint ${target.endpoint}`);
+      await waitForSettled(target.endpoint, ctx, 'gone');
+    }
+  }
+  for (const name of target.configs) {
+    await cloud.deleteEndpointConfig(name);
+    ctx.progress(`deleted endpoint config ${name}`);
+  }
+  for (const name of target.models) {
+    await cloud.deleteModel(name);
+    ctx.progress(`deleted model ${name}`);
+  }
+}

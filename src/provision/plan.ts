@@ -1,0 +1,261 @@
+// Observe what the cloud has for each configured endpoint and compare it with the config.
+// Read-only: planning never changes anything.
+import { scalableResourceId, type Cloud, type EndpointConfigState, type ModelState } from '../cloud/types.js';
+import type { Config, EndpointConfig } from '../config/load.js';
+import { describeOwner, isOwned, ownerTags } from '../ownership.js';
+import { buildScalingResources } from '../scaling/build.js';
+import { emptyScalingObserved, observeScaling } from '../scaling/observe.js';
+import { planScaling } from '../scaling/plan.js';
+import { desiredEndpoint, type DesiredEndpoint, type ResolvedModel } from './desired.js';
+import { diffFields } from './diff.js';
+import { contentPrefix } from './naming.js';
+import type { EndpointObserved, EndpointPlan, Plan, ResourceChange } from './types.js';
+
+export type ModelResolver = (endpoint: EndpointConfig) => Promise<ResolvedModel>;
+
+const BUSY = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting']);
+
+export async function buildPlan(
+  cloud: Cloud,
+  config: Config,
+  resolveModel: ModelResolver,
+  only?: string,
+): Promise<Plan> {
+  const accountId = await cloud.accountId();
+  const endpoints = config.endpoints.filter((e) => !only || e.name === only);
+  const plans: EndpointPlan[] = [];
+  for (const endpoint of endpoints) {
+    const model = await resolveModel(endpoint);
+    const desired = desiredEndpoint(endpoint, model, {
+      project: config.project,
+      region: config.region,
+      accountId,
+    });
+    plans.push(await planEndpoint(cloud, config.project, endpoint, desired));
+  }
+  const warnings = config.warnings.filter((w) => endpoints.some((e) => w.startsWith(`${e.name}:`)));
+  for (const p of plans) {
+    if (p.observed.scaling.foreignPolicies.length > 0) {
+      warnings.push(
+        `${p.endpoint}: the scalable target also has policies sagezero did not create (${p.observed.scaling.foreignPolicies.join(', ')}); they may fight with sagezero's. sagezero leaves them alone.`,
+      );
+    }
+  }
+  return { project: config.project, cloud: cloud.kind, region: cloud.region, endpoints: plans, warnings };
+}
+
+export async function planEndpoint(
+  cloud: Cloud,
+  project: string,
+  endpoint: EndpointConfig,
+  desired: DesiredEndpoint,
+): Promise<EndpointPlan> {
+  const scaling = buildScalingResources(endpoint, ownerTags(project, endpoint.name));
+  const observed = await observeEndpoint(cloud, project, endpoint, desired);
+  const base = { endpoint: endpoint.name, desired, scaling, observed };
+  const ep = observed.endpoint;
+  if (ep && !isOwned(ep.tags, project, endpoint.name)) {
+    return {
+      ...base,
+      changes: [],
+      refused: `endpoint ${endpoint.name} exists but was not created by sagezero for project "${project}" (${describeOwner(ep.tags)}); sagezero will not change or delete it. Rename the endpoint in the config, or set project to the owner's.`,
+    };
+  }
+  const changes: ResourceChange[] = [...hostingChanges(project, desired, observed)];
+  changes.push(...planScaling(scaling, observed.scaling));
+  const busy =
+    ep && BUSY.has(ep.status)
+      ? `endpoint ${endpoint.name} is ${ep.status}; apply waits for it to settle`
+      : undefined;
+  return { ...base, changes, busy };
+}
+
+async function observeEndpoint(
+  cloud: Cloud,
+  project: string,
+  endpoint: EndpointConfig,
+  desired: DesiredEndpoint,
+): Promise<EndpointObserved> {
+  const ep = await cloud.getEndpoint(endpoint.name);
+  const currentConfig = ep ? await cloud.getEndpointConfig(ep.configName) : undefined;
+  const currentModel = currentConfig ? await cloud.getModel(currentConfig.modelName) : undefined;
+  const desiredConfigExists =
+    currentConfig?.name === desired.config.name ||
+    (await cloud.getEndpointConfig(desired.config.name)) !== undefined;
+  const desiredModelExists =
+    currentModel?.name === desired.model.name || (await cloud.getModel(desired.model.name)) !== undefined;
+  const inUse = new Set([currentConfig?.name, currentModel?.name, desired.config.name, desired.model.name]);
+  const prefix = contentPrefix(endpoint.name);
+  const staleConfigs = await ownedUnused(
+    cloud.listEndpointConfigs(prefix),
+    (n) => cloud.getEndpointConfig(n),
+    inUse,
+    project,
+    endpoint.name,
+  );
+  const staleModels = await ownedUnused(
+    cloud.listModels(prefix),
+    (n) => cloud.getModel(n),
+    inUse,
+    project,
+    endpoint.name,
+  );
+  const scaling = ep
+    ? await observeScaling(cloud, endpoint.name, scalableResourceId(endpoint.name, endpoint.variantName))
+    : emptyScalingObserved();
+  return {
+    endpoint: ep,
+    currentConfig,
+    currentModel,
+    desiredConfigExists,
+    desiredModelExists,
+    staleModels,
+    staleConfigs,
+    scaling,
+  };
+}
+
+async function ownedUnused(
+  names: Promise<string[]>,
+  get: (name: string) => Promise<ModelState | EndpointConfigState | undefined>,
+  inUse: Set<string | undefined>,
+  project: string,
+  endpoint: string,
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of await names) {
+    if (inUse.has(name)) continue;
+    const r = await get(name);
+    if (r && isOwned(r.tags, project, endpoint)) out.push(name);
+  }
+  return out;
+}
+
+function hostingChanges(project: string, desired: DesiredEndpoint, o: EndpointObserved): ResourceChange[] {
+  const changes: ResourceChange[] = [];
+  const ep = o.endpoint;
+  if (!o.desiredModelExists) {
+    const fields = o.currentModel
+      ? diffFields(desired.model, o.currentModel, [
+          'image',
+          'modelDataUrl',
+          'modelDataCompressed',
+          'environment',
+          'executionRoleArn',
+        ])
+      : [];
+    changes.push(
+      o.currentModel
+        ? {
+            kind: 'model',
+            name: desired.model.name,
+            action: 'replace',
+            replaces: o.currentModel.name,
+            reason: 'models are immutable: a changed model gets a new name',
+            fields,
+          }
+        : {
+            kind: 'model',
+            name: desired.model.name,
+            action: 'create',
+            reason: 'no model with this content exists',
+            fields: [],
+          },
+    );
+  }
+  if (!o.desiredConfigExists) {
+    const fields = o.currentConfig
+      ? diffFields(desired.config, o.currentConfig, [
+          'modelName',
+          'variantName',
+          'instanceType',
+          'initialInstanceCount',
+          'async',
+        ])
+      : [];
+    changes.push(
+      o.currentConfig
+        ? {
+            kind: 'endpoint-config',
+            name: desired.config.name,
+            action: 'replace',
+            replaces: o.currentConfig.name,
+            reason:
+              'endpoint configs are immutable: a changed config gets a new name and the endpoint moves to it',
+            fields,
+          }
+        : {
+            kind: 'endpoint-config',
+            name: desired.config.name,
+            action: 'create',
+            reason: 'no endpoint config with this content exists',
+            fields: [],
+          },
+    );
+  }
+  if (!ep) {
+    changes.push({
+      kind: 'endpoint',
+      name: desired.endpointName,
+      action: 'create',
+      reason: 'the endpoint does not exist',
+      fields: [],
+    });
+  } else if (ep.status === 'Failed') {
+    changes.push({
+      kind: 'endpoint',
+      name: ep.name,
+      action: 'replace',
+      reason: `the endpoint is Failed (${ep.failureReason ?? 'no reason given'}); it is deleted and created again`,
+      fields: [{ field: 'status', expected: 'InService', actual: 'Failed' }],
+    });
+  } else if (ep.configName !== desired.config.name) {
+    const instanceTypeChanges =
+      o.currentConfig && o.currentConfig.instanceType !== desired.config.instanceType;
+    changes.push({
+      kind: 'endpoint',
+      name: ep.name,
+      action: 'update',
+      reason: instanceTypeChanges
+        ? 'moves to the new endpoint config (UpdateEndpoint); the instance type changes, so the scalable target is deregistered first and registered again after'
+        : 'moves to the new endpoint config (UpdateEndpoint)',
+      fields: [{ field: 'endpointConfigName', expected: desired.config.name, actual: ep.configName }],
+    });
+  }
+  // Only what sagezero created is ever deleted; a hand-made config the endpoint used to run on stays.
+  const replacedConfig =
+    o.currentConfig && o.currentConfig.name !== desired.config.name && isOwned(o.currentConfig.tags, project)
+      ? o.currentConfig.name
+      : undefined;
+  const replacedModel =
+    o.currentModel && o.currentModel.name !== desired.model.name && isOwned(o.currentModel.tags, project)
+      ? o.currentModel.name
+      : undefined;
+  for (const name of [replacedConfig, ...o.staleConfigs]) {
+    if (name)
+      changes.push({
+        kind: 'endpoint-config',
+        name,
+        action: 'delete',
+        reason:
+          name === replacedConfig
+            ? 'replaced; deleted once the endpoint is InService on the new one'
+            : 'left over from an earlier run; not in use',
+        fields: [],
+      });
+  }
+  for (const name of [replacedModel, ...o.staleModels]) {
+    if (name)
+      changes.push({
+        kind: 'model',
+        name,
+        action: 'delete',
+        reason:
+          name === replacedModel
+            ? 'replaced; deleted once the endpoint is InService on the new one'
+            : 'left over from an earlier run; not in use',
+        fields: [],
+      });
+  }
+  return changes;
+}
