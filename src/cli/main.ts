@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.js';
 import { CloudError } from '../cloud/types.js';
 import { registerProvision } from './commands/provision.js';
+import { registerStart } from './commands/start.js';
 import { EXIT, UserError } from './errors.js';
 import { processOutput, type Output } from './output.js';
 import { VERSION } from '../version.js';
@@ -19,6 +20,7 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .showHelpAfterError()
     .exitOverride();
   registerProvision(program, out, setExit);
+  registerStart(program, out, setExit);
   return program;
 }
 

@@ -1,6 +1,9 @@
 // Starts moto_server (the AWS service emulator) on a free loopback port for the integration tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const SHIM = fileURLToPath(new URL('./moto_server.py', import.meta.url));
 
 export interface MotoServer {
   endpoint: string;

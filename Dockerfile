@@ -1,0 +1,27 @@
+# sagezero daemon image. Node 24 (active LTS); runs as a non-root user with a read-only root filesystem except
+# the store directory (mount /var/lib/sagezero as a volume, run with --read-only).
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY config ./config
+COPY schema ./schema
+RUN mkdir -p /var/lib/sagezero && chown node:node /var/lib/sagezero
+USER node
+VOLUME ["/var/lib/sagezero"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+ENTRYPOINT ["node", "dist/cli/main.js"]
+CMD ["serve", "-c", "/etc/sagezero/sagezero.yaml", "--host", "0.0.0.0", "--port", "8080"]

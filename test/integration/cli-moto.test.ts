@@ -1,0 +1,225 @@
+// The real CLI and the real AWS SDK clients against moto: the whole provisioning life cycle.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  ApplicationAutoScalingClient,
+  PutScalingPolicyCommand,
+} from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  ListEndpointConfigsCommand,
+  ListEndpointsCommand,
+  ListModelsCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { motoEnv, runCli } from '../support/cli.js';
+
+const endpoint = inject('motoEndpoint');
+const env = motoEnv(endpoint);
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const sagemaker = new SageMakerClient({ region: 'us-east-1', endpoint, credentials });
+const aas = new ApplicationAutoScalingClient({ region: 'us-east-1', endpoint, credentials });
+const cloudwatch = new CloudWatchClient({ region: 'us-east-1', endpoint, credentials });
+
+const NAME = 'clitest-llm';
+let dir: string;
+
+function writeConfig(file: string, instanceType: string, extra = ''): string {
+  const p = path.join(dir, file);
+  writeFileSync(
+    p,
+    `region: us-east-1
+cloud: aws
+project: clitest
+store: ./var/store.db
+endpoints:
+  - name: ${NAME}
+    model:
+      image: 763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.1-gpu
+      modelDataUrl: s3://sagezero-clitest-models/falcon/model.tar.gz
+    executionRoleArn: arn:aws:iam::123456789012:role/SageMakerExecution
+    instanceType: ${instanceType}
+    async:
+      outputPath: s3://sagezero-clitest-out/out/
+    scaling:
+      preset: aws-recommended
+      keepWarm:
+        - { from: "0 8 * * 1-5", to: "0 18 * * 1-5", timezone: Europe/Brussels }
+${extra}`,
+  );
+  return p;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'sagezero-cli-moto-'));
+});
+
+describe('sagezero plan/apply/destroy against moto', () => {
+  it('plan -> apply -> plan shows nothing -> instance type change plans a replace -> apply -> destroy leaves nothing', async () => {
+    const cfg = writeConfig('sagezero.yaml', 'ml.g4dn.xlarge');
+
+    const plan1 = await runCli(['plan', '-c', cfg], { env });
+    expect(plan1.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack traces
+    expect(plan1.code).toBe(2);
+    expect(plan1.stdout).toMatch(/\+\s+endpoint clitest-llm/);
+    expect(plan1.stdout).toMatch(/\+\s+alarm sagezero-clitest-llm-wake/);
+
+    const noYes = await runCli(['apply', '-c', cfg], { env });
+    expect(noYes.code).toBe(1);
+    expect(noYes.stderr).toMatch(/--yes/);
+
+    const apply1 = await runCli(['apply', '-c', cfg, '--yes'], { env });
+    expect(apply1.stderr).toMatch(/InService/);
+    expect(apply1.code).toBe(0);
+
+    const plan2 = await runCli(['plan', '-c', cfg, '--json'], { env });
+    expect(plan2.code).toBe(0);
+    const json2 = JSON.parse(plan2.stdout) as { summary: { total: number }; endpoints: { status: string }[] };
+    expect(json2.summary.total).toBe(0);
+    expect(json2.endpoints[0]!.status).toBe('InService');
+
+    const cfg2 = writeConfig('sagezero.yaml', 'ml.g4dn.2xlarge');
+    const plan3 = await runCli(['plan', '-c', cfg2, '--json'], { env });
+    expect(plan3.code).toBe(2);
+    const json3 = JSON.parse(plan3.stdout) as {
+      endpoints: {
+        changes: {
+          kind: string;
+          action: string;
+          fields: { field: string; expected: unknown; actual: unknown }[];
+        }[];
+      }[];
+    };
+    const replace = json3.endpoints[0]!.changes.find(
+      (c) => c.kind === 'endpoint-config' && c.action === 'replace',
+    );
+    expect(replace?.fields).toContainEqual({
+      field: 'instanceType',
+      expected: 'ml.g4dn.2xlarge',
+      actual: 'ml.g4dn.xlarge',
+    });
+
+    const apply2 = await runCli(['apply', '-c', cfg2, '--yes'], { env });
+    expect(apply2.code).toBe(0);
+    expect(apply2.stderr).toMatch(/deregistered scalable target/);
+    expect((await runCli(['plan', '-c', cfg2], { env })).code).toBe(0);
+
+    const configs = await sagemaker.send(new ListEndpointConfigsCommand({ NameContains: NAME }));
+    expect(configs.EndpointConfigs).toHaveLength(1);
+
+    const destroy = await runCli(['destroy', '-c', cfg2, '--yes'], { env });
+    expect(destroy.code).toBe(0);
+    const endpoints = await sagemaker.send(new ListEndpointsCommand({ NameContains: NAME }));
+    expect(endpoints.Endpoints ?? []).toHaveLength(0);
+    expect(
+      (await sagemaker.send(new ListEndpointConfigsCommand({ NameContains: NAME }))).EndpointConfigs ?? [],
+    ).toHaveLength(0);
+    expect((await sagemaker.send(new ListModelsCommand({ NameContains: NAME }))).Models ?? []).toHaveLength(
+      0,
+    );
+    const alarms = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: `sagezero-${NAME}` }));
+    expect(alarms.MetricAlarms ?? []).toHaveLength(0);
+  });
+
+  it('destroy refuses an endpoint of the same name that sagezero did not create', async () => {
+    const name = 'clitest-foreign';
+    await sagemaker.send(
+      new CreateModelCommand({
+        ModelName: 'foreign-model',
+        ExecutionRoleArn: 'arn:aws:iam::123456789012:role/SageMakerExecution',
+        PrimaryContainer: { Image: '763104351884.dkr.ecr.us-east-1.amazonaws.com/x:1' },
+      }),
+    );
+    await sagemaker.send(
+      new CreateEndpointConfigCommand({
+        EndpointConfigName: 'foreign-config',
+        ProductionVariants: [
+          {
+            VariantName: 'AllTraffic',
+            ModelName: 'foreign-model',
+            InstanceType: 'ml.g4dn.xlarge',
+            InitialInstanceCount: 1,
+          },
+        ],
+      }),
+    );
+    await sagemaker.send(
+      new CreateEndpointCommand({
+        EndpointName: name,
+        EndpointConfigName: 'foreign-config',
+        Tags: [{ Key: 'team', Value: 'other' }],
+      }),
+    );
+    const cfg = path.join(dir, 'foreign.yaml');
+    writeFileSync(
+      cfg,
+      `region: us-east-1
+project: clitest
+endpoints:
+  - name: ${name}
+    model: { image: 763104351884.dkr.ecr.us-east-1.amazonaws.com/x:1 }
+    executionRoleArn: arn:aws:iam::123456789012:role/SageMakerExecution
+    instanceType: ml.g4dn.xlarge
+    async: { outputPath: s3://sagezero-clitest-out/out/ }
+`,
+    );
+    const destroy = await runCli(['destroy', '-c', cfg, '--yes'], { env });
+    expect(destroy.code).toBe(1);
+    expect(destroy.stdout + destroy.stderr).toMatch(/refusing to destroy endpoint clitest-foreign/);
+    const still = await sagemaker.send(new ListEndpointsCommand({ NameContains: name }));
+    expect(still.Endpoints).toHaveLength(1);
+    const apply = await runCli(['apply', '-c', cfg, '--yes'], { env });
+    expect(apply.code).toBe(1);
+    expect(apply.stdout).toMatch(/REFUSED/);
+  });
+
+  it('shows a policy changed behind its back as drift and repairs it', async () => {
+    const name = 'clitest-drift';
+    const cfg = path.join(dir, 'drift.yaml');
+    writeFileSync(
+      cfg,
+      `region: us-east-1
+project: clitest
+endpoints:
+  - name: ${name}
+    model: { image: 763104351884.dkr.ecr.us-east-1.amazonaws.com/x:1 }
+    executionRoleArn: arn:aws:iam::123456789012:role/SageMakerExecution
+    instanceType: ml.g4dn.xlarge
+    async: { outputPath: s3://sagezero-clitest-out/out/ }
+`,
+    );
+    expect((await runCli(['apply', '-c', cfg, '--yes'], { env })).code).toBe(0);
+    await aas.send(
+      new PutScalingPolicyCommand({
+        ServiceNamespace: 'sagemaker',
+        ResourceId: `endpoint/${name}/variant/AllTraffic`,
+        ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+        PolicyName: `sagezero-${name}-backlog-target`,
+        PolicyType: 'TargetTrackingScaling',
+        TargetTrackingScalingPolicyConfiguration: {
+          TargetValue: 42,
+          CustomizedMetricSpecification: {
+            MetricName: 'ApproximateBacklogSizePerInstance',
+            Namespace: 'AWS/SageMaker',
+            Dimensions: [{ Name: 'EndpointName', Value: name }],
+            Statistic: 'Average',
+          },
+          ScaleInCooldown: 600,
+          ScaleOutCooldown: 300,
+        },
+      }),
+    );
+    const plan = await runCli(['plan', '-c', cfg], { env });
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toMatch(/~\s+scaling-policy sagezero-clitest-drift-backlog-target \[drift\]/);
+    expect(plan.stdout).toMatch(/targetValue: 42 -> 5/);
+    expect((await runCli(['apply', '-c', cfg, '--yes'], { env })).code).toBe(0);
+    expect((await runCli(['plan', '-c', cfg], { env })).code).toBe(0);
+    expect((await runCli(['destroy', '-c', cfg, '--yes'], { env })).code).toBe(0);
+  });
+});
