@@ -13,8 +13,8 @@ export interface CommandContext {
 export async function withCloud<T>(
   configPath: string,
   out: Output,
+  observer: ApiCallObserver | undefined,
   fn: (ctx: CommandContext) => Promise<T>,
-  observer?: ApiCallObserver,
 ): Promise<T> {
   const config = loadConfig(configPath);
   const opened = await openCloud(config, { observer });

@@ -27,7 +27,8 @@ export async function startMoto(): Promise<MotoServer> {
   const endpoint = `http://127.0.0.1:${port}`;
   let child: ChildProcess;
   try {
-    child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    // moto_server plus a small shim for the one call moto lacks (see moto_server.py).
+    child = spawn(process.env.SAGEZERO_PYTHON ?? 'python3', [SHIM, '-H', '127.0.0.1', '-p', String(port)], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
   } catch (e) {

@@ -10,6 +10,7 @@ import { modelResolver } from '../../provision/resolve-model.js';
 import { planHasChanges, planRefusals, type Plan } from '../../provision/types.js';
 import { EndpointFailedError, waitForSettled, type WaitOptions } from '../../provision/wait.js';
 import type { OpenedCloud } from '../../cloud/open.js';
+import type { ApiCallObserver } from '../../cloud/types.js';
 import { withCloud } from '../context.js';
 import { EXIT, UserError } from '../errors.js';
 import type { Output } from '../output.js';
@@ -94,8 +95,8 @@ function printPlan(plan: Plan, out: Output, json: boolean | undefined): void {
   out.out(json ? JSON.stringify(planToJson(plan), null, 2) : renderPlan(plan));
 }
 
-export async function runPlan(opts: CommonOptions, out: Output): Promise<number> {
-  return withCloud(opts.config, out, async ({ config, opened }) => {
+export async function runPlan(opts: CommonOptions, out: Output, observer?: ApiCallObserver): Promise<number> {
+  return withCloud(opts.config, out, observer, async ({ config, opened }) => {
     checkEndpoint(config, opts.endpoint);
     const plan = await makePlan(opened, config, opts.endpoint);
     printPlan(plan, out, opts.json);
@@ -104,8 +105,12 @@ export async function runPlan(opts: CommonOptions, out: Output): Promise<number>
   });
 }
 
-export async function runApply(opts: ChangeOptions, out: Output): Promise<number> {
-  return withCloud(opts.config, out, async ({ config, opened }) => {
+export async function runApply(
+  opts: ChangeOptions,
+  out: Output,
+  observer?: ApiCallObserver,
+): Promise<number> {
+  return withCloud(opts.config, out, observer, async ({ config, opened }) => {
     checkEndpoint(config, opts.endpoint);
     const wait = waitOptions(opened, out, opts.waitTimeout);
     const plan = await makePlan(opened, config, opts.endpoint);
@@ -144,8 +149,12 @@ export async function runApply(opts: ChangeOptions, out: Output): Promise<number
   });
 }
 
-export async function runDestroy(opts: ChangeOptions, out: Output): Promise<number> {
-  return withCloud(opts.config, out, async ({ config, opened }) => {
+export async function runDestroy(
+  opts: ChangeOptions,
+  out: Output,
+  observer?: ApiCallObserver,
+): Promise<number> {
+  return withCloud(opts.config, out, observer, async ({ config, opened }) => {
     checkEndpoint(config, opts.endpoint);
     const wait = waitOptions(opened, out, opts.waitTimeout);
     const targets = await planDestroy(opened.cloud, config, opts.endpoint);
