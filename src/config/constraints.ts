@@ -10,11 +10,9 @@ export const sagemakerName = z
     error: 'must be letters, digits and hyphens, starting and ending with a letter or digit',
   });
 
-export const roleArn = z
-  .string()
-  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, {
-    error: 'must be an IAM role ARN like arn:aws:iam::123456789012:role/SageMakerExecution',
-  });
+export const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, {
+  error: 'must be an IAM role ARN like arn:aws:iam::123456789012:role/SageMakerExecution',
+});
 
 const bucketName = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -23,14 +21,15 @@ export const s3Uri = z.string().refine(
     const m = /^s3:\/\/([^/]+)(\/.*)?$/.exec(v);
     return !!m && !!m[1] && bucketName.test(m[1]) && !m[1].includes('..');
   },
-  { error: 'must be an S3 URI like s3://my-bucket/prefix/ (bucket: 3-63 lowercase letters, digits, dots, hyphens)' },
+  {
+    error:
+      'must be an S3 URI like s3://my-bucket/prefix/ (bucket: 3-63 lowercase letters, digits, dots, hyphens)',
+  },
 );
 
-export const instanceType = z
-  .string()
-  .regex(/^ml\.[a-z0-9]+(-[a-z0-9]+)?\.[a-z0-9]+$/, {
-    error: 'must be a SageMaker instance type like ml.g5.12xlarge',
-  });
+export const instanceType = z.string().regex(/^ml\.[a-z0-9]+(-[a-z0-9]+)?\.[a-z0-9]+$/, {
+  error: 'must be a SageMaker instance type like ml.g5.12xlarge',
+});
 
 export const snsTopicArn = z
   .string()
@@ -55,16 +54,26 @@ export const tags = z
       .min(1)
       .max(128)
       .refine((k) => !k.toLowerCase().startsWith('aws:'), { error: 'tag keys may not start with "aws:"' })
-      .refine((k) => !k.startsWith('sagezero:'), { error: 'tag keys starting with "sagezero:" are reserved' }),
+      .refine((k) => !k.startsWith('sagezero:'), {
+        error: 'tag keys starting with "sagezero:" are reserved',
+      }),
     z.string().max(256, { error: 'tag values must be at most 256 characters' }),
   )
-  .refine((t) => Object.keys(t).length <= 40, { error: 'at most 40 tags (AWS allows 50; sagezero uses some)' });
+  .refine((t) => Object.keys(t).length <= 40, {
+    error: 'at most 40 tags (AWS allows 50; sagezero uses some)',
+  });
 
 export const environment = z
   .record(
-    z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,1023}$/, { error: 'environment variable names must match [a-zA-Z_][a-zA-Z0-9_]*' }),
+    z
+      .string()
+      .regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,1023}$/, {
+        error: 'environment variable names must match [a-zA-Z_][a-zA-Z0-9_]*',
+      }),
     z.union([z.string().max(1024), z.number(), z.boolean()]).transform((v) => String(v)),
   )
-  .refine((e) => Object.keys(e).length <= 100, { error: 'at most 100 environment variables (SageMaker limit)' });
+  .refine((e) => Object.keys(e).length <= 100, {
+    error: 'at most 100 environment variables (SageMaker limit)',
+  });
 
 export const kmsKeyId = z.string().min(1).max(2048);

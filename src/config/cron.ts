@@ -8,7 +8,8 @@ const DOW_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
 /** Returns an error message, or undefined when `expr` is a valid five-field cron expression. */
 export function checkCron(expr: string): string | undefined {
   const fields = expr.trim().split(/\s+/);
-  if (fields.length !== 5) return `must be a five-field cron expression (minute hour day month weekday), got ${fields.length} fields`;
+  if (fields.length !== 5)
+    return `must be a five-field cron expression (minute hour day month weekday), got ${fields.length} fields`;
   try {
     CronExpressionParser.parse(expr);
   } catch (e) {

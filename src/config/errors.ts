@@ -17,6 +17,7 @@ export class ConfigError extends Error {
 }
 
 export function formatIssue(i: ConfigIssue): string {
-  const where = i.line !== undefined ? `${i.file}:${i.line}${i.column !== undefined ? `:${i.column}` : ''}` : i.file;
+  const where =
+    i.line !== undefined ? `${i.file}:${i.line}${i.column !== undefined ? `:${i.column}` : ''}` : i.file;
   return i.path ? `${where}: ${i.path}: ${i.message}` : `${where}: ${i.message}`;
 }

@@ -29,7 +29,8 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
     throw new ConfigError([{ file, path: '', message: `cannot read config file: ${why}` }]);
   }
   return parseConfig(text, file, env);
@@ -42,23 +43,47 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     throw new ConfigError(
       doc.errors.map((err) => {
         const pos = lineCounter.linePos(err.pos[0]);
-        return { file, line: pos.line, column: pos.col, path: '', message: `invalid YAML: ${firstLine(err.message)}` };
+        return {
+          file,
+          line: pos.line,
+          column: pos.col,
+          path: '',
+          message: `invalid YAML: ${firstLine(err.message)}`,
+        };
       }),
     );
   }
-  const locate = (p: readonly PropertyKey[]): { line?: number; column?: number } => locateNode(doc, lineCounter, p);
+  const locate = (p: readonly PropertyKey[]): { line?: number; column?: number } =>
+    locateNode(doc, lineCounter, p);
 
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // Alias bombs and similar: the YAML parsed, but expanding it would be unreasonable.
+    throw new ConfigError([
+      { file, line: 1, path: '', message: `invalid YAML: ${firstLine((e as Error).message)}` },
+    ]);
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError([{ file, line: 1, path: '', message: 'the file must be a YAML mapping with region and endpoints' }]);
+    throw new ConfigError([
+      { file, line: 1, path: '', message: 'the file must be a YAML mapping with region and endpoints' },
+    ]);
   }
 
   const interpolated = interpolateEnv(raw, env);
   if (interpolated.issues.length > 0) {
-    throw new ConfigError(interpolated.issues.map((i) => ({ file, ...locate(i.path), path: formatPath(i.path), message: i.message })));
+    throw new ConfigError(
+      interpolated.issues.map((i) => ({
+        file,
+        ...locate(i.path),
+        path: formatPath(i.path),
+        message: i.message,
+      })),
+    );
   }
 
-  const result = configSchema.safeParse(interpolated.value);
+  const result = configSchema.safeParse(interpolated.value, { reportInput: true });
   if (!result.success) {
     throw new ConfigError(result.error.issues.flatMap((issue) => toIssues(issue, file, locate)));
   }
@@ -92,6 +117,23 @@ function toIssues(
       };
     });
   }
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    // "a mapping or false": report the problems of the branch whose shape matched, so a typo inside
+    // wake: still gets its own message and "did you mean".
+    const matched = issue.errors.find(
+      (branch) =>
+        !branch.some((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value')),
+    );
+    if (matched) {
+      return matched.flatMap((i) =>
+        toIssues({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue, file, locate),
+      );
+    }
+  }
+  if (issue.code === 'invalid_key') {
+    const message = issue.issues.map((i) => i.message).join('; ');
+    return [{ file, ...locate(issue.path), path: formatPath(issue.path), message }];
+  }
   return [{ file, ...locate(issue.path), path: formatPath(issue.path), message: describeIssue(issue) }];
 }
 
@@ -101,6 +143,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     return `must be ${article(issue.expected)}, got ${describeValue(issue.input)}`;
   }
   if (issue.code === 'invalid_value') {
+    if (issue.input === undefined)
+      return `is required (one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')})`;
     return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(issue.input)}`;
   }
   if (issue.code === 'invalid_union') {
@@ -129,7 +173,8 @@ function knownKeysAt(p: readonly PropertyKey[]): string[] {
   for (const seg of p) {
     schema = unwrap(schema);
     if (typeof seg === 'number') {
-      schema = (schema as { element?: unknown }).element ?? (schema as { def?: { element?: unknown } }).def?.element;
+      schema =
+        (schema as { element?: unknown }).element ?? (schema as { def?: { element?: unknown } }).def?.element;
     } else {
       const shape = (schema as { shape?: Record<string, unknown> }).shape;
       schema = shape?.[String(seg)];
@@ -141,10 +186,13 @@ function knownKeysAt(p: readonly PropertyKey[]): string[] {
 }
 
 function unwrap(schema: unknown): unknown {
-  let s = schema as { def?: { type?: string; innerType?: unknown; in?: unknown; schema?: unknown; options?: unknown[] } };
+  let s = schema as {
+    def?: { type?: string; innerType?: unknown; in?: unknown; schema?: unknown; options?: unknown[] };
+  };
   for (let i = 0; i < 10 && s?.def; i++) {
     const d = s.def;
-    if (d.type === 'optional' || d.type === 'default' || d.type === 'nullable' || d.type === 'prefault') s = d.innerType as typeof s;
+    if (d.type === 'optional' || d.type === 'default' || d.type === 'nullable' || d.type === 'prefault')
+      s = d.innerType as typeof s;
     else if (d.type === 'pipe') s = d.in as typeof s;
     else if (d.type === 'union' && Array.isArray(d.options)) {
       const obj = d.options.find((o) => (o as { shape?: unknown }).shape);
@@ -155,7 +203,11 @@ function unwrap(schema: unknown): unknown {
   return s;
 }
 
-function locateNode(doc: Document, lc: LineCounter, p: readonly PropertyKey[]): { line?: number; column?: number } {
+function locateNode(
+  doc: Document,
+  lc: LineCounter,
+  p: readonly PropertyKey[],
+): { line?: number; column?: number } {
   // Walk down as far as the document goes; an unknown or missing key points at its nearest parent.
   let node: unknown = doc.contents;
   let best: Node | undefined = isNode(node) ? node : undefined;
@@ -190,7 +242,10 @@ export function formatPath(p: readonly PropertyKey[]): string {
 
 function projectFromFile(file: string): string {
   const base = path.basename(file).replace(/\.(ya?ml)$/i, '');
-  const cleaned = base.replace(/[^a-zA-Z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+  const cleaned = base
+    .replace(/[^a-zA-Z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63);
   return cleaned || 'sagezero';
 }
 

@@ -11,7 +11,8 @@ const wakeSchema = z.strictObject({
     .number()
     .int()
     .refine((p) => p >= 60 && p % 60 === 0 && p <= 86_400, {
-      error: 'must be a multiple of 60 between 60 and 86400 (async endpoint metrics have one-minute resolution)',
+      error:
+        'must be a multiple of 60 between 60 and 86400 (async endpoint metrics have one-minute resolution)',
     })
     .describe('Period of the wake alarm on HasBacklogWithoutCapacity, seconds.'),
   evaluationPeriods: z
@@ -25,8 +26,16 @@ const wakeSchema = z.strictObject({
 const idleSchema = z.strictObject({
   mode: z
     .enum(['target-tracking', 'step'])
-    .describe('target-tracking: AWS scales in after 15 low minutes; step: sagezero scales to 0 after `minutes` idle.'),
-  minutes: z.number().int().min(1).max(1440).optional().describe('Idle minutes before the last instance goes.'),
+    .describe(
+      'target-tracking: AWS scales in after 15 low minutes; step: sagezero scales to 0 after `minutes` idle.',
+    ),
+  minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(1440)
+    .optional()
+    .describe('Idle minutes before the last instance goes.'),
 });
 
 const keepWarmSchema = z.strictObject({
@@ -40,15 +49,25 @@ export const scalingInputSchema = z
   .strictObject({
     preset: z.enum(PRESETS).default('aws-recommended'),
     minCapacity: z.number().int().min(0).max(1000).optional(),
-    maxCapacity: z.number().int().min(1, { error: 'must be at least 1 (an endpoint that can never run serves nothing)' }).max(1000).optional(),
+    maxCapacity: z
+      .number()
+      .int()
+      .min(1, { error: 'must be at least 1 (an endpoint that can never run serves nothing)' })
+      .max(1000)
+      .optional(),
     targetBacklogPerInstance: z.number().positive({ error: 'must be a positive number' }).max(1e9).optional(),
     scaleOutCooldownSeconds: z.number().int().min(0).max(86_400).optional(),
     scaleInCooldownSeconds: z.number().int().min(0).max(86_400).optional(),
-    wake: z.union([wakeSchema, z.literal(false)]).optional().describe('Wake policy, or false for none.'),
+    wake: z
+      .union([wakeSchema, z.literal(false)])
+      .optional()
+      .describe('Wake policy, or false for none.'),
     idle: idleSchema.optional(),
     keepWarm: z.array(keepWarmSchema).max(20).optional(),
   })
-  .describe('Scale-to-zero policy set: scalable target, target tracking, wake step policy, idle rule, keep-warm windows.');
+  .describe(
+    'Scale-to-zero policy set: scalable target, target tracking, wake step policy, idle rule, keep-warm windows.',
+  );
 
 export type ScalingInput = z.input<typeof scalingInputSchema>;
 
@@ -153,7 +172,11 @@ export function checkScaling(input: ScalingParsed, ctx: z.RefinementCtx): void {
       message: `minCapacity (${s.minCapacity}) must not exceed maxCapacity (${s.maxCapacity})`,
     });
   }
-  if (input.idle?.minutes !== undefined && s.idle.mode === 'target-tracking' && input.idle.minutes !== TARGET_TRACKING_IDLE_MINUTES) {
+  if (
+    input.idle?.minutes !== undefined &&
+    s.idle.mode === 'target-tracking' &&
+    input.idle.minutes !== TARGET_TRACKING_IDLE_MINUTES
+  ) {
     ctx.addIssue({
       code: 'custom',
       path: ['idle', 'minutes'],

@@ -7,18 +7,26 @@ import { checkScaling, scalingInputSchema } from './scaling-schema.js';
 const jumpstartSchema = z.strictObject({
   modelId: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9._-]{0,255}$/, { error: 'must be a JumpStart model id like huggingface-llm-falcon-40b-instruct-bf16' }),
+    .regex(/^[a-z0-9][a-z0-9._-]{0,255}$/, {
+      error: 'must be a JumpStart model id like huggingface-llm-falcon-40b-instruct-bf16',
+    }),
   version: z
     .string()
-    .regex(/^(\*|\d+\.\*|\d+\.\d+\.\*|\d+\.\d+\.\d+)$/, { error: 'must be "*", a semantic version like "2.1.0", or a wildcard like "2.*"' })
+    .regex(/^(\*|\d+\.\*|\d+\.\d+\.\*|\d+\.\d+\.\d+)$/, {
+      error: 'must be "*", a semantic version like "2.1.0", or a wildcard like "2.*"',
+    })
     .default('*'),
 });
 
 const modelSchema = z
   .strictObject({
-    jumpstart: jumpstartSchema.optional().describe('Resolve image, artifacts and environment from the JumpStart model specs.'),
+    jumpstart: jumpstartSchema
+      .optional()
+      .describe('Resolve image, artifacts and environment from the JumpStart model specs.'),
     image: c.imageUri.optional().describe('Inference container image URI (ECR).'),
-    modelDataUrl: c.s3Uri.optional().describe('S3 URI of the model artifacts (model.tar.gz or an uncompressed prefix ending in /).'),
+    modelDataUrl: c.s3Uri
+      .optional()
+      .describe('S3 URI of the model artifacts (model.tar.gz or an uncompressed prefix ending in /).'),
     environment: c.environment.optional().describe('Container environment; merged over JumpStart defaults.'),
   })
   .superRefine((m, ctx) => {
@@ -37,12 +45,18 @@ const modelSchema = z
 const notificationsSchema = z.strictObject({
   successTopic: c.snsTopicArn.optional(),
   errorTopic: c.snsTopicArn.optional(),
-  includeInferenceResponseIn: z.array(z.enum(['SUCCESS_NOTIFICATION_TOPIC', 'ERROR_NOTIFICATION_TOPIC'])).optional(),
+  includeInferenceResponseIn: z
+    .array(z.enum(['SUCCESS_NOTIFICATION_TOPIC', 'ERROR_NOTIFICATION_TOPIC']))
+    .optional(),
 });
 
 const asyncSchema = z.strictObject({
-  outputPath: c.s3Uri.optional().describe('Default: s3://sagemaker-<region>-<account>/async-endpoint-outputs/<name>'),
-  failurePath: c.s3Uri.optional().describe('Default: s3://sagemaker-<region>-<account>/async-endpoint-failures/<name>'),
+  outputPath: c.s3Uri
+    .optional()
+    .describe('Default: s3://sagemaker-<region>-<account>/async-endpoint-outputs/<name>'),
+  failurePath: c.s3Uri
+    .optional()
+    .describe('Default: s3://sagemaker-<region>-<account>/async-endpoint-failures/<name>'),
   kmsKeyId: c.kmsKeyId.optional(),
   maxConcurrentInvocationsPerInstance: z.number().int().min(1).max(1000).optional(),
   notifications: notificationsSchema.optional(),
@@ -54,31 +68,68 @@ export const endpointSchema = z.strictObject({
   model: modelSchema,
   executionRoleArn: c.roleArn,
   instanceType: c.instanceType,
-  initialInstanceCount: z.number().int().min(1, { error: 'must be at least 1 (SageMaker creates endpoints with running instances; scaling takes them to 0)' }).max(1000).default(1),
+  initialInstanceCount: z
+    .number()
+    .int()
+    .min(1, {
+      error:
+        'must be at least 1 (SageMaker creates endpoints with running instances; scaling takes them to 0)',
+    })
+    .max(1000)
+    .default(1),
   async: asyncSchema.default({}),
   tags: c.tags.default({}),
   scaling: scalingInputSchema.superRefine(checkScaling).optional(),
-  pricePerHourUsd: z.number().positive().max(1000).optional().describe('Override the hourly price of this endpoint.'),
-  baselineInstances: z.number().int().min(1).max(1000).optional().describe('Always-on baseline instance count for reports.'),
+  pricePerHourUsd: z
+    .number()
+    .positive()
+    .max(1000)
+    .optional()
+    .describe('Override the hourly price of this endpoint.'),
+  baselineInstances: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe('Always-on baseline instance count for reports.'),
 });
 
 const simSchema = z.strictObject({
-  bootSeconds: z.number().positive().max(7200).default(480).describe('Mean instance boot time of the simulated cloud.'),
+  bootSeconds: z
+    .number()
+    .positive()
+    .max(7200)
+    .default(480)
+    .describe('Mean instance boot time of the simulated cloud.'),
   seed: z.number().int().min(0).default(1),
-  accountId: z.string().regex(/^\d{12}$/).default('123456789012'),
+  accountId: z
+    .string()
+    .regex(/^\d{12}$/)
+    .default('123456789012'),
 });
 
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
     version: z.literal(1).default(1),
-    project: c.sagemakerName.optional().describe('Owner tag value; defaults to the config file name. destroy only touches resources carrying it.'),
+    project: c.sagemakerName
+      .optional()
+      .describe(
+        'Owner tag value; defaults to the config file name. destroy only touches resources carrying it.',
+      ),
     region: c.region,
     cloud: z.enum(['aws', 'sim']).default('aws'),
-    store: z.string().min(1).default('./var/sagezero.db').describe('SQLite file, relative to this config file.'),
+    store: z
+      .string()
+      .min(1)
+      .default('./var/sagezero.db')
+      .describe('SQLite file, relative to this config file.'),
     sim: simSchema.default({ bootSeconds: 480, seed: 1, accountId: '123456789012' }),
     jumpstart: z
-      .strictObject({ bucket: z.string().min(3).max(63).optional().describe('Default: jumpstart-cache-prod-<region>.') })
+      .strictObject({
+        bucket: z.string().min(3).max(63).optional().describe('Default: jumpstart-cache-prod-<region>.'),
+      })
       .default({}),
     endpoints: z.array(endpointSchema).min(1, { error: 'must list at least one endpoint' }),
   })
@@ -87,7 +138,11 @@ export const configSchema = z
     cfg.endpoints.forEach((e, i) => {
       const prev = seen.get(e.name);
       if (prev !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['endpoints', i, 'name'], message: `duplicates endpoints[${prev}].name "${e.name}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['endpoints', i, 'name'],
+          message: `duplicates endpoints[${prev}].name "${e.name}"`,
+        });
       }
       seen.set(e.name, i);
     });

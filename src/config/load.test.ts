@@ -1,0 +1,248 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './errors.js';
+import { loadConfig, parseConfig } from './load.js';
+
+const ROLE = 'arn:aws:iam::123456789012:role/SageMakerExecution';
+
+const FULL = `
+region: eu-west-1
+cloud: sim
+project: nlp-team
+store: ./state/sz.db
+sim: { bootSeconds: 300, seed: 7 }
+jumpstart: { bucket: my-js-mirror }
+endpoints:
+  - name: falcon-40b-async
+    model:
+      jumpstart: { modelId: huggingface-llm-falcon-40b-instruct-bf16, version: "2.*" }
+      environment: { MAX_INPUT_LENGTH: 2048, TRUST_REMOTE_CODE: true, HF_MODEL_QUANTIZE: bitsandbytes }
+    executionRoleArn: ${ROLE}
+    instanceType: ml.g5.12xlarge
+    initialInstanceCount: 2
+    variantName: primary
+    async:
+      outputPath: s3://my-bucket/async-out/
+      failurePath: s3://my-bucket/async-fail/
+      kmsKeyId: alias/sagezero
+      maxConcurrentInvocationsPerInstance: 4
+      notifications:
+        successTopic: arn:aws:sns:eu-west-1:123456789012:done
+        errorTopic: arn:aws:sns:eu-west-1:123456789012:failed
+        includeInferenceResponseIn: [SUCCESS_NOTIFICATION_TOPIC]
+    tags: { team: nlp, cost-center: "42" }
+    scaling:
+      preset: aws-recommended
+      maxCapacity: 4
+      keepWarm:
+        - { from: "0 8 * * 1-5", to: "0 18 * * 1-5", timezone: Europe/Brussels, minCapacity: 1 }
+    pricePerHourUsd: 7.09
+    baselineInstances: 1
+  - name: small
+    model: { image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/small:1, modelDataUrl: s3://my-models/small/ }
+    executionRoleArn: ${ROLE}
+    instanceType: ml.g4dn.xlarge
+`;
+
+describe('parseConfig: a full config', () => {
+  const c = parseConfig(FULL, '/etc/sagezero/nlp.yaml', {});
+
+  it('keeps every explicit value', () => {
+    expect(c.region).toBe('eu-west-1');
+    expect(c.cloud).toBe('sim');
+    expect(c.project).toBe('nlp-team');
+    expect(c.sim).toEqual({ bootSeconds: 300, seed: 7, accountId: '123456789012' });
+    expect(c.jumpstart).toEqual({ bucket: 'my-js-mirror' });
+    const e = c.endpoints[0]!;
+    expect(e.model.jumpstart).toEqual({
+      modelId: 'huggingface-llm-falcon-40b-instruct-bf16',
+      version: '2.*',
+    });
+    expect(e.initialInstanceCount).toBe(2);
+    expect(e.variantName).toBe('primary');
+    expect(e.async.notifications?.errorTopic).toBe('arn:aws:sns:eu-west-1:123456789012:failed');
+    expect(e.tags).toEqual({ team: 'nlp', 'cost-center': '42' });
+    expect(e.pricePerHourUsd).toBe(7.09);
+  });
+
+  it('turns environment values into the strings SageMaker takes', () => {
+    expect(c.endpoints[0]!.model.environment).toEqual({
+      MAX_INPUT_LENGTH: '2048',
+      TRUST_REMOTE_CODE: 'true',
+      HF_MODEL_QUANTIZE: 'bitsandbytes',
+    });
+  });
+
+  it('merges the scaling preset under explicit keys', () => {
+    const s = c.endpoints[0]!.scaling;
+    expect(s.maxCapacity).toBe(4);
+    expect(s.minCapacity).toBe(0);
+    expect(s.wake).toEqual({ periodSeconds: 60, evaluationPeriods: 2 });
+    expect(s.keepWarm).toEqual([
+      { from: '0 8 * * 1-5', to: '0 18 * * 1-5', timezone: 'Europe/Brussels', minCapacity: 1 },
+    ]);
+  });
+
+  it('fills in defaults for what is left out', () => {
+    const e = c.endpoints[1]!;
+    expect(e.variantName).toBe('AllTraffic');
+    expect(e.initialInstanceCount).toBe(1);
+    expect(e.async).toEqual({});
+    expect(e.tags).toEqual({});
+    expect(e.scaling).toEqual({
+      preset: 'aws-recommended',
+      minCapacity: 0,
+      maxCapacity: 2,
+      targetBacklogPerInstance: 5,
+      scaleOutCooldownSeconds: 300,
+      scaleInCooldownSeconds: 600,
+      wake: { periodSeconds: 60, evaluationPeriods: 2 },
+      idle: { mode: 'target-tracking', minutes: 15 },
+      keepWarm: [],
+    });
+  });
+
+  it('defaults the top level of a minimal file', () => {
+    const m = parseConfig(
+      `region: us-east-1\nendpoints:\n  - { name: a, model: { jumpstart: { modelId: m } }, executionRoleArn: "${ROLE}", instanceType: ml.g5.xlarge }\n`,
+      '/srv/app.yaml',
+      {},
+    );
+    expect(m.version).toBe(1);
+    expect(m.cloud).toBe('aws');
+    expect(m.store).toBe('./var/sagezero.db');
+    expect(m.storePath).toBe('/srv/var/sagezero.db');
+    expect(m.sim).toEqual({ bootSeconds: 480, seed: 1, accountId: '123456789012' });
+    expect(m.jumpstart).toEqual({});
+    expect(m.endpoints[0]!.model.jumpstart?.version).toBe('*');
+    expect(m.warnings).toEqual([]);
+  });
+});
+
+describe('parseConfig: ${ENV} interpolation', () => {
+  const doc = (region: string, outputPath: string, team = 'nlp') => `
+region: ${region}
+endpoints:
+  - name: e1
+    model: { image: img }
+    executionRoleArn: ${ROLE}
+    instanceType: ml.g5.xlarge
+    async: { outputPath: "${outputPath}" }
+    tags: { team: "${team}" }
+`;
+
+  it('substitutes variables from the given environment', () => {
+    const c = parseConfig(doc('${AWS_REGION}', 's3://${BUCKET}/${PREFIX}/out/'), 'x.yaml', {
+      AWS_REGION: 'us-west-2',
+      BUCKET: 'my-bucket',
+      PREFIX: 'llm',
+    });
+    expect(c.region).toBe('us-west-2');
+    expect(c.endpoints[0]!.async.outputPath).toBe('s3://my-bucket/llm/out/');
+  });
+
+  it('uses ${VAR:-default} when the variable is unset or empty, and the variable when set', () => {
+    const text = doc('${REGION:-us-east-1}', 's3://${BUCKET:-fallback-bucket}/out/');
+    expect(parseConfig(text, 'x.yaml', {}).region).toBe('us-east-1');
+    expect(parseConfig(text, 'x.yaml', { REGION: '' }).region).toBe('us-east-1');
+    const set = parseConfig(text, 'x.yaml', { REGION: 'eu-central-1', BUCKET: 'real-bucket' });
+    expect(set.region).toBe('eu-central-1');
+    expect(set.endpoints[0]!.async.outputPath).toBe('s3://real-bucket/out/');
+    expect(parseConfig(text, 'x.yaml', {}).endpoints[0]!.async.outputPath).toBe('s3://fallback-bucket/out/');
+  });
+
+  it('keeps "$${" as a literal "${"', () => {
+    const c = parseConfig(doc('us-east-1', 's3://bkt/out/', '$${TEAM}'), 'x.yaml', {
+      TEAM: 'should-not-appear',
+    });
+    expect(c.endpoints[0]!.tags.team).toBe('${TEAM}');
+  });
+
+  it('reports an unset variable at its key and line', () => {
+    let err: unknown;
+    try {
+      parseConfig(doc('us-east-1', 's3://${OUT_BUCKET}/out/'), 'x.yaml', {});
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).issues).toEqual([
+      expect.objectContaining({
+        line: 8,
+        path: 'endpoints[0].async.outputPath',
+        message: 'environment variable OUT_BUCKET is not set',
+      }),
+    ]);
+  });
+});
+
+describe('loadConfig', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-load-'));
+  const endpoint = `endpoints:\n  - { name: a, model: { image: img }, executionRoleArn: "${ROLE}", instanceType: ml.g5.xlarge }\n`;
+
+  it('resolves the store relative to the config file, not the working directory', () => {
+    mkdirSync(path.join(dir, 'conf'), { recursive: true });
+    const file = path.join(dir, 'conf', 'prod.yaml');
+    writeFileSync(file, `region: us-east-1\nstore: ../data/sz.db\n${endpoint}`);
+    const c = loadConfig(path.relative(process.cwd(), file), {});
+    expect(c.file).toBe(file);
+    expect(c.storePath).toBe(path.join(dir, 'data', 'sz.db'));
+  });
+
+  it('keeps an absolute store path', () => {
+    const file = path.join(dir, 'abs.yaml');
+    writeFileSync(file, `region: us-east-1\nstore: /var/lib/sagezero/sz.db\n${endpoint}`);
+    expect(loadConfig(file, {}).storePath).toBe('/var/lib/sagezero/sz.db');
+  });
+
+  it('names the project after the file when the config does not', () => {
+    const file = path.join(dir, 'my_team.nlp.yml');
+    writeFileSync(file, `region: us-east-1\n${endpoint}`);
+    expect(loadConfig(file, {}).project).toBe('my-team-nlp');
+    writeFileSync(file, `region: us-east-1\nproject: explicit\n${endpoint}`);
+    expect(loadConfig(file, {}).project).toBe('explicit');
+  });
+
+  it('says when the file cannot be read', () => {
+    expect(() => loadConfig(path.join(dir, 'missing.yaml'), {})).toThrow(
+      /missing\.yaml: cannot read config file: no such file/,
+    );
+    expect(() => loadConfig(dir, {})).toThrow(ConfigError);
+  });
+});
+
+describe('parseConfig: warnings', () => {
+  const withScaling = (scaling: string) => `
+region: us-east-1
+endpoints:
+  - name: blog-style
+    model: { image: img }
+    executionRoleArn: ${ROLE}
+    instanceType: ml.g5.xlarge
+    scaling: ${scaling}
+`;
+
+  it('warns that preset blog with minCapacity 0 can strand requests, and why', () => {
+    const c = parseConfig(withScaling('{ preset: blog, minCapacity: 0 }'), 'x.yaml', {});
+    expect(c.warnings).toHaveLength(1);
+    expect(c.warnings[0]).toContain('blog-style');
+    expect(c.warnings[0]).toContain('no wake policy');
+    expect(c.warnings[0]).toContain('backlog exceeds 5');
+  });
+
+  it('does not warn when something can wake the endpoint or it never sleeps', () => {
+    expect(parseConfig(withScaling('{ preset: aws-recommended }'), 'x.yaml', {}).warnings).toEqual([]);
+    expect(parseConfig(withScaling('{ preset: blog, minCapacity: 1 }'), 'x.yaml', {}).warnings).toEqual([]);
+  });
+
+  it('warns when the wake alarm takes longer than 15 minutes', () => {
+    const c = parseConfig(
+      withScaling('{ wake: { periodSeconds: 300, evaluationPeriods: 4 } }'),
+      'x.yaml',
+      {},
+    );
+    expect(c.warnings).toEqual([expect.stringContaining('20 minutes')]);
+  });
+});
