@@ -1,0 +1,98 @@
+// Runs every rule over one snapshot of what sagezero knows, and says which (rule, endpoint) pairs it
+// looked at: an alert can only resolve when its rule was evaluated with data (a missing spend figure
+// must not read as "back under budget").
+import type { EndpointState } from '../cloud/types.js';
+import type { ApiCallTotal } from '../store/api-calls.js';
+import type { ControllerRun } from '../store/controllers.js';
+import type { ProbeResult } from '../store/probes.js';
+import type { AlertsConfig } from './config.js';
+import { backlogWithoutCapacity, type ActivityLike } from './rules/backlog.js';
+import { budgetAlerts, type SpendSnapshot } from './rules/budget.js';
+import { endpointHealth } from './rules/endpoint.js';
+import { apiErrors, controllerFailing, driftAlerts, type DriftEvent } from './rules/ops.js';
+import { coldStartOverSlo, probeFailed } from './rules/probes.js';
+import { scopeOf, type AlertCondition, type EvaluationScope, type RuleName } from './types.js';
+
+export interface EndpointAlertInput {
+  name: string;
+  /** From DescribeEndpoint: 'missing' when it does not exist, undefined when not looked at. */
+  state?: EndpointState | 'missing';
+  /** Recent probes, any order. */
+  probes?: readonly ProbeResult[];
+  coldStartSloSeconds?: number;
+  /** HasBacklogWithoutCapacity per minute. */
+  backlog?: readonly { minute: number; value: number }[];
+  /** The endpoint's wake policy (scaling.wake); required with `backlog`. */
+  wake?: { periodSeconds: number; evaluationPeriods: number } | false;
+  activities?: readonly ActivityLike[];
+}
+
+export interface AlertInputs {
+  now: number;
+  endpoints: readonly EndpointAlertInput[];
+  spend?: SpendSnapshot;
+  /** Drift found recently (the caller decides how far back). */
+  drift?: readonly DriftEvent[];
+  apiErrors?: { errorMinutes: readonly number[]; failing?: readonly ApiCallTotal[] };
+  controllers?: readonly ControllerRun[];
+}
+
+export interface Evaluation {
+  conditions: AlertCondition[];
+  scope: EvaluationScope;
+}
+
+export function evaluateRules(inputs: AlertInputs, config: AlertsConfig): Evaluation {
+  const conditions: AlertCondition[] = [];
+  const scope: [RuleName, string | undefined][] = [];
+  const { now } = inputs;
+
+  for (const e of inputs.endpoints) {
+    if (e.probes) {
+      scope.push(['cold-start-slo', e.name], ['probe-failed', e.name]);
+      const slo = coldStartOverSlo(e.name, e.probes, e.coldStartSloSeconds);
+      if (slo) conditions.push(slo);
+      const failed = probeFailed(e.name, e.probes);
+      if (failed) conditions.push(failed);
+    }
+    if (e.state !== undefined) {
+      scope.push(['endpoint-failed', e.name], ['endpoint-stuck', e.name]);
+      if (e.state !== 'missing')
+        conditions.push(...endpointHealth(e.name, e.state, now, config.endpointStuckMinutes));
+    }
+    if (e.backlog && e.wake !== undefined) {
+      scope.push(['backlog-without-capacity', e.name]);
+      const boot = e.coldStartSloSeconds ?? config.bootAllowanceMinutes * 60;
+      const c = backlogWithoutCapacity({
+        endpoint: e.name,
+        series: e.backlog,
+        wake: e.wake,
+        bootSeconds: boot,
+        graceMinutes: config.backlogGraceMinutes,
+        now,
+        ...(e.activities ? { activities: e.activities } : {}),
+      });
+      if (c) conditions.push(c);
+    }
+  }
+  if (inputs.spend && config.budgets) {
+    scope.push(['budget-month-to-date', undefined], ['budget-forecast', undefined]);
+    conditions.push(...budgetAlerts(config.budgets, inputs.spend, now));
+  }
+  if (inputs.drift) {
+    const names = new Set([...inputs.endpoints.map((e) => e.name), ...inputs.drift.map((d) => d.endpoint)]);
+    for (const n of names) scope.push(['drift-repaired', n], ['drift-unrepaired', n]);
+    conditions.push(...driftAlerts(inputs.drift));
+  }
+  if (inputs.apiErrors) {
+    scope.push(['aws-api-errors', undefined]);
+    const c = apiErrors({ ...inputs.apiErrors, now, sustainMinutes: config.apiErrorMinutes });
+    if (c) conditions.push(c);
+  }
+  if (inputs.controllers) {
+    scope.push(['controller-failing', undefined]);
+    conditions.push(...controllerFailing(inputs.controllers, config.controllerFailures, now));
+  }
+  const disabled = new Set<string>(config.disabledRules);
+  return { conditions: conditions.filter((c) => !disabled.has(c.rule)), scope: scopeOf(scope) };
+}

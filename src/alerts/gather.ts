@@ -1,0 +1,73 @@
+// Reads what the rules need from the store. Endpoint states, spend and drift come from the caller
+// (the telemetry poll, the cost engine and the reconcile controller already have them).
+import type { EndpointState } from '../cloud/types.js';
+import { configuredProbes } from '../probe/from-config.js';
+import type { Store } from '../store/index.js';
+import type { AlertsConfig } from './config.js';
+import type { AlertInputs, EndpointAlertInput } from './evaluate.js';
+import type { SpendSnapshot } from './rules/budget.js';
+import type { DriftEvent } from './rules/ops.js';
+
+export interface AlertEndpoint {
+  name: string;
+  wake: { periodSeconds: number; evaluationPeriods: number } | false;
+  coldStartSloSeconds?: number;
+}
+
+export interface GatherOptions {
+  store: Pick<Store, 'probes' | 'metrics' | 'activities' | 'apiCalls' | 'controllers'>;
+  endpoints: readonly AlertEndpoint[];
+  now: number;
+  config: Pick<AlertsConfig, 'apiErrorMinutes'>;
+  /** DescribeEndpoint results by name (undefined value: not found); endpoints absent here are not judged. */
+  states?: ReadonlyMap<string, EndpointState | undefined>;
+  spend?: SpendSnapshot;
+  drift?: readonly DriftEvent[];
+}
+
+const PROBE_LOOKBACK_MS = 30 * 24 * 3600_000;
+const BACKLOG_LOOKBACK_MS = 24 * 3600_000;
+
+export function gatherAlertInputs(o: GatherOptions): AlertInputs {
+  const endpoints: EndpointAlertInput[] = o.endpoints.map((e) => {
+    const input: EndpointAlertInput = {
+      name: e.name,
+      probes: o.store.probes.between(e.name, o.now - PROBE_LOOKBACK_MS, o.now + 1),
+      backlog: o.store.metrics.series(
+        e.name,
+        'HasBacklogWithoutCapacity',
+        o.now - BACKLOG_LOOKBACK_MS,
+        o.now,
+      ),
+      wake: e.wake,
+      activities: o.store.activities.between(e.name, o.now - BACKLOG_LOOKBACK_MS, o.now),
+    };
+    if (e.coldStartSloSeconds !== undefined) input.coldStartSloSeconds = e.coldStartSloSeconds;
+    if (o.states?.has(e.name)) input.state = o.states.get(e.name) ?? 'missing';
+    return input;
+  });
+  const since = o.now - o.config.apiErrorMinutes * 60_000;
+  const inputs: AlertInputs = {
+    now: o.now,
+    endpoints,
+    apiErrors: { errorMinutes: o.store.apiCalls.errorMinutes(since), failing: o.store.apiCalls.since(since) },
+    controllers: o.store.controllers.all(),
+  };
+  if (o.spend) inputs.spend = o.spend;
+  if (o.drift) inputs.drift = o.drift;
+  return inputs;
+}
+
+/** The alert view of configured endpoints: wake policy and cold-start SLO. */
+export function alertEndpointsFromConfig(config: {
+  file: string;
+  endpoints: readonly { name: string; scaling: { wake: AlertEndpoint['wake'] } }[];
+}): AlertEndpoint[] {
+  const probes = new Map(configuredProbes(config).map((p) => [p.endpoint.name, p.probe]));
+  return config.endpoints.map((e) => {
+    const a: AlertEndpoint = { name: e.name, wake: e.scaling.wake };
+    const slo = probes.get(e.name)?.coldStartSloSeconds;
+    if (slo !== undefined) a.coldStartSloSeconds = slo;
+    return a;
+  });
+}

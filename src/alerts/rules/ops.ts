@@ -1,0 +1,130 @@
+// Rules about sagezero's own operation: drift it found (and whether it could repair it), AWS API
+// errors that do not go away, and a controller that keeps failing.
+import type { ApiCallTotal } from '../../store/api-calls.js';
+import type { ControllerRun } from '../../store/controllers.js';
+import type { AlertCondition } from '../types.js';
+import { duration, isoMinute } from '../units.js';
+
+export interface DriftEvent {
+  endpoint: string;
+  at: number;
+  /** What differed from the config, one line each (e.g. "alarm sagezero-llm-a-wake: missing"). */
+  changes: readonly string[];
+  repaired: boolean;
+  /** Why the repair failed. */
+  error?: string;
+}
+
+/** One condition per endpoint with drift in `events` (the caller passes the recent ones). */
+export function driftAlerts(events: readonly DriftEvent[]): AlertCondition[] {
+  const byEndpoint = new Map<string, DriftEvent[]>();
+  for (const e of events) byEndpoint.set(e.endpoint, [...(byEndpoint.get(e.endpoint) ?? []), e]);
+  const out: AlertCondition[] = [];
+  for (const [endpoint, list] of byEndpoint) {
+    list.sort((a, b) => a.at - b.at);
+    const last = list[list.length - 1]!;
+    const changes = [...new Set(list.flatMap((e) => e.changes))];
+    const shown =
+      changes.slice(0, 8).join('\n') + (changes.length > 8 ? `\n… and ${changes.length - 8} more` : '');
+    if (!last.repaired) {
+      out.push({
+        key: `drift-unrepaired:${endpoint}`,
+        rule: 'drift-unrepaired',
+        endpoint,
+        severity: 'critical',
+        title: `Drift on ${endpoint} could not be repaired`,
+        summary: `${endpoint} differs from the config and sagezero could not put it back${last.error ? `: ${last.error}` : ''}.`,
+        facts: [
+          { label: 'Detected', value: isoMinute(last.at) },
+          { label: 'Differences', value: shown || 'unknown' },
+        ],
+        action:
+          'Run sagezero plan to see the differences and sagezero apply to repair them; if apply fails, the error says why (permissions, a resource owned by someone else).',
+      });
+    } else {
+      out.push({
+        key: `drift-repaired:${endpoint}`,
+        rule: 'drift-repaired',
+        endpoint,
+        severity: 'info',
+        title: `Drift on ${endpoint} detected and repaired`,
+        summary: `Someone or something changed ${endpoint} away from the config (${changes.length} difference${changes.length === 1 ? '' : 's'}); sagezero put it back.`,
+        facts: [
+          { label: 'Repaired', value: isoMinute(last.at) },
+          { label: 'Times in this window', value: String(list.length) },
+          { label: 'Differences', value: shown || 'unknown' },
+        ],
+        action:
+          'Nothing to do if this was a one-off. If it repeats, find who edits these resources (CloudTrail) and make the change in the sagezero config instead.',
+      });
+    }
+  }
+  return out;
+}
+
+export interface ApiErrorInput {
+  /** Start of each minute with at least one failed call (from the store), any order. */
+  errorMinutes: readonly number[];
+  /** Failed call counts over the window, for the message. */
+  failing?: readonly ApiCallTotal[];
+  now: number;
+  sustainMinutes: number;
+}
+
+/**
+ * Sustained: failures in at least 80% of the last `sustainMinutes` whole minutes, including one of the
+ * last two (a burst that has stopped is not sustained).
+ */
+export function apiErrors(input: ApiErrorInput): AlertCondition | undefined {
+  const current = Math.floor(input.now / 60_000) * 60_000;
+  const from = current - (input.sustainMinutes - 1) * 60_000;
+  const inWindow = new Set(input.errorMinutes.filter((m) => m >= from && m <= current));
+  const recent = inWindow.has(current) || inWindow.has(current - 60_000);
+  if (!recent || inWindow.size < Math.max(2, Math.ceil(0.8 * input.sustainMinutes))) return undefined;
+  const failing = [...(input.failing ?? [])].filter((c) => !c.ok).sort((a, b) => b.count - a.count);
+  const top = failing
+    .slice(0, 5)
+    .map((c) => `${c.service} ${c.operation}: ${c.count}`)
+    .join('\n');
+  return {
+    key: 'aws-api-errors',
+    rule: 'aws-api-errors',
+    severity: 'warning',
+    title: 'AWS API calls keep failing',
+    summary: `AWS API calls failed in ${inWindow.size} of the last ${input.sustainMinutes} minutes.`,
+    facts: [
+      { label: 'Minutes with failures', value: `${inWindow.size} of ${input.sustainMinutes}` },
+      ...(top ? [{ label: 'Failing calls', value: top }] : []),
+    ],
+    action:
+      'Check the daemon logs for the error codes: AccessDenied means the role lacks a permission, ExpiredToken means credentials need refreshing, Throttling means too many endpoints are polled too often.',
+  };
+}
+
+export function controllerFailing(
+  runs: readonly ControllerRun[],
+  threshold: number,
+  now: number,
+): AlertCondition[] {
+  return runs
+    .filter((r) => r.consecutiveErrors >= threshold)
+    .map((r) => ({
+      key: `controller:${r.controller}`,
+      rule: 'controller-failing' as const,
+      severity: 'warning' as const,
+      title: `sagezero ${r.controller} controller is failing`,
+      summary: `The ${r.controller} controller failed ${r.consecutiveErrors} times in a row; the other controllers keep running.`,
+      facts: [
+        { label: 'Consecutive failures', value: String(r.consecutiveErrors) },
+        {
+          label: 'Last success',
+          value:
+            r.lastOkAt !== undefined
+              ? `${isoMinute(r.lastOkAt)} (${duration((now - r.lastOkAt) / 1000)} ago)`
+              : 'never',
+        },
+        { label: 'Last error', value: (r.lastError ?? 'unknown').slice(0, 300) },
+      ],
+      action: "Read the last error and the daemon logs; /metrics shows each controller's run counts.",
+    }));
+}

@@ -1,0 +1,160 @@
+// sagezero probe — run the configured synthetic invocation now, for one endpoint or every endpoint
+// with a probe block, record it in the store, and exit non-zero unless every probe succeeded.
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { Config } from '../../config/load.js';
+import { configuredProbes, probeConfigOf } from '../../probe/from-config.js';
+import { formatDuration } from '../../probe/invoke.js';
+import { runProbe, type ProbeRun } from '../../probe/probe.js';
+import { openStore, StoreError, type Store } from '../../store/index.js';
+import type { ApiCallObserver } from '../../cloud/types.js';
+import { withCloud } from '../context.js';
+import { EXIT, UserError } from '../errors.js';
+import type { Output } from '../output.js';
+import type { ProbeConfig } from '../../probe/config.js';
+import type { EndpointConfig } from '../../config/load.js';
+
+interface ProbeOptions {
+  config: string;
+  endpoint?: string;
+  json?: boolean;
+}
+
+export function registerProbe(program: Command, out: Output, setExit: (code: number) => void): void {
+  program
+    .command('probe')
+    .description(
+      'invoke each probed endpoint once now and measure it (cold start phases, total time); exit 1 unless all succeed',
+    )
+    .requiredOption('-c, --config <file>', 'sagezero YAML config')
+    .option('--endpoint <name>', 'only this endpoint')
+    .option('--json', 'print the results as JSON')
+    .action(async (opts: ProbeOptions) => {
+      setExit(await runProbeCommand(opts, out));
+    });
+}
+
+interface Target {
+  endpoint: EndpointConfig;
+  probe: ProbeConfig;
+}
+
+export function probeTargets(config: Config, only: string | undefined): Target[] {
+  if (only !== undefined) {
+    const index = config.endpoints.findIndex((e) => e.name === only);
+    const endpoint = config.endpoints[index];
+    if (!endpoint) {
+      const known = config.endpoints.map((e) => e.name).join(', ');
+      throw new UserError(`--endpoint ${only}: no such endpoint in ${config.file} (it has: ${known})`);
+    }
+    const probe = probeConfigOf(endpoint, config.file, index);
+    if (!probe) {
+      throw new UserError(
+        `endpoint ${only} has no probe: block in ${config.file}; add one with at least a payload (see the README)`,
+      );
+    }
+    return [{ endpoint, probe }];
+  }
+  const targets = configuredProbes(config).map(({ endpoint, probe }) => ({ endpoint, probe }));
+  if (targets.length === 0) {
+    throw new UserError(`no endpoint in ${config.file} has a probe: block; add one with at least a payload`);
+  }
+  return targets;
+}
+
+export async function runProbeCommand(
+  opts: ProbeOptions,
+  out: Output,
+  observer?: ApiCallObserver,
+): Promise<number> {
+  return withCloud(opts.config, out, observer, async ({ config, opened }) => {
+    const targets = probeTargets(config, opts.endpoint);
+    const store = openProbeStore(config);
+    const abort = new AbortController();
+    const onSignal = (): void => {
+      out.err('interrupted: stopping the probes and deleting their S3 objects');
+      abort.abort(new Error('interrupted'));
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      const runs = await Promise.all(
+        targets.map(({ endpoint, probe }) =>
+          runProbe(
+            {
+              cloud: opened.cloud,
+              clock: opened.clock,
+              sink: store.probes,
+              signal: abort.signal,
+              configDir: path.dirname(config.file),
+              onProgress: (e) => {
+                if (e.kind !== 'finished') out.err(`[${endpoint.name}] ${e.message}`);
+              },
+            },
+            endpoint,
+            probe,
+          ).then((run) => ({ run, probe })),
+        ),
+      );
+      if (opts.json)
+        out.out(
+          JSON.stringify(
+            runs.map(({ run, probe }) => probeJson(run, probe)),
+            null,
+            2,
+          ),
+        );
+      else for (const { run, probe } of runs) out.out(describeProbe(run, probe));
+      return runs.every(({ run }) => run.result.outcome === 'success') ? EXIT.ok : EXIT.error;
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      store.close();
+    }
+  });
+}
+
+function openProbeStore(config: Config): Store {
+  try {
+    return openStore(config.storePath);
+  } catch (e) {
+    if (e instanceof StoreError) throw new UserError(e.message);
+    throw e;
+  }
+}
+
+export function probeJson(
+  run: ProbeRun,
+  probe: Pick<ProbeConfig, 'coldStartSloSeconds'>,
+): Record<string, unknown> {
+  const json: Record<string, unknown> = { ...run.result };
+  if (run.phases) json.phaseSources = run.phases.sources;
+  if (probe.coldStartSloSeconds !== undefined) json.coldStartSloSeconds = probe.coldStartSloSeconds;
+  if (run.overSlo !== undefined) json.overSlo = run.overSlo;
+  return json;
+}
+
+export function describeProbe(run: ProbeRun, probe: Pick<ProbeConfig, 'coldStartSloSeconds'>): string {
+  const r = run.result;
+  const total = r.totalS !== undefined ? formatDuration(r.totalS * 1000) : '?';
+  const warmth =
+    r.instancesAtStart < 0
+      ? ''
+      : r.cold
+        ? 'cold (0 instances at start)'
+        : `warm (${r.instancesAtStart} instance(s))`;
+  const lines = [`${r.endpoint}: ${r.outcome} after ${total}${warmth ? `, ${warmth}` : ''}`];
+  if (r.queuedS !== undefined && r.scaleOutS !== undefined && r.inServiceToOutputS !== undefined) {
+    lines.push(
+      `  queued ${formatDuration(r.queuedS * 1000)} -> scale-out ${formatDuration(r.scaleOutS * 1000)} -> ` +
+        `in service to output ${formatDuration(r.inServiceToOutputS * 1000)}`,
+    );
+  }
+  if (run.overSlo !== undefined && probe.coldStartSloSeconds !== undefined) {
+    lines.push(
+      `  cold-start SLO ${formatDuration(probe.coldStartSloSeconds * 1000)}: ${run.overSlo ? 'MISSED' : 'met'}`,
+    );
+  }
+  if (r.errorMessage) lines.push(`  ${r.errorMessage.split('\n')[0]}`);
+  return lines.join('\n');
+}

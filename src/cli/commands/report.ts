@@ -1,0 +1,215 @@
+// sagezero report -c FILE [--since 7d | --start T [--end T]] [--step 1h] [--endpoint NAME] [--json | --csv]
+// Prints the cost report from the store that `sagezero serve` fills.
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { SystemClock, type Clock } from '../../clock.js';
+import { loadConfig, type Config } from '../../config/load.js';
+import { reportToCsv } from '../../cost/csv.js';
+import { loadAwsPriceApi } from '../../cost/price-api.js';
+import { pricingConfigOf } from '../../cost/pricing-config.js';
+import { PriceResolver } from '../../cost/prices.js';
+import { buildReport } from '../../cost/report.js';
+import type { CostFigures, CostReport } from '../../cost/report-types.js';
+import { parseWindow, ReportParamError, STEPS } from '../../cost/window.js';
+import { META, openStore, StoreError } from '../../store/index.js';
+import { UserError } from '../errors.js';
+import { processOutput, type Output } from '../output.js';
+
+export interface ReportOptions {
+  config: string;
+  since?: string;
+  start?: string;
+  end?: string;
+  step?: string;
+  endpoint?: string;
+  json?: boolean;
+  csv?: boolean;
+}
+
+export interface ReportCommandDeps {
+  output?: Output;
+  /** Wall clock for cloud: aws (tests pass a fixed one). */
+  clock?: Clock;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function registerReport(program: Command, deps: ReportCommandDeps = {}): Command {
+  return program
+    .command('report')
+    .description('Print GPU-hours, spend, the always-on baseline, savings and cold starts from the store')
+    .requiredOption('-c, --config <file>', 'sagezero config file')
+    .option('--since <duration>', 'window ending now, like 24h, 7d or 2w (default 7d)')
+    .option('--start <time>', 'window start, RFC 3339 (e.g. 2026-03-01T00:00:00Z)')
+    .option('--end <time>', 'window end, RFC 3339 (default: now)')
+    .option('--step <step>', `also print a time series: ${Object.keys(STEPS).join(', ')}`)
+    .option('--endpoint <name>', 'only this endpoint')
+    .option('--json', 'print the report as JSON')
+    .option('--csv', 'print the report as CSV')
+    .addHelpText(
+      'after',
+      '\nOn cloud: sim, "now" is the simulated clock of the last telemetry poll recorded in the store.',
+    )
+    .action(async (opts: ReportOptions) => {
+      const out = deps.output ?? processOutput;
+      const report = await runReport(opts, deps);
+      if (opts.json) out.out(JSON.stringify(report, null, 2));
+      else if (opts.csv) out.out(reportToCsv(report).trimEnd().replace(/\r\n/g, '\n'));
+      else out.out(formatReport(report));
+    });
+}
+
+export async function runReport(opts: ReportOptions, deps: ReportCommandDeps = {}): Promise<CostReport> {
+  if (opts.json && opts.csv) throw new UserError('--json and --csv cannot be combined; choose one');
+  if (opts.since !== undefined && (opts.start !== undefined || opts.end !== undefined)) {
+    throw new UserError('--since cannot be combined with --start/--end');
+  }
+  const config: Config = loadConfig(opts.config, deps.env ?? process.env);
+  if (opts.endpoint !== undefined && !config.endpoints.some((e) => e.name === opts.endpoint)) {
+    throw new UserError(
+      `--endpoint: no endpoint named "${opts.endpoint}" in ${config.file} (known: ${config.endpoints.map((e) => e.name).join(', ')})`,
+    );
+  }
+  if (!existsSync(config.storePath)) {
+    throw new UserError(
+      `no data yet: the store ${config.storePath} does not exist. Run \`sagezero serve -c ${opts.config}\`, which records telemetry there.`,
+    );
+  }
+  let store;
+  try {
+    store = openStore(config.storePath);
+  } catch (e) {
+    throw new UserError(
+      e instanceof StoreError ? e.message : `cannot open the store: ${(e as Error).message}`,
+    );
+  }
+  try {
+    const wall = deps.clock ?? new SystemClock();
+    // The simulated cloud runs on virtual time; its "now" is the last poll the daemon recorded.
+    const simNow = config.cloud === 'sim' ? store.meta.getNumber(META.lastPollAt) : undefined;
+    const clock: Clock =
+      simNow !== undefined ? { now: () => simNow, sleep: (ms, s) => wall.sleep(ms, s) } : wall;
+    let window;
+    try {
+      window = parseWindow(
+        { since: opts.since, start: opts.start, end: opts.end, step: opts.step },
+        clock.now(),
+      );
+    } catch (e) {
+      if (e instanceof ReportParamError) throw new UserError(`--${e.message}`);
+      throw e;
+    }
+    const prices = new PriceResolver({
+      store,
+      clock,
+      pricing: pricingConfigOf(config),
+      ...(config.cloud === 'aws' ? { api: () => loadAwsPriceApi() } : {}),
+    });
+    const scoped = opts.endpoint
+      ? { ...config, endpoints: config.endpoints.filter((e) => e.name === opts.endpoint) }
+      : config;
+    return await buildReport({ store, config: scoped, prices, clock }, window);
+  } finally {
+    store.close();
+  }
+}
+
+export function formatReport(r: CostReport): string {
+  const lines: string[] = [];
+  lines.push(
+    `sagezero cost report · ${r.project} · ${r.region} (${r.cloud}) · ${r.window.start} → ${r.window.end} (${r.window.hours} h)`,
+    '',
+  );
+  const header = [
+    'ENDPOINT',
+    'TYPE',
+    'INST-H',
+    'GPU-H',
+    '$/H (SOURCE)',
+    'SPEND',
+    'ALWAYS-ON',
+    'SAVED',
+    'COLD',
+    'P50/P95',
+    'PROBES',
+  ];
+  const rows: string[][] = r.endpoints.map((e) => [
+    e.name,
+    e.instanceType,
+    fixed(e.instanceHours, 2),
+    e.gpuHours === null ? '-' : fixed(e.gpuHours, 2),
+    e.price.usdPerHour === null ? 'unknown' : `${e.price.usdPerHour} (${e.price.source})`,
+    ...money3(e),
+  ]);
+  rows.push([
+    'TOTAL',
+    '',
+    fixed(r.total.instanceHours, 2),
+    r.total.gpuHours === null ? '-' : fixed(r.total.gpuHours, 2),
+    '',
+    ...money3(r.total),
+  ]);
+  lines.push(...table([header, ...rows]));
+  const series = r.total.series;
+  if (series && series.length > 0) {
+    lines.push('', `Series (step ${r.window.step}, all endpoints):`);
+    lines.push(
+      ...table([
+        ['BUCKET START', 'INST-H', 'PEAK', 'SPEND', 'ALWAYS-ON', 'CUM SPEND', 'CUM ALWAYS-ON'],
+        ...series.map((p) => [
+          p.start,
+          fixed(p.instanceHours, 2),
+          String(p.maxInstances),
+          usd(p.spendUsd),
+          usd(p.baselineUsd),
+          usd(p.cumulativeSpendUsd),
+          usd(p.cumulativeBaselineUsd),
+        ]),
+      ]),
+    );
+  }
+  const notes = [
+    ...r.endpoints
+      .filter((e) => e.price.source === 'table' || e.price.source === 'cache')
+      .map((e) => `${e.name} price: ${e.price.detail}`),
+    ...r.warnings,
+  ];
+  if (notes.length > 0) lines.push('', 'Notes:', ...notes.map((n) => `  - ${n}`));
+  return lines.join('\n');
+}
+
+function money3(f: CostFigures): string[] {
+  const t = f.coldStarts.timeToFirstResultSeconds;
+  return [
+    usd(f.spendUsd),
+    usd(f.baseline.spendUsd),
+    f.savingsUsd === null
+      ? '-'
+      : `${usd(f.savingsUsd)}${f.savingsPercent === null ? '' : ` (${f.savingsPercent.toFixed(1)}%)`}`,
+    String(f.coldStarts.count),
+    t ? `${dur(t.p50)}/${dur(t.p95)}` : '-',
+    usd(f.probes.spendUsd),
+  ];
+}
+
+function usd(v: number | null): string {
+  if (v === null) return '-';
+  return `${v < 0 ? '-' : ''}$${Math.abs(v).toFixed(2)}`;
+}
+
+function fixed(v: number, d: number): string {
+  return v.toFixed(d);
+}
+
+function dur(s: number): string {
+  return s >= 120 ? `${(s / 60).toFixed(1)}m` : `${Math.round(s)}s`;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i <= 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
+}

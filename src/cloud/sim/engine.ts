@@ -1,0 +1,579 @@
+// The simulated region's heart: a synchronous discrete-event loop in virtual time. It owns the data
+// plane (async queues, instances, billing, the per-minute CloudWatch datapoints) and delegates the
+// control plane to its services (SageMaker hosting, Application Auto Scaling, CloudWatch alarms).
+// Everything is deterministic for a seed; the Cloud port (SimCloud) is a thin async wrapper and the
+// trace runner drives runUntil()/submit() directly so a replay never allocates a Promise per request.
+import { CloudError } from '../types.js';
+import { AutoScaling } from './autoscaling.js';
+import { drawBootMs, type BootDistribution, defaultBoot } from './boot.js';
+import { CloudWatch } from './cloudwatch.js';
+import {
+  INST_BOOTING,
+  INST_DRAINING,
+  INST_READY,
+  INST_TERMINATED,
+  type SimEndpoint,
+  type SimInstance,
+  type EndpointSeries,
+  F32List,
+  F64List,
+} from './entities.js';
+import { EventHeap } from './heap.js';
+import { MetricStore, MINUTE_MS } from './metrics.js';
+import { REQ_QUEUED, REQ_RUNNING, RequestPool } from './requests.js';
+import { Rng } from './rng.js';
+import { SageMaker } from './sagemaker.js';
+
+export const EV_COMPLETE = 1;
+export const EV_BOOT = 2;
+export const EV_EXPIRY = 3;
+export const EV_SNAPSHOT = 4;
+export const EV_EVAL = 5;
+export const EV_SCHEDULED = 6;
+export const EV_ENDPOINT = 7;
+
+export const SAGEMAKER_NAMESPACE = 'AWS/SageMaker';
+
+export interface SimOptions {
+  region: string;
+  accountId: string;
+  seed: number;
+  /** Virtual time (ms since the epoch) the region starts at. */
+  startTime: number;
+  boot: BootDistribution;
+  /** Delivery delay of a minute's datapoint after the minute ends (default 10 s). */
+  metricDelaySeconds: number;
+  /** When, after each minute boundary, alarms are evaluated (default 30 s; at least the delay). */
+  alarmEvaluationOffsetSeconds: number;
+  /** How long a deleted endpoint stays in Deleting (default 30 s). */
+  deleteSeconds: number;
+  /** Processing time of a request sent through the port (default 5 s). */
+  serviceSeconds: (invocation: { endpointName: string; inputBytes: number }) => number;
+  /** CloudWatch keeps one-minute datapoints for 15 days. */
+  metricRetentionDays: number;
+}
+
+export function simOptions(partial: Partial<SimOptions> & { startTime: number }): SimOptions {
+  return {
+    region: 'us-east-1',
+    accountId: '123456789012',
+    seed: 1,
+    boot: defaultBoot(480),
+    metricDelaySeconds: 10,
+    alarmEvaluationOffsetSeconds: 30,
+    deleteSeconds: 30,
+    serviceSeconds: () => 5,
+    metricRetentionDays: 15,
+    ...partial,
+  };
+}
+
+/** What a request sent through the port carries besides its timing. */
+export interface PortRequest {
+  inferenceId: string;
+  inputLocation: string;
+  outputLocation: string;
+  failureLocation?: string;
+  failReason?: string;
+}
+
+export class SimEngine {
+  readonly opts: SimOptions;
+  now: number;
+  readonly heap = new EventHeap();
+  readonly pool: RequestPool;
+  readonly metrics: MetricStore;
+  readonly sagemaker: SageMaker;
+  readonly aas: AutoScaling;
+  readonly cw: CloudWatch;
+  bootRng: Rng;
+  idRng: Rng;
+  readonly endpoints = new Map<string, SimEndpoint>();
+  readonly endpointByIdx: (SimEndpoint | undefined)[] = [];
+  readonly instances: SimInstance[] = [];
+  readonly s3 = new Map<string, { body: Uint8Array; contentType?: string }>();
+  readonly portRequests = new Map<number, PortRequest>();
+  eventsProcessed = 0;
+  requestsSubmitted = 0;
+  private lastTrimMinute = 0;
+
+  /** `pool` lets a caller that runs many engines one after another reuse the request arrays. */
+  constructor(opts: SimOptions, pool?: RequestPool) {
+    this.opts = opts;
+    this.pool = pool ?? new RequestPool();
+    this.pool.reset();
+    this.now = opts.startTime;
+    this.metrics = new MetricStore(opts.metricDelaySeconds * 1000);
+    this.bootRng = Rng.derive(opts.seed, 'boot');
+    this.idRng = Rng.derive(opts.seed, 'ids');
+    this.sagemaker = new SageMaker(this);
+    this.aas = new AutoScaling(this);
+    this.cw = new CloudWatch(this);
+    this.scheduleTicks();
+  }
+
+  /** Queues the per-minute datapoint and alarm-evaluation events from the current time on. */
+  scheduleTicks(): void {
+    const nextMinute = Math.floor(this.now / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
+    this.heap.push(nextMinute, EV_SNAPSHOT, 0);
+    const offset = Math.max(this.opts.alarmEvaluationOffsetSeconds, this.opts.metricDelaySeconds) * 1000;
+    const firstEval = Math.floor((this.now - offset) / MINUTE_MS) * MINUTE_MS + MINUTE_MS + offset;
+    this.heap.push(firstEval, EV_EVAL, 0);
+  }
+
+  /** Processes every event due at or before `t`, then sets the clock to `t` (never backwards). */
+  runUntil(t: number): void {
+    const heap = this.heap;
+    while (heap.peekTime() <= t) {
+      heap.pop();
+      const time = heap.popTime;
+      if (time > this.now) this.now = time;
+      this.eventsProcessed++;
+      this.handle(heap.popKind, heap.popPayload, time);
+    }
+    if (t > this.now) this.now = t;
+  }
+
+  /** Time of the next pending event (+Infinity when none). */
+  nextEventTime(): number {
+    return this.heap.peekTime();
+  }
+
+  private handle(kind: number, payload: number, time: number): void {
+    switch (kind) {
+      case EV_COMPLETE:
+        this.onComplete(payload, time);
+        return;
+      case EV_BOOT:
+        this.onBoot(payload);
+        return;
+      case EV_EXPIRY:
+        this.onExpiry(payload, time);
+        return;
+      case EV_SNAPSHOT:
+        this.publishMinute(time);
+        this.heap.push(time + MINUTE_MS, EV_SNAPSHOT, 0);
+        return;
+      case EV_EVAL:
+        this.cw.evaluateAll();
+        this.heap.push(time + MINUTE_MS, EV_EVAL, 0);
+        return;
+      case EV_SCHEDULED:
+        this.aas.fireScheduled(payload, time);
+        return;
+      case EV_ENDPOINT:
+        this.sagemaker.onEndpointTimer(payload, time);
+        return;
+    }
+  }
+
+  // ---------- ids ----------
+
+  uuid(): string {
+    return this.idRng.uuid();
+  }
+
+  arn(service: string, resource: string): string {
+    return `arn:aws:${service}:${this.opts.region}:${this.opts.accountId}:${resource}`;
+  }
+
+  // ---------- instances ----------
+
+  launchInstance(ep: SimEndpoint, configName: string): SimInstance {
+    const boot = drawBootMs(this.opts.boot, this.bootRng);
+    const inst: SimInstance = {
+      id: this.instances.length,
+      endpoint: ep.idx,
+      launchedAt: this.now,
+      readyAt: this.now + boot,
+      terminatedAt: NaN,
+      state: INST_BOOTING,
+      busy: 0,
+      configName,
+    };
+    this.instances.push(inst);
+    ep.instances.push(inst);
+    ep.live.push(inst);
+    if (configName === ep.configName) ep.bootingCount++;
+    ep.launches++;
+    this.heap.push(inst.readyAt, EV_BOOT, inst.id);
+    return inst;
+  }
+
+  private onBoot(id: number): void {
+    const inst = this.instances[id];
+    if (!inst || inst.state !== INST_BOOTING) return;
+    const ep = this.endpointByIdx[inst.endpoint];
+    if (!ep) return;
+    inst.state = INST_READY;
+    if (inst.configName !== ep.configName) {
+      // A new fleet of a rolling update: it serves once the whole fleet is up.
+      this.sagemaker.onUpdateFleetReady(ep);
+      return;
+    }
+    ep.bootingCount--;
+    ep.readyCount++;
+    ep.freeSlots += ep.concurrency;
+    if (ep.bootingCount === 0) this.settle(ep);
+    this.dispatch(ep);
+  }
+
+  /** No instance is booting any more: Creating/Updating (capacity) end, scaling activities complete. */
+  private settle(ep: SimEndpoint): void {
+    if (ep.status === 'Creating' || (ep.status === 'Updating' && ep.updatingTo === undefined)) {
+      ep.status = 'InService';
+      ep.lastModifiedAt = this.now;
+    }
+    this.aas.onCapacitySettled(ep);
+  }
+
+  /** Ends an instance now (billing stops); a busy one must be drained first. */
+  terminateInstance(ep: SimEndpoint, inst: SimInstance): void {
+    if (inst.state === INST_TERMINATED) return;
+    const current = inst.configName === ep.configName;
+    if (inst.state === INST_BOOTING && current) ep.bootingCount--;
+    if (inst.state === INST_READY && current) {
+      ep.readyCount--;
+      ep.freeSlots -= ep.concurrency - inst.busy;
+    }
+    inst.state = INST_TERMINATED;
+    inst.terminatedAt = this.now;
+    const i = ep.live.indexOf(inst);
+    if (i >= 0) ep.live.splice(i, 1);
+  }
+
+  /** Stops sending work to a ready instance; it terminates when its last request finishes. */
+  drainInstance(ep: SimEndpoint, inst: SimInstance): void {
+    if (inst.busy === 0) {
+      this.terminateInstance(ep, inst);
+      return;
+    }
+    if (inst.state === INST_READY && inst.configName === ep.configName) {
+      ep.readyCount--;
+      ep.freeSlots -= ep.concurrency - inst.busy;
+    }
+    inst.state = INST_DRAINING;
+  }
+
+  /** Instances serving requests or able to (ready or draining). */
+  servingCount(ep: SimEndpoint): number {
+    let draining = 0;
+    for (const inst of ep.live) if (inst.state === INST_DRAINING) draining++;
+    return ep.readyCount + draining;
+  }
+
+  /**
+   * Makes the current fleet match ep.desired: launch, or remove booting, then idle, then busy
+   * instances. Like UpdateEndpointWeightsAndCapacities, a scale-out puts the endpoint in Updating
+   * until the new instances serve.
+   */
+  setDesired(ep: SimEndpoint, n: number): void {
+    ep.desired = n;
+    const active = ep.bootingCount + ep.readyCount;
+    if (n > active) {
+      if (active === 0) ep.coldStarts++;
+      for (let i = active; i < n; i++) this.launchInstance(ep, ep.configName);
+      if (ep.status === 'InService') {
+        ep.status = 'Updating';
+        ep.lastModifiedAt = this.now;
+      }
+      return;
+    }
+    let remove = active - n;
+    for (const pass of [0, 1, 2]) {
+      for (let i = ep.live.length - 1; i >= 0 && remove > 0; i--) {
+        const inst = ep.live[i] as SimInstance;
+        if (inst.configName !== ep.configName) continue;
+        if (pass === 0 && inst.state === INST_BOOTING) {
+          this.terminateInstance(ep, inst);
+          remove--;
+        } else if (pass === 1 && inst.state === INST_READY && inst.busy === 0) {
+          this.terminateInstance(ep, inst);
+          remove--;
+        } else if (pass === 2 && inst.state === INST_READY) {
+          this.drainInstance(ep, inst);
+          remove--;
+        }
+      }
+    }
+    if (ep.bootingCount === 0) this.settle(ep);
+  }
+
+  /** Billed instance time (ms) of an endpoint within [from, to). */
+  billedMs(ep: SimEndpoint, from: number, to: number): number {
+    let total = 0;
+    for (const inst of ep.instances) {
+      const end = Number.isNaN(inst.terminatedAt) ? this.now : inst.terminatedAt;
+      const a = Math.max(from, inst.launchedAt);
+      const b = Math.min(to, end);
+      if (b > a) total += b - a;
+    }
+    return total;
+  }
+
+  // ---------- requests ----------
+
+  /** Enqueues a request arriving now. Returns its slot. */
+  submit(ep: SimEndpoint, serviceMs: number, ttlMs: number, timeoutMs: number, port?: PortRequest): number {
+    const pool = this.pool;
+    const slot = pool.alloc();
+    const now = this.now;
+    pool.arrival[slot] = now;
+    pool.deadline[slot] = now + ttlMs;
+    pool.service[slot] = serviceMs;
+    pool.timeout[slot] = timeoutMs;
+    pool.endpoint[slot] = ep.idx;
+    pool.state[slot] = REQ_QUEUED;
+    if (port) {
+      pool.port[slot] = 1;
+      this.portRequests.set(slot, port);
+    }
+    this.requestsSubmitted++;
+    if (ep.queue.size === 0 && ep.freeSlots > 0) {
+      this.startOnFreeInstance(ep, slot);
+      return slot;
+    }
+    ep.queue.push(slot);
+    const deadline = now + ttlMs;
+    if (deadline < ep.expiryEventAt) {
+      ep.expiryEventAt = deadline;
+      this.heap.push(deadline, EV_EXPIRY, ep.idx);
+    }
+    return slot;
+  }
+
+  dispatch(ep: SimEndpoint): void {
+    const pool = this.pool;
+    const q = ep.queue;
+    while (q.size > 0 && ep.freeSlots > 0) {
+      const slot = q.shift();
+      if ((pool.deadline[slot] as number) <= this.now) {
+        this.expire(ep, slot);
+        continue;
+      }
+      this.startOnFreeInstance(ep, slot);
+    }
+  }
+
+  private startOnFreeInstance(ep: SimEndpoint, slot: number): void {
+    const live = ep.live;
+    const c = ep.concurrency;
+    for (let i = 0; i < live.length; i++) {
+      const inst = live[i] as SimInstance;
+      if (inst.state === INST_READY && inst.busy < c && inst.configName === ep.configName) {
+        this.start(ep, inst, slot);
+        return;
+      }
+    }
+    throw new Error(`internal: no free instance on ${ep.name} although freeSlots=${ep.freeSlots}`);
+  }
+
+  private start(ep: SimEndpoint, inst: SimInstance, slot: number): void {
+    const pool = this.pool;
+    const now = this.now;
+    pool.state[slot] = REQ_RUNNING;
+    pool.start[slot] = now;
+    pool.instance[slot] = inst.id;
+    inst.busy++;
+    ep.freeSlots--;
+    ep.inFlight++;
+    ep.mStarted++;
+    const tib = now - (pool.arrival[slot] as number);
+    ep.mTibSum += tib;
+    if (tib < ep.mTibMin) ep.mTibMin = tib;
+    if (tib > ep.mTibMax) ep.mTibMax = tib;
+    let dur = pool.service[slot] as number;
+    if (pool.port[slot] === 1) {
+      const meta = this.portRequests.get(slot);
+      if (meta && !this.s3.has(meta.inputLocation)) {
+        meta.failReason = `input object ${meta.inputLocation} does not exist`;
+        dur = Math.min(dur, 1000);
+      }
+    }
+    const timeout = pool.timeout[slot] as number;
+    if (dur > timeout) dur = timeout;
+    const end = now + dur;
+    pool.end[slot] = end;
+    this.heap.push(end, EV_COMPLETE, slot);
+  }
+
+  private onComplete(slot: number, time: number): void {
+    const pool = this.pool;
+    if (pool.state[slot] !== REQ_RUNNING || pool.end[slot] !== time) return;
+    const ep = this.endpointByIdx[pool.endpoint[slot] as number];
+    if (!ep) {
+      this.releaseSlot(slot);
+      return;
+    }
+    const inst = this.instances[pool.instance[slot] as number] as SimInstance;
+    inst.busy--;
+    ep.inFlight--;
+    const start = pool.start[slot] as number;
+    const dur = time - start;
+    ep.mPtSum += dur;
+    if (dur < ep.mPtMin) ep.mPtMin = dur;
+    if (dur > ep.mPtMax) ep.mPtMax = dur;
+    let failed = (pool.service[slot] as number) > (pool.timeout[slot] as number);
+    const meta = pool.port[slot] === 1 ? this.portRequests.get(slot) : undefined;
+    if (meta?.failReason) failed = true;
+    if (failed) {
+      ep.failed++;
+      ep.mFailures++;
+    } else {
+      ep.completed++;
+      ep.mProcessed++;
+    }
+    const rec = ep.record;
+    if (rec) {
+      if (!failed) rec.ttr.push((time - (pool.arrival[slot] as number)) / 1000);
+      rec.starts?.push(start);
+      rec.durations?.push(dur);
+    }
+    if (meta) this.writeResult(ep, meta, failed ? (meta.failReason ?? 'invocation timed out') : undefined, dur);
+    this.releaseSlot(slot);
+    if (inst.state === INST_DRAINING) {
+      if (inst.busy === 0) this.terminateInstance(ep, inst);
+      return;
+    }
+    if (inst.state === INST_READY && inst.configName === ep.configName) {
+      ep.freeSlots++;
+      if (ep.queue.size > 0) this.dispatch(ep);
+    } else if (inst.state === INST_READY && inst.busy === 0 && inst.configName !== ep.configName) {
+      // An old-fleet instance finishing after a rolling update.
+      this.terminateInstance(ep, inst);
+    }
+  }
+
+  private onExpiry(idx: number, time: number): void {
+    const ep = this.endpointByIdx[idx];
+    if (!ep || time !== ep.expiryEventAt) return;
+    ep.expiryEventAt = Infinity;
+    const pool = this.pool;
+    const q = ep.queue;
+    while (q.size > 0 && (pool.deadline[q.peek()] as number) <= time) this.expire(ep, q.shift());
+    if (q.size > 0) {
+      const d = pool.deadline[q.peek()] as number;
+      ep.expiryEventAt = d;
+      this.heap.push(d, EV_EXPIRY, ep.idx);
+    }
+  }
+
+  private expire(ep: SimEndpoint, slot: number): void {
+    ep.expired++;
+    ep.mExpired++;
+    const meta = this.pool.port[slot] === 1 ? this.portRequests.get(slot) : undefined;
+    if (meta) this.writeResult(ep, meta, 'request expired: RequestTTLSeconds elapsed before processing started', 0);
+    this.releaseSlot(slot);
+  }
+
+  private releaseSlot(slot: number): void {
+    if (this.pool.port[slot] === 1) this.portRequests.delete(slot);
+    this.pool.release(slot);
+  }
+
+  private writeResult(ep: SimEndpoint, meta: PortRequest, error: string | undefined, durMs: number): void {
+    const enc = new TextEncoder();
+    if (error === undefined) {
+      const body = JSON.stringify({ inferenceId: meta.inferenceId, endpoint: ep.name, simulated: true, processingSeconds: durMs / 1000 });
+      this.s3.set(meta.outputLocation, { body: enc.encode(body), contentType: 'application/json' });
+    } else if (meta.failureLocation) {
+      const body = JSON.stringify({ inferenceId: meta.inferenceId, endpoint: ep.name, simulated: true, error });
+      this.s3.set(meta.failureLocation, { body: enc.encode(body), contentType: 'application/json' });
+    }
+  }
+
+  /** Drops an endpoint's queue and in-flight work (the endpoint is being deleted). */
+  abandonRequests(ep: SimEndpoint): void {
+    const pool = this.pool;
+    while (ep.queue.size > 0) this.releaseSlot(ep.queue.shift());
+    for (const [slot] of this.portRequests) {
+      if (pool.endpoint[slot] === ep.idx) this.releaseSlot(slot);
+    }
+    // Running trace requests free their slots when their completion event finds the endpoint gone.
+    ep.inFlight = 0;
+  }
+
+  // ---------- metrics ----------
+
+  private seriesFor(ep: SimEndpoint): EndpointSeries {
+    if (ep.series) return ep.series;
+    const m = this.metrics;
+    const e = [{ name: 'EndpointName', value: ep.name }];
+    const ev = [
+      { name: 'EndpointName', value: ep.name },
+      { name: 'VariantName', value: ep.variantName },
+    ];
+    ep.series = {
+      backlog: m.getOrCreate(SAGEMAKER_NAMESPACE, 'ApproximateBacklogSize', e),
+      backlogPerInstance: m.getOrCreate(SAGEMAKER_NAMESPACE, 'ApproximateBacklogSizePerInstance', e),
+      oldestAge: m.getOrCreate(SAGEMAKER_NAMESPACE, 'ApproximateAgeOfOldestRequest', e),
+      withoutCapacity: m.getOrCreate(SAGEMAKER_NAMESPACE, 'HasBacklogWithoutCapacity', e),
+      processed: m.getOrCreate(SAGEMAKER_NAMESPACE, 'InvocationsProcessed', ev),
+      timeInBacklog: m.getOrCreate(SAGEMAKER_NAMESPACE, 'TimeInBacklog', ev),
+      processingTime: m.getOrCreate(SAGEMAKER_NAMESPACE, 'TotalProcessingTime', ev),
+      failures: m.getOrCreate(SAGEMAKER_NAMESPACE, 'InvocationFailures', ev),
+      expired: m.getOrCreate(SAGEMAKER_NAMESPACE, 'ExpiredRequests', ev),
+    };
+    return ep.series;
+  }
+
+  /**
+   * Publishes the minute that ends at `boundary`: gauges as a snapshot at the boundary, counts only
+   * for minutes that had any (SageMaker's count metrics have no datapoint for an idle minute).
+   */
+  private publishMinute(boundary: number): void {
+    const minute = boundary / MINUTE_MS - 1;
+    for (const ep of this.endpointByIdx) {
+      if (!ep || (ep.status !== 'InService' && ep.status !== 'Updating')) continue;
+      const s = this.seriesFor(ep);
+      const backlog = ep.queue.size + ep.inFlight;
+      const serving = this.servingCount(ep);
+      const perInstance = backlog / Math.max(1, serving);
+      const age = ep.queue.size > 0 ? (boundary - (this.pool.arrival[ep.queue.peek()] as number)) / 1000 : 0;
+      const without = backlog > 0 && serving === 0 ? 1 : 0;
+      s.backlog.add(minute, backlog, 1, backlog, backlog);
+      s.backlogPerInstance.add(minute, perInstance, 1, perInstance, perInstance);
+      s.oldestAge.add(minute, age, 1, age, age);
+      s.withoutCapacity.add(minute, without, 1, without, without);
+      if (ep.mProcessed > 0) s.processed.add(minute, ep.mProcessed, ep.mProcessed, 1, 1);
+      // TimeInBacklog and TotalProcessingTime are in milliseconds, one sample per request.
+      if (ep.mStarted > 0) s.timeInBacklog.add(minute, ep.mTibSum, ep.mStarted, ep.mTibMin, ep.mTibMax);
+      const finished = ep.mProcessed + ep.mFailures;
+      if (finished > 0) s.processingTime.add(minute, ep.mPtSum, finished, ep.mPtMin, ep.mPtMax);
+      if (ep.mFailures > 0) s.failures.add(minute, ep.mFailures, ep.mFailures, 1, 1);
+      if (ep.mExpired > 0) s.expired.add(minute, ep.mExpired, ep.mExpired, 1, 1);
+      const quiet = backlog === 0 && serving === 0 && ep.mStarted === 0 && finished === 0 && ep.mExpired === 0;
+      if (!quiet) ep.quietSince = -1;
+      else if (ep.quietSince < 0) ep.quietSince = minute;
+      ep.mProcessed = 0;
+      ep.mStarted = 0;
+      ep.mTibSum = 0;
+      ep.mTibMin = Infinity;
+      ep.mTibMax = -Infinity;
+      ep.mPtSum = 0;
+      ep.mPtMin = Infinity;
+      ep.mPtMax = -Infinity;
+      ep.mFailures = 0;
+      ep.mExpired = 0;
+    }
+    const keepMinutes = this.opts.metricRetentionDays * 1440;
+    if (minute - this.lastTrimMinute > 1440) {
+      this.metrics.trimBefore(minute - keepMinutes);
+      this.aas.trimActivities(boundary - 42 * 86_400_000);
+      this.lastTrimMinute = minute;
+    }
+  }
+
+  // ---------- the trace runner's view ----------
+
+  endpoint(name: string): SimEndpoint {
+    const ep = this.endpoints.get(name);
+    if (!ep) throw new CloudError(`no simulated endpoint named ${name}`, 'ValidationException', false);
+    return ep;
+  }
+
+  /** Starts keeping per-request results for an endpoint (time to result; optionally service spans). */
+  record(ep: SimEndpoint, spans = false): void {
+    ep.record = spans ? { ttr: new F32List(), starts: new F64List(), durations: new F64List() } : { ttr: new F32List() };
+  }
+}

@@ -1,0 +1,118 @@
+// The report as CSV (RFC 4180): one row per endpoint plus a TOTAL row, or with a step one row per
+// endpoint and bucket. Empty fields mean "unknown" (no price), never zero.
+import type { CostFigures, CostReport } from './report-types.js';
+
+type Cell = string | number | null;
+
+export const SUMMARY_COLUMNS = [
+  'endpoint',
+  'variant',
+  'instance_type',
+  'window_start',
+  'window_end',
+  'instance_hours',
+  'gpu_hours',
+  'price_usd_per_hour',
+  'price_source',
+  'spend_usd',
+  'baseline_instances',
+  'baseline_spend_usd',
+  'savings_usd',
+  'savings_percent',
+  'cold_starts',
+  'cold_starts_by_probes',
+  'ttfr_p50_s',
+  'ttfr_p95_s',
+  'probe_instance_hours',
+  'probe_spend_usd',
+] as const;
+
+export const SERIES_COLUMNS = [
+  'endpoint',
+  'bucket_start',
+  'bucket_end',
+  'instance_hours',
+  'avg_instances',
+  'max_instances',
+  'spend_usd',
+  'baseline_usd',
+  'cumulative_spend_usd',
+  'cumulative_baseline_usd',
+] as const;
+
+export function reportToCsv(r: CostReport): string {
+  const rows: Cell[][] = [];
+  if (r.window.step) {
+    rows.push([...SERIES_COLUMNS]);
+    const add = (name: string, f: CostFigures): void => {
+      for (const p of f.series ?? []) {
+        rows.push([
+          name,
+          p.start,
+          p.end,
+          p.instanceHours,
+          p.avgInstances,
+          p.maxInstances,
+          p.spendUsd,
+          p.baselineUsd,
+          p.cumulativeSpendUsd,
+          p.cumulativeBaselineUsd,
+        ]);
+      }
+    };
+    for (const e of r.endpoints) add(e.name, e);
+    add('TOTAL', r.total);
+  } else {
+    rows.push([...SUMMARY_COLUMNS]);
+    const figures = (f: CostFigures): Cell[] => [f.instanceHours, f.gpuHours];
+    const rest = (f: CostFigures): Cell[] => [f.spendUsd];
+    const tail = (f: CostFigures): Cell[] => [
+      f.baseline.spendUsd,
+      f.savingsUsd,
+      f.savingsPercent,
+      f.coldStarts.count,
+      f.coldStarts.byProbes,
+      f.coldStarts.timeToFirstResultSeconds?.p50 ?? null,
+      f.coldStarts.timeToFirstResultSeconds?.p95 ?? null,
+      f.probes.instanceHours,
+      f.probes.spendUsd,
+    ];
+    for (const e of r.endpoints) {
+      rows.push([
+        e.name,
+        e.variant,
+        e.instanceType,
+        r.window.start,
+        r.window.end,
+        ...figures(e),
+        e.price.usdPerHour,
+        e.price.source,
+        ...rest(e),
+        e.baselineInstances,
+        ...tail(e),
+      ]);
+    }
+    rows.push([
+      'TOTAL',
+      null,
+      null,
+      r.window.start,
+      r.window.end,
+      ...figures(r.total),
+      null,
+      null,
+      ...rest(r.total),
+      null,
+      ...tail(r.total),
+    ]);
+  }
+  return rows.map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+function cell(v: Cell): string {
+  if (v === null) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  // Spreadsheets run a cell that starts with = + - @ as a formula; names never need to.
+  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

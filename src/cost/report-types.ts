@@ -1,0 +1,78 @@
+// The cost report's shape: JSON as served by /api/v1/report and `sagezero report --json`.
+import type { PriceSource } from './prices.js';
+
+export interface Percentiles {
+  p50: number;
+  p95: number;
+  /** Samples behind the percentiles. */
+  samples: number;
+  /** Of those, measured end to end by cold probes. */
+  measured: number;
+  /** Of those, estimated from ApproximateAgeOfOldestRequest around a wake. */
+  estimated: number;
+}
+
+export interface ColdStarts {
+  /** Wakes: transitions from zero instances to some, inside the window. */
+  count: number;
+  /** Wakes caused by a cold probe alone. */
+  byProbes: number;
+  timeToFirstResultSeconds: Percentiles | null;
+  /** Samples per bucket; `upToSeconds` null for the last, open bucket. */
+  histogram: { upToSeconds: number | null; count: number }[];
+}
+
+export interface SeriesPoint {
+  start: string;
+  end: string;
+  instanceHours: number;
+  avgInstances: number;
+  maxInstances: number;
+  spendUsd: number | null;
+  baselineUsd: number | null;
+  cumulativeSpendUsd: number | null;
+  cumulativeBaselineUsd: number | null;
+}
+
+export interface CostFigures {
+  instanceHours: number;
+  gpuHours: number | null;
+  spendUsd: number | null;
+  baseline: { instanceHours: number; spendUsd: number | null };
+  savingsUsd: number | null;
+  savingsPercent: number | null;
+  coldStarts: ColdStarts;
+  probes: { instanceHours: number; spendUsd: number | null; wakes: number };
+  series?: SeriesPoint[];
+}
+
+export interface EndpointReport extends CostFigures {
+  name: string;
+  variant: string;
+  instanceType: string;
+  gpusPerInstance: number | null;
+  baselineInstances: number;
+  price: {
+    usdPerHour: number | null;
+    source: PriceSource | null;
+    detail: string;
+    /** Prices in force during the window when more than one was. */
+    changes: { from: string | null; usdPerHour: number; source: PriceSource }[];
+  };
+  /** Time of the first instance-count record, if any. */
+  historyStart: string | null;
+}
+
+export interface CostReport {
+  project: string;
+  region: string;
+  cloud: string;
+  currency: 'USD';
+  generatedAt: string;
+  window: { start: string; end: string; hours: number; step: string | null };
+  endpoints: EndpointReport[];
+  total: CostFigures;
+  /** Stretches with no telemetry poll inside the window. */
+  gaps: { start: string; end: string; backfilledTransitions: number }[];
+  warnings: string[];
+}

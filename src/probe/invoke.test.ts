@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import { RecordingSkippingClock, ScriptedCloud, type Script } from '../../test/probe/scripted-cloud.js';
+import { InvokeError, invokeAsync, normalizePrefix, type InvokeProgress } from './invoke.js';
+
+const T0 = Date.UTC(2026, 0, 5, 6, 0, 0);
+const EP = 'llm-a';
+
+function setup(script: Script): { clock: RecordingSkippingClock; cloud: ScriptedCloud } {
+  const clock = new RecordingSkippingClock(T0);
+  return { clock, cloud: new ScriptedCloud(clock, EP, script) };
+}
+
+const base = {
+  endpointName: EP,
+  bucket: 's3://probe-bucket/inputs',
+  timeoutSeconds: 1800,
+  poll: { random: () => 1 },
+};
+
+describe('invokeAsync', () => {
+  it('uploads, invokes with the input location, returns the output and deletes every object', async () => {
+    const { clock, cloud } = setup({ initialInstances: 1, processingMs: 7_000 });
+    const events: InvokeProgress[] = [];
+    const r = await invokeAsync(cloud, clock, {
+      ...base,
+      payload: { inputs: 'What is the capital of France?' },
+      inferenceId: 'inf-1',
+      onProgress: (e) => events.push(e),
+    });
+    expect(r.outcome).toBe('success');
+    expect(new TextDecoder().decode(r.output)).toBe('{"generated_text":"Paris"}');
+    expect(r.inputLocation).toBe('s3://probe-bucket/inputs/inf-1.in');
+    expect(cloud.invocations[0]?.inputLocation).toBe(r.inputLocation);
+    expect(cloud.invocations[0]?.inferenceId).toBe('inf-1');
+    expect(cloud.invocations[0]?.contentType).toBe('application/json');
+    // The default TTL keeps SageMaker from running a request the caller stopped waiting for.
+    expect(cloud.invocations[0]?.requestTtlSeconds).toBe(1800);
+    expect(cloud.contentTypes.get(r.inputLocation)).toBe('application/json');
+    expect(r.instancesAtStart).toBe(1);
+    // The output exists from 7 s after the invoke; polls at +0, +1, +3, +7 s (delays 1, 2, 4 s).
+    expect(r.timings.totalMs).toBe(7_000);
+    expect(r.polls).toBe(4);
+    expect(cloud.objects.size).toBe(0);
+    expect(cloud.calls.filter((c) => c === 'DeleteObject')).toHaveLength(3);
+    expect(events.map((e) => e.kind)).toEqual(['started', 'uploaded', 'invoked', 'finished']);
+  });
+
+  it('reports a model error with the failure text', async () => {
+    const { clock, cloud } = setup({ initialInstances: 1, processingMs: 2_000, fail: 'CUDA out of memory' });
+    const r = await invokeAsync(cloud, clock, { ...base, payload: 'raw text' });
+    expect(r.outcome).toBe('model_error');
+    expect(r.failure).toBe('CUDA out of memory');
+    expect(r.output).toBeUndefined();
+    expect(cloud.invocations[0]?.contentType).toBe('application/octet-stream');
+    expect(cloud.objects.size).toBe(0);
+  });
+
+  it('times out, never sleeping past the deadline or longer than the 30 s cap, and cleans up', async () => {
+    const { clock, cloud } = setup({ initialInstances: 1, processingMs: 0, never: true });
+    const r = await invokeAsync(cloud, clock, { ...base, payload: {}, timeoutSeconds: 600 });
+    expect(r.outcome).toBe('timeout');
+    expect(r.timings.totalMs).toBe(600_000);
+    expect(Math.max(...clock.sleeps)).toBe(30_000);
+    // Delays grow: 1, 2, 4, 8, 16, 30, 30, ...
+    expect(clock.sleeps.slice(0, 6)).toEqual([1000, 2000, 4000, 8000, 16000, 30000]);
+    expect(cloud.objects.size).toBe(0);
+  });
+
+  it('calls a failure that appears once the request TTL ran out a timeout, not a model error', async () => {
+    const { clock, cloud } = setup({ initialInstances: 0, processingMs: 0, never: true, expireAtTtl: true });
+    const r = await invokeAsync(cloud, clock, { ...base, payload: {}, timeoutSeconds: 120 });
+    expect(cloud.invocations[0]?.requestTtlSeconds).toBe(120);
+    expect(r.outcome).toBe('timeout');
+    expect(r.failure).toMatch(/expired/);
+    expect(cloud.objects.size).toBe(0);
+  });
+
+  it('polls only the output when the endpoint has no failure path', async () => {
+    const { clock, cloud } = setup({ initialInstances: 1, processingMs: 1_000, noFailurePath: true });
+    const r = await invokeAsync(cloud, clock, { ...base, payload: {} });
+    expect(r.outcome).toBe('success');
+    expect(r.failureLocation).toBeUndefined();
+    expect(cloud.calls.filter((c) => c === 'GetObject')).toHaveLength(r.polls);
+  });
+
+  it('says "waiting for capacity" while the endpoint has no instance, then when capacity is ready', async () => {
+    const { clock, cloud } = setup({
+      initialInstances: 0,
+      wakeAfterMs: 120_000,
+      inServiceAfterMs: 480_000,
+      processingMs: 15_000,
+    });
+    const events: InvokeProgress[] = [];
+    const r = await invokeAsync(cloud, clock, { ...base, payload: {}, onProgress: (e) => events.push(e) });
+    expect(r.outcome).toBe('success');
+    expect(r.instancesAtStart).toBe(0);
+    const waiting = events.filter((e) => e.kind === 'waiting-for-capacity');
+    expect(waiting.length).toBeGreaterThanOrEqual(2);
+    expect(waiting[0]?.message).toMatch(/waiting for capacity/);
+    // Once the wake policy has raised the desired count, the line says a scale-out is under way.
+    expect(waiting.some((e) => /scale-out to 1 under way/.test(e.message))).toBe(true);
+    const ready = events.find((e) => e.kind === 'capacity-ready');
+    expect(ready).toBeDefined();
+    expect(ready!.at).toBeGreaterThanOrEqual(cloud.inServiceAt()!);
+    // Capacity observations: 0/0, then 0/1 once woken, then 1/1.
+    expect(r.capacity.map((o) => [o.instances, o.desiredInstances])).toEqual([
+      [0, 0],
+      [0, 1],
+      [1, 1],
+    ]);
+    expect(r.timings.waitingForCapacityMs).toBe(ready!.at - T0);
+  });
+
+  it('keeps the objects when asked', async () => {
+    const { clock, cloud } = setup({ initialInstances: 1, processingMs: 1_000 });
+    const r = await invokeAsync(cloud, clock, {
+      ...base,
+      payload: {},
+      keepObjects: true,
+      inferenceId: 'keep',
+    });
+    expect(r.outcome).toBe('success');
+    expect([...cloud.objects.keys()].sort()).toEqual([r.inputLocation, r.outputLocation].sort());
+  });
+
+  it('ends as interrupted when aborted mid-wait, and still deletes its objects', async () => {
+    const { clock, cloud } = setup({
+      initialInstances: 0,
+      wakeAfterMs: 60_000,
+      inServiceAfterMs: 600_000,
+      processingMs: 1,
+    });
+    const ac = new AbortController();
+    let gets = 0;
+    cloud.onGetObject = () => {
+      if (++gets === 5) ac.abort(new Error('SIGTERM'));
+    };
+    const r = await invokeAsync(cloud, clock, { ...base, payload: {}, signal: ac.signal });
+    expect(r.outcome).toBe('interrupted');
+    expect(cloud.objects.size).toBe(0);
+    expect(r.timings.totalMs).toBeLessThan(600_000);
+  });
+
+  it('refuses a missing endpoint before uploading anything', async () => {
+    const { clock, cloud } = setup({ initialInstances: 1, processingMs: 1 });
+    await expect(invokeAsync(cloud, clock, { ...base, endpointName: 'nope', payload: {} })).rejects.toThrow(
+      InvokeError,
+    );
+    expect(cloud.calls).not.toContain('PutObject');
+  });
+
+  it('deletes the input when the invocation itself fails', async () => {
+    const { clock, cloud } = setup({ initialInstances: 1, processingMs: 1 });
+    cloud.invokeEndpointAsync = async () => {
+      throw new Error('ValidationException: endpoint not InService');
+    };
+    await expect(invokeAsync(cloud, clock, { ...base, payload: {} })).rejects.toThrow(/ValidationException/);
+    expect(cloud.objects.size).toBe(0);
+  });
+
+  it('rejects a bucket that is not an S3 URI and a bad inference id', async () => {
+    const { clock, cloud } = setup({ initialInstances: 1, processingMs: 1 });
+    await expect(invokeAsync(cloud, clock, { ...base, bucket: 'my-bucket', payload: {} })).rejects.toThrow(
+      /bucket must be an S3 URI/,
+    );
+    await expect(
+      invokeAsync(cloud, clock, { ...base, inferenceId: ' leading space', payload: {} }),
+    ).rejects.toThrow(/inference id/);
+  });
+});
+
+describe('normalizePrefix', () => {
+  it('makes a key prefix end with a slash', () => {
+    expect(normalizePrefix('s3://b-1/x')).toBe('s3://b-1/x/');
+    expect(normalizePrefix('s3://b-1/x/')).toBe('s3://b-1/x/');
+    expect(normalizePrefix('s3://b-1')).toBe('s3://b-1/');
+  });
+});

@@ -1,0 +1,191 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RecordingSkippingClock, ScriptedCloud, type Script } from '../../test/probe/scripted-cloud.js';
+import { openStore, type Store } from '../store/index.js';
+import type { ProbeResult } from '../store/probes.js';
+import { runProbe, type ProbeSettings } from './probe.js';
+
+const T0 = Date.UTC(2026, 0, 5, 6, 0, 0);
+const EP = { name: 'llm-a', variantName: 'AllTraffic', async: { outputPath: 's3://my-out-bucket/out/' } };
+const PROBE: ProbeSettings = {
+  payload: { inputs: 'What is the capital of France?', parameters: { max_new_tokens: 16 } },
+  contentType: 'application/json',
+  timeoutSeconds: 1800,
+  coldStartSloSeconds: 600,
+  bucket: 's3://probe-bucket/sagezero-probes/',
+};
+
+let store: Store;
+beforeEach(() => {
+  store = openStore(':memory:');
+});
+afterEach(() => store.close());
+
+function setup(script: Script): {
+  clock: RecordingSkippingClock;
+  cloud: ScriptedCloud;
+  saves: ProbeResult[];
+} {
+  const clock = new RecordingSkippingClock(T0);
+  const saves: ProbeResult[] = [];
+  return { clock, cloud: new ScriptedCloud(clock, EP.name, script), saves };
+}
+
+function sinkInto(saves: ProbeResult[]): { save(p: ProbeResult): void } {
+  return {
+    save(p) {
+      saves.push(p);
+      store.probes.save(p);
+    },
+  };
+}
+
+describe('runProbe', () => {
+  it('measures a cold start: phases from the wake activity add up to the total, and the row is stored', async () => {
+    const { clock, cloud, saves } = setup({
+      initialInstances: 0,
+      wakeAfterMs: 130_000,
+      inServiceAfterMs: 130_000 + 345_000,
+      processingMs: 15_000,
+    });
+    const run = await runProbe({ cloud, clock, sink: sinkInto(saves), poll: { random: () => 1 } }, EP, PROBE);
+    const r = run.result;
+    expect(r.outcome).toBe('success');
+    expect(r.cold).toBe(true);
+    expect(r.instancesAtStart).toBe(0);
+    // Nothing took clock time before the invoke, so "queued" is exactly the wake delay and the scale-out
+    // exactly the activity's duration; the last phase is the processing time plus at most one poll.
+    expect(r.queuedS).toBe(130);
+    expect(r.scaleOutS).toBe(345);
+    expect(r.inServiceToOutputS).toBeGreaterThanOrEqual(15);
+    expect(r.inServiceToOutputS).toBeLessThanOrEqual(15 + 30);
+    expect(r.queuedS! + r.scaleOutS! + r.inServiceToOutputS!).toBeCloseTo(r.totalS!, 9);
+    expect(run.phases?.activityId).toBe('act-wake');
+    expect(run.overSlo).toBe(r.totalS! > 600);
+    // Written at the start as running, and again at the end.
+    expect(saves[0]?.outcome).toBe('running');
+    expect(saves[0]?.cold).toBe(true);
+    expect(store.probes.get(r.id)).toEqual(r);
+    expect(cloud.objects.size).toBe(0);
+  });
+
+  it('still splits a cold start when scaling activities cannot be read, from its own observations', async () => {
+    const { clock, cloud, saves } = setup({
+      initialInstances: 0,
+      wakeAfterMs: 120_000,
+      inServiceAfterMs: 420_000,
+      processingMs: 10_000,
+      activitiesUnavailable: true,
+    });
+    const run = await runProbe({ cloud, clock, sink: sinkInto(saves), poll: { random: () => 1 } }, EP, PROBE);
+    const r = run.result;
+    expect(r.outcome).toBe('success');
+    expect(run.phases?.sources).toEqual({ scaleOutStart: 'observed', inService: 'observed' });
+    // Polls (no jitter) at 0, 1, 3, 7, 15, 31, 61, then every 30 s: the wake (120 s) is first seen at
+    // 121 s and the instance (420 s) at 421 s; then the delays restart at 1 s: 422, 424, 428, 436 s,
+    // and the output (430 s) is seen at 436 s. Observed boundaries are late by at most one poll.
+    expect(r.queuedS).toBe(121);
+    expect(r.scaleOutS).toBe(300);
+    expect(r.inServiceToOutputS).toBe(15);
+    expect(r.totalS).toBe(436);
+  });
+
+  it('records a warm probe without phases', async () => {
+    const { clock, cloud, saves } = setup({ initialInstances: 2, processingMs: 3_000 });
+    const ctx = { cloud, clock, sink: sinkInto(saves), poll: { random: () => 1 } };
+    const { result: r, phases } = await runProbe(ctx, EP, PROBE);
+    expect(r).toMatchObject({ outcome: 'success', cold: false, instancesAtStart: 2, totalS: 3 });
+    expect(phases).toBeUndefined();
+    expect(r.queuedS).toBeUndefined();
+    expect(store.probes.latest('llm-a')?.id).toBe(r.id);
+  });
+
+  it('records a model error with its text', async () => {
+    const { clock, cloud, saves } = setup({
+      initialInstances: 1,
+      processingMs: 2_000,
+      fail: 'ValueError: bad input',
+    });
+    const { result: r } = await runProbe({ cloud, clock, sink: sinkInto(saves) }, EP, PROBE);
+    expect(r.outcome).toBe('model_error');
+    expect(r.errorMessage).toContain('ValueError: bad input');
+    expect(cloud.objects.size).toBe(0);
+  });
+
+  it('records a timeout', async () => {
+    const { clock, cloud, saves } = setup({ initialInstances: 1, processingMs: 0, never: true });
+    const { result: r } = await runProbe({ cloud, clock, sink: sinkInto(saves) }, EP, {
+      ...PROBE,
+      timeoutSeconds: 120,
+    });
+    expect(r.outcome).toBe('timeout');
+    expect(r.totalS).toBe(120);
+    expect(r.errorMessage).toMatch(/no output after 120 s/);
+  });
+
+  it('records an interrupted probe and deletes its objects when aborted', async () => {
+    const { clock, cloud, saves } = setup({
+      initialInstances: 0,
+      wakeAfterMs: 60_000,
+      inServiceAfterMs: 600_000,
+      processingMs: 1,
+    });
+    const ac = new AbortController();
+    let gets = 0;
+    cloud.onGetObject = () => {
+      if (++gets === 4) ac.abort(new Error('shutting down'));
+    };
+    const { result: r } = await runProbe(
+      { cloud, clock, sink: sinkInto(saves), signal: ac.signal },
+      EP,
+      PROBE,
+    );
+    expect(r.outcome).toBe('interrupted');
+    expect(store.probes.get(r.id)?.outcome).toBe('interrupted');
+    expect(cloud.objects.size).toBe(0);
+  });
+
+  it('records an error (not a throw) when the endpoint does not exist', async () => {
+    const { clock, cloud, saves } = setup({ initialInstances: 1, processingMs: 1 });
+    const { result: r } = await runProbe(
+      { cloud, clock, sink: sinkInto(saves) },
+      { ...EP, name: 'missing-endpoint' },
+      PROBE,
+    );
+    expect(r.outcome).toBe('error');
+    expect(r.errorMessage).toMatch(/missing-endpoint does not exist/);
+    expect(store.probes.get(r.id)?.outcome).toBe('error');
+  });
+
+  it('reads payloadFile relative to the config directory', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-probe-'));
+    writeFileSync(path.join(dir, 'req.json'), '{"inputs":"from a file"}');
+    const { clock, cloud } = setup({ initialInstances: 1, processingMs: 1_000 });
+    let uploaded = '';
+    const put = cloud.putObject.bind(cloud);
+    cloud.putObject = async (uri, body, ct) => {
+      uploaded = typeof body === 'string' ? body : new TextDecoder().decode(body);
+      return put(uri, body, ct);
+    };
+    const { payload: _payload, ...rest } = PROBE;
+    const ok = await runProbe({ cloud, clock, configDir: dir }, EP, { ...rest, payloadFile: 'req.json' });
+    expect(ok.result.outcome).toBe('success');
+    expect(uploaded).toBe('{"inputs":"from a file"}');
+
+    const missing = await runProbe({ cloud, clock, configDir: dir }, EP, {
+      ...rest,
+      payloadFile: 'nope.json',
+    });
+    expect(missing.result.outcome).toBe('error');
+    expect(missing.result.errorMessage).toContain(path.join(dir, 'nope.json'));
+  });
+
+  it('puts inputs under the endpoint output bucket when no bucket is configured', async () => {
+    const { clock, cloud } = setup({ initialInstances: 1, processingMs: 1_000 });
+    const { bucket: _b, ...rest } = PROBE;
+    const { result: r } = await runProbe({ cloud, clock }, EP, rest);
+    expect(r.inputLocation).toBe(`s3://my-out-bucket/sagezero-probes/llm-a/${r.id}.in`);
+  });
+});

@@ -1,0 +1,292 @@
+// sagezero dashboard: fetches /api/v1/report and /api/v1/endpoints and draws them with uPlot.
+// Every piece of text from the API goes into the page through textContent, never innerHTML.
+/* global uPlot */
+(function () {
+  'use strict';
+
+  var STEP_FOR = { '1d': '15m', '7d': '1h', '30d': '1d', '90d': '1d' };
+  var COLORS = ['#2f6fde', '#e8590c', '#2b8a3e', '#ae3ec9', '#c92a2a', '#1098ad', '#5c940d', '#d6336c'];
+  var state = { charts: [], ready: false, error: null };
+  window.__sagezero = state;
+
+  var $ = function (id) {
+    return document.getElementById(id);
+  };
+  var windowSelect = $('window');
+  var authForm = $('auth');
+  var statusEl = $('status');
+
+  function token() {
+    try {
+      return sessionStorage.getItem('sagezero-token') || '';
+    } catch (e) {
+      return '';
+    }
+  }
+
+  function api(path) {
+    var headers = { Accept: 'application/json' };
+    var t = token();
+    if (t) headers.Authorization = 'Bearer ' + t;
+    return fetch(path, { headers: headers }).then(function (res) {
+      if (res.status === 401) {
+        authForm.hidden = false;
+        throw new Error('This server needs an API token.');
+      }
+      return res.json().then(function (body) {
+        if (!res.ok) throw new Error((body && body.error && body.error.message) || 'HTTP ' + res.status);
+        return body;
+      });
+    });
+  }
+
+  function usd(v) {
+    if (v === null || v === undefined) return '—';
+    var abs = Math.abs(v);
+    return (v < 0 ? '−$' : '$') + abs.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+  function num(v, digits) {
+    if (v === null || v === undefined) return '—';
+    return v.toLocaleString(undefined, { maximumFractionDigits: digits === undefined ? 1 : digits });
+  }
+  function secs(v) {
+    if (v === null || v === undefined) return '—';
+    return v >= 120 ? num(v / 60, 1) + ' min' : num(v, 0) + ' s';
+  }
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  function renderCards(r) {
+    var t = r.total;
+    var cards = $('cards');
+    cards.replaceChildren();
+    var ttfr = t.coldStarts.timeToFirstResultSeconds;
+    var items = [
+      ['Spend', usd(t.spendUsd), ''],
+      ['Always-on', usd(t.baseline.spendUsd), ''],
+      [
+        'Saved',
+        usd(t.savingsUsd) + (t.savingsPercent === null ? '' : ' (' + num(t.savingsPercent, 1) + '%)'),
+        t.savingsUsd === null ? '' : t.savingsUsd >= 0 ? 'good' : 'bad',
+      ],
+      ['GPU-hours', num(t.gpuHours, 1), ''],
+      ['Cold starts', String(t.coldStarts.count), ''],
+      ['Time to first result p50 / p95', ttfr ? secs(ttfr.p50) + ' / ' + secs(ttfr.p95) : '—', ''],
+      ['Probe spend', usd(t.probes.spendUsd), ''],
+    ];
+    items.forEach(function (it) {
+      var c = el('div', null, 'card');
+      c.appendChild(el('div', it[0], 'label'));
+      c.appendChild(el('div', it[1], 'value ' + it[2]));
+      cards.appendChild(c);
+    });
+  }
+
+  function width(node) {
+    return Math.max(320, node.clientWidth || 800);
+  }
+
+  function chart(id, opts, data) {
+    var node = $(id);
+    node.replaceChildren();
+    opts.width = width(node);
+    opts.height = 260;
+    var u = new uPlot(opts, data, node);
+    state.charts.push({ id: id, series: opts.series.length - 1, points: data[0].length, plot: u });
+    return u;
+  }
+
+  function times(series) {
+    return series.map(function (p) {
+      return Date.parse(p.start) / 1000;
+    });
+  }
+
+  function renderCharts(r) {
+    state.charts.forEach(function (c) {
+      c.plot.destroy();
+    });
+    state.charts = [];
+    var stepped = uPlot.paths && uPlot.paths.stepped ? uPlot.paths.stepped({ align: 1 }) : undefined;
+
+    // Instances over time, one stepped series per endpoint.
+    var xs = times(r.total.series || []);
+    var inst = [xs];
+    var instSeries = [{}];
+    r.endpoints.forEach(function (e, i) {
+      inst.push(
+        (e.series || []).map(function (p) {
+          return p.maxInstances;
+        }),
+      );
+      instSeries.push({ label: e.name, stroke: COLORS[i % COLORS.length], width: 2, paths: stepped });
+    });
+    chart('chart-instances', { series: instSeries, scales: { y: { range: [0, null] } }, axes: [{}, { label: 'instances' }] }, inst);
+
+    // Cumulative spend against the always-on baseline.
+    var tot = r.total.series || [];
+    chart(
+      'chart-spend',
+      {
+        series: [
+          {},
+          { label: 'spend', stroke: '#2f6fde', width: 2, fill: 'rgba(47,111,222,0.08)', value: function (u, v) { return usd(v); } },
+          { label: 'always-on', stroke: '#868e96', width: 2, dash: [6, 4], value: function (u, v) { return usd(v); } },
+        ],
+        axes: [{}, { label: 'USD', size: 70 }],
+      },
+      [
+        xs,
+        tot.map(function (p) {
+          return p.cumulativeSpendUsd;
+        }),
+        tot.map(function (p) {
+          return p.cumulativeBaselineUsd;
+        }),
+      ],
+    );
+
+    // Cold-start distribution as bars over fixed buckets.
+    var hist = r.total.coldStarts.histogram;
+    var labels = hist.map(function (b, i) {
+      var lo = i === 0 ? 0 : hist[i - 1].upToSeconds;
+      return b.upToSeconds === null ? '> ' + secs(lo) : '≤ ' + secs(b.upToSeconds);
+    });
+    var bars = uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.7, 80] }) : undefined;
+    chart(
+      'chart-coldstarts',
+      {
+        scales: { x: { time: false, range: [-0.5, hist.length - 0.5] }, y: { range: [0, null] } },
+        series: [
+          { label: 'bucket', value: function (u, v) { return v === null ? '' : labels[v]; } },
+          { label: 'cold starts', stroke: '#e8590c', fill: 'rgba(232,89,12,0.45)', width: 1, paths: bars, points: { show: false } },
+        ],
+        axes: [
+          {
+            splits: function () {
+              return hist.map(function (_, i) {
+                return i;
+              });
+            },
+            values: function (u, splits) {
+              return splits.map(function (i) {
+                return labels[i] || '';
+              });
+            },
+            size: 40,
+          },
+          { label: 'count' },
+        ],
+      },
+      [
+        hist.map(function (_, i) {
+          return i;
+        }),
+        hist.map(function (b) {
+          return b.count;
+        }),
+      ],
+    );
+  }
+
+  function renderTable(r, eps) {
+    var byName = {};
+    (eps.endpoints || []).forEach(function (e) {
+      byName[e.name] = e;
+    });
+    var tbody = document.querySelector('#endpoints tbody');
+    tbody.replaceChildren();
+    r.endpoints.forEach(function (e) {
+      var st = byName[e.name] || {};
+      var tr = document.createElement('tr');
+      var ttfr = e.coldStarts.timeToFirstResultSeconds;
+      var probe = st.lastProbe;
+      var cells = [
+        [e.name, 'text'],
+        [st.status || '—', 'text'],
+        [st.instances === null || st.instances === undefined ? '—' : String(st.instances)],
+        [e.instanceType, 'text'],
+        [e.price.usdPerHour === null ? '—' : '$' + e.price.usdPerHour + ' (' + e.price.source + ')'],
+        [num(e.instanceHours, 2)],
+        [num(e.gpuHours, 2)],
+        [usd(e.spendUsd)],
+        [usd(e.baseline.spendUsd)],
+        [usd(e.savingsUsd) + (e.savingsPercent === null ? '' : ' (' + num(e.savingsPercent, 1) + '%)')],
+        [String(e.coldStarts.count)],
+        [ttfr ? secs(ttfr.p50) + ' / ' + secs(ttfr.p95) : '—'],
+        [usd(e.probes.spendUsd)],
+        [probe ? probe.outcome + (probe.cold ? ' (cold)' : '') + ' ' + new Date(probe.startedAt).toLocaleString() : '—', 'text'],
+      ];
+      cells.forEach(function (c) {
+        tr.appendChild(el('td', c[0], c[1]));
+      });
+      tr.children[4].title = e.price.detail;
+      tbody.appendChild(tr);
+      var problem = (probe && probe.errorMessage) || st.failureReason;
+      if (problem) {
+        var row = document.createElement('tr');
+        var td = el('td', problem, 'err');
+        td.colSpan = 14;
+        row.appendChild(td);
+        tbody.appendChild(row);
+      }
+    });
+    var ul = $('warnings');
+    ul.replaceChildren();
+    (r.warnings || []).forEach(function (w) {
+      ul.appendChild(el('li', w));
+    });
+  }
+
+  function load() {
+    var since = windowSelect.value;
+    var step = STEP_FOR[since] || '1h';
+    statusEl.className = '';
+    statusEl.textContent = 'Loading…';
+    state.ready = false;
+    return Promise.all([
+      api('/api/v1/report?since=' + encodeURIComponent(since) + '&step=' + encodeURIComponent(step)),
+      api('/api/v1/endpoints'),
+    ])
+      .then(function (res) {
+        var r = res[0];
+        renderCards(r);
+        renderCharts(r);
+        renderTable(r, res[1]);
+        statusEl.textContent =
+          'Window ' + new Date(r.window.start).toLocaleString() + ' – ' + new Date(r.window.end).toLocaleString() +
+          (res[1].lastPollAt ? ' · last poll ' + new Date(res[1].lastPollAt).toLocaleString() : ' · no poll yet');
+        state.ready = true;
+        state.error = null;
+      })
+      .catch(function (err) {
+        statusEl.className = 'error';
+        statusEl.textContent = err.message;
+        state.error = err.message;
+      });
+  }
+
+  authForm.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    try {
+      sessionStorage.setItem('sagezero-token', $('token').value);
+    } catch (e) {
+      /* private mode: the token lives for this page only */
+    }
+    authForm.hidden = true;
+    load();
+  });
+  windowSelect.addEventListener('change', load);
+  window.addEventListener('resize', function () {
+    state.charts.forEach(function (c) {
+      var node = $(c.id);
+      c.plot.setSize({ width: width(node), height: 260 });
+    });
+  });
+  load();
+  setInterval(load, 60000);
+})();

@@ -1,0 +1,91 @@
+// /api/v1/endpoints: what the store knows of each configured endpoint now, its policy, last probe.
+// Read from the store only: answering must not cost AWS calls.
+import type { Config } from '../config/load.js';
+import { META, type Store } from '../store/index.js';
+
+export interface EndpointView {
+  name: string;
+  variant: string;
+  instanceType: string;
+  status: string;
+  failureReason: string | null;
+  instances: number | null;
+  desiredInstances: number | null;
+  observedAt: string | null;
+  lastTransitionAt: string | null;
+  policy: {
+    preset: string;
+    minCapacity: number;
+    maxCapacity: number;
+    targetBacklogPerInstance: number;
+    wake: { periodSeconds: number; evaluationPeriods: number } | false;
+    idle: { mode: string; minutes: number };
+    keepWarm: { from: string; to: string; timezone: string; minCapacity: number }[];
+  };
+  lastProbe: {
+    id: string;
+    startedAt: string;
+    finishedAt: string | null;
+    cold: boolean;
+    outcome: string;
+    totalSeconds: number | null;
+    errorMessage: string | null;
+  } | null;
+}
+
+interface StatusMeta {
+  status?: string;
+  instances?: number;
+  desired?: number;
+  failureReason?: string;
+  observedAt?: number;
+}
+
+export function endpointsView(
+  store: Store,
+  config: Pick<Config, 'endpoints'>,
+): { lastPollAt: string | null; endpoints: EndpointView[] } {
+  const lastPoll = store.meta.getNumber(META.lastPollAt);
+  const endpoints = config.endpoints.map((e): EndpointView => {
+    const st = store.meta.getJson<StatusMeta>(META.endpointStatus(e.name)) ?? {};
+    const latest = store.instances.latest(e.name, e.variantName);
+    const probe = store.probes.latest(e.name);
+    const s = e.scaling;
+    return {
+      name: e.name,
+      variant: e.variantName,
+      instanceType: e.instanceType,
+      status: st.status ?? 'Unknown',
+      failureReason: st.failureReason ?? null,
+      instances: latest?.count ?? st.instances ?? null,
+      desiredInstances: st.desired ?? null,
+      observedAt: st.observedAt !== undefined ? iso(st.observedAt) : null,
+      lastTransitionAt: latest ? iso(latest.at) : null,
+      policy: {
+        preset: s.preset,
+        minCapacity: s.minCapacity,
+        maxCapacity: s.maxCapacity,
+        targetBacklogPerInstance: s.targetBacklogPerInstance,
+        wake: s.wake,
+        idle: s.idle,
+        keepWarm: s.keepWarm,
+      },
+      lastProbe: probe
+        ? {
+            id: probe.id,
+            startedAt: iso(probe.startedAt),
+            finishedAt: probe.finishedAt !== undefined ? iso(probe.finishedAt) : null,
+            cold: probe.cold,
+            outcome: probe.outcome,
+            totalSeconds: probe.totalS ?? null,
+            errorMessage: probe.errorMessage ?? null,
+          }
+        : null,
+    };
+  });
+  return { lastPollAt: lastPoll !== undefined ? iso(lastPoll) : null, endpoints };
+}
+
+function iso(t: number): string {
+  return new Date(t).toISOString();
+}

@@ -1,0 +1,183 @@
+// /metrics: one prom-client registry per app. Values come from the store at scrape time; a
+// snapshot is computed once per scrape, before the registry renders, and each metric's collect()
+// copies its part of it.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/load.js';
+import type { PriceResolver } from '../cost/prices.js';
+import { buildReport } from '../cost/report.js';
+import type { CostReport } from '../cost/report-types.js';
+import { META, type Store } from '../store/index.js';
+
+export const COLD_START_BUCKETS = [30, 60, 120, 180, 300, 420, 600, 900, 1200, 1800, 3600];
+
+interface Snapshot {
+  monthToDate: CostReport;
+  allTime: CostReport | undefined;
+}
+
+export interface MetricsDeps {
+  store: Store;
+  config: Config;
+  clock: Clock;
+  prices: PriceResolver;
+}
+
+export interface AppMetrics {
+  registry: Registry;
+  /** Refreshes the snapshot and renders the exposition text. */
+  render(): Promise<string>;
+}
+
+export function createMetrics(deps: MetricsDeps, registry = new Registry()): AppMetrics {
+  const { store, config } = deps;
+  let snap: Snapshot | undefined;
+  const reg = [registry];
+
+  new Gauge({
+    name: 'sagezero_endpoint_instances',
+    help: 'Instances in service per endpoint variant, as last observed.',
+    labelNames: ['endpoint', 'variant'],
+    registers: reg,
+    collect() {
+      this.reset();
+      for (const e of config.endpoints) {
+        this.set(
+          { endpoint: e.name, variant: e.variantName },
+          store.instances.latest(e.name, e.variantName)?.count ?? 0,
+        );
+      }
+    },
+  });
+  new Counter({
+    name: 'sagezero_instance_hours_total',
+    help: 'Instance-hours since the store began.',
+    labelNames: ['endpoint'],
+    registers: reg,
+    collect() {
+      this.reset();
+      for (const e of snap?.allTime?.endpoints ?? []) this.inc({ endpoint: e.name }, e.instanceHours);
+    },
+  });
+  new Counter({
+    name: 'sagezero_spend_usd_total',
+    help: 'Estimated on-demand spend (USD) since the store began.',
+    labelNames: ['endpoint'],
+    registers: reg,
+    collect() {
+      this.reset();
+      for (const e of snap?.allTime?.endpoints ?? [])
+        if (e.spendUsd !== null) this.inc({ endpoint: e.name }, Math.max(0, e.spendUsd));
+    },
+  });
+  const mtd = (
+    name: string,
+    help: string,
+    pick: (e: CostReport['endpoints'][number]) => number | null,
+  ): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['endpoint'],
+      registers: reg,
+      collect() {
+        this.reset();
+        for (const e of snap?.monthToDate.endpoints ?? []) {
+          const v = pick(e);
+          if (v !== null) this.set({ endpoint: e.name }, v);
+        }
+      },
+    });
+  };
+  mtd(
+    'sagezero_month_to_date_spend_usd',
+    'Estimated spend this calendar month (UTC), USD.',
+    (e) => e.spendUsd,
+  );
+  mtd(
+    'sagezero_month_to_date_baseline_usd',
+    'Always-on baseline cost this calendar month (UTC), USD.',
+    (e) => e.baseline.spendUsd,
+  );
+  mtd(
+    'sagezero_month_to_date_savings_usd',
+    'Baseline minus spend this calendar month (UTC), USD.',
+    (e) => e.savingsUsd,
+  );
+  mtd(
+    'sagezero_month_to_date_probe_spend_usd',
+    'Spend caused by cold probes this calendar month (UTC), USD.',
+    (e) => e.probes.spendUsd,
+  );
+
+  new Histogram({
+    name: 'sagezero_cold_start_seconds',
+    help: 'Time to first result of successful cold probes, seconds.',
+    labelNames: ['endpoint'],
+    buckets: COLD_START_BUCKETS,
+    registers: reg,
+    collect() {
+      this.reset();
+      for (const p of store.probes.coldTotals()) this.observe({ endpoint: p.endpoint }, p.totalS);
+    },
+  });
+  new Counter({
+    name: 'sagezero_aws_api_calls_total',
+    help: 'Cloud API calls made, by service, operation and outcome.',
+    labelNames: ['service', 'operation', 'outcome'],
+    registers: reg,
+    collect() {
+      this.reset();
+      for (const t of store.apiCalls.totals()) {
+        this.inc({ service: t.service, operation: t.operation, outcome: t.ok ? 'ok' : 'error' }, t.count);
+      }
+    },
+  });
+  new Gauge({
+    name: 'sagezero_last_successful_poll_timestamp_seconds',
+    help: 'Unix time of the last telemetry poll that fully succeeded (0: never).',
+    registers: reg,
+    collect() {
+      this.set((store.meta.getNumber(META.lastPollAt) ?? 0) / 1000);
+    },
+  });
+  new Counter({
+    name: 'sagezero_controller_errors_total',
+    help: 'Failed runs per controller.',
+    labelNames: ['controller'],
+    registers: reg,
+    collect() {
+      this.reset();
+      for (const c of store.controllers.all()) this.inc({ controller: c.controller }, c.errorCount);
+    },
+  });
+  new Gauge({
+    name: 'sagezero_controller_consecutive_errors',
+    help: 'Failed runs in a row per controller (0 once it succeeds again).',
+    labelNames: ['controller'],
+    registers: reg,
+    collect() {
+      this.reset();
+      for (const c of store.controllers.all()) this.set({ controller: c.controller }, c.consecutiveErrors);
+    },
+  });
+  collectDefaultMetrics({ register: registry, prefix: 'sagezero_' });
+
+  return {
+    registry,
+    async render() {
+      const now = deps.clock.now();
+      const d = new Date(now);
+      const monthStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+      const reportDeps = { store, config, prices: deps.prices, clock: deps.clock };
+      const monthToDate = await buildReport(reportDeps, { start: Math.min(monthStart, now - 1), end: now });
+      const earliest = store.instances.earliest();
+      const allTime =
+        earliest !== undefined && earliest < now
+          ? await buildReport(reportDeps, { start: earliest, end: now })
+          : undefined;
+      snap = { monthToDate, allTime };
+      return registry.metrics();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+export { openStore, StoreError, type Store, type OpenStoreOptions } from './store.js';
+export type { InstanceTransition, InstanceSource, StepPoint, InstanceWindow } from './instances.js';
+export type { MetricPoint, MinuteRange } from './metrics.js';
+export type { StoredActivity } from './activities.js';
+export type { StoredPrice, StoredPriceSource } from './prices.js';
+export type { ProbeResult, ProbeOutcome } from './probes.js';
+export type { AlertRecord, AlertStateValue } from './alerts.js';
+export type { ApiCallRecord, ApiCallTotal } from './api-calls.js';
+export type { ControllerRun } from './controllers.js';
+export type { TelemetryGap } from './gaps.js';
+export type { SpecCacheEntry } from './spec-cache.js';
+export { META } from './meta.js';
+export { storeApiCallObserver } from './observer.js';

@@ -1,0 +1,130 @@
+// Instance-count transitions: the step function the cost report integrates.
+import type Database from 'better-sqlite3';
+
+export type InstanceSource = 'poll' | 'activity' | 'sim' | 'created';
+
+export interface InstanceTransition {
+  endpoint: string;
+  variant: string;
+  /** ms since the epoch from which `count` holds. */
+  at: number;
+  count: number;
+  source: InstanceSource;
+  /** Set when the transition was derived from a scaling activity (makes backfill idempotent). */
+  activityId?: string;
+}
+
+export interface StepPoint {
+  at: number;
+  count: number;
+}
+
+export interface InstanceWindow {
+  /** Count in force at the window start (last transition at or before it), undefined if none. */
+  initial: number | undefined;
+  /** Transitions strictly inside (start, end), in time order. */
+  transitions: StepPoint[];
+}
+
+export interface InstanceRepo {
+  /** Inserts a transition; returns false when one with the same activity id already exists. */
+  insert(t: InstanceTransition): boolean;
+  latest(endpoint: string, variant: string): InstanceTransition | undefined;
+  first(endpoint: string, variant: string): InstanceTransition | undefined;
+  /** Count in force at `at` (last transition at or before it). */
+  countAt(endpoint: string, variant: string, at: number): number | undefined;
+  window(endpoint: string, variant: string, start: number, end: number): InstanceWindow;
+  /** Every transition of a variant, oldest first (for tests and exports). */
+  all(endpoint: string, variant: string): InstanceTransition[];
+  /** (endpoint, variant) pairs that have any history. */
+  keys(): { endpoint: string; variant: string }[];
+  /** Time of the oldest transition of any endpoint. */
+  earliest(): number | undefined;
+}
+
+interface Row {
+  endpoint: string;
+  variant: string;
+  at: number;
+  count: number;
+  source: InstanceSource;
+  activity_id: string | null;
+}
+
+function fromRow(r: Row): InstanceTransition {
+  const t: InstanceTransition = {
+    endpoint: r.endpoint,
+    variant: r.variant,
+    at: r.at,
+    count: r.count,
+    source: r.source,
+  };
+  if (r.activity_id !== null) t.activityId = r.activity_id;
+  return t;
+}
+
+export function instanceRepo(db: Database.Database): InstanceRepo {
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO instance_transitions (endpoint, variant, at, count, source, activity_id)
+     VALUES (@endpoint, @variant, @at, @count, @source, @activityId)`,
+  );
+  const latest = db.prepare(
+    `SELECT * FROM instance_transitions WHERE endpoint = ? AND variant = ? ORDER BY at DESC, id DESC LIMIT 1`,
+  );
+  const first = db.prepare(
+    `SELECT * FROM instance_transitions WHERE endpoint = ? AND variant = ? ORDER BY at, id LIMIT 1`,
+  );
+  const countAt = db.prepare(
+    `SELECT count FROM instance_transitions WHERE endpoint = ? AND variant = ? AND at <= ?
+     ORDER BY at DESC, id DESC LIMIT 1`,
+  );
+  // Raw arrays: the report reads tens of thousands of these and object rows cost more.
+  const inside = db
+    .prepare(
+      `SELECT at, count FROM instance_transitions WHERE endpoint = ? AND variant = ? AND at > ? AND at < ?
+       ORDER BY at, id`,
+    )
+    .raw(true);
+  const all = db.prepare(
+    `SELECT * FROM instance_transitions WHERE endpoint = ? AND variant = ? ORDER BY at, id`,
+  );
+  const keys = db.prepare(
+    `SELECT DISTINCT endpoint, variant FROM instance_transitions ORDER BY endpoint, variant`,
+  );
+  const earliest = db.prepare(`SELECT MIN(at) AS at FROM instance_transitions`);
+
+  return {
+    insert(t) {
+      if (!Number.isInteger(t.count) || t.count < 0)
+        throw new RangeError(`instance count must be >= 0, got ${t.count}`);
+      const res = insert.run({ ...t, activityId: t.activityId ?? null });
+      return res.changes > 0;
+    },
+    latest(endpoint, variant) {
+      const r = latest.get(endpoint, variant) as Row | undefined;
+      return r ? fromRow(r) : undefined;
+    },
+    first(endpoint, variant) {
+      const r = first.get(endpoint, variant) as Row | undefined;
+      return r ? fromRow(r) : undefined;
+    },
+    countAt(endpoint, variant, at) {
+      const r = countAt.get(endpoint, variant, at) as { count: number } | undefined;
+      return r?.count;
+    },
+    window(endpoint, variant, start, end) {
+      const first = countAt.get(endpoint, variant, start) as { count: number } | undefined;
+      const rows = inside.all(endpoint, variant, start, end) as [number, number][];
+      return { initial: first?.count, transitions: rows.map(([at, count]) => ({ at, count })) };
+    },
+    all(endpoint, variant) {
+      return (all.all(endpoint, variant) as Row[]).map(fromRow);
+    },
+    keys() {
+      return keys.all() as { endpoint: string; variant: string }[];
+    },
+    earliest() {
+      return (earliest.get() as { at: number | null }).at ?? undefined;
+    },
+  };
+}

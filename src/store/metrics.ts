@@ -1,0 +1,90 @@
+// Async endpoint metrics at one-minute resolution, as GetMetricData returned them.
+import type Database from 'better-sqlite3';
+
+export interface MetricPoint {
+  endpoint: string;
+  metric: string;
+  /** Start of the minute, ms since the epoch. */
+  minute: number;
+  value: number;
+}
+
+/** A closed range of minutes [from, to] to aggregate over. */
+export interface MinuteRange {
+  from: number;
+  to: number;
+}
+
+export interface MetricRepo {
+  /** Upserts: CloudWatch revises recent datapoints, so a later poll wins. */
+  upsert(points: readonly MetricPoint[]): void;
+  series(endpoint: string, metric: string, from: number, to: number): { minute: number; value: number }[];
+  /**
+   * One aggregate per range, computed inside SQLite with one statement: the report asks this for
+   * thousands of short ranges (one per wake or probe) and a query each would dominate its time.
+   */
+  aggregate(
+    endpoint: string,
+    metric: string,
+    ranges: readonly MinuteRange[],
+    fn: 'max' | 'sum' | 'firstPositive',
+  ): (number | undefined)[];
+  /** Deletes points older than `before`; returns how many went. */
+  prune(before: number): number;
+  latestMinute(endpoint: string, metric: string): number | undefined;
+}
+
+export function metricRepo(db: Database.Database): MetricRepo {
+  const upsert = db.prepare(
+    `INSERT INTO async_metrics (endpoint, metric, minute, value) VALUES (@endpoint, @metric, @minute, @value)
+     ON CONFLICT (endpoint, metric, minute) DO UPDATE SET value = excluded.value`,
+  );
+  const upsertMany = db.transaction((points: readonly MetricPoint[]) => {
+    for (const p of points) upsert.run(p);
+  });
+  const series = db.prepare(
+    `SELECT minute, value FROM async_metrics WHERE endpoint = ? AND metric = ? AND minute >= ? AND minute <= ?
+     ORDER BY minute`,
+  );
+  const agg = (expr: string, where = ''): Database.Statement =>
+    db
+      .prepare(
+        `SELECT r.key AS i, ${expr} AS v
+         FROM json_each(?) AS r
+         JOIN async_metrics m ON m.endpoint = ? AND m.metric = ?
+           AND m.minute >= json_extract(r.value, '$[0]') AND m.minute <= json_extract(r.value, '$[1]') ${where}
+         GROUP BY r.key`,
+      )
+      .raw(true);
+  const aggregates = {
+    max: agg('MAX(m.value)'),
+    sum: agg('SUM(m.value)'),
+    firstPositive: agg('MIN(m.minute)', 'AND m.value > 0'),
+  };
+  const prune = db.prepare(`DELETE FROM async_metrics WHERE minute < ?`);
+  const latest = db.prepare(`SELECT MAX(minute) AS m FROM async_metrics WHERE endpoint = ? AND metric = ?`);
+
+  return {
+    upsert(points) {
+      if (points.length > 0) upsertMany(points);
+    },
+    series(endpoint, metric, from, to) {
+      return series.all(endpoint, metric, from, to) as { minute: number; value: number }[];
+    },
+    aggregate(endpoint, metric, ranges, fn) {
+      const out: (number | undefined)[] = new Array<number | undefined>(ranges.length).fill(undefined);
+      if (ranges.length === 0) return out;
+      const json = JSON.stringify(ranges.map((r) => [r.from, r.to]));
+      for (const [i, v] of aggregates[fn].all(json, endpoint, metric) as [number, number | null][]) {
+        out[i] = v ?? undefined;
+      }
+      return out;
+    },
+    prune(before) {
+      return prune.run(before).changes;
+    },
+    latestMinute(endpoint, metric) {
+      return (latest.get(endpoint, metric) as { m: number | null }).m ?? undefined;
+    },
+  };
+}

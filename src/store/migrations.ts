@@ -1,0 +1,182 @@
+// Numbered schema migrations. A migration is never edited once released: a change to the schema is a
+// new entry at the end, so every store, however old, reaches the same schema by replaying the tail.
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      -- Instance-count step function per endpoint variant. A row says "from \`at\` on, the count was
+      -- \`count\`". Rows derived from a scaling activity carry its id, which keeps backfill idempotent.
+      CREATE TABLE instance_transitions (
+        id INTEGER PRIMARY KEY,
+        endpoint TEXT NOT NULL,
+        variant TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        count INTEGER NOT NULL CHECK (count >= 0),
+        source TEXT NOT NULL CHECK (source IN ('poll', 'activity', 'sim', 'created')),
+        activity_id TEXT UNIQUE
+      );
+      CREATE INDEX instance_transitions_by_time ON instance_transitions (endpoint, variant, at, id);
+
+      CREATE TABLE async_metrics (
+        endpoint TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        minute INTEGER NOT NULL,
+        value REAL NOT NULL,
+        PRIMARY KEY (endpoint, metric, minute)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE scaling_activities (
+        activity_id TEXT PRIMARY KEY,
+        endpoint TEXT NOT NULL,
+        variant TEXT NOT NULL,
+        start_time INTEGER NOT NULL,
+        end_time INTEGER,
+        status TEXT NOT NULL,
+        description TEXT NOT NULL,
+        cause TEXT NOT NULL,
+        desired_count INTEGER
+      );
+      CREATE INDEX scaling_activities_by_time ON scaling_activities (endpoint, start_time);
+
+      CREATE TABLE prices (
+        id INTEGER PRIMARY KEY,
+        region TEXT NOT NULL,
+        instance_type TEXT NOT NULL,
+        usd_per_hour REAL NOT NULL CHECK (usd_per_hour >= 0),
+        source TEXT NOT NULL CHECK (source IN ('api', 'table', 'override')),
+        detail TEXT NOT NULL DEFAULT '',
+        fetched_at INTEGER NOT NULL
+      );
+      CREATE INDEX prices_by_type ON prices (region, instance_type, fetched_at);
+
+      CREATE TABLE jumpstart_spec_cache (
+        key TEXT PRIMARY KEY,
+        json TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE probe_results (
+        id TEXT PRIMARY KEY,
+        endpoint TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        instances_at_start INTEGER NOT NULL,
+        cold INTEGER NOT NULL CHECK (cold IN (0, 1)),
+        queued_s REAL,
+        scale_out_s REAL,
+        in_service_to_output_s REAL,
+        total_s REAL,
+        outcome TEXT NOT NULL
+          CHECK (outcome IN ('running', 'success', 'model_error', 'timeout', 'interrupted', 'error')),
+        inference_id TEXT,
+        input_location TEXT,
+        output_location TEXT,
+        failure_location TEXT,
+        error_message TEXT
+      );
+      CREATE INDEX probe_results_by_time ON probe_results (endpoint, started_at);
+
+      CREATE TABLE alerts (
+        key TEXT PRIMARY KEY,
+        endpoint TEXT,
+        rule TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('firing', 'resolved')),
+        first_fired_at INTEGER NOT NULL,
+        last_fired_at INTEGER NOT NULL,
+        last_notified_at INTEGER,
+        resolved_at INTEGER,
+        summary TEXT NOT NULL DEFAULT ''
+      );
+
+      -- Running totals (for /metrics counters) and a recent per-minute breakdown (for "errors
+      -- sustained over N minutes"); the breakdown is pruned, the totals never are.
+      CREATE TABLE aws_api_calls (
+        service TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        ok INTEGER NOT NULL CHECK (ok IN (0, 1)),
+        count INTEGER NOT NULL,
+        last_at INTEGER,
+        last_error_code TEXT,
+        PRIMARY KEY (service, operation, ok)
+      ) WITHOUT ROWID;
+      CREATE TABLE aws_api_call_minutes (
+        minute INTEGER NOT NULL,
+        service TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        ok INTEGER NOT NULL CHECK (ok IN (0, 1)),
+        count INTEGER NOT NULL,
+        PRIMARY KEY (minute, service, operation, ok)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE controller_runs (
+        controller TEXT PRIMARY KEY,
+        ok_count INTEGER NOT NULL DEFAULT 0,
+        error_count INTEGER NOT NULL DEFAULT 0,
+        consecutive_errors INTEGER NOT NULL DEFAULT 0,
+        last_ok_at INTEGER,
+        last_error_at INTEGER,
+        last_error TEXT
+      );
+
+      -- Stretches with no telemetry poll (daemon down); the report shows them so a number that rests
+      -- on backfilled history is not mistaken for a measured one.
+      CREATE TABLE telemetry_gaps (
+        start_at INTEGER PRIMARY KEY,
+        end_at INTEGER NOT NULL,
+        backfilled_transitions INTEGER NOT NULL
+      );
+
+      CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
+];
+
+export class MigrationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MigrationError';
+  }
+}
+
+/** Applies every migration newer than the store's version, each in its own transaction. */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+  const current = row.v ?? 0;
+  const latest = migrations.reduce((m, x) => Math.max(m, x.version), 0);
+  if (current > latest) {
+    throw new MigrationError(
+      `the store has schema version ${current}, newer than this sagezero knows (${latest}); upgrade sagezero`,
+    );
+  }
+  const applied: number[] = [];
+  const record = db.prepare(
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, CAST(unixepoch('subsec') * 1000 AS INTEGER))",
+  );
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      record.run(m.version, m.name);
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}

@@ -1,0 +1,144 @@
+// Probe results: one row per synthetic invocation, written when it starts and completed when it ends.
+import type Database from 'better-sqlite3';
+
+export type ProbeOutcome = 'running' | 'success' | 'model_error' | 'timeout' | 'interrupted' | 'error';
+
+export interface ProbeResult {
+  id: string;
+  endpoint: string;
+  startedAt: number;
+  finishedAt?: number;
+  instancesAtStart: number;
+  /** True when the endpoint had no instance in service at the start. */
+  cold: boolean;
+  /** Cold probes: waiting in the queue until scale-out began. */
+  queuedS?: number;
+  /** Cold probes: scale-out began until the instance was InService. */
+  scaleOutS?: number;
+  /** Cold probes: InService until the output appeared. */
+  inServiceToOutputS?: number;
+  totalS?: number;
+  outcome: ProbeOutcome;
+  inferenceId?: string;
+  inputLocation?: string;
+  outputLocation?: string;
+  failureLocation?: string;
+  errorMessage?: string;
+}
+
+export interface ProbeRepo {
+  /** Inserts or replaces the whole row (a probe is written at start and again at the end). */
+  save(p: ProbeResult): void;
+  get(id: string): ProbeResult | undefined;
+  latest(endpoint: string): ProbeResult | undefined;
+  /** Probes started in [from, to), oldest first. */
+  between(endpoint: string, from: number, to: number): ProbeResult[];
+  /** Completed cold probes of every endpoint (for the /metrics histogram). */
+  coldTotals(): { endpoint: string; totalS: number }[];
+  /** Marks every still-running probe as interrupted (daemon shutdown); returns how many. */
+  interruptRunning(at: number, message: string): number;
+}
+
+interface Row {
+  id: string;
+  endpoint: string;
+  started_at: number;
+  finished_at: number | null;
+  instances_at_start: number;
+  cold: number;
+  queued_s: number | null;
+  scale_out_s: number | null;
+  in_service_to_output_s: number | null;
+  total_s: number | null;
+  outcome: ProbeOutcome;
+  inference_id: string | null;
+  input_location: string | null;
+  output_location: string | null;
+  failure_location: string | null;
+  error_message: string | null;
+}
+
+function fromRow(r: Row): ProbeResult {
+  const p: ProbeResult = {
+    id: r.id,
+    endpoint: r.endpoint,
+    startedAt: r.started_at,
+    instancesAtStart: r.instances_at_start,
+    cold: r.cold === 1,
+    outcome: r.outcome,
+  };
+  if (r.finished_at !== null) p.finishedAt = r.finished_at;
+  if (r.queued_s !== null) p.queuedS = r.queued_s;
+  if (r.scale_out_s !== null) p.scaleOutS = r.scale_out_s;
+  if (r.in_service_to_output_s !== null) p.inServiceToOutputS = r.in_service_to_output_s;
+  if (r.total_s !== null) p.totalS = r.total_s;
+  if (r.inference_id !== null) p.inferenceId = r.inference_id;
+  if (r.input_location !== null) p.inputLocation = r.input_location;
+  if (r.output_location !== null) p.outputLocation = r.output_location;
+  if (r.failure_location !== null) p.failureLocation = r.failure_location;
+  if (r.error_message !== null) p.errorMessage = r.error_message;
+  return p;
+}
+
+export function probeRepo(db: Database.Database): ProbeRepo {
+  const save = db.prepare(
+    `INSERT OR REPLACE INTO probe_results (id, endpoint, started_at, finished_at, instances_at_start, cold, queued_s,
+       scale_out_s, in_service_to_output_s, total_s, outcome, inference_id, input_location, output_location,
+       failure_location, error_message)
+     VALUES (@id, @endpoint, @startedAt, @finishedAt, @instancesAtStart, @cold, @queuedS, @scaleOutS,
+       @inServiceToOutputS, @totalS, @outcome, @inferenceId, @inputLocation, @outputLocation, @failureLocation,
+       @errorMessage)`,
+  );
+  const get = db.prepare(`SELECT * FROM probe_results WHERE id = ?`);
+  const latest = db.prepare(
+    `SELECT * FROM probe_results WHERE endpoint = ? ORDER BY started_at DESC LIMIT 1`,
+  );
+  const between = db.prepare(
+    `SELECT * FROM probe_results WHERE endpoint = ? AND started_at >= ? AND started_at < ? ORDER BY started_at`,
+  );
+  const coldTotals = db.prepare(
+    `SELECT endpoint, total_s AS totalS FROM probe_results WHERE cold = 1 AND outcome = 'success' AND total_s IS NOT NULL`,
+  );
+  const interrupt = db.prepare(
+    `UPDATE probe_results SET outcome = 'interrupted', finished_at = ?, error_message = ? WHERE outcome = 'running'`,
+  );
+  return {
+    save(p) {
+      save.run({
+        id: p.id,
+        endpoint: p.endpoint,
+        startedAt: p.startedAt,
+        finishedAt: p.finishedAt ?? null,
+        instancesAtStart: p.instancesAtStart,
+        cold: p.cold ? 1 : 0,
+        queuedS: p.queuedS ?? null,
+        scaleOutS: p.scaleOutS ?? null,
+        inServiceToOutputS: p.inServiceToOutputS ?? null,
+        totalS: p.totalS ?? null,
+        outcome: p.outcome,
+        inferenceId: p.inferenceId ?? null,
+        inputLocation: p.inputLocation ?? null,
+        outputLocation: p.outputLocation ?? null,
+        failureLocation: p.failureLocation ?? null,
+        errorMessage: p.errorMessage ?? null,
+      });
+    },
+    get(id) {
+      const r = get.get(id) as Row | undefined;
+      return r ? fromRow(r) : undefined;
+    },
+    latest(endpoint) {
+      const r = latest.get(endpoint) as Row | undefined;
+      return r ? fromRow(r) : undefined;
+    },
+    between(endpoint, from, to) {
+      return (between.all(endpoint, from, to) as Row[]).map(fromRow);
+    },
+    coldTotals() {
+      return coldTotals.all() as { endpoint: string; totalS: number }[];
+    },
+    interruptRunning(at, message) {
+      return interrupt.run(at, message).changes;
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS, migrate } from './migrations.js';
+import { openStore, StoreError, type Store } from './store.js';
+import Database from 'better-sqlite3';
+
+const opened: Store[] = [];
+function open(file: string): Store {
+  const s = openStore(file);
+  opened.push(s);
+  return s;
+}
+afterEach(() => {
+  while (opened.length) opened.pop()?.close();
+});
+
+const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'sagezero-store-'));
+
+describe('openStore', () => {
+  it('creates the directory, uses WAL and records every migration once', () => {
+    const file = path.join(tmp(), 'nested', 'dir', 'sz.db');
+    const s = open(file);
+    expect(s.path).toBe(file);
+    expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(Number(s.db.pragma('busy_timeout', { simple: true }))).toBeGreaterThan(0);
+    const versions = s.db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
+    expect(versions).toEqual(MIGRATIONS.map((m) => m.version));
+    s.close();
+    // Reopening replays nothing and keeps data.
+    const again = open(file);
+    expect(again.db.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS.length);
+  });
+
+  it('names the store path when the directory cannot be created', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'afile'), 'x');
+    const bad = path.join(dir, 'afile', 'sz.db');
+    expect(() => openStore(bad)).toThrow(StoreError);
+    expect(() => openStore(bad)).toThrow(bad);
+  });
+
+  it('names the store path when the file is not a database', () => {
+    const file = path.join(tmp(), 'not.db');
+    writeFileSync(
+      file,
+      'this is not sqlite, just some text that is long enough to have a header '.repeat(20),
+    );
+    expect(() => openStore(file)).toThrow(/cannot use store .*not\.db: the file is not a SQLite database/);
+  });
+
+  it('refuses a store written by a newer schema', () => {
+    const file = path.join(tmp(), 'new.db');
+    const db = new Database(file);
+    migrate(db);
+    db.prepare("INSERT INTO schema_migrations VALUES (999, 'future', 0)").run();
+    db.close();
+    expect(() => openStore(file)).toThrow(/schema version 999, newer than this sagezero knows/);
+  });
+
+  it('applies only migrations newer than the store', () => {
+    const db = new Database(':memory:');
+    const first = migrate(db, [{ version: 1, name: 'a', sql: 'CREATE TABLE a (x)' }]);
+    const second = migrate(db, [
+      { version: 1, name: 'a', sql: 'CREATE TABLE a (x)' },
+      { version: 2, name: 'b', sql: 'CREATE TABLE b (x)' },
+    ]);
+    expect(first).toEqual([1]);
+    expect(second).toEqual([2]);
+    db.close();
+  });
+
+  it('rolls back a transaction that throws', () => {
+    const s = open(':memory:');
+    expect(() =>
+      s.transaction(() => {
+        s.meta.set('a', '1', 0);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(s.meta.get('a')).toBeUndefined();
+  });
+
+  it('keeps committed writes when the writing process is killed', () => {
+    const file = path.join(tmp(), 'crash.db');
+    const script = fileURLToPath(new URL('../../test/report/fixtures/store-crash-child.ts', import.meta.url));
+    const res = spawnSync(process.execPath, ['--import', 'tsx', script, file], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    // The child commits, then SIGKILLs itself before close(): no checkpoint, no clean shutdown.
+    expect(res.signal).toBe('SIGKILL');
+    const s = open(file);
+    expect(s.meta.get('committed')).toBe('yes');
+    expect(s.instances.all('ep', 'AllTraffic').map((t) => t.count)).toEqual([1, 0]);
+    expect(s.meta.get('uncommitted')).toBeUndefined();
+  });
+});

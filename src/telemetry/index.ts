@@ -1,0 +1,3 @@
+export { pollOnce, DEFAULT_POLL_INTERVAL_MS, ACTIVITY_HORIZON_MS, METRIC_RETENTION_MS } from './poll.js';
+export type { PollContext, PollResult, EndpointPoll } from './poll.js';
+export { ASYNC_METRICS, planMetricQueries, toMetricPoints } from './queries.js';

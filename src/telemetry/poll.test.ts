@@ -1,0 +1,233 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../clock.js';
+import { META, openStore, type Store } from '../store/index.js';
+import { FakeCloud } from '../../test/report/fake-cloud.js';
+import { pollOnce, type PollContext } from './poll.js';
+import { ASYNC_METRICS } from './queries.js';
+
+const MIN = 60_000;
+const HOUR = 3600_000;
+const T0 = Date.UTC(2026, 2, 2, 0, 0, 0);
+
+let store: Store;
+let cloud: FakeCloud;
+let clock: VirtualClock;
+
+const cfg = (names: string[]): PollContext['config'] => ({
+  endpoints: names.map((name) => ({
+    name,
+    variantName: 'AllTraffic',
+  })) as unknown as PollContext['config']['endpoints'],
+});
+const ctx = (names = ['a']): PollContext => ({ cloud, clock, store, config: cfg(names) });
+const history = (name = 'a'): [number, number, string][] =>
+  store.instances.all(name, 'AllTraffic').map((t) => [t.at - T0, t.count, t.source]);
+
+beforeEach(() => {
+  store = openStore(':memory:');
+  cloud = new FakeCloud();
+  clock = new VirtualClock(T0);
+});
+afterEach(() => store.close());
+
+describe('pollOnce', () => {
+  it('on first start rebuilds history from creation and scaling activities', async () => {
+    clock = new VirtualClock(T0 + 3 * HOUR);
+    cloud.addEndpoint({ name: 'a', variant: 'AllTraffic', count: 1, createdAt: T0, initialCount: 1 });
+    const act = (id: string, start: number, end: number, desired: number) =>
+      cloud.addActivity('a', 'AllTraffic', {
+        activityId: id,
+        description: `Setting desired count to ${desired}.`,
+        cause: 'alarm',
+        startTime: T0 + start,
+        endTime: T0 + end,
+        statusCode: 'Successful',
+        desiredCapacity: desired,
+      });
+    act('in-1', 30 * MIN, 31 * MIN, 0);
+    act('out-1', 90 * MIN, 98 * MIN, 1);
+    // An activity that did not complete changes nothing.
+    cloud.addActivity('a', 'AllTraffic', {
+      activityId: 'failed',
+      description: 'Setting desired count to 2.',
+      cause: 'alarm',
+      startTime: T0 + 100 * MIN,
+      statusCode: 'Failed',
+      desiredCapacity: 2,
+    });
+
+    const res = await pollOnce(ctx());
+
+    expect(res.errors).toEqual([]);
+    expect(history()).toEqual([
+      [0, 1, 'created'],
+      [31 * MIN, 0, 'activity'],
+      [98 * MIN, 1, 'activity'],
+    ]);
+    expect(store.activities.get('failed')?.status).toBe('Failed');
+    expect(store.meta.getNumber(META.lastPollAt)).toBe(T0 + 3 * HOUR);
+    expect(store.meta.getJson<{ status: string; instances: number }>(META.endpointStatus('a'))).toMatchObject(
+      {
+        status: 'InService',
+        instances: 1,
+      },
+    );
+  });
+
+  it('backfill is idempotent: the same activities seen again add nothing', async () => {
+    cloud.addEndpoint({
+      name: 'a',
+      variant: 'AllTraffic',
+      count: 0,
+      createdAt: T0 - 100 * 24 * HOUR,
+      initialCount: 1,
+    });
+    await pollOnce(ctx());
+    expect(history()).toEqual([[0, 0, 'poll']]);
+    // Daemon down for an hour; the endpoint woke and slept again meanwhile.
+    cloud.addActivity('a', 'AllTraffic', {
+      activityId: 'o',
+      description: '',
+      cause: '',
+      startTime: T0 + 10 * MIN,
+      endTime: T0 + 18 * MIN,
+      statusCode: 'Successful',
+      desiredCapacity: 1,
+    });
+    cloud.addActivity('a', 'AllTraffic', {
+      activityId: 'i',
+      description: '',
+      cause: '',
+      startTime: T0 + 40 * MIN,
+      endTime: T0 + 41 * MIN,
+      statusCode: 'Successful',
+      desiredCapacity: 0,
+    });
+    await clock.advance(HOUR);
+    const r1 = await pollOnce(ctx());
+    expect(r1.endpoints[0]?.gap).toEqual({ start: T0, end: T0 + HOUR });
+    expect(r1.endpoints[0]?.fromActivities).toBe(2);
+    await clock.advance(10 * MIN);
+    await pollOnce(ctx());
+    expect(history()).toEqual([
+      [0, 0, 'poll'],
+      [18 * MIN, 1, 'activity'],
+      [41 * MIN, 0, 'activity'],
+    ]);
+    // The second silence (10 min) is a gap too: its backfill saw the same activities and added none.
+    expect(store.gaps.overlapping(T0, T0 + 2 * HOUR)).toEqual([
+      { start: T0, end: T0 + HOUR, backfilledTransitions: 2 },
+      { start: T0 + HOUR, end: T0 + 70 * MIN, backfilledTransitions: 0 },
+    ]);
+    expect(cloud.calls.filter((c) => c.startsWith('listScalingActivities'))).toHaveLength(3);
+  });
+
+  it('records a transition only when the count changes, timed by the activity when there is one', async () => {
+    cloud.addEndpoint({
+      name: 'a',
+      variant: 'AllTraffic',
+      count: 0,
+      createdAt: T0 - 100 * 24 * HOUR,
+      initialCount: 1,
+    });
+    await pollOnce(ctx());
+    await clock.advance(MIN);
+    await pollOnce(ctx());
+    expect(cloud.calls.filter((c) => c.startsWith('listScalingActivities'))).toHaveLength(1); // first start only
+
+    // Woken by the wake policy: the activity ended 20 s before the poll that sees it.
+    cloud.endpoints.get('a')!.count = 1;
+    cloud.addActivity('a', 'AllTraffic', {
+      activityId: 'wake',
+      description: '',
+      cause: '',
+      startTime: clock.now() - 8 * MIN,
+      endTime: clock.now() + 40_000,
+      statusCode: 'Successful',
+      desiredCapacity: 1,
+    });
+    await clock.advance(MIN);
+    await pollOnce(ctx());
+    // Scaled in by hand (no activity): the poll time is all there is.
+    cloud.endpoints.get('a')!.count = 0;
+    await clock.advance(MIN);
+    await pollOnce(ctx());
+    await clock.advance(MIN);
+    await pollOnce(ctx());
+
+    expect(history()).toEqual([
+      [0, 0, 'poll'],
+      [MIN + 40_000, 1, 'activity'],
+      [3 * MIN, 0, 'poll'],
+    ]);
+  });
+
+  it('treats a missing endpoint as zero instances', async () => {
+    cloud.addEndpoint({
+      name: 'a',
+      variant: 'AllTraffic',
+      count: 2,
+      createdAt: T0 - 100 * 24 * HOUR,
+      initialCount: 2,
+    });
+    await pollOnce(ctx());
+    cloud.endpoints.delete('a');
+    await clock.advance(MIN);
+    const r = await pollOnce(ctx());
+    expect(r.endpoints[0]?.status).toBe('Missing');
+    expect(history()).toEqual([
+      [0, 2, 'poll'],
+      [MIN, 0, 'poll'],
+    ]);
+  });
+
+  it('asks CloudWatch for every metric of every endpoint in as few calls as the 500-query limit allows', async () => {
+    const names = Array.from({ length: 60 }, (_, i) => `ep-${i}`);
+    for (const n of names)
+      cloud.addEndpoint({ name: n, variant: 'AllTraffic', count: 0, createdAt: T0 - 1e10, initialCount: 1 });
+    cloud.metricValue = (ep, metric, minute) =>
+      ep === 'ep-7' && metric === 'InvocationsProcessed' ? (minute - T0) / MIN : 0;
+    clock = new VirtualClock(T0 + HOUR + 30_000);
+    const res = await pollOnce(ctx(names));
+
+    expect(cloud.metricCalls).toHaveLength(2);
+    const queries = cloud.metricCalls.flatMap((c) => c.queries);
+    expect(queries).toHaveLength(60 * ASYNC_METRICS.length);
+    expect(cloud.metricCalls.every((c) => c.queries.length <= 500)).toBe(true);
+    expect(new Set(queries.map((q) => q.id)).size).toBe(queries.length);
+    const processed = queries.find((q) => q.metricName === 'InvocationsProcessed')!;
+    expect(processed.dimensions).toEqual([
+      { name: 'EndpointName', value: 'ep-0' },
+      { name: 'VariantName', value: 'AllTraffic' },
+    ]);
+    expect(processed.stat).toBe('Sum');
+    const backlog = queries.find((q) => q.metricName === 'HasBacklogWithoutCapacity')!;
+    expect(backlog.dimensions).toEqual([{ name: 'EndpointName', value: 'ep-0' }]);
+    expect(res.metricPoints).toBeGreaterThan(0);
+    // The minute that ended at T0+59m was read; the running minute was not.
+    expect(store.metrics.series('ep-7', 'InvocationsProcessed', T0 + 58 * MIN, T0 + 2 * HOUR)).toEqual([
+      { minute: T0 + 58 * MIN, value: 58 },
+      { minute: T0 + 59 * MIN, value: 59 },
+    ]);
+
+    // The next poll re-reads a few minutes (CloudWatch revises them) but not the whole hour again.
+    await clock.advance(MIN);
+    await pollOnce(ctx(names));
+    const next = cloud.metricCalls[2]!;
+    expect(next.end).toBe(T0 + 61 * MIN);
+    expect(next.start).toBe(T0 + 55 * MIN);
+  });
+
+  it('keeps polling the other endpoints when one fails, and records the failure', async () => {
+    cloud.addEndpoint({ name: 'a', variant: 'AllTraffic', count: 1, createdAt: T0 - 1e10, initialCount: 1 });
+    cloud.addEndpoint({ name: 'b', variant: 'AllTraffic', count: 1, createdAt: T0 - 1e10, initialCount: 1 });
+    cloud.failEndpoint.add('a');
+    cloud.failMetrics = true;
+    const res = await pollOnce(ctx(['a', 'b']));
+    expect(res.errors).toEqual(['a: DescribeEndpoint failed for a', 'metrics: GetMetricData denied']);
+    expect(history('b')).toEqual([[0, 1, 'poll']]);
+    expect(history('a')).toEqual([]);
+    expect(store.meta.getNumber(META.lastPollAt)).toBeUndefined();
+    expect(store.controllers.get('telemetry')).toMatchObject({ errorCount: 1, consecutiveErrors: 1 });
+  });
+});

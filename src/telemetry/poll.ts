@@ -1,0 +1,252 @@
+// The telemetry controller's one step: read instance counts and async metrics for every configured
+// endpoint into the store, and after a gap (first start, daemon down) rebuild the missing instance
+// history from Application Auto Scaling's scaling activities, which reach back six weeks.
+import type { Clock } from '../clock.js';
+import {
+  CloudError,
+  scalableResourceId,
+  type Cloud,
+  type EndpointState,
+  type ScalingActivity,
+} from '../cloud/types.js';
+import type { Config } from '../config/load.js';
+import { META, type Store } from '../store/index.js';
+import { planMetricQueries, toMetricPoints } from './queries.js';
+
+export const DEFAULT_POLL_INTERVAL_MS = 60_000;
+/** How far back DescribeScalingActivities reaches. */
+export const ACTIVITY_HORIZON_MS = 42 * 24 * 3600_000;
+/** One-minute metrics are kept this long (CloudWatch keeps them 15 days; the report needs a month). */
+export const METRIC_RETENTION_MS = 35 * 24 * 3600_000;
+const API_MINUTE_RETENTION_MS = 7 * 24 * 3600_000;
+/** Scale-outs of large models take minutes: look this far before the last poll for activities in flight. */
+const ACTIVITY_SLACK_MS = 2 * 3600_000;
+/** CloudWatch revises the last few datapoints; re-read this much of what was already read. */
+const METRIC_OVERLAP_MS = 5 * 60_000;
+const METRIC_MAX_LOOKBACK_MS = 3 * 3600_000;
+
+export interface PollContext {
+  cloud: Cloud;
+  clock: Clock;
+  store: Store;
+  config: Pick<Config, 'endpoints'>;
+  /** The schedule's interval; a silence longer than two of them is a gap. */
+  intervalMs?: number;
+}
+
+export interface EndpointPoll {
+  endpoint: string;
+  variant: string;
+  instances: number;
+  status: EndpointState['status'] | 'Missing';
+  changed: boolean;
+  /** Transitions added from scaling activities (backfill or refinement). */
+  fromActivities: number;
+  gap?: { start: number; end: number };
+  error?: string;
+}
+
+export interface PollResult {
+  at: number;
+  endpoints: EndpointPoll[];
+  metricPoints: number;
+  errors: string[];
+}
+
+const lastObservedKey = (endpoint: string): string => `telemetry.lastObservedAt.${endpoint}`;
+const METRICS_END_KEY = 'telemetry.metricsReadUntil';
+const PRUNE_KEY = 'telemetry.lastPruneAt';
+
+export async function pollOnce(ctx: PollContext): Promise<PollResult> {
+  const now = ctx.clock.now();
+  const interval = ctx.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const errors: string[] = [];
+  const endpoints: EndpointPoll[] = [];
+
+  for (const e of ctx.config.endpoints) {
+    try {
+      endpoints.push(await pollEndpoint(ctx, e.name, e.variantName, now, interval));
+    } catch (err) {
+      const msg = `${e.name}: ${errorMessage(err)}`;
+      errors.push(msg);
+      endpoints.push({
+        endpoint: e.name,
+        variant: e.variantName,
+        instances: -1,
+        status: 'Missing',
+        changed: false,
+        fromActivities: 0,
+        error: msg,
+      });
+    }
+  }
+
+  let metricPoints = 0;
+  try {
+    metricPoints = await pollMetrics(ctx, now);
+  } catch (err) {
+    errors.push(`metrics: ${errorMessage(err)}`);
+  }
+
+  ctx.store.transaction(() => {
+    if (errors.length === 0) {
+      ctx.store.meta.set(META.lastPollAt, String(now), now);
+      ctx.store.controllers.ok('telemetry', now);
+    } else {
+      ctx.store.controllers.error('telemetry', now, errors.join('; '));
+    }
+    const lastPrune = ctx.store.meta.getNumber(PRUNE_KEY) ?? 0;
+    if (now - lastPrune >= 3600_000) {
+      ctx.store.metrics.prune(now - METRIC_RETENTION_MS);
+      ctx.store.apiCalls.prune(now - API_MINUTE_RETENTION_MS);
+      ctx.store.meta.set(PRUNE_KEY, String(now), now);
+    }
+  });
+  return { at: now, endpoints, metricPoints, errors };
+}
+
+async function pollEndpoint(
+  ctx: PollContext,
+  name: string,
+  variant: string,
+  now: number,
+  interval: number,
+): Promise<EndpointPoll> {
+  const { cloud, store } = ctx;
+  const lastObserved = store.meta.getNumber(lastObservedKey(name));
+  const gap = lastObserved === undefined || now - lastObserved > 2 * interval;
+
+  const state = await cloud.getEndpoint(name);
+  const v = state?.variants.find((x) => x.variantName === variant) ?? state?.variants[0];
+  const observed = state ? (v?.currentInstanceCount ?? 0) : 0;
+  const prev = store.instances.latest(name, variant);
+  const changed = prev === undefined || prev.count !== observed;
+
+  let activities: ScalingActivity[] = [];
+  if (state && (gap || changed)) {
+    const since =
+      lastObserved === undefined
+        ? now - ACTIVITY_HORIZON_MS
+        : Math.max(now - ACTIVITY_HORIZON_MS, lastObserved - ACTIVITY_SLACK_MS);
+    activities = await cloud.listScalingActivities(scalableResourceId(name, variant), since);
+  }
+  // The endpoint's first instances come from its creation, not from a scaling activity.
+  let initialCount: number | undefined;
+  if (state && prev === undefined && state.createdAt > now - ACTIVITY_HORIZON_MS && state.createdAt < now) {
+    initialCount = (await cloud.getEndpointConfig(state.configName))?.initialInstanceCount;
+  }
+
+  let fromActivities = 0;
+  store.transaction(() => {
+    let last = prev;
+    if (state && initialCount !== undefined) {
+      store.instances.insert({
+        endpoint: name,
+        variant,
+        at: state.createdAt,
+        count: initialCount,
+        source: 'created',
+      });
+      last = store.instances.latest(name, variant);
+    }
+    for (const a of activities) {
+      const rec = {
+        activityId: a.activityId,
+        endpoint: name,
+        variant,
+        startTime: a.startTime,
+        status: a.statusCode,
+        description: a.description,
+        cause: a.cause,
+      };
+      store.activities.upsert({
+        ...rec,
+        ...(a.endTime !== undefined ? { endTime: a.endTime } : {}),
+        ...(a.desiredCapacity !== undefined ? { desiredCount: a.desiredCapacity } : {}),
+      });
+    }
+    // A successful activity's end is when the variant reached its new count: more exact than the
+    // poll that noticed it. Only history newer than what the store already holds is added, so a
+    // poll-observed transition is never contradicted by an older activity.
+    const done = activities
+      .filter(
+        (a): a is ScalingActivity & { endTime: number; desiredCapacity: number } =>
+          a.statusCode === 'Successful' &&
+          a.endTime !== undefined &&
+          a.desiredCapacity !== undefined &&
+          a.endTime <= now &&
+          (last === undefined || a.endTime > last.at),
+      )
+      .sort((a, b) => a.endTime - b.endTime);
+    let running = last?.count;
+    for (const a of done) {
+      if (a.desiredCapacity === running) continue;
+      if (
+        store.instances.insert({
+          endpoint: name,
+          variant,
+          at: a.endTime,
+          count: a.desiredCapacity,
+          source: 'activity',
+          activityId: a.activityId,
+        })
+      ) {
+        fromActivities++;
+        running = a.desiredCapacity;
+      }
+    }
+    if (running !== observed) {
+      store.instances.insert({ endpoint: name, variant, at: now, count: observed, source: 'poll' });
+    }
+    store.meta.set(lastObservedKey(name), String(now), now);
+    store.meta.setJson(
+      META.endpointStatus(name),
+      {
+        status: state?.status ?? 'Missing',
+        instances: observed,
+        desired: v?.desiredInstanceCount ?? 0,
+        instanceType: v?.instanceType,
+        failureReason: state?.failureReason,
+        observedAt: now,
+      },
+      now,
+    );
+    if (gap && lastObserved !== undefined) {
+      store.gaps.record({ start: lastObserved, end: now, backfilledTransitions: fromActivities });
+    }
+  });
+
+  const result: EndpointPoll = {
+    endpoint: name,
+    variant,
+    instances: observed,
+    status: state?.status ?? 'Missing',
+    changed,
+    fromActivities,
+  };
+  if (gap && lastObserved !== undefined) result.gap = { start: lastObserved, end: now };
+  return result;
+}
+
+async function pollMetrics(ctx: PollContext, now: number): Promise<number> {
+  if (ctx.config.endpoints.length === 0) return 0;
+  const end = Math.floor(now / 60_000) * 60_000;
+  const readUntil = ctx.store.meta.getNumber(METRICS_END_KEY);
+  const start = Math.max(end - METRIC_MAX_LOOKBACK_MS, (readUntil ?? end - 3600_000) - METRIC_OVERLAP_MS);
+  if (start >= end) return 0;
+  const plan = planMetricQueries(ctx.config.endpoints);
+  let stored = 0;
+  for (const batch of plan.batches) {
+    const series = await ctx.cloud.getMetricData(batch, start, end);
+    const points = toMetricPoints(series, plan.index);
+    ctx.store.metrics.upsert(points);
+    stored += points.length;
+  }
+  ctx.store.meta.set(METRICS_END_KEY, String(end), now);
+  return stored;
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof CloudError) return err.message;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,112 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { UserError } from '../../src/cli/errors.js';
+import { registerReport } from '../../src/cli/commands/report.js';
+import { SUMMARY_COLUMNS } from '../../src/cost/csv.js';
+import { META, openStore } from '../../src/store/index.js';
+
+const HOUR = 3600_000;
+const SIM_NOW = Date.UTC(2026, 0, 5, 12); // the simulated clock of the last poll
+
+let dir: string;
+let file: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'sagezero-cli-report-'));
+  file = path.join(dir, 'demo.yaml');
+  writeFileSync(
+    file,
+    `region: us-east-1
+cloud: sim
+store: ./var/sz.db
+endpoints:
+  - name: alpha
+    model: { image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1 }
+    executionRoleArn: arn:aws:iam::123456789012:role/x
+    instanceType: ml.g5.xlarge
+    pricePerHourUsd: 2
+`,
+  );
+});
+
+function seed(): void {
+  const store = openStore(path.join(dir, 'var', 'sz.db'));
+  store.instances.insert({
+    endpoint: 'alpha',
+    variant: 'AllTraffic',
+    at: SIM_NOW - 5 * HOUR,
+    count: 1,
+    source: 'poll',
+  });
+  store.instances.insert({
+    endpoint: 'alpha',
+    variant: 'AllTraffic',
+    at: SIM_NOW - 2 * HOUR,
+    count: 0,
+    source: 'poll',
+  });
+  store.meta.set(META.lastPollAt, String(SIM_NOW), SIM_NOW);
+  store.close();
+}
+
+async function run(...args: string[]): Promise<string> {
+  const out: string[] = [];
+  const program = new Command().exitOverride();
+  registerReport(program, { output: { out: (l) => out.push(l), err: () => undefined, interactive: false } });
+  await program.parseAsync(['node', 'sagezero', 'report', '-c', file, ...args]);
+  return out.join('\n');
+}
+
+describe('sagezero report', () => {
+  it('prints JSON over the simulated clock of the last poll', async () => {
+    seed();
+    const r = JSON.parse(await run('--since', '6h', '--json'));
+    expect(r.window.end).toBe(new Date(SIM_NOW).toISOString());
+    // 1 instance from -5 h to -2 h: 3 instance-hours at $2; baseline 6 h x $2 = $12.
+    expect(r.endpoints[0]).toMatchObject({
+      name: 'alpha',
+      instanceHours: 3,
+      spendUsd: 6,
+      savingsUsd: 6,
+      savingsPercent: 50,
+    });
+  });
+
+  it('prints CSV and a readable table', async () => {
+    seed();
+    const csv = await run('--since', '6h', '--csv');
+    expect(csv.split('\n')[0]).toBe(SUMMARY_COLUMNS.join(','));
+    expect(csv.split('\n')).toHaveLength(3);
+    const text = await run('--since', '6h', '--step', '1h');
+    expect(text).toMatch(
+      /^alpha\s+ml\.g5\.xlarge\s+3\.00\s+3\.00\s+2 \(override\)\s+\$6\.00\s+\$12\.00\s+\$6\.00 \(50\.0%\)/m,
+    );
+    expect(text).toMatch(/^TOTAL/m);
+    expect(text).toContain('Series (step 1h');
+  });
+
+  it.each([
+    [['--json', '--csv'], /--json and --csv cannot be combined/],
+    [['--since', 'a week'], /^--since: must be a duration/],
+    [['--start', 'yesterday'], /^--start: must be an RFC 3339 time/],
+    [['--since', '1d', '--start', '2026-01-01T00:00:00Z'], /--since cannot be combined/],
+    [['--step', '2h'], /^--step: must be one of 5m, 15m, 1h, 1d/],
+    [['--endpoint', 'beta'], /--endpoint: no endpoint named "beta"/],
+  ])('rejects %j with a UserError', async (args, message) => {
+    seed();
+    const err = await run(...args).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toMatch(message);
+  });
+
+  it('says there is no data when the store does not exist yet', async () => {
+    const err = await run().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toContain(
+      `no data yet: the store ${path.join(dir, 'var', 'sz.db')} does not exist`,
+    );
+  });
+});
