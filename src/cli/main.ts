@@ -7,6 +7,11 @@ import { ConfigError } from '../config/errors.js';
 import { CloudError } from '../cloud/types.js';
 import { registerProvision } from './commands/provision.js';
 import { registerStart } from './commands/start.js';
+import { registerIamPolicy } from './commands/iam-policy.js';
+import { registerInvoke } from './commands/invoke.js';
+import { registerProbe } from './commands/probe.js';
+import { registerReport } from './commands/report.js';
+import { registerSimulate } from './commands/simulate.js';
 import { EXIT, UserError } from './errors.js';
 import { processOutput, type Output } from './output.js';
 import { VERSION } from '../version.js';
@@ -21,6 +26,11 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .exitOverride();
   registerProvision(program, out, setExit);
   registerStart(program, out, setExit);
+  registerProbe(program, out, setExit);
+  registerInvoke(program, out, setExit);
+  registerReport(program, { output: out });
+  registerSimulate(program, out);
+  registerIamPolicy(program, out, setExit);
   return program;
 }
 

@@ -3,6 +3,11 @@
 import { z } from 'zod';
 import * as c from './constraints.js';
 import { checkScaling, scalingInputSchema } from './scaling-schema.js';
+// Each controller owns the schema of its own block; the file's one definition is assembled here.
+import { alertsConfigSchema } from '../alerts/config.js';
+import { pricingConfigSchema } from '../cost/pricing-config.js';
+import { probeConfigSchema } from '../probe/config.js';
+import { serverConfigSchema } from '../server/config.js';
 
 const jumpstartSchema = z.strictObject({
   modelId: z
@@ -131,6 +136,9 @@ export const configSchema = z
         bucket: z.string().min(3).max(63).optional().describe('Default: jumpstart-cache-prod-<region>.'),
       })
       .default({}),
+    pricing: pricingConfigSchema,
+    server: serverConfigSchema,
+    alerts: alertsConfigSchema.optional(),
     endpoints: z.array(endpointSchema).min(1, { error: 'must list at least one endpoint' }),
   })
   .superRefine((cfg, ctx) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RecordingSkippingClock, ScriptedCloud, type Script } from '../../test/probe/scripted-cloud.js';
+import { CloudError } from '../cloud/types.js';
 import { InvokeError, invokeAsync, normalizePrefix, type InvokeProgress } from './invoke.js';
 
 const T0 = Date.UTC(2026, 0, 5, 6, 0, 0);
@@ -111,6 +112,34 @@ describe('invokeAsync', () => {
     expect(r.timings.waitingForCapacityMs).toBe(ready!.at - T0);
   });
 
+  it('rides out a few throttled polls, but not a persistent or non-retryable error', async () => {
+    const { clock, cloud } = setup({ initialInstances: 1, processingMs: 10_000 });
+    let gets = 0;
+    cloud.onGetObject = () => {
+      gets++;
+      if (gets === 2 || gets === 3)
+        throw new CloudError('S3 GetObject: SlowDown', 'SlowDown', true, 'GetObject');
+    };
+    expect((await invokeAsync(cloud, clock, { ...base, payload: {} })).outcome).toBe('success');
+
+    const denied = setup({ initialInstances: 1, processingMs: 10_000 });
+    denied.cloud.onGetObject = () => {
+      throw new CloudError('S3 GetObject: AccessDenied', 'AccessDenied', false, 'GetObject');
+    };
+    await expect(invokeAsync(denied.cloud, denied.clock, { ...base, payload: {} })).rejects.toThrow(
+      /AccessDenied/,
+    );
+    expect(denied.cloud.objects.size).toBe(0);
+
+    const flaky = setup({ initialInstances: 1, processingMs: 600_000 });
+    flaky.cloud.onGetObject = () => {
+      throw new CloudError('S3 GetObject: InternalError', 'InternalError', true, 'GetObject');
+    };
+    await expect(invokeAsync(flaky.cloud, flaky.clock, { ...base, payload: {} })).rejects.toThrow(
+      /InternalError/,
+    );
+  });
+
   it('keeps the objects when asked', async () => {
     const { clock, cloud } = setup({ initialInstances: 1, processingMs: 1_000 });
     const r = await invokeAsync(cloud, clock, {
@@ -121,6 +150,22 @@ describe('invokeAsync', () => {
     });
     expect(r.outcome).toBe('success');
     expect([...cloud.objects.keys()].sort()).toEqual([r.inputLocation, r.outputLocation].sort());
+  });
+
+  it("with keepObjects 'unfinished' keeps the input of a request still queued, and only then", async () => {
+    const stuck = setup({ initialInstances: 1, processingMs: 0, never: true });
+    const t = await invokeAsync(stuck.cloud, stuck.clock, {
+      ...base,
+      payload: {},
+      timeoutSeconds: 60,
+      keepObjects: 'unfinished',
+    });
+    expect(t.outcome).toBe('timeout');
+    expect([...stuck.cloud.objects.keys()]).toEqual([t.inputLocation]);
+    const done = setup({ initialInstances: 1, processingMs: 1_000 });
+    const d = await invokeAsync(done.cloud, done.clock, { ...base, payload: {}, keepObjects: 'unfinished' });
+    expect(d.outcome).toBe('success');
+    expect(done.cloud.objects.size).toBe(0);
   });
 
   it('ends as interrupted when aborted mid-wait, and still deletes its objects', async () => {

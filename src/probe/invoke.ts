@@ -4,7 +4,7 @@
 // cold start, which is reported as "waiting for capacity" from DescribeEndpoint.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import { parseS3Uri, type Cloud, type EndpointState } from '../cloud/types.js';
+import { CloudError, parseS3Uri, type Cloud, type EndpointState } from '../cloud/types.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 
 export type InvokePayload = Uint8Array | string | Record<string, unknown> | unknown[];
@@ -112,6 +112,8 @@ export class InvokeError extends Error {
 }
 
 const MAX_FAILURE_TEXT = 64 * 1024;
+/** Consecutive retryable errors while polling before the wait gives up. */
+const MAX_TRANSIENT_POLL_ERRORS = 5;
 const INFERENCE_ID = /^\S[\x20-\x7e]{0,63}$/;
 
 export function encodePayload(payload: InvokePayload): Uint8Array | string {
@@ -283,6 +285,7 @@ export async function invokeAsync(
     });
 
     const backoff = new Backoff(options.poll);
+    let transientErrors = 0;
     if (instances === 0) waitingSince = startedAt;
     let lastBeat = clock.now();
     if (instances === 0) {
@@ -295,41 +298,51 @@ export async function invokeAsync(
     }
     for (;;) {
       if (signal?.aborted) return finish('interrupted');
-      result.polls++;
-      const output = await cloud.getObject(invoked.outputLocation);
-      if (output !== undefined) {
-        result.output = output;
-        return finish('success');
-      }
-      if (invoked.failureLocation) {
-        const failure = await cloud.getObject(invoked.failureLocation);
-        if (failure !== undefined) {
-          result.failure = decodeText(failure, MAX_FAILURE_TEXT);
-          // A failure seen once the request's TTL has run out is SageMaker expiring it in the queue
-          // (no capacity in time), not the model failing: that is a timeout.
-          return finish(clock.now() >= ttlExpiresAt ? 'timeout' : 'model_error');
+      try {
+        result.polls++;
+        const output = await cloud.getObject(invoked.outputLocation);
+        if (output !== undefined) {
+          result.output = output;
+          return finish('success');
         }
-      }
-      if (instances === 0) {
-        const ep = await cloud.getEndpoint(options.endpointName);
-        if (ep) {
-          observe(ep);
-          instances = inServiceInstances(ep);
-          desired = desiredInstances(ep);
-          if (instances > 0) {
-            if (waitingSince !== undefined) result.timings.waitingForCapacityMs += clock.now() - waitingSince;
-            waitingSince = undefined;
-            // The output usually follows soon after the first instance is up: look often again.
-            backoff.reset();
-            lastBeat = clock.now();
-            emit({
-              kind: 'capacity-ready',
-              instances,
-              desiredInstances: desired,
-              message: `${options.endpointName}: ${instances} instance(s) in service after ${formatDuration(clock.now() - startedAt)}; waiting for the result`,
-            });
+        if (invoked.failureLocation) {
+          const failure = await cloud.getObject(invoked.failureLocation);
+          if (failure !== undefined) {
+            result.failure = decodeText(failure, MAX_FAILURE_TEXT);
+            // A failure seen once the request's TTL has run out is SageMaker expiring it in the queue
+            // (no capacity in time), not the model failing: that is a timeout.
+            return finish(clock.now() >= ttlExpiresAt ? 'timeout' : 'model_error');
           }
         }
+        if (instances === 0) {
+          const ep = await cloud.getEndpoint(options.endpointName);
+          if (ep) {
+            observe(ep);
+            instances = inServiceInstances(ep);
+            desired = desiredInstances(ep);
+            if (instances > 0) {
+              if (waitingSince !== undefined)
+                result.timings.waitingForCapacityMs += clock.now() - waitingSince;
+              waitingSince = undefined;
+              // The output usually follows soon after the first instance is up: look often again.
+              backoff.reset();
+              lastBeat = clock.now();
+              emit({
+                kind: 'capacity-ready',
+                instances,
+                desiredInstances: desired,
+                message: `${options.endpointName}: ${instances} instance(s) in service after ${formatDuration(clock.now() - startedAt)}; waiting for the result`,
+              });
+            }
+          }
+        }
+        transientErrors = 0;
+      } catch (e) {
+        // One throttled or failed S3/DescribeEndpoint call (after the SDK's own retries) should not
+        // lose a 20-minute cold start; a persistent one still ends the wait.
+        if (!(e instanceof CloudError) || !e.retryable || ++transientErrors >= MAX_TRANSIENT_POLL_ERRORS)
+          throw e;
+        emit({ kind: 'waiting', message: `transient error while polling (${e.code}); trying again` });
       }
       const now = clock.now();
       if (now >= deadline) return finish('timeout');

@@ -18,7 +18,7 @@ import { ownerTags } from '../ownership.js';
 import { buildScalingResources } from '../scaling/build.js';
 import { installScalingResources } from '../scaling/install.js';
 import type { Policy } from './policies.js';
-import type { Trace, TraceEndpoint } from './traces/types.js';
+import { endpointDuration, type Trace, type TraceEndpoint } from './traces/types.js';
 
 export interface SimulationSettings {
   instanceType: string;
@@ -124,7 +124,13 @@ export async function provisionEndpoint(engine: SimEngine, cloud: SimCloud, poli
 export async function simulateEndpoint(trace: Trace, te: TraceEndpoint, policy: Policy, s: SimulationSettings): Promise<EndpointRun> {
   const t0 = s.dayStart + trace.startOfDaySeconds * 1000;
   const { engine, cloud } = createDrivenSimCloud(
-    { region: s.region, seed: s.seed, boot: s.boot, startTime: t0 - 3_600_000 },
+    {
+      region: s.region,
+      seed: s.seed,
+      boot: s.boot,
+      startTime: t0 - 3_600_000,
+      metricCapacityMinutes: Math.ceil(endpointDuration(trace, te) / 60) + 64,
+    },
     undefined,
     sharedPool,
   );
@@ -139,7 +145,7 @@ export async function simulateEndpoint(trace: Trace, te: TraceEndpoint, policy: 
   const defaultMs = s.defaultServiceSeconds * 1000;
   const ttlMs = s.requestTtlSeconds * 1000;
   const timeoutMs = s.invocationTimeoutSeconds * 1000;
-  const end = t0 + trace.durationSeconds * 1000;
+  const end = t0 + endpointDuration(trace, te) * 1000;
   const eventsBefore = engine.eventsProcessed;
   for (let i = 0; i < n; i++) {
     const t = t0 + (arrivals[i] as number) * 1000;

@@ -34,6 +34,17 @@ export interface MetricRepo {
   latestMinute(endpoint: string, metric: string): number | undefined;
 }
 
+/**
+ * One row per range, in range order: a correlated subquery per element of a JSON array of
+ * [from, to] pairs, each a primary-key range search. (A join would let the planner scan every row
+ * of the metric against every range, which is quadratic.)
+ */
+export function aggregateSql(expr: string, where = ''): string {
+  return `SELECT (SELECT ${expr} FROM async_metrics m
+      WHERE m.endpoint = ?2 AND m.metric = ?3 AND m.minute >= (r.value ->> 0) AND m.minute <= (r.value ->> 1) ${where})
+    FROM json_each(?1) AS r ORDER BY r.key`;
+}
+
 export function metricRepo(db: Database.Database): MetricRepo {
   const upsert = db.prepare(
     `INSERT INTO async_metrics (endpoint, metric, minute, value) VALUES (@endpoint, @metric, @minute, @value)
@@ -47,15 +58,7 @@ export function metricRepo(db: Database.Database): MetricRepo {
      ORDER BY minute`,
   );
   const agg = (expr: string, where = ''): Database.Statement =>
-    db
-      .prepare(
-        `SELECT r.key AS i, ${expr} AS v
-         FROM json_each(?) AS r
-         JOIN async_metrics m ON m.endpoint = ? AND m.metric = ?
-           AND m.minute >= json_extract(r.value, '$[0]') AND m.minute <= json_extract(r.value, '$[1]') ${where}
-         GROUP BY r.key`,
-      )
-      .raw(true);
+    db.prepare(aggregateSql(expr, where)).raw(true);
   const aggregates = {
     max: agg('MAX(m.value)'),
     sum: agg('SUM(m.value)'),
@@ -73,11 +76,22 @@ export function metricRepo(db: Database.Database): MetricRepo {
     },
     aggregate(endpoint, metric, ranges, fn) {
       const out: (number | undefined)[] = new Array<number | undefined>(ranges.length).fill(undefined);
-      if (ranges.length === 0) return out;
-      const json = JSON.stringify(ranges.map((r) => [r.from, r.to]));
-      for (const [i, v] of aggregates[fn].all(json, endpoint, metric) as [number, number | null][]) {
-        out[i] = v ?? undefined;
-      }
+      const b = bounds.get(endpoint, metric) as { lo: number | null; hi: number | null };
+      if (b.lo === null || b.hi === null) return out;
+      // Ranges wholly outside the stored minutes (older than retention, say) need no search.
+      const idx: number[] = [];
+      const pairs: [number, number][] = [];
+      ranges.forEach((r, i) => {
+        if (r.to >= b.lo! && r.from <= b.hi! && r.from <= r.to) {
+          idx.push(i);
+          pairs.push([r.from, r.to]);
+        }
+      });
+      if (pairs.length === 0) return out;
+      const values = aggregates[fn].all(JSON.stringify(pairs), endpoint, metric) as (number | null)[];
+      values.forEach((v, j) => {
+        if (v !== null) out[idx[j]!] = v;
+      });
       return out;
     },
     prune(before) {

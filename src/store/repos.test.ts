@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aggregateSql } from './metrics.js';
 import { openStore, type Store } from './store.js';
 
 let s: Store;
@@ -78,6 +79,17 @@ describe('metrics', () => {
     ]);
     expect(s.metrics.prune(2 * m)).toBe(3);
     expect(s.metrics.latestMinute('e', 'X')).toBe(3 * m);
+  });
+
+  it('aggregates with a primary-key range search per range, not a scan', () => {
+    const plan = s.db
+      .prepare(`EXPLAIN QUERY PLAN ${aggregateSql('MAX(m.value)')}`)
+      .all('[[0,1]]', 'e', 'X')
+      .map((r) => (r as { detail: string }).detail);
+    expect(plan.join('\n')).toMatch(
+      /SEARCH m USING PRIMARY KEY \(endpoint=\? AND metric=\? AND minute>\? AND minute<\?\)/,
+    );
+    expect(plan.join('\n')).not.toMatch(/SCAN m\b/);
   });
 });
 

@@ -20,6 +20,20 @@ const DAY = 86_400_000;
 const TOKEN = 'dashboard-token-0123456789';
 const XSS = '<img src=x onerror="window.__pwned=1"> container exited';
 
+// The project compiles without the DOM library: the few browser shapes the page callbacks touch.
+interface CanvasLike {
+  width: number;
+  height: number;
+  getContext(
+    kind: '2d',
+  ): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
+}
+interface PageGlobal {
+  __sagezero?: { ready: boolean; charts: ChartInfo[] };
+  __pwned?: number;
+  document: { querySelectorAll(selector: string): ArrayLike<unknown> };
+}
+
 interface ChartInfo {
   id: string;
   series: number;
@@ -113,13 +127,13 @@ describe.skipIf(!HAVE_CHROMIUM)(
     it('draws the three charts and the endpoint table from the API, without errors', async () => {
       const { page, problems, external } = await load(open.url);
       await page.waitForFunction(
-        () => (window as unknown as { __sagezero?: { ready: boolean } }).__sagezero?.ready === true,
+        () => (globalThis as unknown as PageGlobal).__sagezero?.ready === true,
         null,
         { timeout: 20_000 },
       );
 
       const charts = await page.evaluate(() =>
-        (window as unknown as { __sagezero: { charts: ChartInfo[] } }).__sagezero.charts.map((c) => ({
+        (globalThis as unknown as PageGlobal).__sagezero!.charts.map((c) => ({
           id: c.id,
           series: c.series,
           points: c.points,
@@ -132,7 +146,11 @@ describe.skipIf(!HAVE_CHROMIUM)(
       ]);
       // Each chart's canvas has ink on it, not just an empty frame: count coloured pixels.
       const inked = await page.evaluate(() =>
-        Array.from(document.querySelectorAll<HTMLCanvasElement>('.chart canvas')).map((cv) => {
+        Array.from(
+          (globalThis as unknown as PageGlobal).document.querySelectorAll(
+            '.chart canvas',
+          ) as ArrayLike<CanvasLike>,
+        ).map((cv) => {
           const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
           let n = 0;
           for (let i = 0; i < d.length; i += 4) {
@@ -153,7 +171,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       const err = await page.textContent('#endpoints td.err');
       expect(err).toBe(XSS);
       expect(await page.$$eval('#endpoints img', (imgs) => imgs.length)).toBe(0);
-      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as unknown as PageGlobal).__pwned)).toBeUndefined();
 
       expect(problems).toEqual([]);
       expect(external).toEqual([]);
@@ -168,7 +186,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await page.fill('#token', TOKEN);
       await page.click('#auth button');
       await page.waitForFunction(
-        () => (window as unknown as { __sagezero?: { ready: boolean } }).__sagezero?.ready === true,
+        () => (globalThis as unknown as PageGlobal).__sagezero?.ready === true,
         null,
         { timeout: 20_000 },
       );

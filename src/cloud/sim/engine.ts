@@ -51,6 +51,8 @@ export interface SimOptions {
   serviceSeconds: (invocation: { endpointName: string; inputBytes: number }) => number;
   /** CloudWatch keeps one-minute datapoints for 15 days. */
   metricRetentionDays: number;
+  /** Minutes of datapoints each metric series has room for before it grows (a run's length, if known). */
+  metricCapacityMinutes: number;
 }
 
 export function simOptions(partial: Partial<SimOptions> & { startTime: number }): SimOptions {
@@ -64,6 +66,7 @@ export function simOptions(partial: Partial<SimOptions> & { startTime: number })
     deleteSeconds: 30,
     serviceSeconds: () => 5,
     metricRetentionDays: 15,
+    metricCapacityMinutes: 256,
     ...partial,
   };
 }
@@ -103,7 +106,7 @@ export class SimEngine {
     this.pool = pool ?? new RequestPool();
     this.pool.reset();
     this.now = opts.startTime;
-    this.metrics = new MetricStore(opts.metricDelaySeconds * 1000);
+    this.metrics = new MetricStore(opts.metricDelaySeconds * 1000, opts.metricCapacityMinutes);
     this.bootRng = Rng.derive(opts.seed, 'boot');
     this.idRng = Rng.derive(opts.seed, 'ids');
     this.sagemaker = new SageMaker(this);

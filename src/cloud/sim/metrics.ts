@@ -132,7 +132,10 @@ export function checkStatistic(stat: string): Statistic {
 export class MetricStore {
   private readonly series = new Map<string, MetricSeries>();
 
-  constructor(readonly delayMs: number) {}
+  constructor(
+    readonly delayMs: number,
+    private readonly capacityMinutes = 256,
+  ) {}
 
   get(namespace: string, metricName: string, dimensions: readonly MetricDimension[]): MetricSeries | undefined {
     return this.series.get(seriesKey(namespace, metricName, dimensions));
@@ -142,7 +145,7 @@ export class MetricStore {
     const key = seriesKey(namespace, metricName, dimensions);
     let s = this.series.get(key);
     if (!s) {
-      s = new MetricSeries(namespace, metricName, dimensions);
+      s = new MetricSeries(namespace, metricName, dimensions, this.capacityMinutes);
       this.series.set(key, s);
     }
     return s;

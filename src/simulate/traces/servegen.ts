@@ -171,12 +171,11 @@ export function servegenTrace(rows: ServegenRows, seed: number): Trace {
   let duration = 0;
   const endpoints: TraceEndpoint[] = rows.clients.map((c) => {
     const n = c.windowStart.length;
-    if (n > 0) {
-      duration = Math.max(duration, (c.windowStart[n - 1] as number) - (c.windowStart[0] as number) + SERVEGEN_WINDOW_SECONDS);
-    }
+    const own = n > 0 ? (c.windowStart[n - 1] as number) - (c.windowStart[0] as number) + SERVEGEN_WINDOW_SECONDS : 0;
+    duration = Math.max(duration, own);
     let expected = 0;
     for (let w = 0; w < n; w++) if ((c.dist[w] as number) !== DIST_NONE) expected += (c.rate[w] as number) * SERVEGEN_WINDOW_SECONDS;
-    return new LazyTraceEndpoint(c.id, Math.round(expected), () => sampleServegenClient(c, Rng.derive(seed, `servegen:${c.id}`)));
+    return new LazyTraceEndpoint(c.id, Math.round(expected), () => sampleServegenClient(c, Rng.derive(seed, `servegen:${c.id}`)), own);
   });
   const first = rows.clients[0]?.windowStart[0] ?? 0;
   return {

@@ -13,6 +13,8 @@ export interface TraceEndpoint {
   service?: Float64Array;
   /** How many requests the trace implies, known before sampling the arrivals. */
   expectedRequests: number;
+  /** This endpoint's own length when it differs from the trace's (ServeGen families differ). */
+  durationSeconds?: number;
 }
 
 /** An endpoint whose arrivals are drawn the first time they are read, then kept. */
@@ -23,6 +25,7 @@ export class LazyTraceEndpoint implements TraceEndpoint {
     readonly id: string,
     readonly expectedRequests: number,
     private readonly draw: () => Float64Array,
+    readonly durationSeconds?: number,
   ) {}
 
   get arrivals(): Float64Array {
@@ -31,11 +34,17 @@ export class LazyTraceEndpoint implements TraceEndpoint {
   }
 }
 
+/** How long an endpoint's traffic lasts: its own length, else the trace's. */
+export function endpointDuration(trace: Trace, e: TraceEndpoint): number {
+  return e.durationSeconds ?? trace.durationSeconds;
+}
+
 export interface Trace {
   file: string;
   format: TraceFormat;
   /** Time of day (seconds after midnight UTC) the trace starts at; keep-warm schedules depend on it. */
   startOfDaySeconds: number;
+  /** The longest endpoint's length. */
   durationSeconds: number;
   endpoints: TraceEndpoint[];
 }

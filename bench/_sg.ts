@@ -1,0 +1,14 @@
+import { defaultBoot } from '../src/cloud/sim/boot.js';
+import { presetPolicy, alwaysOnPolicy } from '../src/simulate/policies.js';
+import { DEFAULT_SETTINGS } from '../src/simulate/runner.js';
+import { simulate } from '../src/simulate/simulate.js';
+import { loadTrace } from '../src/simulate/traces/index.js';
+const set = process.argv[3] ?? 'sg';
+const trace = set === 'sg' ? await loadTrace('../shared/data/traces/servegen', 'servegen', { seed: 1, defaultServiceSeconds: 10 }) : await loadTrace('../shared/data/traces/azure-functions-2019/500_invocations.csv', 'azure-functions', { seed: 1, defaultServiceSeconds: 10 });
+const eps = trace.endpoints.filter((e) => e.expectedRequests <= 1e6);
+for (const e of eps) e.arrivals;
+const pol = process.argv[2] === 'always-on' ? alwaysOnPolicy(1) : presetPolicy((process.argv[2] ?? 'aws-recommended') as 'blog');
+const c0 = process.cpuUsage();
+const r = await simulate(trace, eps, { settings: { ...DEFAULT_SETTINGS, boot: defaultBoot(480) }, policy: pol, pricePerHourUsd: 7.09, alwaysOnInstances: 1, wallClockMs: () => performance.now() });
+const c = process.cpuUsage(c0);
+console.log(r.speed, 'cpu s', (c.user + c.system) / 1e6, 'req/cpu-s', r.speed.simulatedRequests / ((c.user + c.system) / 1e6));
