@@ -7,6 +7,7 @@ import { ConfigError } from '../config/errors.js';
 import { CloudError } from '../cloud/types.js';
 import { registerProvision } from './commands/provision.js';
 import { registerStart } from './commands/start.js';
+import { registerServe } from './commands/serve.js';
 import { registerIamPolicy } from './commands/iam-policy.js';
 import { registerInvoke } from './commands/invoke.js';
 import { registerProbe } from './commands/probe.js';
@@ -25,6 +26,7 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .showHelpAfterError()
     .exitOverride();
   registerProvision(program, out, setExit);
+  registerServe(program, out, setExit);
   registerStart(program, out, setExit);
   registerProbe(program, out, setExit);
   registerInvoke(program, out, setExit);

@@ -8,6 +8,7 @@ import { alertsConfigSchema } from '../alerts/config.js';
 import { pricingConfigSchema } from '../cost/pricing-config.js';
 import { probeConfigSchema } from '../probe/config.js';
 import { serverConfigSchema } from '../server/config.js';
+import { daemonConfigSchema, simTrafficSchema } from '../daemon/config.js';
 
 const jumpstartSchema = z.strictObject({
   modelId: z
@@ -98,6 +99,7 @@ export const endpointSchema = z.strictObject({
     .max(1000)
     .optional()
     .describe('Always-on baseline instance count for reports.'),
+  probe: probeConfigSchema.optional(),
 });
 
 const simSchema = z.strictObject({
@@ -112,6 +114,8 @@ const simSchema = z.strictObject({
     .string()
     .regex(/^\d{12}$/)
     .default('123456789012'),
+  speed: z.number().positive().max(100_000).default(60).describe('serve on cloud: sim: simulated seconds per real second.'),
+  traffic: simTrafficSchema.optional(),
 });
 
 export const configSchema = z
@@ -130,7 +134,7 @@ export const configSchema = z
       .min(1)
       .default('./var/sagezero.db')
       .describe('SQLite file, relative to this config file.'),
-    sim: simSchema.default({ bootSeconds: 480, seed: 1, accountId: '123456789012' }),
+    sim: simSchema.default({ bootSeconds: 480, seed: 1, accountId: '123456789012', speed: 60 }),
     jumpstart: z
       .strictObject({
         bucket: z.string().min(3).max(63).optional().describe('Default: jumpstart-cache-prod-<region>.'),
@@ -138,6 +142,7 @@ export const configSchema = z
       .default({}),
     pricing: pricingConfigSchema,
     server: serverConfigSchema,
+    daemon: daemonConfigSchema,
     alerts: alertsConfigSchema.optional(),
     endpoints: z.array(endpointSchema).min(1, { error: 'must list at least one endpoint' }),
   })

@@ -35,7 +35,13 @@ const MAX_REQUESTS = 200_000_000;
 
 function number(flag: string, raw: string, opts: { min: number; max: number; integer?: boolean }): number {
   const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v) || v < opts.min || v > opts.max || (opts.integer && !Number.isInteger(v))) {
+  if (
+    raw.trim() === '' ||
+    !Number.isFinite(v) ||
+    v < opts.min ||
+    v > opts.max ||
+    (opts.integer && !Number.isInteger(v))
+  ) {
     const kind = opts.integer ? 'an integer' : 'a number';
     throw new UserError(`${flag} must be ${kind} between ${opts.min} and ${opts.max}, got "${raw}"`);
   }
@@ -45,20 +51,42 @@ function number(flag: string, raw: string, opts: { min: number; max: number; int
 export function registerSimulate(program: Command, out: Output = processOutput): void {
   program
     .command('simulate')
-    .description('replay a traffic trace through the simulated cloud under a scaling policy: cost, cold starts, time to result, vs always-on and the oracle')
+    .description(
+      'replay a traffic trace through the simulated cloud under a scaling policy: cost, cold starts, time to result, vs always-on and the oracle',
+    )
     .requiredOption('--trace <file>', 'trace file (or, for servegen, a directory of *-trace.csv files)')
     .requiredOption('--format <format>', `trace format: ${TRACE_FORMATS.join(' | ')}`)
     .option('--select <id>', 'only this endpoint (function hash, client id, or a unique prefix)')
     .option('--all', 'every endpoint in the trace (the default)')
-    .option('--policy <policy>', 'aws-recommended | blog | always-on | a YAML file with a scaling: block', 'aws-recommended')
-    .option('--instance-type <type>', 'SageMaker instance type (sets the price)', DEFAULT_SETTINGS.instanceType)
+    .option(
+      '--policy <policy>',
+      'aws-recommended | blog | always-on | a YAML file with a scaling: block',
+      'aws-recommended',
+    )
+    .option(
+      '--instance-type <type>',
+      'SageMaker instance type (sets the price)',
+      DEFAULT_SETTINGS.instanceType,
+    )
     .option('--region <region>', 'region for the price lookup', DEFAULT_SETTINGS.region)
     .option('--boot-seconds <n>', 'median instance boot time', '480')
-    .option('--boot-sigma <s>', 'spread of boot times (lognormal sigma; 0 = always exactly --boot-seconds)', '0.15')
-    .option('--service-seconds <n>', 'processing time per request when the trace has none', String(DEFAULT_SETTINGS.defaultServiceSeconds))
+    .option(
+      '--boot-sigma <s>',
+      'spread of boot times (lognormal sigma; 0 = always exactly --boot-seconds)',
+      '0.15',
+    )
+    .option(
+      '--service-seconds <n>',
+      'processing time per request when the trace has none',
+      String(DEFAULT_SETTINGS.defaultServiceSeconds),
+    )
     .option('--concurrency <n>', 'MaxConcurrentInvocationsPerInstance', '1')
     .option('--always-on-instances <n>', 'instances of the always-on policy and baseline', '1')
-    .option('--ttl-seconds <n>', 'RequestTTLSeconds of every request', String(DEFAULT_SETTINGS.requestTtlSeconds))
+    .option(
+      '--ttl-seconds <n>',
+      'RequestTTLSeconds of every request',
+      String(DEFAULT_SETTINGS.requestTtlSeconds),
+    )
     .option('--price <usd>', 'hourly price override (USD)')
     .option('--seed <n>', 'random seed (arrival spreading, boot times)', '1')
     .option('--json', 'print the report as JSON')
@@ -78,8 +106,14 @@ export async function runSimulate(flags: SimulateFlags, out: Output): Promise<Si
   const bootSeconds = number('--boot-seconds', flags.bootSeconds, { min: 1, max: 7200 });
   const sigma = number('--boot-sigma', flags.bootSigma, { min: 0, max: 2 });
   const boot: BootDistribution =
-    sigma === 0 ? { kind: 'fixed', seconds: bootSeconds } : { kind: 'lognormal', medianSeconds: bootSeconds, sigma };
-  const alwaysOnInstances = number('--always-on-instances', flags.alwaysOnInstances, { min: 1, max: 1000, integer: true });
+    sigma === 0
+      ? { kind: 'fixed', seconds: bootSeconds }
+      : { kind: 'lognormal', medianSeconds: bootSeconds, sigma };
+  const alwaysOnInstances = number('--always-on-instances', flags.alwaysOnInstances, {
+    min: 1,
+    max: 1000,
+    integer: true,
+  });
   const settings: SimulationSettings = {
     ...DEFAULT_SETTINGS,
     instanceType: flags.instanceType,
@@ -91,14 +125,18 @@ export async function runSimulate(flags: SimulateFlags, out: Output): Promise<Si
     requestTtlSeconds: number('--ttl-seconds', flags.ttlSeconds, { min: 60, max: 21_600, integer: true }),
   };
   if (!/^ml\.[a-z0-9]+(-[a-z0-9]+)?\.[a-z0-9]+$/.test(settings.instanceType)) {
-    throw new UserError(`--instance-type must be a SageMaker instance type like ml.g5.12xlarge, got "${settings.instanceType}"`);
+    throw new UserError(
+      `--instance-type must be a SageMaker instance type like ml.g5.12xlarge, got "${settings.instanceType}"`,
+    );
   }
   let price: number;
   if (flags.price !== undefined) price = number('--price', flags.price, { min: 0, max: 1000 });
   else {
     const row = hourlyPrice(settings.instanceType, settings.region);
     if (!row) {
-      throw new UserError(`--instance-type ${settings.instanceType}: no price in the bundled price table for ${settings.region}; give one with --price <usd per hour>`);
+      throw new UserError(
+        `--instance-type ${settings.instanceType}: no price in the bundled price table for ${settings.region}; give one with --price <usd per hour>`,
+      );
     }
     price = row.usdPerHour;
   }
@@ -113,7 +151,10 @@ export async function runSimulate(flags: SimulateFlags, out: Output): Promise<Si
 
   let trace;
   try {
-    trace = await loadTrace(flags.trace, format, { seed: settings.seed, defaultServiceSeconds: settings.defaultServiceSeconds });
+    trace = await loadTrace(flags.trace, format, {
+      seed: settings.seed,
+      defaultServiceSeconds: settings.defaultServiceSeconds,
+    });
   } catch (e) {
     if (e instanceof TraceError) throw new UserError(`--trace: ${e.message}`);
     throw e;

@@ -1,0 +1,161 @@
+// sagezero serve -c FILE: the daemon. SIGTERM/SIGINT stop it cleanly (in-flight probes recorded as
+// interrupted, the store closed) with exit 0.
+import type { Command } from 'commander';
+import { SystemClock, type Clock } from '../../clock.js';
+import { openCloud } from '../../cloud/open.js';
+import type { Cloud } from '../../cloud/types.js';
+import { loadConfig, type Config } from '../../config/load.js';
+import { loadAwsPriceApi } from '../../cost/price-api.js';
+import { PriceResolver } from '../../cost/prices.js';
+import { startDaemon, type RunningDaemon } from '../../daemon/daemon.js';
+import { createLogger, type Logger } from '../../daemon/logger.js';
+import { ClockScheduler, CronScheduler, type Scheduler } from '../../daemon/scheduler.js';
+import { createSimRuntime } from '../../daemon/sim-runtime.js';
+import { Redactor } from '../../secrets.js';
+import { resolveAuthToken } from '../../server/config.js';
+import { openStore, storeApiCallObserver, type Store } from '../../store/index.js';
+import { UserError } from '../errors.js';
+import type { Output } from '../output.js';
+
+export interface ServeOptions {
+  config: string;
+  host?: string;
+  port?: string;
+  speed?: string;
+}
+
+export function registerServe(program: Command, out: Output, setExit: (code: number) => void): void {
+  program
+    .command('serve')
+    .description('run the daemon: reconcile, telemetry, probes, alerts, and the HTTP API + dashboard')
+    .requiredOption('-c, --config <file>', 'sagezero YAML config')
+    .option('--host <address>', 'address to bind (default: server.host, 127.0.0.1)')
+    .option('--port <port>', 'port to bind (default: server.port, 8080; 0 = any free port)')
+    .option('--speed <n>', 'cloud: sim only: simulated seconds per real second (default: sim.speed)')
+    .action(async (opts: ServeOptions) => {
+      setExit(await runServe(opts, out));
+    });
+}
+
+export async function runServe(opts: ServeOptions, out: Output): Promise<number> {
+  const config = loadConfig(opts.config);
+  const listen = {
+    host: opts.host ?? config.server.host,
+    port: opts.port !== undefined ? parsePort(opts.port) : config.server.port,
+  };
+  if (opts.speed !== undefined) config.sim.speed = parseSpeed(opts.speed);
+  const redactor = new Redactor();
+  redactor.add(config.alerts?.slack?.webhookUrl);
+  let authToken: string | undefined;
+  try {
+    authToken = resolveAuthToken(config.server);
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
+  redactor.add(authToken);
+  const log = createLogger(redactor);
+  const store = openStore(config.storePath);
+
+  let daemon: RunningDaemon | undefined;
+  const background: ((signal: AbortSignal) => Promise<void>)[] = [];
+  try {
+    const { cloud, clock, scheduler } = await runtime(config, store, log, background);
+    const prices = new PriceResolver({
+      store,
+      clock,
+      pricing: config.pricing,
+      ...(config.cloud === 'aws' ? { api: () => loadAwsPriceApi() } : {}),
+      onApiError: (message) =>
+        log.warn({ err: message }, 'Pricing API unavailable; using the bundled price table'),
+    });
+    daemon = await startDaemon({
+      config,
+      cloud,
+      clock,
+      scheduler,
+      store,
+      log,
+      prices,
+      listen,
+      authToken,
+      background,
+    });
+    out.err(`sagezero dashboard: ${daemon.url}/`);
+    log.info(
+      {
+        url: `${daemon.url}/`,
+        cloud: config.cloud,
+        project: config.project,
+        endpoints: config.endpoints.map((e) => e.name),
+      },
+      'sagezero serving',
+    );
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+
+  const running = daemon;
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      log.info({ signal }, 'stopping');
+      running.stop().then(resolve, (e: unknown) => {
+        log.error({ err: (e as Error).message }, 'error while stopping');
+        resolve();
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  store.close();
+  log.info({}, 'stopped');
+  return 0;
+}
+
+async function runtime(
+  config: Config,
+  store: Store,
+  log: Logger,
+  background: ((signal: AbortSignal) => Promise<void>)[],
+): Promise<{ cloud: Cloud; clock: Clock; scheduler: Scheduler }> {
+  if (config.cloud === 'aws') {
+    const clock = new SystemClock();
+    const opened = await openCloud(config, { observer: storeApiCallObserver(store, clock) });
+    return { cloud: opened.cloud, clock, scheduler: new CronScheduler() };
+  }
+  // The one place that reads the wall clock directly: where virtual time starts.
+  const wallNow = new SystemClock().now();
+  let observerClock: Clock | undefined;
+  const observer = storeApiCallObserver(store, {
+    now: () => observerClock?.now() ?? wallNow,
+    sleep: async () => undefined,
+  });
+  const sim = await createSimRuntime(config, store, observer, wallNow);
+  observerClock = sim.clock;
+  background.push(sim.accelerate, sim.replay);
+  if (sim.trace) {
+    log.info(
+      {
+        trace: sim.trace.file,
+        endpoints: sim.targets.map((t) => `${t.endpointName} <- ${t.source.id.slice(0, 16)}`),
+        speed: config.sim.speed,
+      },
+      `replaying traffic at ${config.sim.speed}x (one simulated hour every ${(3600 / config.sim.speed).toFixed(0)} s)`,
+    );
+  }
+  return { cloud: sim.cloud, clock: sim.clock, scheduler: new ClockScheduler(sim.clock) };
+}
+
+function parsePort(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new UserError(`--port must be an integer from 0 to 65535, got "${raw}"`);
+  return n;
+}
+
+function parseSpeed(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n > 100_000)
+    throw new UserError(`--speed must be a number above 0 and at most 100000, got "${raw}"`);
+  return n;
+}

@@ -1,0 +1,211 @@
+// The long-running process: reconcile, telemetry, probes and alerts on their schedules, the HTTP API
+// beside them, and (on cloud: sim) the traffic replay. Each controller fails alone (controllers.ts).
+import type { Clock } from '../clock.js';
+import type { Cloud, EndpointState } from '../cloud/types.js';
+import type { Config } from '../config/load.js';
+import { DEFAULT_ALERTS_CONFIG } from '../alerts/config.js';
+import { createAlerting, type Alerting } from '../alerts/alerting.js';
+import { alertEndpointsFromConfig, gatherAlertInputs } from '../alerts/gather.js';
+import { linearForecast } from '../alerts/rules/budget.js';
+import type { DriftEvent } from '../alerts/rules/ops.js';
+import type { PriceResolver } from '../cost/prices.js';
+import { buildReport } from '../cost/report.js';
+import { configuredProbes } from '../probe/from-config.js';
+import { runProbe } from '../probe/probe.js';
+import type { Store } from '../store/index.js';
+import { pollOnce } from '../telemetry/index.js';
+import { createApp } from '../server/app.js';
+import { startServer, type RunningServer } from '../server/start.js';
+import { ControllerRegistry } from './controllers.js';
+import type { Logger } from './logger.js';
+import { reconcileOnce } from './reconcile.js';
+import type { Scheduler } from './scheduler.js';
+import path from 'node:path';
+
+export interface DaemonDeps {
+  config: Config;
+  cloud: Cloud;
+  clock: Clock;
+  scheduler: Scheduler;
+  store: Store;
+  log: Logger;
+  prices: PriceResolver;
+  /** Where to serve the API and dashboard; false: no HTTP server (tests of the controllers alone). */
+  listen: { host: string; port: number } | false;
+  authToken?: string;
+  /** Extra long-running work (the simulated traffic replay), stopped with the daemon. */
+  background?: ((signal: AbortSignal) => Promise<void>)[];
+  /** For tests: the fetch the Slack client uses. */
+  fetch?: typeof globalThis.fetch;
+}
+
+export interface RunningDaemon {
+  url?: string;
+  controllers: ControllerRegistry;
+  /** Runs a controller now (tests, and the first reconcile at start-up). */
+  runNow(name: 'reconcile' | 'telemetry' | 'alerts' | `probe:${string}`): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
+  const { config, cloud, clock, store, log, scheduler } = deps;
+  const interrupted = store.probes.interruptRunning(
+    clock.now(),
+    'the daemon stopped while the probe was running',
+  );
+  if (interrupted > 0)
+    log.warn({ probes: interrupted }, 'marked probes left running by the last process as interrupted');
+
+  const controllers = new ControllerRegistry(clock, log);
+  const tasks = new Map<string, (signal: AbortSignal) => Promise<void>>();
+  const background = new AbortController();
+  const recentDrift: DriftEvent[] = [];
+  let states = new Map<string, EndpointState | undefined>();
+
+  const register = (
+    name: string,
+    fn: (signal: AbortSignal) => Promise<void>,
+  ): ((signal: AbortSignal) => Promise<void>) => {
+    const wrapped = controllers.wrap(name, fn);
+    const recorded = async (signal: AbortSignal): Promise<void> => {
+      await wrapped(signal);
+      const s = controllers.status(name);
+      if (s.consecutiveFailures > 0) store.controllers.error(name, clock.now(), s.lastError ?? 'failed');
+      else store.controllers.ok(name, clock.now());
+    };
+    tasks.set(name, recorded);
+    return recorded;
+  };
+
+  let server: RunningServer | undefined;
+  let alerting: Alerting | undefined;
+  if (deps.listen) {
+    const app = createApp({
+      store,
+      config,
+      clock,
+      prices: deps.prices,
+      authToken: deps.authToken,
+      onError: (err, p) => log.error({ path: p, err: err.message }, 'HTTP handler failed'),
+    });
+    server = await startServer(app, deps.listen);
+  }
+  alerting = createAlerting({
+    config: config.alerts ?? DEFAULT_ALERTS_CONFIG,
+    state: store.alerts,
+    clock,
+    log,
+    dashboardUrl: server ? `${server.url}/` : undefined,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+
+  const reconcile = register('reconcile', async (signal) => {
+    const r = await reconcileOnce(
+      { cloud, clock, config, store, log, repair: config.daemon.repairDrift },
+      signal,
+    );
+    recentDrift.push(...r.drift);
+    if (r.provisioned.length > 0) log.info({ endpoints: r.provisioned }, 'provisioned');
+  });
+  const telemetry = register('telemetry', async () => {
+    const r = await pollOnce({ cloud, clock, store, config });
+    const next = new Map<string, EndpointState | undefined>();
+    for (const e of r.endpoints)
+      next.set(e.endpoint, e.status === 'Missing' ? undefined : await cloud.getEndpoint(e.endpoint));
+    states = next;
+    if (r.errors.length > 0) throw new Error(r.errors.join('; '));
+  });
+  const alerts = register('alerts', async () => {
+    const now = clock.now();
+    const drift = recentDrift.splice(0);
+    const inputs = gatherAlertInputs({
+      store,
+      endpoints: alertEndpointsFromConfig(config),
+      now,
+      config: config.alerts ?? DEFAULT_ALERTS_CONFIG,
+      states,
+      spend: await monthSpend(deps, now),
+      drift,
+    });
+    await alerting?.evaluate(inputs);
+  });
+
+  scheduler.schedule('reconcile', config.daemon.reconcileSchedule, reconcile);
+  scheduler.schedule('telemetry', config.daemon.telemetrySchedule, telemetry);
+  scheduler.schedule('alerts', config.daemon.alertsSchedule, alerts);
+  for (const { endpoint, probe } of configuredProbes(config)) {
+    const name = `probe:${endpoint.name}`;
+    const task = register(name, async (signal) => {
+      const run = await runProbe(
+        { cloud, clock, sink: store.probes, signal, configDir: path.dirname(config.file) },
+        endpoint,
+        probe,
+      );
+      log.info(
+        {
+          endpoint: endpoint.name,
+          outcome: run.result.outcome,
+          cold: run.result.cold,
+          totalS: run.result.totalS,
+          phases: run.phases,
+        },
+        'probe finished',
+      );
+      if (run.result.outcome !== 'success' && run.result.outcome !== 'interrupted') {
+        throw new Error(
+          `probe of ${endpoint.name} ended ${run.result.outcome}${run.result.errorMessage ? `: ${run.result.errorMessage}` : ''}`,
+        );
+      }
+    });
+    scheduler.schedule(name, probe.schedule, task);
+  }
+
+  const backgroundRuns = (deps.background ?? []).map((fn) =>
+    fn(background.signal).catch((e: unknown) => {
+      if (!background.signal.aborted) log.error({ err: (e as Error).message }, 'background task failed');
+    }),
+  );
+
+  // Provision (or repair) right away rather than at the first scheduled round.
+  void reconcile(background.signal).then(() => telemetry(background.signal));
+
+  return {
+    url: server?.url,
+    controllers,
+    runNow: async (name) => {
+      const t = tasks.get(name);
+      if (!t) throw new Error(`no controller ${name}`);
+      await t(background.signal);
+    },
+    stop: async () => {
+      background.abort(new Error('shutting down'));
+      await scheduler.stop();
+      await Promise.allSettled(backgroundRuns);
+      await server?.close();
+      store.probes.interruptRunning(clock.now(), 'the daemon stopped while the probe was running');
+    },
+  };
+}
+
+/** Month-to-date spend and its straight-line forecast, for the budget rules. */
+async function monthSpend(
+  deps: DaemonDeps,
+  now: number,
+): Promise<{ month: string; monthToDateUsd: number; forecastUsd?: number; probeUsd?: number } | undefined> {
+  const d = new Date(now);
+  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  if (now <= start) return undefined;
+  const report = await buildReport(
+    { store: deps.store, config: deps.config, prices: deps.prices, clock: deps.clock },
+    { start, end: now },
+  );
+  const mtd = report.total.spendUsd;
+  if (mtd === null) return undefined;
+  const forecast = linearForecast(mtd, now);
+  return {
+    month: d.toISOString().slice(0, 7),
+    monthToDateUsd: mtd,
+    ...(forecast !== undefined ? { forecastUsd: forecast } : {}),
+    ...(report.total.probes.spendUsd !== null ? { probeUsd: report.total.probes.spendUsd } : {}),
+  };
+}
