@@ -80,14 +80,19 @@ export async function runPolicyBenchmark(log: (line: string) => void): Promise<P
   let azure500FirstRunSeconds = NaN;
   for (const set of TRACE_SETS) {
     const started = performance.now();
-    const trace = await loadTrace(set.file, set.format, { seed: settings.seed, defaultServiceSeconds: settings.defaultServiceSeconds });
+    const trace = await loadTrace(set.file, set.format, {
+      seed: settings.seed,
+      defaultServiceSeconds: settings.defaultServiceSeconds,
+    });
     const endpoints = set.pick(trace);
     // Sampling is part of loading: draw the arrivals before the clock of the first policy starts.
     let requests = 0;
     for (const e of endpoints) requests += e.arrivals.length;
     const parseSeconds = (performance.now() - started) / 1000;
     traceSets.push({ set, endpoints: endpoints.length, requests, parseSeconds });
-    log(`${set.name}: ${endpoints.length} endpoints, ${requests} requests, parsed and sampled in ${parseSeconds.toFixed(2)} s`);
+    log(
+      `${set.name}: ${endpoints.length} endpoints, ${requests} requests, parsed and sampled in ${parseSeconds.toFixed(2)} s`,
+    );
     for (const policy of POLICIES) {
       const cpu0 = process.cpuUsage();
       const report = await simulate(trace, endpoints, {
@@ -119,7 +124,9 @@ function usd(x: number): string {
 /** Markdown tables of the benchmark. */
 export function policyTables(b: PolicyBenchmark): string[] {
   const lines: string[] = [];
-  lines.push('| trace set | policy | cost | always-on baseline | oracle | cost / oracle (geomean) | p95 time to result | max time to result | completed | expired | still queued | endpoints with unserved requests |');
+  lines.push(
+    '| trace set | policy | cost | always-on baseline | oracle | cost / oracle (geomean) | p95 time to result | max time to result | completed | expired | still queued | endpoints with unserved requests |',
+  );
   lines.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
   for (const r of b.rows) {
     const t = r.report.total;

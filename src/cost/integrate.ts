@@ -124,8 +124,15 @@ export function integrateBuckets(
 
 /** Linear-interpolation percentile (the "type 7" estimator numpy and spreadsheets use); q in [0, 1]. */
 export function percentile(values: readonly number[], q: number): number | undefined {
-  if (values.length === 0) return undefined;
-  const v = [...values].sort((a, b) => a - b);
+  return percentileSorted(
+    [...values].sort((a, b) => a - b),
+    q,
+  );
+}
+
+/** The same over values already sorted ascending. */
+export function percentileSorted(v: readonly number[], q: number): number | undefined {
+  if (v.length === 0) return undefined;
   const pos = (v.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);

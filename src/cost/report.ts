@@ -3,14 +3,14 @@
 // defines every figure; this file is that definition in code.
 import type { Clock } from '../clock.js';
 import type { Config, EndpointConfig } from '../config/load.js';
-import type { ProbeResult, StepPoint, Store } from '../store/index.js';
+import type { ColdProbe, StepPoint, Store } from '../store/index.js';
 import { gpusPerInstance } from './gpus.js';
 import {
   countSegments,
   HOUR_MS,
   integrate,
   integrateBuckets,
-  percentile,
+  percentileSorted,
   type BucketTotals,
   type CountSegment,
   type PricePoint,
@@ -38,9 +38,12 @@ const MIN = 60_000;
 const PROBE_LOOKBACK_MS = 24 * HOUR_MS;
 /** A cold probe that has not finished is credited with a wake up to this long after its start. */
 const PROBE_WAKE_HORIZON_MS = 2 * HOUR_MS;
-/** How far before a wake the backlog age is searched for a request that waited for capacity. */
-const WAKE_LOOKBACK_MS = 2 * HOUR_MS;
-/** ...and after it, since the age keeps growing until an instance picks the request up. */
+/**
+ * Where the age of the oldest request is read around a wake. The age keeps growing until an
+ * instance picks the request up, so its peak sits at the wake itself: a few minutes either side
+ * catch it (however long the request waited) without reading the whole idle stretch.
+ */
+const WAKE_LOOKBACK_MS = 2 * MIN;
 const WAKE_LOOKAHEAD_MS = 5 * MIN;
 export const COLD_START_BUCKETS_S = [60, 120, 180, 300, 420, 600, 900, 1200, 1800, 3600];
 
@@ -242,14 +245,16 @@ function probeAttribution(
   prices: readonly PricePoint[],
   wakes: readonly { at: number }[],
 ): ProbeAttribution {
-  const probes = deps.store.probes.between(endpoint, from, w.end);
-  const coldProbeTotals = probes
-    .filter((p) => p.cold && p.outcome === 'success' && p.totalS !== undefined && p.startedAt >= w.start)
-    .map((p) => p.totalS!);
-  const candidates: { probe: ProbeResult; wake: number; until: number; tailEnd: number }[] = [];
+  const probes = deps.store.probes.coldBetween(endpoint, from, w.end);
+  const coldProbeTotals: number[] = [];
+  for (const p of probes) {
+    if (p.outcome === 'success' && p.totalS !== undefined && p.startedAt >= w.start)
+      coldProbeTotals.push(p.totalS);
+  }
+  const candidates: { probe: ColdProbe; wake: number; until: number; tailEnd: number }[] = [];
   const taken = new Set<number>();
   let wi = 0;
-  for (const p of probes.filter((x) => x.cold)) {
+  for (const p of probes) {
     const until = p.finishedAt ?? p.startedAt + PROBE_WAKE_HORIZON_MS;
     while (wi < wakes.length && wakes[wi]!.at < p.startedAt) wi++;
     const wake = wakes[wi];
@@ -267,21 +272,30 @@ function probeAttribution(
     return { instanceHours: 0, spendUsd: prices.length ? 0 : undefined, wokenAt: new Set(), coldProbeTotals };
   }
 
-  const metrics = deps.store.metrics;
-  // Requests processed while the probe was in flight (the probe itself is one).
-  const during = metrics.aggregate(
+  // Requests processed from the probe's start to the end of the wake it caused, in one search each:
+  // those up to the probe's own minute say whether the wake was shared (the probe is one of them),
+  // the first one after it is the next real request.
+  const processed = deps.store.metrics.positivePoints(
     endpoint,
     'InvocationsProcessed',
-    candidates.map((c) => ({ from: floorMin(c.probe.startedAt), to: floorMin(c.until) })),
-    'sum',
+    candidates.map((c) => ({
+      from: floorMin(c.probe.startedAt),
+      to: Math.max(floorMin(c.until), c.tailEnd),
+    })),
   );
-  // The first minute after the probe's own with a processed request: a real request.
-  const nextReal = metrics.aggregate(
-    endpoint,
-    'InvocationsProcessed',
-    candidates.map((c) => ({ from: floorMin(c.until) + MIN, to: Math.max(floorMin(c.until), c.tailEnd) })),
-    'firstPositive',
-  );
+  const during: number[] = [];
+  const nextReal: (number | undefined)[] = [];
+  candidates.forEach((c, i) => {
+    const own = floorMin(c.until);
+    let sum = 0;
+    let next: number | undefined;
+    for (const [minute, value] of processed[i] ?? []) {
+      if (minute <= own) sum += value;
+      else if (next === undefined) next = minute;
+    }
+    during.push(sum);
+    nextReal.push(next);
+  });
 
   const wokenAt = new Set<number>();
   let instanceMs = 0;
@@ -346,11 +360,11 @@ function savings(
 
 function percentiles(samples: readonly TtfrSample[]): Percentiles | null {
   if (samples.length === 0) return null;
-  const v = samples.map((s) => s.seconds);
+  const v = samples.map((s) => s.seconds).sort((a, b) => a - b);
   const measured = samples.filter((s) => s.measured).length;
   return {
-    p50: round(percentile(v, 0.5)!, 1),
-    p95: round(percentile(v, 0.95)!, 1),
+    p50: round(percentileSorted(v, 0.5)!, 1),
+    p95: round(percentileSorted(v, 0.95)!, 1),
     samples: v.length,
     measured,
     estimated: v.length - measured,

@@ -29,9 +29,13 @@ export interface AppMetrics {
   render(): Promise<string>;
 }
 
+/** The all-time figures change slowly and cost a report over the whole history: reuse them this long. */
+const ALL_TIME_TTL_MS = 5 * 60_000;
+
 export function createMetrics(deps: MetricsDeps, registry = new Registry()): AppMetrics {
   const { store, config } = deps;
   let snap: Snapshot | undefined;
+  let allTimeCache: { at: number; report: CostReport | undefined } | undefined;
   const reg = [registry];
 
   new Gauge({
@@ -51,7 +55,7 @@ export function createMetrics(deps: MetricsDeps, registry = new Registry()): App
   });
   new Counter({
     name: 'sagezero_instance_hours_total',
-    help: 'Instance-hours since the store began.',
+    help: 'Instance-hours since the store began (recomputed at most every 5 minutes).',
     labelNames: ['endpoint'],
     registers: reg,
     collect() {
@@ -61,7 +65,7 @@ export function createMetrics(deps: MetricsDeps, registry = new Registry()): App
   });
   new Counter({
     name: 'sagezero_spend_usd_total',
-    help: 'Estimated on-demand spend (USD) since the store began.',
+    help: 'Estimated on-demand spend (USD) since the store began (recomputed at most every 5 minutes).',
     labelNames: ['endpoint'],
     registers: reg,
     collect() {

@@ -16,19 +16,30 @@ function usd(x: number): string {
 }
 
 function ttr(p: Percentiles | null): string[] {
-  return p ? [formatSeconds(p.p50), formatSeconds(p.p95), formatSeconds(p.p99), formatSeconds(p.max)] : ['-', '-', '-', '-'];
+  return p
+    ? [formatSeconds(p.p50), formatSeconds(p.p95), formatSeconds(p.p99), formatSeconds(p.max)]
+    : ['-', '-', '-', '-'];
 }
 
 function table(rows: string[][]): string[] {
   const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 function shortId(id: string): string {
   return id.length > 24 ? `${id.slice(0, 12)}…${id.slice(-4)}` : id;
 }
 
-function row(label: string, r: Omit<EndpointReport, 'id' | 'costToOracle'>, ratio: number | null | undefined): string[] {
+function row(
+  label: string,
+  r: Omit<EndpointReport, 'id' | 'costToOracle'>,
+  ratio: number | null | undefined,
+): string[] {
   return [
     label,
     String(r.requests),
@@ -56,12 +67,31 @@ export function formatReport(report: SimulationReport): string[] {
       `${report.concurrency} concurrent/instance, seed ${report.seed}; always-on baseline = ${report.alwaysOnInstances} instance(s)`,
   );
   lines.push('');
-  const header = ['endpoint', 'requests', 'done', 'expired', 'queued', 'inst-h', 'cost', 'always-on', 'oracle', 'x oracle', 'cold', 'out/in', 'p50', 'p95', 'p99', 'max'];
+  const header = [
+    'endpoint',
+    'requests',
+    'done',
+    'expired',
+    'queued',
+    'inst-h',
+    'cost',
+    'always-on',
+    'oracle',
+    'x oracle',
+    'cold',
+    'out/in',
+    'p50',
+    'p95',
+    'p99',
+    'max',
+  ];
   const rows = [header, ...report.endpoints.map((e) => row(shortId(e.id), e, e.costToOracle))];
   if (report.endpoints.length > 1) rows.push(row('TOTAL', report.total, report.total.costToOracleGeomean));
   lines.push(...table(rows));
   lines.push('');
-  lines.push('time to result (p50/p95/p99/max) covers completed requests; "x oracle" is cost / oracle (TOTAL: geometric mean over endpoints with requests).');
+  lines.push(
+    'time to result (p50/p95/p99/max) covers completed requests; "x oracle" is cost / oracle (TOTAL: geometric mean over endpoints with requests).',
+  );
   if (report.total.endpointsWithUnservedRequests > 0) {
     lines.push(
       `${report.total.endpointsWithUnservedRequests} endpoint(s) left requests unserved (expired or still queued): a cost below the oracle there means work was not done, not saved.`,

@@ -94,7 +94,9 @@ export function oracleCost(
   let order: Uint32Array | undefined;
   for (let i = 1; i < count; i++) {
     if ((starts[i] as number) < (starts[i - 1] as number)) {
-      order = Uint32Array.from({ length: count }, (_, k) => k).sort((x, y) => (starts[x] as number) - (starts[y] as number));
+      order = Uint32Array.from({ length: count }, (_, k) => k).sort(
+        (x, y) => (starts[x] as number) - (starts[y] as number),
+      );
       break;
     }
   }

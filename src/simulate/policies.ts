@@ -4,7 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { formatPath } from '../config/load.js';
-import { checkScaling, resolveScaling, scalingInputSchema, type ScalingConfig } from '../config/scaling-schema.js';
+import {
+  checkScaling,
+  resolveScaling,
+  scalingInputSchema,
+  type ScalingConfig,
+} from '../config/scaling-schema.js';
 
 export type Policy =
   | { kind: 'always-on'; name: 'always-on'; instances: number }
@@ -32,14 +37,18 @@ export function resolvePolicy(arg: string, alwaysOnInstances = 1): Policy {
   if (arg === 'aws-recommended' || arg === 'blog') return presetPolicy(arg);
   if (arg === 'always-on') return alwaysOnPolicy(alwaysOnInstances);
   if (!/\.ya?ml$/i.test(arg)) {
-    throw new PolicyError(`--policy must be aws-recommended, blog, always-on or a .yaml file with a scaling: block, got "${arg}"`);
+    throw new PolicyError(
+      `--policy must be aws-recommended, blog, always-on or a .yaml file with a scaling: block, got "${arg}"`,
+    );
   }
   let text: string;
   try {
     text = readFileSync(arg, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new PolicyError(`${arg}: cannot read policy file: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new PolicyError(
+      `${arg}: cannot read policy file: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
   }
   return { kind: 'scaling', name: arg, scaling: parsePolicyYaml(text, arg) };
 }
@@ -54,15 +63,20 @@ export function parsePolicyYaml(text: string, file: string): ScalingConfig {
   }
   const raw: unknown = doc.toJS();
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !('scaling' in raw)) {
-    throw new PolicyError(`${file}: expected a mapping with a scaling: block (the same block as an endpoint's scaling: in sagezero.yaml)`);
+    throw new PolicyError(
+      `${file}: expected a mapping with a scaling: block (the same block as an endpoint's scaling: in sagezero.yaml)`,
+    );
   }
-  const result = scalingInputSchema.superRefine(checkScaling).safeParse((raw as { scaling: unknown }).scaling);
+  const result = scalingInputSchema
+    .superRefine(checkScaling)
+    .safeParse((raw as { scaling: unknown }).scaling);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const keyPath = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
       const p = ['scaling', ...keyPath];
       const where = locate(doc.contents, lc, p);
-      const message = issue.code === 'unrecognized_keys' ? `unknown key "${issue.keys.join('", "')}"` : issue.message;
+      const message =
+        issue.code === 'unrecognized_keys' ? `unknown key "${issue.keys.join('", "')}"` : issue.message;
       return `${file}${where ? `:${where}` : ''}: ${formatPath(p)}: ${message}`;
     });
     throw new PolicyError(lines.join('\n'));

@@ -15,7 +15,10 @@ export interface PriceRow {
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export function priceTableCandidates(root = PROJECT_ROOT): string[] {
-  return [path.resolve(root, '..', 'shared', 'data', 'pricing', 'prices.tsv'), path.resolve(root, 'data', 'prices.tsv')];
+  return [
+    path.resolve(root, '..', 'shared', 'data', 'pricing', 'prices.tsv'),
+    path.resolve(root, 'data', 'prices.tsv'),
+  ];
 }
 
 export function parsePriceTable(text: string): PriceRow[] {
@@ -25,7 +28,12 @@ export function parsePriceTable(text: string): PriceRow[] {
     if (cols.length < 3) continue;
     const usd = Number(cols[2]);
     if (!Number.isFinite(usd)) continue;
-    rows.push({ region: cols[0] as string, instanceType: cols[1] as string, usdPerHour: usd, source: cols[3] ?? '' });
+    rows.push({
+      region: cols[0] as string,
+      instanceType: cols[1] as string,
+      usdPerHour: usd,
+      source: cols[3] ?? '',
+    });
   }
   return rows;
 }
@@ -45,7 +53,11 @@ export function loadPriceTable(): PriceRow[] {
 }
 
 /** USD per hour of an instance type in a region; falls back to us-east-1's price for the type. */
-export function hourlyPrice(instanceType: string, region = 'us-east-1', table = loadPriceTable()): PriceRow | undefined {
+export function hourlyPrice(
+  instanceType: string,
+  region = 'us-east-1',
+  table = loadPriceTable(),
+): PriceRow | undefined {
   return (
     table.find((r) => r.region === region && r.instanceType === instanceType) ??
     table.find((r) => r.region === 'us-east-1' && r.instanceType === instanceType)

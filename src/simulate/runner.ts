@@ -91,10 +91,21 @@ export function simEndpointConfig(policy: Policy, s: SimulationSettings): Endpoi
 }
 
 /** Creates the endpoint and installs the policy; returns when the policy is in place. */
-export async function provisionEndpoint(engine: SimEngine, cloud: SimCloud, policy: Policy, s: SimulationSettings): Promise<SimEndpoint> {
+export async function provisionEndpoint(
+  engine: SimEngine,
+  cloud: SimCloud,
+  policy: Policy,
+  s: SimulationSettings,
+): Promise<SimEndpoint> {
   const ec = simEndpointConfig(policy, s);
   const bucket = `s3://sagemaker-${s.region}-${engine.opts.accountId}`;
-  await cloud.createModel({ name: 'sim-model', image: 'sagezero/simulated-model:latest', environment: {}, executionRoleArn: ROLE, tags: {} });
+  await cloud.createModel({
+    name: 'sim-model',
+    image: 'sagezero/simulated-model:latest',
+    environment: {},
+    executionRoleArn: ROLE,
+    tags: {},
+  });
   await cloud.createEndpointConfig({
     name: 'sim-config',
     modelName: 'sim-model',
@@ -121,7 +132,12 @@ export async function provisionEndpoint(engine: SimEngine, cloud: SimCloud, poli
   return ep;
 }
 
-export async function simulateEndpoint(trace: Trace, te: TraceEndpoint, policy: Policy, s: SimulationSettings): Promise<EndpointRun> {
+export async function simulateEndpoint(
+  trace: Trace,
+  te: TraceEndpoint,
+  policy: Policy,
+  s: SimulationSettings,
+): Promise<EndpointRun> {
   const t0 = s.dayStart + trace.startOfDaySeconds * 1000;
   const { engine, cloud } = createDrivenSimCloud(
     {

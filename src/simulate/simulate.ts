@@ -20,7 +20,9 @@ export interface EndpointReport {
   oracleCostUsd: number;
   /** cost / oracle; null when the oracle costs nothing (no requests). */
   costToOracle: number | null;
+  /** Launches from zero instances (wake-ups) during the trace. */
   coldStarts: number;
+  /** Scaling activities that raised / lowered the desired count (Application Auto Scaling's). */
   scaleOuts: number;
   scaleIns: number;
   /** Time to result of completed requests, seconds; null when none completed. */
@@ -76,7 +78,13 @@ function serviceFor(te: TraceEndpoint, defaultSeconds: number): ArrayLike<number
 // The oracle depends on the trace, not on the policy: compute it once per endpoint and setting.
 const oracleCache = new WeakMap<TraceEndpoint, Map<string, OracleResult>>();
 
-function oracleFor(te: TraceEndpoint, defaultService: number, boot: number, concurrency: number, horizon: number): OracleResult {
+function oracleFor(
+  te: TraceEndpoint,
+  defaultService: number,
+  boot: number,
+  concurrency: number,
+  horizon: number,
+): OracleResult {
   const key = `${defaultService}|${boot}|${concurrency}|${horizon}`;
   let byKey = oracleCache.get(te);
   if (!byKey) {
@@ -95,7 +103,11 @@ function ttrOrNull(values: ArrayLike<number>): Percentiles | null {
   return values.length === 0 ? null : percentiles(values);
 }
 
-export async function simulate(trace: Trace, endpoints: TraceEndpoint[], opts: SimulateOptions): Promise<SimulationReport> {
+export async function simulate(
+  trace: Trace,
+  endpoints: TraceEndpoint[],
+  opts: SimulateOptions,
+): Promise<SimulationReport> {
   const { settings, policy } = opts;
   const now = opts.wallClockMs ?? ((): number => 0);
   const price = opts.pricePerHourUsd;
@@ -139,9 +151,17 @@ export async function simulate(trace: Trace, endpoints: TraceEndpoint[], opts: S
   }
   const wallSeconds = (now() - started) / 1000;
   const sum = (f: (r: EndpointReport) => number): number => reports.reduce((a, r) => a + f(r), 0);
-  const ratios = reports.filter((r) => r.requests > 0 && r.costToOracle !== null).map((r) => r.costToOracle as number);
+  const ratios = reports
+    .filter((r) => r.requests > 0 && r.costToOracle !== null)
+    .map((r) => r.costToOracle as number);
   return {
-    trace: { file: trace.file, format: trace.format, endpoints: endpoints.length, durationSeconds: trace.durationSeconds, requests },
+    trace: {
+      file: trace.file,
+      format: trace.format,
+      endpoints: endpoints.length,
+      durationSeconds: trace.durationSeconds,
+      requests,
+    },
     policy: policy.name,
     instanceType: settings.instanceType,
     pricePerHourUsd: price,
@@ -185,7 +205,14 @@ export function selectEndpoints(trace: Trace, select: string | undefined): Trace
   if (exact.length > 0) return exact;
   const prefixed = trace.endpoints.filter((e) => e.id.startsWith(select));
   if (prefixed.length === 1) return prefixed;
-  if (prefixed.length > 1) return `--select ${select} matches ${prefixed.length} endpoints (${prefixed.slice(0, 3).map((e) => e.id).join(', ')}, ...); give more of the id`;
-  const sample = trace.endpoints.slice(0, 3).map((e) => e.id).join(', ');
+  if (prefixed.length > 1)
+    return `--select ${select} matches ${prefixed.length} endpoints (${prefixed
+      .slice(0, 3)
+      .map((e) => e.id)
+      .join(', ')}, ...); give more of the id`;
+  const sample = trace.endpoints
+    .slice(0, 3)
+    .map((e) => e.id)
+    .join(', ');
   return `--select ${select} matches no endpoint in ${trace.file} (ids look like: ${sample})`;
 }

@@ -3,7 +3,7 @@ export type { InstanceTransition, InstanceSource, StepPoint, InstanceWindow } fr
 export type { MetricPoint, MinuteRange } from './metrics.js';
 export type { StoredActivity } from './activities.js';
 export type { StoredPrice, StoredPriceSource } from './prices.js';
-export type { ProbeResult, ProbeOutcome } from './probes.js';
+export type { ProbeResult, ProbeOutcome, ColdProbe } from './probes.js';
 export type { AlertRecord, AlertStateValue } from './alerts.js';
 export type { ApiCallRecord, ApiCallTotal } from './api-calls.js';
 export type { ControllerRun } from './controllers.js';

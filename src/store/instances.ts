@@ -78,11 +78,13 @@ export function instanceRepo(db: Database.Database): InstanceRepo {
     `SELECT count FROM instance_transitions WHERE endpoint = ? AND variant = ? AND at <= ?
      ORDER BY at DESC, id DESC LIMIT 1`,
   );
-  // Raw arrays: the report reads tens of thousands of these and object rows cost more.
+  // One row holding two JSON arrays: the report reads tens of thousands of these per call, and
+  // stepping rows into JS objects one by one costs several times more than parsing one string.
   const inside = db
     .prepare(
-      `SELECT at, count FROM instance_transitions WHERE endpoint = ? AND variant = ? AND at > ? AND at < ?
-       ORDER BY at, id`,
+      `SELECT json_group_array(at), json_group_array(count) FROM (
+         SELECT at, count FROM instance_transitions WHERE endpoint = ? AND variant = ? AND at > ? AND at < ?
+         ORDER BY at, id)`,
     )
     .raw(true);
   const all = db.prepare(
@@ -114,8 +116,12 @@ export function instanceRepo(db: Database.Database): InstanceRepo {
     },
     window(endpoint, variant, start, end) {
       const first = countAt.get(endpoint, variant, start) as { count: number } | undefined;
-      const rows = inside.all(endpoint, variant, start, end) as [number, number][];
-      return { initial: first?.count, transitions: rows.map(([at, count]) => ({ at, count })) };
+      const [ats, counts] = inside.get(endpoint, variant, start, end) as [string, string];
+      const a = JSON.parse(ats) as number[];
+      const c = JSON.parse(counts) as number[];
+      const transitions: StepPoint[] = new Array<StepPoint>(a.length);
+      for (let i = 0; i < a.length; i++) transitions[i] = { at: a[i]!, count: c[i]! };
+      return { initial: first?.count, transitions };
     },
     all(endpoint, variant) {
       return (all.all(endpoint, variant) as Row[]).map(fromRow);

@@ -29,20 +29,23 @@ export interface MetricRepo {
     ranges: readonly MinuteRange[],
     fn: 'max' | 'sum' | 'firstPositive',
   ): (number | undefined)[];
+  /** Per range, its minutes with a value above zero, as [minute, value] pairs in time order. */
+  positivePoints(endpoint: string, metric: string, ranges: readonly MinuteRange[]): [number, number][][];
   /** Deletes points older than `before`; returns how many went. */
   prune(before: number): number;
   latestMinute(endpoint: string, metric: string): number | undefined;
 }
 
 /**
- * One row per range, in range order: a correlated subquery per element of a JSON array of
+ * A JSON array with one value per range, in range order: a correlated subquery per element of a JSON array of
  * [from, to] pairs, each a primary-key range search. (A join would let the planner scan every row
- * of the metric against every range, which is quadratic.)
+ * of the metric against every range, which is quadratic.) Parameters: endpoint, metric, JSON.
  */
 export function aggregateSql(expr: string, where = ''): string {
-  return `SELECT (SELECT ${expr} FROM async_metrics m
-      WHERE m.endpoint = ?2 AND m.metric = ?3 AND m.minute >= (r.value ->> 0) AND m.minute <= (r.value ->> 1) ${where})
-    FROM json_each(?1) AS r ORDER BY r.key`;
+  return `SELECT json_group_array(v) FROM (
+    SELECT (SELECT ${expr} FROM async_metrics m
+      WHERE m.endpoint = ? AND m.metric = ? AND m.minute >= (r.value ->> 0) AND m.minute <= (r.value ->> 1) ${where}) AS v
+    FROM json_each(?) AS r ORDER BY r.key)`;
 }
 
 export function metricRepo(db: Database.Database): MetricRepo {
@@ -58,12 +61,24 @@ export function metricRepo(db: Database.Database): MetricRepo {
      ORDER BY minute`,
   );
   const agg = (expr: string, where = ''): Database.Statement =>
-    db.prepare(aggregateSql(expr, where)).raw(true);
+    db.prepare(aggregateSql(expr, where)).pluck(true);
   const aggregates = {
     max: agg('MAX(m.value)'),
     sum: agg('SUM(m.value)'),
     firstPositive: agg('MIN(m.minute)', 'AND m.value > 0'),
   };
+  const positive = db
+    .prepare(
+      `SELECT json_group_array(json(v)) FROM (
+        SELECT (SELECT json_group_array(json_array(m.minute, m.value)) FROM async_metrics m
+          WHERE m.endpoint = ? AND m.metric = ? AND m.minute >= (r.value ->> 0) AND m.minute <= (r.value ->> 1)
+            AND m.value > 0) AS v
+        FROM json_each(?) AS r ORDER BY r.key)`,
+    )
+    .pluck(true);
+  const bounds = db.prepare(
+    `SELECT MIN(minute) AS lo, MAX(minute) AS hi FROM async_metrics WHERE endpoint = ? AND metric = ?`,
+  );
   const prune = db.prepare(`DELETE FROM async_metrics WHERE minute < ?`);
   const latest = db.prepare(`SELECT MAX(minute) AS m FROM async_metrics WHERE endpoint = ? AND metric = ?`);
 
@@ -88,11 +103,18 @@ export function metricRepo(db: Database.Database): MetricRepo {
         }
       });
       if (pairs.length === 0) return out;
-      const values = aggregates[fn].all(JSON.stringify(pairs), endpoint, metric) as (number | null)[];
+      const values = JSON.parse(aggregates[fn].get(endpoint, metric, JSON.stringify(pairs)) as string) as (
+        number | null
+      )[];
       values.forEach((v, j) => {
         if (v !== null) out[idx[j]!] = v;
       });
       return out;
+    },
+    positivePoints(endpoint, metric, ranges) {
+      if (ranges.length === 0) return [];
+      const json = JSON.stringify(ranges.map((r) => [r.from, r.to]));
+      return JSON.parse(positive.get(endpoint, metric, json) as string) as [number, number][][];
     },
     prune(before) {
       return prune.run(before).changes;

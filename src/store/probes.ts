@@ -26,6 +26,13 @@ export interface ProbeResult {
   errorMessage?: string;
 }
 
+export interface ColdProbe {
+  startedAt: number;
+  finishedAt: number | undefined;
+  outcome: ProbeOutcome;
+  totalS: number | undefined;
+}
+
 export interface ProbeRepo {
   /** Inserts or replaces the whole row (a probe is written at start and again at the end). */
   save(p: ProbeResult): void;
@@ -33,6 +40,8 @@ export interface ProbeRepo {
   latest(endpoint: string): ProbeResult | undefined;
   /** Probes started in [from, to), oldest first. */
   between(endpoint: string, from: number, to: number): ProbeResult[];
+  /** Cold probes started in [from, to), oldest first, with only what the cost report needs. */
+  coldBetween(endpoint: string, from: number, to: number): ColdProbe[];
   /** Completed cold probes of every endpoint (for the /metrics histogram). */
   coldTotals(): { endpoint: string; totalS: number }[];
   /** Marks every still-running probe as interrupted (daemon shutdown); returns how many. */
@@ -96,6 +105,15 @@ export function probeRepo(db: Database.Database): ProbeRepo {
   const between = db.prepare(
     `SELECT * FROM probe_results WHERE endpoint = ? AND started_at >= ? AND started_at < ? ORDER BY started_at`,
   );
+  // Four JSON arrays in one row: far cheaper than one JS object per probe over a 90-day window.
+  const coldBetween = db
+    .prepare(
+      `SELECT json_group_array(started_at), json_group_array(finished_at), json_group_array(outcome),
+         json_group_array(total_s) FROM (
+         SELECT started_at, finished_at, outcome, total_s FROM probe_results
+         WHERE endpoint = ? AND started_at >= ? AND started_at < ? AND cold = 1 ORDER BY started_at)`,
+    )
+    .raw(true);
   const coldTotals = db.prepare(
     `SELECT endpoint, total_s AS totalS FROM probe_results WHERE cold = 1 AND outcome = 'success' AND total_s IS NOT NULL`,
   );
@@ -133,6 +151,21 @@ export function probeRepo(db: Database.Database): ProbeRepo {
     },
     between(endpoint, from, to) {
       return (between.all(endpoint, from, to) as Row[]).map(fromRow);
+    },
+    coldBetween(endpoint, from, to) {
+      const [s, f, o, t] = (coldBetween.get(endpoint, from, to) as string[]).map(
+        (j) => JSON.parse(j) as unknown[],
+      );
+      const out: ColdProbe[] = new Array<ColdProbe>(s!.length);
+      for (let i = 0; i < out.length; i++) {
+        out[i] = {
+          startedAt: s![i] as number,
+          finishedAt: (f![i] as number | null) ?? undefined,
+          outcome: o![i] as ProbeOutcome,
+          totalS: (t![i] as number | null) ?? undefined,
+        };
+      }
+      return out;
     },
     coldTotals() {
       return coldTotals.all() as { endpoint: string; totalS: number }[];

@@ -84,7 +84,7 @@ describe('metrics', () => {
   it('aggregates with a primary-key range search per range, not a scan', () => {
     const plan = s.db
       .prepare(`EXPLAIN QUERY PLAN ${aggregateSql('MAX(m.value)')}`)
-      .all('[[0,1]]', 'e', 'X')
+      .all('e', 'X', '[[0,1]]')
       .map((r) => (r as { detail: string }).detail);
     expect(plan.join('\n')).toMatch(
       /SEARCH m USING PRIMARY KEY \(endpoint=\? AND metric=\? AND minute>\? AND minute<\?\)/,

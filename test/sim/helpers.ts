@@ -24,7 +24,13 @@ export function customPolicy(input: ScalingInput): Policy {
 
 export async function region(
   policy: Policy,
-  opts: { bootSeconds?: number; serviceSeconds?: number; startTime?: number; seed?: number; concurrency?: number } = {},
+  opts: {
+    bootSeconds?: number;
+    serviceSeconds?: number;
+    startTime?: number;
+    seed?: number;
+    concurrency?: number;
+  } = {},
 ): Promise<Region> {
   const boot = { kind: 'fixed' as const, seconds: opts.bootSeconds ?? 480 };
   const service = opts.serviceSeconds ?? 20;
@@ -42,11 +48,17 @@ export async function region(
 let counter = 0;
 
 /** Sends one async request through the port (input object first, as a client would). */
-export async function invoke(r: Region, ttlSeconds?: number): Promise<{ at: number; outputLocation: string; failureLocation?: string }> {
+export async function invoke(
+  r: Region,
+  ttlSeconds?: number,
+): Promise<{ at: number; outputLocation: string; failureLocation?: string }> {
   const input = `s3://test-inputs-bucket/req-${++counter}.json`;
   await r.cloud.putObject(input, '{"inputs":"hello"}', 'application/json');
   const at = r.engine.now;
-  const req: Parameters<SimCloud['invokeEndpointAsync']>[0] = { endpointName: r.ep.name, inputLocation: input };
+  const req: Parameters<SimCloud['invokeEndpointAsync']>[0] = {
+    endpointName: r.ep.name,
+    inputLocation: input,
+  };
   if (ttlSeconds !== undefined) req.requestTtlSeconds = ttlSeconds;
   const res = await r.cloud.invokeEndpointAsync(req);
   return { at, ...res };

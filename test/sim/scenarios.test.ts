@@ -59,7 +59,10 @@ describe('preset aws-recommended', () => {
     expect(await r.cloud.getObject(req.outputLocation)).toBeUndefined();
     r.engine.runUntil(done);
     const out = await r.cloud.getObject(req.outputLocation);
-    expect(JSON.parse(new TextDecoder().decode(out))).toMatchObject({ simulated: true, processingSeconds: 20 });
+    expect(JSON.parse(new TextDecoder().decode(out))).toMatchObject({
+      simulated: true,
+      processingSeconds: 20,
+    });
 
     const acts = await r.cloud.listScalingActivities(r.ep.resourceId, req.at);
     const wake = acts.filter((a) => a.statusCode === 'Successful').at(-1);
@@ -78,7 +81,9 @@ describe('preset aws-recommended', () => {
     runUntilTrue(r.engine, () => r.ep.completed === 30, 120 * MIN);
     runUntilTrue(r.engine, () => r.ep.desired === 0, 120 * MIN);
 
-    const series = r.engine.metrics.get('AWS/SageMaker', 'ApproximateBacklogSizePerInstance', [{ name: 'EndpointName', value: r.ep.name }]);
+    const series = r.engine.metrics.get('AWS/SageMaker', 'ApproximateBacklogSizePerInstance', [
+      { name: 'EndpointName', value: r.ep.name },
+    ]);
     expect(series).toBeDefined();
     let lastHigh = -1;
     for (let i = 0; i < (series?.length ?? 0); i++) {
@@ -99,7 +104,9 @@ describe('preset aws-recommended', () => {
 
 describe('idle rule in step mode', () => {
   it('removes the last instance after N idle minutes, not sooner', async () => {
-    const r = await region(customPolicy({ preset: 'aws-recommended', idle: { mode: 'step', minutes: 5 } }), { serviceSeconds: 30 });
+    const r = await region(customPolicy({ preset: 'aws-recommended', idle: { mode: 'step', minutes: 5 } }), {
+      serviceSeconds: 30,
+    });
     r.engine.runUntil(r.engine.now + 60 * MIN);
     expect(r.ep.desired).toBe(0);
     await invoke(r);

@@ -28,7 +28,11 @@ export interface AlarmRule {
   treatMissingData: TreatMissingData;
 }
 
-export function evaluateAlarm(values: Float64Array, rule: AlarmRule, current: AlarmStateValue): AlarmStateValue {
+export function evaluateAlarm(
+  values: Float64Array,
+  rule: AlarmRule,
+  current: AlarmStateValue,
+): AlarmStateValue {
   let breaching = 0;
   let present = 0;
   for (let i = 0; i < values.length; i++) {

@@ -27,9 +27,22 @@ import {
 } from '../types.js';
 import { latestValue } from './alarm-eval.js';
 import { EV_SCHEDULED, type SimEngine } from './engine.js';
-import type { SimActivity, SimAlarm, SimEndpoint, SimPolicy, SimScheduledAction, SimTarget } from './entities.js';
+import type {
+  SimActivity,
+  SimAlarm,
+  SimEndpoint,
+  SimPolicy,
+  SimScheduledAction,
+  SimTarget,
+} from './entities.js';
 import { parseSchedule, ScheduleError, type ParsedSchedule } from './schedule.js';
-import { applyAdjustment, clamp, gradualScaleIn, selectStep, targetTrackingCapacity } from './scaling-math.js';
+import {
+  applyAdjustment,
+  clamp,
+  gradualScaleIn,
+  selectStep,
+  targetTrackingCapacity,
+} from './scaling-math.js';
 
 const RESOURCE_RE = /^endpoint\/([^/]+)\/variant\/([^/]+)$/;
 
@@ -67,7 +80,10 @@ export class AutoScaling {
       throw validation(`The endpoint variant ${spec.resourceId} does not exist.`, op);
     }
     if (spec.minCapacity < 0 || spec.maxCapacity < spec.minCapacity) {
-      throw validation(`MinCapacity (${spec.minCapacity}) must be between 0 and MaxCapacity (${spec.maxCapacity}).`, op);
+      throw validation(
+        `MinCapacity (${spec.minCapacity}) must be between 0 and MaxCapacity (${spec.maxCapacity}).`,
+        op,
+      );
     }
     const existing = this.targets.get(spec.resourceId);
     const target: SimTarget = {
@@ -76,7 +92,12 @@ export class AutoScaling {
       maxCapacity: spec.maxCapacity,
       tags: { ...(existing?.tags ?? {}), ...spec.tags },
       createdAt: existing?.createdAt ?? this.sim.now,
-      arn: existing?.arn ?? this.sim.arn('application-autoscaling', `scalable-target/${this.sim.uuid().replace(/-/g, '').slice(0, 28)}`),
+      arn:
+        existing?.arn ??
+        this.sim.arn(
+          'application-autoscaling',
+          `scalable-target/${this.sim.uuid().replace(/-/g, '').slice(0, 28)}`,
+        ),
     };
     this.targets.set(spec.resourceId, target);
     this.moveIntoRange(target, 'registered scalable target was updated');
@@ -84,7 +105,10 @@ export class AutoScaling {
 
   deregisterTarget(resourceId: string): void {
     if (!this.targets.delete(resourceId)) {
-      throw notFound(`No scalable target registered for service namespace: sagemaker, resource ID: ${resourceId}, scalable dimension: sagemaker:variant:DesiredInstanceCount`, 'DeregisterScalableTarget');
+      throw notFound(
+        `No scalable target registered for service namespace: sagemaker, resource ID: ${resourceId}, scalable dimension: sagemaker:variant:DesiredInstanceCount`,
+        'DeregisterScalableTarget',
+      );
     }
     for (const p of [...this.policies.values()]) {
       if (p.spec.resourceId === resourceId) this.removePolicy(p);
@@ -105,10 +129,15 @@ export class AutoScaling {
   putPolicy(spec: ScalingPolicySpec): string {
     const op = 'PutScalingPolicy';
     if (!this.targets.has(spec.resourceId)) {
-      throw notFound(`No scalable target registered for service namespace: sagemaker, resource ID: ${spec.resourceId}, scalable dimension: sagemaker:variant:DesiredInstanceCount`, op);
+      throw notFound(
+        `No scalable target registered for service namespace: sagemaker, resource ID: ${spec.resourceId}, scalable dimension: sagemaker:variant:DesiredInstanceCount`,
+        op,
+      );
     }
-    if (spec.type === 'TargetTracking' && !(spec.targetValue > 0)) throw validation('TargetValue must be positive.', op);
-    if (spec.type === 'StepScaling' && spec.stepAdjustments.length === 0) throw validation('StepAdjustments must not be empty.', op);
+    if (spec.type === 'TargetTracking' && !(spec.targetValue > 0))
+      throw validation('TargetValue must be positive.', op);
+    if (spec.type === 'StepScaling' && spec.stepAdjustments.length === 0)
+      throw validation('StepAdjustments must not be empty.', op);
     const existing = this.findPolicy(spec.resourceId, spec.policyName);
     const arn =
       existing?.arn ??
@@ -136,7 +165,11 @@ export class AutoScaling {
 
   deletePolicy(resourceId: string, policyName: string): void {
     const p = this.findPolicy(resourceId, policyName);
-    if (!p) throw notFound(`No scaling policy found for service namespace: sagemaker, resource ID: ${resourceId}, policy name: ${policyName}`, 'DeleteScalingPolicy');
+    if (!p)
+      throw notFound(
+        `No scaling policy found for service namespace: sagemaker, resource ID: ${resourceId}, policy name: ${policyName}`,
+        'DeleteScalingPolicy',
+      );
     this.removePolicy(p);
   }
 
@@ -201,7 +234,10 @@ export class AutoScaling {
   putScheduled(spec: ScheduledActionSpec): void {
     const op = 'PutScheduledAction';
     if (!this.targets.has(spec.resourceId)) {
-      throw notFound(`No scalable target registered for service namespace: sagemaker, resource ID: ${spec.resourceId}, scalable dimension: sagemaker:variant:DesiredInstanceCount`, op);
+      throw notFound(
+        `No scalable target registered for service namespace: sagemaker, resource ID: ${spec.resourceId}, scalable dimension: sagemaker:variant:DesiredInstanceCount`,
+        op,
+      );
     }
     let parsed: ParsedSchedule;
     try {
@@ -210,13 +246,18 @@ export class AutoScaling {
       if (e instanceof ScheduleError) throw validation(e.message, op);
       throw e;
     }
-    const idx = this.scheduled.findIndex((a) => a?.spec.resourceId === spec.resourceId && a.spec.name === spec.name);
+    const idx = this.scheduled.findIndex(
+      (a) => a?.spec.resourceId === spec.resourceId && a.spec.name === spec.name,
+    );
     const existing = idx >= 0 ? this.scheduled[idx] : undefined;
     const action: SimScheduledAction = {
       spec: structuredClone(spec),
       arn:
         existing?.arn ??
-        this.sim.arn('autoscaling', `scheduledAction:${this.sim.uuid()}:resource/sagemaker/${spec.resourceId}:scheduledActionName/${spec.name}`),
+        this.sim.arn(
+          'autoscaling',
+          `scheduledAction:${this.sim.uuid()}:resource/sagemaker/${spec.resourceId}:scheduledActionName/${spec.name}`,
+        ),
       createdAt: existing?.createdAt ?? this.sim.now,
       nextAt: Infinity,
       version: (existing?.version ?? 0) + 1,
@@ -229,7 +270,11 @@ export class AutoScaling {
 
   deleteScheduled(resourceId: string, name: string): void {
     const idx = this.scheduled.findIndex((a) => a?.spec.resourceId === resourceId && a.spec.name === name);
-    if (idx < 0) throw notFound(`No scheduled action found for resource ID: ${resourceId}, scheduled action name: ${name}`, 'DeleteScheduledAction');
+    if (idx < 0)
+      throw notFound(
+        `No scheduled action found for resource ID: ${resourceId}, scheduled action name: ${name}`,
+        'DeleteScheduledAction',
+      );
     this.scheduled[idx] = undefined;
     this.parsedSchedules.delete(idx);
   }
@@ -323,7 +368,10 @@ export class AutoScaling {
 
   private recordActivity(
     resourceId: string,
-    a: Pick<ScalingActivity, 'description' | 'cause' | 'statusCode'> & { desiredCapacity?: number; endpoint?: string },
+    a: Pick<ScalingActivity, 'description' | 'cause' | 'statusCode'> & {
+      desiredCapacity?: number;
+      endpoint?: string;
+    },
   ): void {
     const list = this.activities.get(resourceId) ?? [];
     const activity: SimActivity = {
@@ -417,7 +465,14 @@ export class AutoScaling {
     if (want < current && this.setCapacity(target, ep, want, cause)) policy.lastScaleInAt = now;
   }
 
-  private stepScaling(policy: SimPolicy, target: SimTarget, ep: SimEndpoint, alarm: SimAlarm, values: Float64Array, cause: string): void {
+  private stepScaling(
+    policy: SimPolicy,
+    target: SimTarget,
+    ep: SimEndpoint,
+    alarm: SimAlarm,
+    values: Float64Array,
+    cause: string,
+  ): void {
     if (policy.spec.type !== 'StepScaling') return;
     const spec = policy.spec;
     const now = this.sim.now;
@@ -426,11 +481,19 @@ export class AutoScaling {
     if (!step) return;
     const current = ep.desired;
     if (now < policy.cooldownUntil) {
-      const want = clamp(applyAdjustment(spec.adjustmentType, step.scalingAdjustment, policy.cooldownBase), target.minCapacity, target.maxCapacity);
+      const want = clamp(
+        applyAdjustment(spec.adjustmentType, step.scalingAdjustment, policy.cooldownBase),
+        target.minCapacity,
+        target.maxCapacity,
+      );
       if (want > current) this.setCapacity(target, ep, want, cause);
       return;
     }
-    const want = clamp(applyAdjustment(spec.adjustmentType, step.scalingAdjustment, current), target.minCapacity, target.maxCapacity);
+    const want = clamp(
+      applyAdjustment(spec.adjustmentType, step.scalingAdjustment, current),
+      target.minCapacity,
+      target.maxCapacity,
+    );
     if (this.setCapacity(target, ep, want, cause)) {
       policy.cooldownUntil = now + spec.cooldownSeconds * 1000;
       policy.cooldownBase = current;

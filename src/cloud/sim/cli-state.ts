@@ -29,11 +29,20 @@ async function readState(file: string): Promise<StateFile | undefined> {
     text = await readFile(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new CloudError(`cannot read the simulated cloud's state ${file}: ${(e as Error).message}`, 'SimStateUnreadable', false);
+    throw new CloudError(
+      `cannot read the simulated cloud's state ${file}: ${(e as Error).message}`,
+      'SimStateUnreadable',
+      false,
+    );
   }
   try {
     const parsed = JSON.parse(text) as Partial<StateFile>;
-    if (!parsed || typeof parsed !== 'object' || typeof parsed.regions !== 'object' || parsed.regions === null) {
+    if (
+      !parsed ||
+      typeof parsed !== 'object' ||
+      typeof parsed.regions !== 'object' ||
+      parsed.regions === null
+    ) {
       throw new Error('no "regions" object');
     }
     return parsed as StateFile;
@@ -58,7 +67,11 @@ export async function openSimCloudForCli(config: Config, options: OpenCloudOptio
       // The config's simulation settings win over the stored ones, so editing sim.bootSeconds takes effect.
       engine.opts.boot = defaultBoot(config.sim.bootSeconds);
     } catch (e) {
-      throw new CloudError(`cannot load the simulated cloud's state ${file}: ${(e as Error).message}`, 'SimStateCorrupt', false);
+      throw new CloudError(
+        `cannot load the simulated cloud's state ${file}: ${(e as Error).message}`,
+        'SimStateCorrupt',
+        false,
+      );
     }
   } else {
     // The one place sagezero reads the wall clock outside the Clock port: a brand-new simulated region

@@ -21,8 +21,10 @@ function validation(message: string, operation: string): CloudError {
 /** Checks an alarm spec as PutMetricAlarm would, and compiles its expressions. */
 export function compileAlarm(spec: AlarmSpec): Map<string, Compiled> | undefined {
   const op = 'PutMetricAlarm';
-  if (!!spec.metric === !!spec.metrics) throw validation(`alarm ${spec.name}: give either a metric or metric queries, not both or neither`, op);
-  if (spec.evaluationPeriods < 1) throw validation(`alarm ${spec.name}: EvaluationPeriods must be at least 1`, op);
+  if (!!spec.metric === !!spec.metrics)
+    throw validation(`alarm ${spec.name}: give either a metric or metric queries, not both or neither`, op);
+  if (spec.evaluationPeriods < 1)
+    throw validation(`alarm ${spec.name}: EvaluationPeriods must be at least 1`, op);
   if (spec.datapointsToAlarm < 1 || spec.datapointsToAlarm > spec.evaluationPeriods) {
     throw validation(`alarm ${spec.name}: DatapointsToAlarm must be between 1 and EvaluationPeriods`, op);
   }
@@ -35,7 +37,8 @@ export function compileAlarm(spec: AlarmSpec): Map<string, Compiled> | undefined
   }
   const queries = spec.metrics ?? [];
   const returning = queries.filter((q) => q.returnData);
-  if (returning.length !== 1) throw validation(`alarm ${spec.name}: exactly one metric query must have ReturnData true`, op);
+  if (returning.length !== 1)
+    throw validation(`alarm ${spec.name}: exactly one metric query must have ReturnData true`, op);
   const ids = new Set(queries.map((q) => q.id));
   const compiled = new Map<string, Compiled>();
   for (const q of queries) {
@@ -43,7 +46,8 @@ export function compileAlarm(spec: AlarmSpec): Map<string, Compiled> | undefined
       checkStatistic(q.metric.stat);
       continue;
     }
-    if (!q.expression) throw validation(`alarm ${spec.name}: query ${q.id} has neither a metric nor an expression`, op);
+    if (!q.expression)
+      throw validation(`alarm ${spec.name}: query ${q.id} has neither a metric nor an expression`, op);
     try {
       compiled.set(q.id, compileExpression(q.expression, ids));
     } catch (e) {
@@ -56,11 +60,17 @@ export function compileAlarm(spec: AlarmSpec): Map<string, Compiled> | undefined
 
 /** The endpoint every metric of the alarm is about (same EndpointName dimension), if there is one. */
 function alarmEndpoint(spec: AlarmSpec): string | undefined {
-  const dims = spec.metric ? [spec.metric.dimensions] : (spec.metrics ?? []).filter((q) => q.metric).map((q) => q.metric?.dimensions ?? []);
+  const dims = spec.metric
+    ? [spec.metric.dimensions]
+    : (spec.metrics ?? []).filter((q) => q.metric).map((q) => q.metric?.dimensions ?? []);
   const names = new Set(dims.map((d) => d.find((x) => x.name === 'EndpointName')?.value));
   if (names.size !== 1) return undefined;
   const [name] = names;
-  const namespaces = new Set(spec.metric ? [spec.metric.namespace] : (spec.metrics ?? []).flatMap((q) => (q.metric ? [q.metric.namespace] : [])));
+  const namespaces = new Set(
+    spec.metric
+      ? [spec.metric.namespace]
+      : (spec.metrics ?? []).flatMap((q) => (q.metric ? [q.metric.namespace] : [])),
+  );
   return namespaces.size === 1 && namespaces.has('AWS/SageMaker') ? name : undefined;
 }
 
@@ -79,7 +89,8 @@ export class CloudWatch {
   putAlarm(spec: AlarmSpec): void {
     if (spec.name.startsWith('TargetTracking-')) {
       const existing = this.alarms.get(spec.name);
-      if (existing?.targetTracking) throw validation(`alarm ${spec.name} is managed by Application Auto Scaling`, 'PutMetricAlarm');
+      if (existing?.targetTracking)
+        throw validation(`alarm ${spec.name} is managed by Application Auto Scaling`, 'PutMetricAlarm');
     }
     const compiled = compileAlarm(spec);
     const existing = this.alarms.get(spec.name);
@@ -107,7 +118,8 @@ export class CloudWatch {
   list(prefix: string): AlarmState[] {
     const out: AlarmState[] = [];
     for (const a of this.alarms.values()) {
-      if (a.spec.name.startsWith(prefix)) out.push({ ...structuredClone(a.spec), arn: a.arn, stateValue: a.stateValue });
+      if (a.spec.name.startsWith(prefix))
+        out.push({ ...structuredClone(a.spec), arn: a.arn, stateValue: a.stateValue });
     }
     return out.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
   }
@@ -138,7 +150,10 @@ export class CloudWatch {
     const store = sim.metrics;
     // Series are looked up by key once and kept on the alarm: this runs every minute for every alarm.
     const cache = (alarm.series ??= []);
-    const seriesAt = (i: number, m: { namespace: string; metricName: string; dimensions: MetricDimension[] }): MetricSeries | undefined => {
+    const seriesAt = (
+      i: number,
+      m: { namespace: string; metricName: string; dimensions: MetricDimension[] },
+    ): MetricSeries | undefined => {
       let s = cache[i];
       if (!s) {
         s = store.get(m.namespace, m.metricName, m.dimensions);
@@ -155,7 +170,10 @@ export class CloudWatch {
     queries.forEach((q, i) => {
       if (!q.metric) return;
       const m = q.metric;
-      env.set(q.id, store.periodValues(seriesAt(i, m), m.stat as Statistic, m.periodSeconds * 1000, first, n, sim.now));
+      env.set(
+        q.id,
+        store.periodValues(seriesAt(i, m), m.stat as Statistic, m.periodSeconds * 1000, first, n, sim.now),
+      );
     });
     const compiled = alarm.compiled ?? new Map<string, Compiled>();
     let result: Float64Array | undefined;
@@ -187,7 +205,8 @@ export class CloudWatch {
       const previous = alarm.lastValues;
       const values = this.values(alarm);
       // Same values (a quiet window seen before) and same state in: same state out.
-      const next = values === previous ? alarm.stateValue : evaluateAlarm(values, alarm.spec, alarm.stateValue);
+      const next =
+        values === previous ? alarm.stateValue : evaluateAlarm(values, alarm.spec, alarm.stateValue);
       if (next !== alarm.stateValue) {
         alarm.stateValue = next;
         alarm.stateUpdatedAt = sim.now;
@@ -207,7 +226,14 @@ export class CloudWatch {
       }
       const first = Math.floor(start / period) * period;
       const n = Math.max(0, Math.ceil((end - first) / period));
-      const values = store.periodValues(store.get(q.namespace, q.metricName, q.dimensions), stat, period, first, n, this.sim.now);
+      const values = store.periodValues(
+        store.get(q.namespace, q.metricName, q.dimensions),
+        stat,
+        period,
+        first,
+        n,
+        this.sim.now,
+      );
       const out: PortSeries = { id: q.id, timestamps: [], values: [] };
       for (let i = 0; i < n; i++) {
         const v = values[i] as number;

@@ -432,7 +432,8 @@ export class SimEngine {
       rec.starts?.push(start);
       rec.durations?.push(dur);
     }
-    if (meta) this.writeResult(ep, meta, failed ? (meta.failReason ?? 'invocation timed out') : undefined, dur);
+    if (meta)
+      this.writeResult(ep, meta, failed ? (meta.failReason ?? 'invocation timed out') : undefined, dur);
     this.releaseSlot(slot);
     if (inst.state === INST_DRAINING) {
       if (inst.busy === 0) this.terminateInstance(ep, inst);
@@ -465,7 +466,8 @@ export class SimEngine {
     ep.expired++;
     ep.mExpired++;
     const meta = this.pool.port[slot] === 1 ? this.portRequests.get(slot) : undefined;
-    if (meta) this.writeResult(ep, meta, 'request expired: RequestTTLSeconds elapsed before processing started', 0);
+    if (meta)
+      this.writeResult(ep, meta, 'request expired: RequestTTLSeconds elapsed before processing started', 0);
     this.releaseSlot(slot);
   }
 
@@ -477,10 +479,20 @@ export class SimEngine {
   private writeResult(ep: SimEndpoint, meta: PortRequest, error: string | undefined, durMs: number): void {
     const enc = new TextEncoder();
     if (error === undefined) {
-      const body = JSON.stringify({ inferenceId: meta.inferenceId, endpoint: ep.name, simulated: true, processingSeconds: durMs / 1000 });
+      const body = JSON.stringify({
+        inferenceId: meta.inferenceId,
+        endpoint: ep.name,
+        simulated: true,
+        processingSeconds: durMs / 1000,
+      });
       this.s3.set(meta.outputLocation, { body: enc.encode(body), contentType: 'application/json' });
     } else if (meta.failureLocation) {
-      const body = JSON.stringify({ inferenceId: meta.inferenceId, endpoint: ep.name, simulated: true, error });
+      const body = JSON.stringify({
+        inferenceId: meta.inferenceId,
+        endpoint: ep.name,
+        simulated: true,
+        error,
+      });
       this.s3.set(meta.failureLocation, { body: enc.encode(body), contentType: 'application/json' });
     }
   }
@@ -545,7 +557,8 @@ export class SimEngine {
       if (finished > 0) s.processingTime.add(minute, ep.mPtSum, finished, ep.mPtMin, ep.mPtMax);
       if (ep.mFailures > 0) s.failures.add(minute, ep.mFailures, ep.mFailures, 1, 1);
       if (ep.mExpired > 0) s.expired.add(minute, ep.mExpired, ep.mExpired, 1, 1);
-      const quiet = backlog === 0 && serving === 0 && ep.mStarted === 0 && finished === 0 && ep.mExpired === 0;
+      const quiet =
+        backlog === 0 && serving === 0 && ep.mStarted === 0 && finished === 0 && ep.mExpired === 0;
       if (!quiet) ep.quietSince = -1;
       else if (ep.quietSince < 0) ep.quietSince = minute;
       ep.mProcessed = 0;
@@ -577,6 +590,8 @@ export class SimEngine {
 
   /** Starts keeping per-request results for an endpoint (time to result; optionally service spans). */
   record(ep: SimEndpoint, spans = false): void {
-    ep.record = spans ? { ttr: new F32List(), starts: new F64List(), durations: new F64List() } : { ttr: new F32List() };
+    ep.record = spans
+      ? { ttr: new F32List(), starts: new F64List(), durations: new F64List() }
+      : { ttr: new F32List() };
   }
 }

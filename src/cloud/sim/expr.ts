@@ -210,10 +210,14 @@ export function compileExpression(src: string, ids: ReadonlySet<string>): Compil
           if (args.length !== 1) fail('ABS takes 1 argument');
           return unary(args[0] as Compiled, Math.abs);
         }
-        throw new ExpressionError(`metric math: function ${name} is not supported by the simulated cloud in "${src}"`);
+        throw new ExpressionError(
+          `metric math: function ${name} is not supported by the simulated cloud in "${src}"`,
+        );
       }
       if (!ids.has(name)) {
-        throw new ExpressionError(`metric math: unknown id "${name}" in "${src}" (known: ${[...ids].join(', ') || 'none'})`);
+        throw new ExpressionError(
+          `metric math: unknown id "${name}" in "${src}" (known: ${[...ids].join(', ') || 'none'})`,
+        );
       }
       return (env) => {
         const s = env.get(name);

@@ -6,7 +6,11 @@ import { CloudError, type MetricDimension } from '../types.js';
 
 export const MINUTE_MS = 60_000;
 
-export function seriesKey(namespace: string, metricName: string, dimensions: readonly MetricDimension[]): string {
+export function seriesKey(
+  namespace: string,
+  metricName: string,
+  dimensions: readonly MetricDimension[],
+): string {
   const dims = [...dimensions]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((d) => `${d.name}=${d.value}`)
@@ -123,10 +127,20 @@ export class MetricSeries {
 export type Statistic = 'Average' | 'Sum' | 'Maximum' | 'Minimum' | 'SampleCount';
 
 export function checkStatistic(stat: string): Statistic {
-  if (stat === 'Average' || stat === 'Sum' || stat === 'Maximum' || stat === 'Minimum' || stat === 'SampleCount') {
+  if (
+    stat === 'Average' ||
+    stat === 'Sum' ||
+    stat === 'Maximum' ||
+    stat === 'Minimum' ||
+    stat === 'SampleCount'
+  ) {
     return stat;
   }
-  throw new CloudError(`the simulated cloud does not support the statistic "${stat}"`, 'InvalidParameterValue', false);
+  throw new CloudError(
+    `the simulated cloud does not support the statistic "${stat}"`,
+    'InvalidParameterValue',
+    false,
+  );
 }
 
 export class MetricStore {
@@ -137,7 +151,11 @@ export class MetricStore {
     private readonly capacityMinutes = 256,
   ) {}
 
-  get(namespace: string, metricName: string, dimensions: readonly MetricDimension[]): MetricSeries | undefined {
+  get(
+    namespace: string,
+    metricName: string,
+    dimensions: readonly MetricDimension[],
+  ): MetricSeries | undefined {
     return this.series.get(seriesKey(namespace, metricName, dimensions));
   }
 
@@ -194,7 +212,15 @@ export class MetricStore {
       }
       if (count === 0) continue;
       out[p] =
-        stat === 'Average' ? sum / count : stat === 'Sum' ? sum : stat === 'Maximum' ? max : stat === 'Minimum' ? min : count;
+        stat === 'Average'
+          ? sum / count
+          : stat === 'Sum'
+            ? sum
+            : stat === 'Maximum'
+              ? max
+              : stat === 'Minimum'
+                ? min
+                : count;
     }
     return out;
   }
@@ -208,6 +234,7 @@ export class MetricStore {
   }
 
   load(list: SeriesJson[]): void {
-    for (const j of list) this.series.set(seriesKey(j.namespace, j.metricName, j.dimensions), MetricSeries.fromJSON(j));
+    for (const j of list)
+      this.series.set(seriesKey(j.namespace, j.metricName, j.dimensions), MetricSeries.fromJSON(j));
   }
 }

@@ -26,7 +26,10 @@ export class SageMaker {
 
   createModel(spec: ModelSpec): ModelState {
     if (this.models.has(spec.name)) {
-      throw validation(`Cannot create already existing model "${this.sim.arn('sagemaker', `model/${spec.name.toLowerCase()}`)}".`, 'CreateModel');
+      throw validation(
+        `Cannot create already existing model "${this.sim.arn('sagemaker', `model/${spec.name.toLowerCase()}`)}".`,
+        'CreateModel',
+      );
     }
     const state: ModelState = {
       ...structuredClone(spec),
@@ -48,10 +51,14 @@ export class SageMaker {
         'CreateEndpointConfig',
       );
     }
-    if (!this.models.has(spec.modelName)) throw validation(`Could not find model "${spec.modelName}".`, 'CreateEndpointConfig');
+    if (!this.models.has(spec.modelName))
+      throw validation(`Could not find model "${spec.modelName}".`, 'CreateEndpointConfig');
     const c = spec.async.maxConcurrentInvocationsPerInstance;
     if (c !== undefined && (c < 1 || c > 1000)) {
-      throw validation('MaxConcurrentInvocationsPerInstance must be between 1 and 1000.', 'CreateEndpointConfig');
+      throw validation(
+        'MaxConcurrentInvocationsPerInstance must be between 1 and 1000.',
+        'CreateEndpointConfig',
+      );
     }
     const state: EndpointConfigState = {
       ...structuredClone(spec),
@@ -71,7 +78,10 @@ export class SageMaker {
   createEndpoint(name: string, configName: string, tags: Tags): SimEndpoint {
     const sim = this.sim;
     if (sim.endpoints.has(name)) {
-      throw validation(`Cannot create already existing endpoint "${sim.arn('sagemaker', `endpoint/${name.toLowerCase()}`)}".`, 'CreateEndpoint');
+      throw validation(
+        `Cannot create already existing endpoint "${sim.arn('sagemaker', `endpoint/${name.toLowerCase()}`)}".`,
+        'CreateEndpoint',
+      );
     }
     const config = this.configs.get(configName);
     if (!config) throw validation(`Could not find endpoint configuration "${configName}".`, 'CreateEndpoint');
@@ -107,7 +117,10 @@ export class SageMaker {
       );
     }
     if (configName === ep.configName) {
-      throw validation(`Cannot update endpoint "${ep.arn}" with the configuration it already uses.`, 'UpdateEndpoint');
+      throw validation(
+        `Cannot update endpoint "${ep.arn}" with the configuration it already uses.`,
+        'UpdateEndpoint',
+      );
     }
     ep.status = 'Updating';
     ep.updatingTo = configName;
@@ -173,9 +186,11 @@ export class SageMaker {
     const ep = sim.endpoints.get(endpointName);
     const op = 'UpdateEndpointWeightsAndCapacities';
     if (!ep) throw validation(`Could not find endpoint "${endpointName}".`, op);
-    if (ep.variantName !== variantName) throw validation(`The variant "${variantName}" does not exist on endpoint "${endpointName}".`, op);
+    if (ep.variantName !== variantName)
+      throw validation(`The variant "${variantName}" does not exist on endpoint "${endpointName}".`, op);
     if (ep.status !== 'InService') throw validation(`Cannot update in-progress endpoint "${ep.arn}".`, op);
-    if (!Number.isInteger(count) || count < 0) throw validation('DesiredInstanceCount must be a non-negative integer.', op);
+    if (!Number.isInteger(count) || count < 0)
+      throw validation('DesiredInstanceCount must be a non-negative integer.', op);
     sim.setDesired(ep, count);
   }
 

@@ -40,7 +40,7 @@ export function clamp(n: number, min: number, max: number): number {
  * backlog exceeds the target.
  */
 export function targetTrackingCapacity(metric: number, target: number, serving: number): number {
-  return Math.ceil((metric * Math.max(1, serving)) / target - 1e-9);
+  return Math.max(0, Math.ceil((metric * Math.max(1, serving)) / target - 1e-9));
 }
 
 /**

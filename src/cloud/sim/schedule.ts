@@ -21,9 +21,13 @@ const DOW_NAMES: Record<string, number> = { SUN: 0, MON: 1, TUE: 2, WED: 3, THU:
 /** Converts an AWS cron body (six fields) to five-field cron plus the year field. */
 export function awsCronToFiveField(body: string): { expr: string; year: string } {
   const fields = body.trim().split(/\s+/);
-  if (fields.length !== 6) throw new ScheduleError(`cron(${body}) must have six fields (minutes hours day-of-month month day-of-week year)`);
+  if (fields.length !== 6)
+    throw new ScheduleError(
+      `cron(${body}) must have six fields (minutes hours day-of-month month day-of-week year)`,
+    );
   const [min, hour, dom, mon, dow, year] = fields as [string, string, string, string, string, string];
-  if (dom !== '?' && dow !== '?') throw new ScheduleError(`cron(${body}): one of day-of-month and day-of-week must be "?"`);
+  if (dom !== '?' && dow !== '?')
+    throw new ScheduleError(`cron(${body}): one of day-of-month and day-of-week must be "?"`);
   const fiveDom = dom === '?' ? '*' : dom;
   let fiveDow = '*';
   if (dow !== '?') {
@@ -68,7 +72,14 @@ function tzOffsetMs(utcMs: number, tz: string): number {
     second: '2-digit',
   }).formatToParts(new Date(utcMs));
   const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
   return asUtc - Math.floor(utcMs / 1000) * 1000;
 }
 
@@ -120,14 +131,23 @@ export function parseSchedule(schedule: string, timezone = 'UTC', createdAt = 0)
   const at = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/.exec(s);
   if (at) {
     const [, y, mo, d, h, mi, se] = at.map(Number) as number[];
-    const when = zonedToUtc(y as number, mo as number, d as number, h as number, mi as number, se as number, timezone);
+    const when = zonedToUtc(
+      y as number,
+      mo as number,
+      d as number,
+      h as number,
+      mi as number,
+      se as number,
+      timezone,
+    );
     return { next: (afterMs) => (when > afterMs ? when : undefined) };
   }
   const rate = /^rate\((\d+)\s+([a-z]+)\)$/.exec(s);
   if (rate) {
     const unit = RATE_UNITS[rate[2] as string];
     const n = Number(rate[1]);
-    if (!unit || n < 1) throw new ScheduleError(`${s}: rate must be a positive number of minutes, hours or days`);
+    if (!unit || n < 1)
+      throw new ScheduleError(`${s}: rate must be a positive number of minutes, hours or days`);
     const every = n * unit;
     return {
       next(afterMs: number): number {

@@ -97,7 +97,9 @@ export class SimCloud implements Cloud {
   }
 
   listModels(prefix: string): Promise<string[]> {
-    return this.call('sagemaker', 'ListModels', () => [...this.engine.sagemaker.models.keys()].filter((n) => n.startsWith(prefix)).sort());
+    return this.call('sagemaker', 'ListModels', () =>
+      [...this.engine.sagemaker.models.keys()].filter((n) => n.startsWith(prefix)).sort(),
+    );
   }
 
   getEndpointConfig(name: string): Promise<EndpointConfigState | undefined> {
@@ -108,11 +110,15 @@ export class SimCloud implements Cloud {
   }
 
   createEndpointConfig(spec: EndpointConfigSpec): Promise<EndpointConfigState> {
-    return this.call('sagemaker', 'CreateEndpointConfig', () => this.engine.sagemaker.createEndpointConfig(spec));
+    return this.call('sagemaker', 'CreateEndpointConfig', () =>
+      this.engine.sagemaker.createEndpointConfig(spec),
+    );
   }
 
   deleteEndpointConfig(name: string): Promise<void> {
-    return this.call('sagemaker', 'DeleteEndpointConfig', () => this.engine.sagemaker.deleteEndpointConfig(name));
+    return this.call('sagemaker', 'DeleteEndpointConfig', () =>
+      this.engine.sagemaker.deleteEndpointConfig(name),
+    );
   }
 
   listEndpointConfigs(prefix: string): Promise<string[]> {
@@ -140,7 +146,9 @@ export class SimCloud implements Cloud {
   }
 
   updateEndpoint(name: string, configName: string): Promise<void> {
-    return this.call('sagemaker', 'UpdateEndpoint', () => this.engine.sagemaker.updateEndpoint(name, configName));
+    return this.call('sagemaker', 'UpdateEndpoint', () =>
+      this.engine.sagemaker.updateEndpoint(name, configName),
+    );
   }
 
   deleteEndpoint(name: string): Promise<void> {
@@ -156,19 +164,27 @@ export class SimCloud implements Cloud {
   // ---------- Application Auto Scaling ----------
 
   getScalableTarget(resourceId: ScalableResourceId): Promise<ScalableTargetState | undefined> {
-    return this.call('application-autoscaling', 'DescribeScalableTargets', () => this.engine.aas.getTarget(resourceId));
+    return this.call('application-autoscaling', 'DescribeScalableTargets', () =>
+      this.engine.aas.getTarget(resourceId),
+    );
   }
 
   registerScalableTarget(spec: ScalableTargetSpec): Promise<void> {
-    return this.call('application-autoscaling', 'RegisterScalableTarget', () => this.engine.aas.registerTarget(spec));
+    return this.call('application-autoscaling', 'RegisterScalableTarget', () =>
+      this.engine.aas.registerTarget(spec),
+    );
   }
 
   deregisterScalableTarget(resourceId: ScalableResourceId): Promise<void> {
-    return this.call('application-autoscaling', 'DeregisterScalableTarget', () => this.engine.aas.deregisterTarget(resourceId));
+    return this.call('application-autoscaling', 'DeregisterScalableTarget', () =>
+      this.engine.aas.deregisterTarget(resourceId),
+    );
   }
 
   listScalingPolicies(resourceId: ScalableResourceId): Promise<ScalingPolicyState[]> {
-    return this.call('application-autoscaling', 'DescribeScalingPolicies', () => this.engine.aas.listPolicies(resourceId));
+    return this.call('application-autoscaling', 'DescribeScalingPolicies', () =>
+      this.engine.aas.listPolicies(resourceId),
+    );
   }
 
   putScalingPolicy(spec: ScalingPolicySpec): Promise<string> {
@@ -176,23 +192,33 @@ export class SimCloud implements Cloud {
   }
 
   deleteScalingPolicy(resourceId: ScalableResourceId, policyName: string): Promise<void> {
-    return this.call('application-autoscaling', 'DeleteScalingPolicy', () => this.engine.aas.deletePolicy(resourceId, policyName));
+    return this.call('application-autoscaling', 'DeleteScalingPolicy', () =>
+      this.engine.aas.deletePolicy(resourceId, policyName),
+    );
   }
 
   listScheduledActions(resourceId: ScalableResourceId): Promise<ScheduledActionState[]> {
-    return this.call('application-autoscaling', 'DescribeScheduledActions', () => this.engine.aas.listScheduled(resourceId));
+    return this.call('application-autoscaling', 'DescribeScheduledActions', () =>
+      this.engine.aas.listScheduled(resourceId),
+    );
   }
 
   putScheduledAction(spec: ScheduledActionSpec): Promise<void> {
-    return this.call('application-autoscaling', 'PutScheduledAction', () => this.engine.aas.putScheduled(spec));
+    return this.call('application-autoscaling', 'PutScheduledAction', () =>
+      this.engine.aas.putScheduled(spec),
+    );
   }
 
   deleteScheduledAction(resourceId: ScalableResourceId, name: string): Promise<void> {
-    return this.call('application-autoscaling', 'DeleteScheduledAction', () => this.engine.aas.deleteScheduled(resourceId, name));
+    return this.call('application-autoscaling', 'DeleteScheduledAction', () =>
+      this.engine.aas.deleteScheduled(resourceId, name),
+    );
   }
 
   listScalingActivities(resourceId: ScalableResourceId, since: number): Promise<ScalingActivity[]> {
-    return this.call('application-autoscaling', 'DescribeScalingActivities', () => this.engine.aas.listActivities(resourceId, since));
+    return this.call('application-autoscaling', 'DescribeScalingActivities', () =>
+      this.engine.aas.listActivities(resourceId, since),
+    );
   }
 
   // ---------- CloudWatch ----------
@@ -253,23 +279,45 @@ export class SimCloud implements Cloud {
         );
       }
       if (ep.status !== 'InService' && ep.status !== 'Updating') {
-        throw new CloudError(`Endpoint ${request.endpointName} is not in service (status ${ep.status}).`, 'ValidationError', false, op);
+        throw new CloudError(
+          `Endpoint ${request.endpointName} is not in service (status ${ep.status}).`,
+          'ValidationError',
+          false,
+          op,
+        );
       }
       const ttl = request.requestTtlSeconds ?? 21_600;
       if (!Number.isInteger(ttl) || ttl < 60 || ttl > 21_600) {
-        throw new CloudError('RequestTTLSeconds must be an integer between 60 and 21600.', 'ValidationError', false, op);
+        throw new CloudError(
+          'RequestTTLSeconds must be an integer between 60 and 21600.',
+          'ValidationError',
+          false,
+          op,
+        );
       }
       const timeout = request.invocationTimeoutSeconds ?? 900;
       if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600) {
-        throw new CloudError('InvocationTimeoutSeconds must be an integer between 1 and 3600.', 'ValidationError', false, op);
+        throw new CloudError(
+          'InvocationTimeoutSeconds must be an integer between 1 and 3600.',
+          'ValidationError',
+          false,
+          op,
+        );
       }
       const input = s3Key(request.inputLocation);
       const inferenceId = request.inferenceId ?? engine.uuid();
       const outputLocation = `${ep.outputPath.replace(/\/+$/, '')}/${inferenceId}.out`;
-      const failureLocation = ep.failurePath ? `${ep.failurePath.replace(/\/+$/, '')}/${inferenceId}-error.out` : undefined;
+      const failureLocation = ep.failurePath
+        ? `${ep.failurePath.replace(/\/+$/, '')}/${inferenceId}-error.out`
+        : undefined;
       const inputBytes = engine.s3.get(input)?.body.length ?? 0;
       const serviceMs = Math.max(0, engine.opts.serviceSeconds({ endpointName: ep.name, inputBytes }) * 1000);
-      const meta: { inferenceId: string; inputLocation: string; outputLocation: string; failureLocation?: string } = {
+      const meta: {
+        inferenceId: string;
+        inputLocation: string;
+        outputLocation: string;
+        failureLocation?: string;
+      } = {
         inferenceId,
         inputLocation: input,
         outputLocation: s3Key(outputLocation),

@@ -4,7 +4,16 @@
 // restored engine rebuilds its event queue from the state itself.
 import type { EndpointConfigState, EndpointStatus, ModelState, Tags } from '../types.js';
 import type { BootDistribution } from './boot.js';
-import { EV_BOOT, EV_COMPLETE, EV_ENDPOINT, EV_EXPIRY, SimEngine, simOptions, type PortRequest, type SimOptions } from './engine.js';
+import {
+  EV_BOOT,
+  EV_COMPLETE,
+  EV_ENDPOINT,
+  EV_EXPIRY,
+  SimEngine,
+  simOptions,
+  type PortRequest,
+  type SimOptions,
+} from './engine.js';
 import {
   INST_BOOTING,
   INST_READY,
@@ -43,7 +52,15 @@ interface EndpointJson {
   desired: number;
   updatingTo?: string;
   goneAt: number | null;
-  totals: { completed: number; expired: number; failed: number; coldStarts: number; scaleOuts: number; scaleIns: number; launches: number };
+  totals: {
+    completed: number;
+    expired: number;
+    failed: number;
+    coldStarts: number;
+    scaleOuts: number;
+    scaleIns: number;
+    launches: number;
+  };
 }
 
 interface InstanceJson {
@@ -120,7 +137,8 @@ export function snapshot(sim: SimEngine): SimStateJson {
     if (!ep) continue;
     for (let i = 0; i < ep.queue.size; i++) pushReq(ep.queue.at(i));
   }
-  for (let slot = 0; slot < pool.state.length; slot++) if (pool.state[slot] === REQ_RUNNING) running.push(slot);
+  for (let slot = 0; slot < pool.state.length; slot++)
+    if (pool.state[slot] === REQ_RUNNING) running.push(slot);
   for (const slot of running) {
     const ep = sim.endpointByIdx[pool.endpoint[slot] as number];
     if (ep) pushReq(slot);
@@ -169,7 +187,10 @@ export function snapshot(sim: SimEngine): SimStateJson {
     instances: sim.instances.map((i) => ({ ...i, terminatedAt: finite(i.terminatedAt) })),
     requests,
     s3: [...sim.s3.entries()].map(([uri, o]) => {
-      const e: { uri: string; base64: string; contentType?: string } = { uri, base64: Buffer.from(o.body).toString('base64') };
+      const e: { uri: string; base64: string; contentType?: string } = {
+        uri,
+        base64: Buffer.from(o.body).toString('base64'),
+      };
       if (o.contentType !== undefined) e.contentType = o.contentType;
       return e;
     }),
@@ -180,18 +201,28 @@ export function snapshot(sim: SimEngine): SimStateJson {
       lastScaleOutAt: finite(p.lastScaleOutAt),
       cooldownUntil: finite(p.cooldownUntil),
     })),
-    scheduled: sim.aas.scheduled.map((a) => (a ? { spec: a.spec, arn: a.arn, createdAt: a.createdAt, version: a.version } : null)),
+    scheduled: sim.aas.scheduled.map((a) =>
+      a ? { spec: a.spec, arn: a.arn, createdAt: a.createdAt, version: a.version } : null,
+    ),
     activities: [...sim.aas.activities.values()].flat(),
-    alarms: [...sim.cw.alarms.values()].map(({ compiled: _c, series: _s, lastValues: _v, quietFrom: _q, endpointName: _e, ...rest }) => rest),
+    alarms: [...sim.cw.alarms.values()].map(
+      ({ compiled: _c, series: _s, lastValues: _v, quietFrom: _q, endpointName: _e, ...rest }) => rest,
+    ),
     metrics: sim.metrics.toJSON(),
   };
 }
 
 export function restore(state: SimStateJson, serviceSeconds?: SimOptions['serviceSeconds']): SimEngine {
   if (state.version !== STATE_VERSION) {
-    throw new Error(`simulated cloud state has version ${state.version}; this sagezero reads version ${STATE_VERSION}`);
+    throw new Error(
+      `simulated cloud state has version ${state.version}; this sagezero reads version ${STATE_VERSION}`,
+    );
   }
-  const opts = simOptions({ ...state.options, boot: state.options.boot as BootDistribution, startTime: state.now });
+  const opts = simOptions({
+    ...state.options,
+    boot: state.options.boot as BootDistribution,
+    startTime: state.now,
+  });
   if (serviceSeconds) opts.serviceSeconds = serviceSeconds;
   const sim = new SimEngine(opts);
   sim.bootRng = new Rng(state.rng.boot);
@@ -211,7 +242,16 @@ export function restore(state: SimStateJson, serviceSeconds?: SimOptions['servic
       arn: '',
       createdAt: j.createdAt,
     };
-    const ep = new SimEndpoint(j.idx, j.name, j.arn, j.configName, j.tags, j.createdAt, pseudoConfig, j.modelName);
+    const ep = new SimEndpoint(
+      j.idx,
+      j.name,
+      j.arn,
+      j.configName,
+      j.tags,
+      j.createdAt,
+      pseudoConfig,
+      j.modelName,
+    );
     ep.status = j.status;
     if (j.failureReason !== undefined) ep.failureReason = j.failureReason;
     if (j.failurePath !== undefined) ep.failurePath = j.failurePath;
@@ -274,7 +314,9 @@ export function restore(state: SimStateJson, serviceSeconds?: SimOptions['servic
   }
 
   for (const o of state.s3) {
-    const obj: { body: Uint8Array; contentType?: string } = { body: new Uint8Array(Buffer.from(o.base64, 'base64')) };
+    const obj: { body: Uint8Array; contentType?: string } = {
+      body: new Uint8Array(Buffer.from(o.base64, 'base64')),
+    };
     if (o.contentType !== undefined) obj.contentType = o.contentType;
     sim.s3.set(o.uri, obj);
   }

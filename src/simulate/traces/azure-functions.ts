@@ -23,7 +23,11 @@ export async function parseAzureFunctions(file: string): Promise<AzureFunctionsC
     const cols = line.split(',');
     if (n === 1) {
       if (cols[0] !== 'HashOwner' || cols[2] !== 'HashFunction' || cols[3] !== 'Trigger') {
-        throw new TraceError(file, 1, 'expected the Azure Functions header HashOwner,HashApp,HashFunction,Trigger,<minute>,...');
+        throw new TraceError(
+          file,
+          1,
+          'expected the Azure Functions header HashOwner,HashApp,HashFunction,Trigger,<minute>,...',
+        );
       }
       const mins = cols.slice(4).map(Number);
       if (mins.length === 0 || mins.some((m, i) => !Number.isInteger(m) || m !== (mins[0] as number) + i)) {
@@ -41,7 +45,11 @@ export async function parseAzureFunctions(file: string): Promise<AzureFunctionsC
       const raw = cols[i + 4] as string;
       const v = Number(raw);
       if (!Number.isInteger(v) || v < 0) {
-        throw new TraceError(file, n, `minute ${firstMinute + i}: invocation count must be a non-negative integer, got ${JSON.stringify(raw)}`);
+        throw new TraceError(
+          file,
+          n,
+          `minute ${firstMinute + i}: invocation count must be a non-negative integer, got ${JSON.stringify(raw)}`,
+        );
       }
       counts[i] = v;
     }
@@ -77,7 +85,9 @@ export function azureFunctionsTrace(parsed: AzureFunctionsCounts, seed: number):
   const endpoints: TraceEndpoint[] = parsed.functions.map((f) => {
     let total = 0;
     for (let i = 0; i < f.counts.length; i++) total += f.counts[i] as number;
-    return new LazyTraceEndpoint(f.id, total, () => spreadMinuteCounts(f.counts, Rng.derive(seed, `azure-functions:${f.id}`)));
+    return new LazyTraceEndpoint(f.id, total, () =>
+      spreadMinuteCounts(f.counts, Rng.derive(seed, `azure-functions:${f.id}`)),
+    );
   });
   return {
     file: parsed.file,

@@ -29,8 +29,16 @@ export const FALCON_40B_ON_G5_12XLARGE: LlmServiceModel = {
   decodeSecondsPerToken: 0.067,
 };
 
-export function llmServiceSeconds(model: LlmServiceModel, contextTokens: number, generatedTokens: number): number {
-  return model.overheadSeconds + contextTokens / model.prefillTokensPerSecond + generatedTokens * model.decodeSecondsPerToken;
+export function llmServiceSeconds(
+  model: LlmServiceModel,
+  contextTokens: number,
+  generatedTokens: number,
+): number {
+  return (
+    model.overheadSeconds +
+    contextTokens / model.prefillTokensPerSecond +
+    generatedTokens * model.decodeSecondsPerToken
+  );
 }
 
 export interface AzureLlmRows {
@@ -48,7 +56,8 @@ export function parseTimestamp(raw: string): number | undefined {
   if (!m) return undefined;
   const frac = m[7] ? Number(`0.${m[7]}`) : 0;
   return (
-    Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) + frac * 1000
+    Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) +
+    frac * 1000
   );
 }
 
@@ -60,12 +69,23 @@ export async function parseAzureLlm(file: string): Promise<AzureLlmRows> {
     if (line.trim() === '') return;
     const cols = line.split(',');
     if (n === 1) {
-      if (cols[0] !== 'TIMESTAMP') throw new TraceError(file, 1, 'expected the header TIMESTAMP,ContextTokens,GeneratedTokens');
+      if (cols[0] !== 'TIMESTAMP')
+        throw new TraceError(file, 1, 'expected the header TIMESTAMP,ContextTokens,GeneratedTokens');
       return;
     }
-    if (cols.length !== 3) throw new TraceError(file, n, `expected 3 columns (TIMESTAMP,ContextTokens,GeneratedTokens), got ${cols.length}`);
+    if (cols.length !== 3)
+      throw new TraceError(
+        file,
+        n,
+        `expected 3 columns (TIMESTAMP,ContextTokens,GeneratedTokens), got ${cols.length}`,
+      );
     const t = parseTimestamp(cols[0] as string);
-    if (t === undefined) throw new TraceError(file, n, `TIMESTAMP must look like 2023-11-16 18:17:03.9799600, got ${JSON.stringify(cols[0])}`);
+    if (t === undefined)
+      throw new TraceError(
+        file,
+        n,
+        `TIMESTAMP must look like 2023-11-16 18:17:03.9799600, got ${JSON.stringify(cols[0])}`,
+      );
     const c = num(file, n, 'ContextTokens', cols[1]);
     const g = num(file, n, 'GeneratedTokens', cols[2]);
     if (c < 0 || g < 0) throw new TraceError(file, n, 'token counts must not be negative');

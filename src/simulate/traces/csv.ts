@@ -19,18 +19,21 @@ export async function parseCsvTrace(file: string): Promise<CsvRows> {
     if (trimmed === '' || trimmed.startsWith('#')) return;
     const cols = trimmed.split(',');
     if (n === 1 && !Number.isFinite(Number(cols[0]))) return;
-    if (cols.length > 2) throw new TraceError(file, n, `expected arrival_s,service_s, got ${cols.length} columns`);
+    if (cols.length > 2)
+      throw new TraceError(file, n, `expected arrival_s,service_s, got ${cols.length} columns`);
     const a = num(file, n, 'arrival_s', cols[0]);
     if (a < 0) throw new TraceError(file, n, 'arrival_s must not be negative');
     const rawService = cols[1];
-    const s = rawService === undefined || rawService.trim() === '' ? NaN : num(file, n, 'service_s', rawService);
+    const s =
+      rawService === undefined || rawService.trim() === '' ? NaN : num(file, n, 'service_s', rawService);
     if (s < 0) throw new TraceError(file, n, 'service_s must not be negative');
     arr.push(a);
     svc.push(s);
   });
   if (arr.length === 0) throw new TraceError(file, undefined, 'no requests');
   const order = arr.map((_, i) => i);
-  if (arr.some((a, i) => i > 0 && a < (arr[i - 1] as number))) order.sort((x, y) => (arr[x] as number) - (arr[y] as number));
+  if (arr.some((a, i) => i > 0 && a < (arr[i - 1] as number)))
+    order.sort((x, y) => (arr[x] as number) - (arr[y] as number));
   return {
     file,
     arrivals: Float64Array.from(order, (i) => arr[i] as number),
@@ -46,6 +49,13 @@ export function csvTrace(rows: CsvRows, defaultServiceSeconds: number): Trace {
     format: 'csv',
     startOfDaySeconds: 0,
     durationSeconds: Math.ceil((last + 1) / 60) * 60,
-    endpoints: [{ id: path.basename(rows.file).replace(/\.csv$/i, ''), arrivals: rows.arrivals, service, expectedRequests: rows.arrivals.length }],
+    endpoints: [
+      {
+        id: path.basename(rows.file).replace(/\.csv$/i, ''),
+        arrivals: rows.arrivals,
+        service,
+        expectedRequests: rows.arrivals.length,
+      },
+    ],
   };
 }

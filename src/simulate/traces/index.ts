@@ -3,7 +3,12 @@
 // over the same trace reads and samples it once.
 import path from 'node:path';
 import { azureFunctionsTrace, parseAzureFunctions } from './azure-functions.js';
-import { azureLlmTrace, FALCON_40B_ON_G5_12XLARGE, parseAzureLlm, type LlmServiceModel } from './azure-llm.js';
+import {
+  azureLlmTrace,
+  FALCON_40B_ON_G5_12XLARGE,
+  parseAzureLlm,
+  type LlmServiceModel,
+} from './azure-llm.js';
 import { csvTrace, parseCsvTrace } from './csv.js';
 import { parseServegen, servegenTrace } from './servegen.js';
 import type { Trace, TraceFormat } from './types.js';
@@ -43,17 +48,27 @@ export function loadTrace(file: string, format: TraceFormat, opts: LoadTraceOpti
   return t;
 }
 
-async function build(abs: string, display: string, format: TraceFormat, opts: LoadTraceOptions, model: LlmServiceModel): Promise<Trace> {
+async function build(
+  abs: string,
+  display: string,
+  format: TraceFormat,
+  opts: LoadTraceOptions,
+  model: LlmServiceModel,
+): Promise<Trace> {
   const relabel = (t: Trace): Trace => ({ ...t, file: display });
   switch (format) {
     case 'azure-functions':
-      return relabel(azureFunctionsTrace(await once(`${format}|${abs}`, () => parseAzureFunctions(display)), opts.seed));
+      return relabel(
+        azureFunctionsTrace(await once(`${format}|${abs}`, () => parseAzureFunctions(display)), opts.seed),
+      );
     case 'azure-llm':
       return relabel(azureLlmTrace(await once(`${format}|${abs}`, () => parseAzureLlm(display)), model));
     case 'servegen':
       return relabel(servegenTrace(await once(`${format}|${abs}`, () => parseServegen(display)), opts.seed));
     case 'csv':
-      return relabel(csvTrace(await once(`${format}|${abs}`, () => parseCsvTrace(display)), opts.defaultServiceSeconds));
+      return relabel(
+        csvTrace(await once(`${format}|${abs}`, () => parseCsvTrace(display)), opts.defaultServiceSeconds),
+      );
   }
 }
 

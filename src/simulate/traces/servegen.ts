@@ -63,20 +63,39 @@ async function parseClient(file: string, id: string): Promise<ServegenClient> {
     if (line.trim() === '') return;
     const cols = line.split(',');
     if (cols.length !== 6) {
-      throw new TraceError(file, n, `expected 6 columns (window_start_s,rate,iat_cv,dist,param1,param2), got ${cols.length}`);
+      throw new TraceError(
+        file,
+        n,
+        `expected 6 columns (window_start_s,rate,iat_cv,dist,param1,param2), got ${cols.length}`,
+      );
     }
     const start = num(file, n, 'window_start_s', cols[0]);
     const r = num(file, n, 'rate', cols[1]);
     const d = (cols[3] as string).trim();
-    const code = d === '' ? DIST_NONE : d === 'Exponential' ? DIST_EXP : d === 'Gamma' ? DIST_GAMMA : d === 'Weibull' ? DIST_WEIBULL : -1;
-    if (code < 0) throw new TraceError(file, n, `dist must be Weibull, Gamma, Exponential or empty, got ${JSON.stringify(d)}`);
+    const code =
+      d === ''
+        ? DIST_NONE
+        : d === 'Exponential'
+          ? DIST_EXP
+          : d === 'Gamma'
+            ? DIST_GAMMA
+            : d === 'Weibull'
+              ? DIST_WEIBULL
+              : -1;
+    if (code < 0)
+      throw new TraceError(
+        file,
+        n,
+        `dist must be Weibull, Gamma, Exponential or empty, got ${JSON.stringify(d)}`,
+      );
     const a = num(file, n, 'param1', cols[4]);
     const b = num(file, n, 'param2', cols[5]);
     if (r < 0) throw new TraceError(file, n, 'rate must not be negative');
     if ((code === DIST_GAMMA || code === DIST_WEIBULL) && r > 0 && !(a > 0)) {
       throw new TraceError(file, n, `param1 (shape) must be positive for ${d}`);
     }
-    if (ws.length > 0 && start <= (ws[ws.length - 1] as number)) throw new TraceError(file, n, 'window_start_s must increase');
+    if (ws.length > 0 && start <= (ws[ws.length - 1] as number))
+      throw new TraceError(file, n, 'window_start_s must increase');
     ws.push(start);
     rate.push(r);
     dist.push(code);
@@ -122,10 +141,15 @@ export async function parseServegen(fileOrDir: string): Promise<ServegenRows> {
     return { file: fileOrDir, clients: [await parseClient(fileOrDir, id)] };
   }
   const files = (await listTraceFiles(fileOrDir)).sort(naturalCompare);
-  if (files.length === 0) throw new TraceError(fileOrDir, undefined, 'no *-trace.csv files in this directory');
+  if (files.length === 0)
+    throw new TraceError(fileOrDir, undefined, 'no *-trace.csv files in this directory');
   const clients: ServegenClient[] = [];
   for (const f of files) {
-    const id = path.relative(fileOrDir, f).split(path.sep).join('/').replace(/-trace\.csv$/, '');
+    const id = path
+      .relative(fileOrDir, f)
+      .split(path.sep)
+      .join('/')
+      .replace(/-trace\.csv$/, '');
     clients.push(await parseClient(f, id));
   }
   return { file: fileOrDir, clients };
@@ -155,7 +179,8 @@ export function sampleServegenClient(c: ServegenClient, rng: Rng): Float64Array 
     const weibullLogNorm = d === DIST_WEIBULL ? lnGamma(1 + 1 / shape) : 0;
     const gap = (): number => {
       if (d === DIST_GAMMA) return rng.gamma(shape, 1) / shape / r;
-      if (d === DIST_WEIBULL) return Math.exp(Math.log(-Math.log(rng.nextOpen())) / shape - weibullLogNorm) / r;
+      if (d === DIST_WEIBULL)
+        return Math.exp(Math.log(-Math.log(rng.nextOpen())) / shape - weibullLogNorm) / r;
       return -Math.log(rng.nextOpen()) / r;
     };
     let t = start + gap() * rng.next();
@@ -171,11 +196,18 @@ export function servegenTrace(rows: ServegenRows, seed: number): Trace {
   let duration = 0;
   const endpoints: TraceEndpoint[] = rows.clients.map((c) => {
     const n = c.windowStart.length;
-    const own = n > 0 ? (c.windowStart[n - 1] as number) - (c.windowStart[0] as number) + SERVEGEN_WINDOW_SECONDS : 0;
+    const own =
+      n > 0 ? (c.windowStart[n - 1] as number) - (c.windowStart[0] as number) + SERVEGEN_WINDOW_SECONDS : 0;
     duration = Math.max(duration, own);
     let expected = 0;
-    for (let w = 0; w < n; w++) if ((c.dist[w] as number) !== DIST_NONE) expected += (c.rate[w] as number) * SERVEGEN_WINDOW_SECONDS;
-    return new LazyTraceEndpoint(c.id, Math.round(expected), () => sampleServegenClient(c, Rng.derive(seed, `servegen:${c.id}`)), own);
+    for (let w = 0; w < n; w++)
+      if ((c.dist[w] as number) !== DIST_NONE) expected += (c.rate[w] as number) * SERVEGEN_WINDOW_SECONDS;
+    return new LazyTraceEndpoint(
+      c.id,
+      Math.round(expected),
+      () => sampleServegenClient(c, Rng.derive(seed, `servegen:${c.id}`)),
+      own,
+    );
   });
   const first = rows.clients[0]?.windowStart[0] ?? 0;
   return {

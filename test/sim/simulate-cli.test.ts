@@ -1,0 +1,110 @@
+// `sagezero simulate` end to end through commander: JSON and table output, and a clear error naming
+// the flag for every bad input.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { registerSimulate } from '../../src/cli/commands/simulate.js';
+import { UserError } from '../../src/cli/errors.js';
+import type { Output } from '../../src/cli/output.js';
+import type { SimulationReport } from '../../src/simulate/simulate.js';
+
+async function cli(args: string[]): Promise<{ out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const output: Output = { out: (l) => out.push(l), err: (l) => err.push(l), interactive: false };
+  const program = new Command('sagezero').exitOverride();
+  registerSimulate(program, output);
+  await program.parseAsync(['simulate', ...args], { from: 'user' });
+  return { out, err };
+}
+
+async function csvTrace(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sagezero-cli-'));
+  const file = path.join(dir, 'burst.csv');
+  // Three requests, then one more after an idle hour; the trace lasts two hours.
+  await writeFile(file, 'arrival_s,service_s\n600,30\n610,30\n620,30\n4800,30\n7199,1\n');
+  return file;
+}
+
+describe('sagezero simulate', () => {
+  it('prints a JSON report whose always-on cost is one instance for the whole trace', async () => {
+    const trace = await csvTrace();
+    const { out } = await cli([
+      '--trace',
+      trace,
+      '--format',
+      'csv',
+      '--policy',
+      'always-on',
+      '--boot-sigma',
+      '0',
+      '--json',
+    ]);
+    const report = JSON.parse(out.join('\n')) as SimulationReport;
+    expect(report.trace).toMatchObject({ format: 'csv', endpoints: 1, requests: 5, durationSeconds: 7200 });
+    expect(report.pricePerHourUsd).toBe(7.09);
+    expect(report.total.completed).toBe(5);
+    expect(report.total.instanceHours).toBeCloseTo(2, 9);
+    expect(report.total.costUsd).toBeCloseTo(2 * 7.09, 9);
+    expect(report.total.alwaysOnCostUsd).toBeCloseTo(2 * 7.09, 9);
+    // Oracle: boot (8 min) before 600 s, 3 concurrent for 30 s, then boots for 4800 s and 7199 s.
+    expect(report.total.oracleCostUsd).toBeCloseTo(
+      ((3 * (480 + 30) + (480 + 30) + (480 + 1)) / 3600) * 7.09,
+      6,
+    );
+    // One instance, 30 s each: the third request of the burst waits for two others (620 -> 690).
+    expect(report.endpoints[0]?.timeToResult?.max).toBeCloseTo(70, 6);
+  });
+
+  it('prints a table by default; the request one second before the end is still queued', async () => {
+    const trace = await csvTrace();
+    const { out } = await cli([
+      '--trace',
+      trace,
+      '--format',
+      'csv',
+      '--policy',
+      'aws-recommended',
+      '--seed',
+      '4',
+    ]);
+    const text = out.join('\n');
+    expect(text).toContain('policy aws-recommended on ml.g5.12xlarge at $7.09/h');
+    expect(text).toMatch(/endpoint\s+requests\s+done\s+expired\s+queued/);
+    // Waking from zero takes minutes: the request at 7199 s cannot finish before the trace ends at 7200 s.
+    expect(text).toMatch(/^burst\s+5\s+4\s+0\s+1\s/m);
+    expect(text).toContain('1 endpoint(s) left requests unserved');
+  });
+
+  it('rejects bad flags with a message naming the flag', async () => {
+    const trace = await csvTrace();
+    const base = ['--trace', trace, '--format', 'csv'];
+    const fails = async (args: string[], message: RegExp): Promise<void> => {
+      const p = cli(args);
+      await expect(p).rejects.toBeInstanceOf(UserError);
+      await expect(p).rejects.toThrow(message);
+    };
+    await fails(
+      ['--trace', trace, '--format', 'parquet'],
+      /--format must be one of azure-functions, azure-llm, servegen, csv, got "parquet"/,
+    );
+    await fails([...base, '--seed', '-1'], /--seed must be an integer between 0 and/);
+    await fails([...base, '--boot-seconds', 'ten'], /--boot-seconds must be a number/);
+    await fails([...base, '--concurrency', '1.5'], /--concurrency must be an integer/);
+    await fails([...base, '--select', 'nope'], /--select nope matches no endpoint/);
+    await fails([...base, '--select', 'burst', '--all'], /--select and --all cannot be combined/);
+    await fails([...base, '--instance-type', 'ml.z9.huge'], /no price in the bundled price table .* --price/);
+    await fails([...base, '--instance-type', 'g5'], /--instance-type must be a SageMaker instance type/);
+    await fails([...base, '--policy', 'fastest'], /--policy must be/);
+    await fails(
+      ['--trace', '/nonexistent.csv', '--format', 'csv'],
+      /--trace: \/nonexistent\.csv: no such file/,
+    );
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sagezero-cli-'));
+    const policy = path.join(dir, 'p.yaml');
+    await writeFile(policy, 'scaling:\n  maxCapacity: 0\n');
+    await fails([...base, '--policy', policy], /p\.yaml:2: scaling\.maxCapacity: must be at least 1/);
+  });
+});
