@@ -7,6 +7,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY data ./data
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
@@ -16,6 +17,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY config ./config
+COPY data ./data
 COPY schema ./schema
 RUN mkdir -p /var/lib/sagezero && chown node:node /var/lib/sagezero
 USER node

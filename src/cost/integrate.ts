@@ -131,7 +131,7 @@ export function percentile(values: readonly number[], q: number): number | undef
 }
 
 /** The same over values already sorted ascending. */
-export function percentileSorted(v: readonly number[], q: number): number | undefined {
+export function percentileSorted(v: ArrayLike<number>, q: number): number | undefined {
   if (v.length === 0) return undefined;
   const pos = (v.length - 1) * q;
   const lo = Math.floor(pos);

@@ -40,7 +40,7 @@ export function dashboardHtml(opts: {
   </form>
   <p id="status" role="status">Loading…</p>
   <section class="cards" id="cards"></section>
-  <section><h2>Instances over time</h2><p class="note">Peak instances in service per bucket.</p><div class="chart" id="chart-instances"></div></section>
+  <section><h2>Instances over time</h2><p class="note">Peak billed instances per bucket (booting and draining ones included).</p><div class="chart" id="chart-instances"></div></section>
   <section><h2>Cumulative spend vs always-on</h2><div class="chart" id="chart-spend"></div></section>
   <section><h2>Cold starts: time to first result</h2><p class="note">Cold probes (measured) and other wakes (estimated from the oldest request's age).</p><div class="chart" id="chart-coldstarts"></div></section>
   <section><h2>Endpoints</h2>

@@ -175,12 +175,15 @@ export function createMetrics(deps: MetricsDeps, registry = new Registry()): App
       const monthStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
       const reportDeps = { store, config, prices: deps.prices, clock: deps.clock };
       const monthToDate = await buildReport(reportDeps, { start: Math.min(monthStart, now - 1), end: now });
-      const earliest = store.instances.earliest();
-      const allTime =
-        earliest !== undefined && earliest < now
-          ? await buildReport(reportDeps, { start: earliest, end: now })
-          : undefined;
-      snap = { monthToDate, allTime };
+      if (!allTimeCache || now - allTimeCache.at >= ALL_TIME_TTL_MS || now < allTimeCache.at) {
+        const earliest = store.instances.earliest();
+        const report =
+          earliest !== undefined && earliest < now
+            ? await buildReport(reportDeps, { start: earliest, end: now })
+            : undefined;
+        allTimeCache = { at: now, report };
+      }
+      snap = { monthToDate, allTime: allTimeCache.report };
       return registry.metrics();
     },
   };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aggregateSql } from './metrics.js';
+import { aggregateSql, encodeRange } from './metrics.js';
 import { openStore, type Store } from './store.js';
 
 let s: Store;
@@ -81,10 +81,18 @@ describe('metrics', () => {
     expect(s.metrics.latestMinute('e', 'X')).toBe(3 * m);
   });
 
+  it('encodes whole-minute ranges and drops empty ones', () => {
+    const m = 60_000;
+    expect(encodeRange({ from: 5 * m, to: 7 * m })).toBe(5 * 1_048_576 + 2);
+    expect(encodeRange({ from: 5 * m + 1, to: 7 * m + 59_999 })).toBe(6 * 1_048_576 + 1);
+    expect(encodeRange({ from: 5 * m + 1, to: 5 * m + 2 })).toBeUndefined();
+    expect(encodeRange({ from: -Infinity, to: 0 })).toBeUndefined();
+  });
+
   it('aggregates with a primary-key range search per range, not a scan', () => {
     const plan = s.db
       .prepare(`EXPLAIN QUERY PLAN ${aggregateSql('MAX(m.value)')}`)
-      .all('e', 'X', '[[0,1]]')
+      .all('e', 'X', '[1048576]')
       .map((r) => (r as { detail: string }).detail);
     expect(plan.join('\n')).toMatch(
       /SEARCH m USING PRIMARY KEY \(endpoint=\? AND metric=\? AND minute>\? AND minute<\?\)/,

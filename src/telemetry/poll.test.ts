@@ -59,10 +59,11 @@ describe('pollOnce', () => {
     const res = await pollOnce(ctx());
 
     expect(res.errors).toEqual([]);
+    // The scale-in counts from its end (instances gone), the scale-out from its start (launch).
     expect(history()).toEqual([
       [0, 1, 'created'],
       [31 * MIN, 0, 'activity'],
-      [98 * MIN, 1, 'activity'],
+      [90 * MIN, 1, 'activity'],
     ]);
     expect(store.activities.get('failed')?.status).toBe('Failed');
     expect(store.meta.getNumber(META.lastPollAt)).toBe(T0 + 3 * HOUR);
@@ -111,7 +112,7 @@ describe('pollOnce', () => {
     await pollOnce(ctx());
     expect(history()).toEqual([
       [0, 0, 'poll'],
-      [18 * MIN, 1, 'activity'],
+      [10 * MIN, 1, 'activity'],
       [41 * MIN, 0, 'activity'],
     ]);
     // The second silence (10 min) is a gap too: its backfill saw the same activities and added none.
@@ -122,34 +123,44 @@ describe('pollOnce', () => {
     expect(cloud.calls.filter((c) => c.startsWith('listScalingActivities'))).toHaveLength(3);
   });
 
-  it('records a transition only when the count changes, timed by the activity when there is one', async () => {
-    cloud.addEndpoint({
+  it('records a transition only when the billed count changes, timed by the activity when there is one', async () => {
+    const ep = {
       name: 'a',
       variant: 'AllTraffic',
       count: 0,
       createdAt: T0 - 100 * 24 * HOUR,
       initialCount: 1,
-    });
+    };
+    cloud.addEndpoint(ep);
     await pollOnce(ctx());
     await clock.advance(MIN);
     await pollOnce(ctx());
     expect(cloud.calls.filter((c) => c.startsWith('listScalingActivities'))).toHaveLength(1); // first start only
 
-    // Woken by the wake policy: the activity ended 20 s before the poll that sees it.
-    cloud.endpoints.get('a')!.count = 1;
-    cloud.addActivity('a', 'AllTraffic', {
+    // The wake policy raises the desired count 20 s after the last poll: an instance boots (and bills).
+    const wake = {
       activityId: 'wake',
-      description: '',
-      cause: '',
-      startTime: clock.now() - 8 * MIN,
-      endTime: clock.now() + 40_000,
-      statusCode: 'Successful',
+      description: 'Setting desired instance count to 1.',
+      cause: 'alarm',
+      startTime: T0 + MIN + 20_000,
+      statusCode: 'InProgress' as const,
       desiredCapacity: 1,
-    });
+    };
+    cloud.addActivity('a', 'AllTraffic', wake);
+    cloud.endpoints.get('a')!.desired = 1;
     await clock.advance(MIN);
     await pollOnce(ctx());
-    // Scaled in by hand (no activity): the poll time is all there is.
+    // Eight minutes later it is in service and the activity completes: nothing new is billed.
+    cloud.endpoints.get('a')!.count = 1;
+    Object.assign(cloud.activities.get('endpoint/a/variant/AllTraffic')![0]!, {
+      statusCode: 'Successful',
+      endTime: T0 + 9 * MIN,
+    });
+    await clock.advance(8 * MIN);
+    await pollOnce(ctx());
+    // Scaled in by hand (UpdateEndpointWeightsAndCapacities, no activity): the poll time is all there is.
     cloud.endpoints.get('a')!.count = 0;
+    cloud.endpoints.get('a')!.desired = 0;
     await clock.advance(MIN);
     await pollOnce(ctx());
     await clock.advance(MIN);
@@ -157,9 +168,15 @@ describe('pollOnce', () => {
 
     expect(history()).toEqual([
       [0, 0, 'poll'],
-      [MIN + 40_000, 1, 'activity'],
-      [3 * MIN, 0, 'poll'],
+      [MIN + 20_000, 1, 'activity'],
+      [11 * MIN, 0, 'poll'],
     ]);
+    expect(
+      store.meta.getJson<{ billed: number; instances: number; desired: number }>(META.endpointStatus('a')),
+    ).toMatchObject({
+      billed: 0,
+      instances: 0,
+    });
   });
 
   it('treats a missing endpoint as zero instances', async () => {

@@ -118,7 +118,9 @@ async function pollEndpoint(
 
   const state = await cloud.getEndpoint(name);
   const v = state?.variants.find((x) => x.variantName === variant) ?? state?.variants[0];
-  const observed = state ? (v?.currentInstanceCount ?? 0) : 0;
+  // Billed instances: booting ones (desired above current) bill, and so do draining ones (current
+  // above desired), so the larger of the two is what costs money.
+  const observed = state && v ? Math.max(v.currentInstanceCount, v.desiredInstanceCount) : 0;
   const prev = store.instances.latest(name, variant);
   const changed = prev === undefined || prev.count !== observed;
 
@@ -165,34 +167,36 @@ async function pollEndpoint(
         ...(a.desiredCapacity !== undefined ? { desiredCount: a.desiredCapacity } : {}),
       });
     }
-    // A successful activity's end is when the variant reached its new count: more exact than the
-    // poll that noticed it. Only history newer than what the store already holds is added, so a
-    // poll-observed transition is never contradicted by an older activity.
-    const done = activities
-      .filter(
-        (a): a is ScalingActivity & { endTime: number; desiredCapacity: number } =>
-          a.statusCode === 'Successful' &&
-          a.endTime !== undefined &&
-          a.desiredCapacity !== undefined &&
-          a.endTime <= now &&
-          (last === undefined || a.endTime > last.at),
-      )
-      .sort((a, b) => a.endTime - b.endTime);
+    // Activities time the changes more exactly than the poll that noticed them. A scale-out counts
+    // from its start (instances bill from launch, through their boot), a scale-in from its end (when
+    // the instances were gone). Only history newer than what the store holds is added, so an older
+    // activity never contradicts a transition already recorded.
     let running = last?.count;
-    for (const a of done) {
+    let lastAt = last?.at ?? -Infinity;
+    const changes = activities
+      .filter(
+        (a): a is ScalingActivity & { desiredCapacity: number } =>
+          a.desiredCapacity !== undefined && (a.statusCode === 'Successful' || a.statusCode === 'InProgress'),
+      )
+      .sort((a, b) => a.startTime - b.startTime);
+    for (const a of changes) {
       if (a.desiredCapacity === running) continue;
-      if (
-        store.instances.insert({
-          endpoint: name,
-          variant,
-          at: a.endTime,
-          count: a.desiredCapacity,
-          source: 'activity',
-          activityId: a.activityId,
-        })
-      ) {
+      const up = running === undefined || a.desiredCapacity > running;
+      if (!up && a.statusCode !== 'Successful') continue;
+      const at = up ? a.startTime : (a.endTime ?? a.startTime);
+      if (at <= lastAt || at > now) continue;
+      const t = {
+        endpoint: name,
+        variant,
+        at,
+        count: a.desiredCapacity,
+        source: 'activity' as const,
+        activityId: a.activityId,
+      };
+      if (store.instances.insert(t)) {
         fromActivities++;
         running = a.desiredCapacity;
+        lastAt = at;
       }
     }
     if (running !== observed) {
@@ -203,8 +207,9 @@ async function pollEndpoint(
       META.endpointStatus(name),
       {
         status: state?.status ?? 'Missing',
-        instances: observed,
+        instances: v?.currentInstanceCount ?? 0,
         desired: v?.desiredInstanceCount ?? 0,
+        billed: observed,
         instanceType: v?.instanceType,
         failureReason: state?.failureReason,
         observedAt: now,

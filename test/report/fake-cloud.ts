@@ -14,7 +14,10 @@ import {
 export interface FakeEndpoint {
   name: string;
   variant: string;
+  /** Instances in service (CurrentInstanceCount). */
   count: number;
+  /** DesiredInstanceCount; defaults to `count`. */
+  desired?: number;
   createdAt: number;
   initialCount: number;
   status?: EndpointState['status'];
@@ -54,7 +57,9 @@ export class FakeCloud implements Cloud {
       arn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${name}`,
       status: e.status ?? 'InService',
       configName: `${name}-config`,
-      variants: [{ variantName: e.variant, currentInstanceCount: e.count, desiredInstanceCount: e.count }],
+      variants: [
+        { variantName: e.variant, currentInstanceCount: e.count, desiredInstanceCount: e.desired ?? e.count },
+      ],
       tags: {},
       createdAt: e.createdAt,
       lastModifiedAt: e.createdAt,

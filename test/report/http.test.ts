@@ -6,6 +6,8 @@ import { VirtualClock } from '../../src/clock.js';
 import { SUMMARY_COLUMNS, SERIES_COLUMNS } from '../../src/cost/csv.js';
 import { createApp, type SagezeroApp } from '../../src/server/app.js';
 import { escapeHtml } from '../../src/server/html.js';
+import type { CostReport } from '../../src/cost/report-types.js';
+import type { EndpointView } from '../../src/server/endpoints-view.js';
 import { META, openStore, type Store } from '../../src/store/index.js';
 import { addSteps, config, endpoint, tablePrices } from './helpers.js';
 
@@ -78,9 +80,13 @@ beforeEach(() => {
 });
 afterEach(() => store.close());
 
-async function json(path: string, init?: RequestInit): Promise<{ status: number; body: any }> {
+interface ErrorBody {
+  error: { parameter?: string; message: string };
+}
+
+async function json<T = ErrorBody>(path: string, init?: RequestInit): Promise<{ status: number; body: T }> {
   const res = await app.request(path, init);
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as T };
 }
 
 describe('routes', () => {
@@ -92,27 +98,25 @@ describe('routes', () => {
   });
 
   it('serves the JSON report for the default window', async () => {
-    const { status, body } = await json('/api/v1/report');
+    const { status, body } = await json<CostReport>('/api/v1/report');
     expect(status).toBe(200);
     expect(body.window).toMatchObject({
       start: new Date(NOW - 7 * 24 * HOUR).toISOString(),
       end: new Date(NOW).toISOString(),
       step: null,
     });
-    const alpha = body.endpoints.find((e: { name: string }) => e.name === 'alpha');
+    const alpha = body.endpoints.find((e) => e.name === 'alpha')!;
     expect(alpha.instanceHours).toBe(3);
     expect(alpha.spendUsd).toBe(6); // 3 h x $2 override
     expect(alpha.baseline.spendUsd).toBe(7 * 24 * 2);
-    expect(body.endpoints.map((e: { name: string }) => e.name)).toEqual(['alpha', 'beta']);
+    expect(body.endpoints.map((e) => e.name)).toEqual(['alpha', 'beta']);
   });
 
   it('filters to one endpoint and builds a series with step', async () => {
-    const { status, body } = await json('/api/v1/report?since=6h&step=1h&endpoint=alpha');
+    const { status, body } = await json<CostReport>('/api/v1/report?since=6h&step=1h&endpoint=alpha');
     expect(status).toBe(200);
     expect(body.endpoints).toHaveLength(1);
-    expect(body.endpoints[0].series.map((p: { instanceHours: number }) => p.instanceHours)).toEqual([
-      1, 1, 1, 0, 0, 0,
-    ]);
+    expect(body.endpoints[0]!.series!.map((p) => p.instanceHours)).toEqual([1, 1, 1, 0, 0, 0]);
   });
 
   it.each([
@@ -180,7 +184,9 @@ describe('routes', () => {
   });
 
   it('lists endpoints with state, policy and last probe', async () => {
-    const { status, body } = await json('/api/v1/endpoints');
+    const { status, body } = await json<{ lastPollAt: string; endpoints: EndpointView[] }>(
+      '/api/v1/endpoints',
+    );
     expect(status).toBe(200);
     expect(body.lastPollAt).toBe(new Date(NOW - 60_000).toISOString());
     const [alpha, beta] = body.endpoints;
@@ -190,7 +196,7 @@ describe('routes', () => {
       instances: 0,
       policy: { preset: 'aws-recommended', minCapacity: 0 },
     });
-    expect(alpha.lastProbe).toMatchObject({ id: 'p1', cold: true, outcome: 'success', totalSeconds: 660 });
+    expect(alpha!.lastProbe).toMatchObject({ id: 'p1', cold: true, outcome: 'success', totalSeconds: 660 });
     expect(beta).toMatchObject({ status: 'Unknown', lastProbe: { outcome: 'model_error' } });
     expect((await json('/api/v1/endpoints?x=1')).status).toBe(400);
   });

@@ -149,7 +149,6 @@ describe('selectHourlyPrice', () => {
 
   it('accepts already-parsed documents and String objects', () => {
     expect(selectHourlyPrice([JSON.parse(good)], 'ml.g5.xlarge')?.usdPerHour).toBe(1.4084);
-    // eslint-disable-next-line no-new-wrappers
     expect(selectHourlyPrice([new String(good)], 'ml.g5.xlarge')?.usdPerHour).toBe(1.4084);
   });
 });
