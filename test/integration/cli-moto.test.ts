@@ -119,9 +119,11 @@ describe('sagezero plan/apply/destroy against moto', () => {
     expect(
       (await sagemaker.send(new ListEndpointConfigsCommand({ NameContains: NAME }))).EndpointConfigs ?? [],
     ).toHaveLength(0);
-    expect((await sagemaker.send(new ListModelsCommand({ NameContains: NAME }))).Models ?? []).toHaveLength(
-      0,
-    );
+    expect(
+      ((await sagemaker.send(new ListModelsCommand({ NameContains: NAME }))).Models ?? []).map(
+        (m) => m.ModelName,
+      ),
+    ).toHaveLength(0);
     const alarms = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: `sagezero-${NAME}` }));
     expect(alarms.MetricAlarms ?? []).toHaveLength(0);
   });
