@@ -19,7 +19,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@aws-sdk/*', '@smithy/*'], message: 'Only src/cloud/aws/ may import the AWS SDK.' }] },
+        {
+          patterns: [
+            { group: ['@aws-sdk/*', '@smithy/*'], message: 'Only src/cloud/aws/ may import the AWS SDK.' },
+          ],
+        },
       ],
     },
   },

@@ -338,14 +338,32 @@ export function parseS3Uri(uri: string): S3ObjectRef {
 
 /** Told of every cloud API call, for the call counter in the store and /metrics, and for tests. */
 export interface ApiCallObserver {
-  onCall(call: { service: string; operation: string; mutating: boolean; ok: boolean; errorCode?: string }): void;
+  onCall(call: {
+    service: string;
+    operation: string;
+    mutating: boolean;
+    ok: boolean;
+    errorCode?: string;
+  }): void;
 }
 
 /** Counts calls in memory; tests use it to prove that an unchanged `apply` mutates nothing. */
 export class ApiCallCounter implements ApiCallObserver {
-  readonly calls: { service: string; operation: string; mutating: boolean; ok: boolean; errorCode?: string }[] = [];
+  readonly calls: {
+    service: string;
+    operation: string;
+    mutating: boolean;
+    ok: boolean;
+    errorCode?: string;
+  }[] = [];
 
-  onCall(call: { service: string; operation: string; mutating: boolean; ok: boolean; errorCode?: string }): void {
+  onCall(call: {
+    service: string;
+    operation: string;
+    mutating: boolean;
+    ok: boolean;
+    errorCode?: string;
+  }): void {
     this.calls.push(call);
   }
 

@@ -65,11 +65,9 @@ export const tags = z
 
 export const environment = z
   .record(
-    z
-      .string()
-      .regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,1023}$/, {
-        error: 'environment variable names must match [a-zA-Z_][a-zA-Z0-9_]*',
-      }),
+    z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,1023}$/, {
+      error: 'environment variable names must match [a-zA-Z_][a-zA-Z0-9_]*',
+    }),
     z.union([z.string().max(1024), z.number(), z.boolean()]).transform((v) => String(v)),
   )
   .refine((e) => Object.keys(e).length <= 100, {

@@ -11,11 +11,9 @@ import { serverConfigSchema } from '../server/config.js';
 import { daemonConfigSchema, simTrafficSchema } from '../daemon/config.js';
 
 const jumpstartSchema = z.strictObject({
-  modelId: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9._-]{0,255}$/, {
-      error: 'must be a JumpStart model id like huggingface-llm-falcon-40b-instruct-bf16',
-    }),
+  modelId: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,255}$/, {
+    error: 'must be a JumpStart model id like huggingface-llm-falcon-40b-instruct-bf16',
+  }),
   version: z
     .string()
     .regex(/^(\*|\d+\.\*|\d+\.\d+\.\*|\d+\.\d+\.\d+)$/, {
@@ -114,7 +112,12 @@ const simSchema = z.strictObject({
     .string()
     .regex(/^\d{12}$/)
     .default('123456789012'),
-  speed: z.number().positive().max(100_000).default(60).describe('serve on cloud: sim: simulated seconds per real second.'),
+  speed: z
+    .number()
+    .positive()
+    .max(100_000)
+    .default(60)
+    .describe('serve on cloud: sim: simulated seconds per real second.'),
   traffic: simTrafficSchema.optional(),
 });
 

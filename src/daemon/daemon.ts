@@ -78,7 +78,6 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   };
 
   let server: RunningServer | undefined;
-  let alerting: Alerting | undefined;
   if (deps.listen) {
     const app = createApp({
       store,
@@ -90,7 +89,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     });
     server = await startServer(app, deps.listen);
   }
-  alerting = createAlerting({
+  const alerting: Alerting = createAlerting({
     config: config.alerts ?? DEFAULT_ALERTS_CONFIG,
     state: store.alerts,
     clock,
@@ -127,7 +126,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       spend: await monthSpend(deps, now),
       drift,
     });
-    await alerting?.evaluate(inputs);
+    await alerting.evaluate(inputs);
   });
 
   scheduler.schedule('reconcile', config.daemon.reconcileSchedule, reconcile);

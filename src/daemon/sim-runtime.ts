@@ -2,10 +2,10 @@
 // the wall clock, with the configured trace replayed into it. Virtual time starts shortly before the
 // trace's daily window (or after the newest data already in the store, so history only grows).
 import path from 'node:path';
-import { SystemClock, VirtualClock } from '../clock.js';
+import { SystemClock, VirtualClock, type Clock } from '../clock.js';
 import { defaultBoot } from '../cloud/sim/boot.js';
-import { createSimCloud, type SimCloud } from '../cloud/sim/sim-cloud.js';
-import type { SimEngine } from '../cloud/sim/engine.js';
+import { SimCloud } from '../cloud/sim/sim-cloud.js';
+import { SimEngine, simOptions } from '../cloud/sim/engine.js';
 import type { ApiCallObserver } from '../cloud/types.js';
 import type { Config } from '../config/load.js';
 import { UserError } from '../cli/errors.js';
@@ -30,7 +30,8 @@ export interface SimRuntime {
 export async function createSimRuntime(
   config: Config,
   store: Store,
-  observer: ApiCallObserver | undefined,
+  /** Builds the API call observer from the virtual clock (calls are timed in virtual time). */
+  observe: ((clock: Clock) => ApiCallObserver) | undefined,
   wallNow: number,
 ): Promise<SimRuntime> {
   const traffic = config.sim.traffic;
@@ -47,16 +48,17 @@ export async function createSimRuntime(
     }
   }
   const start = startTime(store, trace, wallNow);
-  const { cloud, clock, engine } = createSimCloud(
-    {
+  const engine = new SimEngine(
+    simOptions({
       region: config.region,
       accountId: config.sim.accountId,
       seed: config.sim.seed,
       boot: defaultBoot(config.sim.bootSeconds),
       startTime: start,
-    },
-    observer,
+    }),
   );
+  const clock = new VirtualClock(start);
+  const cloud = new SimCloud(engine, clock, observe?.(clock));
   let targets: ReplayTarget[] = [];
   if (trace && traffic) {
     const chosen = chooseTargets(

@@ -5,6 +5,10 @@ import { bundledPriceTable, type PriceTable, type TablePrice } from '../cost/pri
 export type PriceRow = TablePrice;
 
 /** USD per hour of an instance type in a region; falls back to us-east-1's price for the type. */
-export function hourlyPrice(instanceType: string, region = 'us-east-1', table: PriceTable = bundledPriceTable()): PriceRow | undefined {
+export function hourlyPrice(
+  instanceType: string,
+  region = 'us-east-1',
+  table: PriceTable = bundledPriceTable(),
+): PriceRow | undefined {
   return table.lookup(region, instanceType) ?? table.lookup('us-east-1', instanceType);
 }

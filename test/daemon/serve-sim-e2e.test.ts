@@ -53,14 +53,7 @@ endpoints:
   config = loadConfig(file);
   store = openStore(config.storePath);
   const wallNow = Date.UTC(2026, 2, 10, 12, 0, 0);
-  let clockRef: SimRuntime['clock'] | undefined;
-  sim = await createSimRuntime(
-    config,
-    store,
-    storeApiCallObserver(store, { now: () => clockRef?.now() ?? wallNow, sleep: async () => undefined }),
-    wallNow,
-  );
-  clockRef = sim.clock;
+  sim = await createSimRuntime(config, store, (clock) => storeApiCallObserver(store, clock), wallNow);
   const sink = new Writable({
     write(chunk: Buffer, _e, done) {
       logs += chunk.toString();

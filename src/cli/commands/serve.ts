@@ -125,13 +125,7 @@ async function runtime(
   }
   // The one place that reads the wall clock directly: where virtual time starts.
   const wallNow = new SystemClock().now();
-  let observerClock: Clock | undefined;
-  const observer = storeApiCallObserver(store, {
-    now: () => observerClock?.now() ?? wallNow,
-    sleep: async () => undefined,
-  });
-  const sim = await createSimRuntime(config, store, observer, wallNow);
-  observerClock = sim.clock;
+  const sim = await createSimRuntime(config, store, (clock) => storeApiCallObserver(store, clock), wallNow);
   background.push(sim.accelerate, sim.replay);
   if (sim.trace) {
     log.info(
