@@ -38,7 +38,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
 
 export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Config {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((err) => {
@@ -235,6 +235,8 @@ export function formatPath(p: readonly PropertyKey[]): string {
   let out = '';
   for (const seg of p) {
     if (typeof seg === 'number') out += `[${seg}]`;
+    // An empty key, or one that would read as path syntax, is quoted so the path still names it.
+    else if (String(seg) === '' || /[.[\]\s"]/.test(String(seg))) out += `[${JSON.stringify(String(seg))}]`;
     else out += out ? `.${String(seg)}` : String(seg);
   }
   return out;

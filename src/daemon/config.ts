@@ -20,12 +20,22 @@ export const daemonConfigSchema = z
     telemetrySchedule: cron('When instance counts and metrics are polled.').default('* * * * *'),
     alertsSchedule: cron('When alert rules are evaluated.').default('* * * * *'),
     repairDrift: z.boolean().default(true).describe('false: report drift (and alert) without repairing it.'),
+    leaseSeconds: z
+      .number()
+      .int()
+      .min(2)
+      .max(600)
+      .default(30)
+      .describe(
+        'Serve processes sharing a store elect one leader; a standby takes over within about this long after it dies.',
+      ),
   })
   .default({
     reconcileSchedule: '*/10 * * * *',
     telemetrySchedule: '* * * * *',
     alertsSchedule: '* * * * *',
     repairDrift: true,
+    leaseSeconds: 30,
   })
   .describe('The serve daemon’s controllers.');
 

@@ -20,7 +20,10 @@ import { ControllerRegistry } from './controllers.js';
 import type { Logger } from './logger.js';
 import { reconcileOnce } from './reconcile.js';
 import type { Scheduler } from './scheduler.js';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import path from 'node:path';
+import { SystemClock } from '../clock.js';
 
 export interface DaemonDeps {
   config: Config;
@@ -37,10 +40,16 @@ export interface DaemonDeps {
   background?: ((signal: AbortSignal) => Promise<void>)[];
   /** For tests: the fetch the Slack client uses. */
   fetch?: typeof globalThis.fetch;
+  /** The clock leases are timed on: the wall clock, shared by every process on the store. */
+  leaseClock?: Clock;
+  /** This process's name in the lease table. */
+  holder?: string;
 }
 
 export interface RunningDaemon {
   url?: string;
+  /** Whether this process holds the lease and acts (false: standby). */
+  isLeader(): boolean;
   controllers: ControllerRegistry;
   /** Runs a controller now (tests, and the first reconcile at start-up). */
   runNow(name: 'reconcile' | 'telemetry' | 'alerts' | `probe:${string}`): Promise<void>;
@@ -62,12 +71,33 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   const recentDrift: DriftEvent[] = [];
   let states = new Map<string, EndpointState | undefined>();
 
+  // Several serve processes may share a store: the lease holder acts, the others stand by, so there
+  // are never double probes or double scaling actions.
+  const leaseClock = deps.leaseClock ?? new SystemClock();
+  const holder = deps.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const leaseMs = config.daemon.leaseSeconds * 1000;
+  let leader = false;
+  let decided = false;
+  const renewLease = (): boolean => {
+    const got = store.leases.tryAcquire('daemon', holder, leaseClock.now(), leaseMs);
+    if (got !== leader || !decided) {
+      decided = true;
+      leader = got;
+      log.info(
+        { holder, leaseSeconds: config.daemon.leaseSeconds },
+        got ? 'acting as leader' : 'standing by: another sagezero holds the store lease',
+      );
+    }
+    return got;
+  };
+
   const register = (
     name: string,
     fn: (signal: AbortSignal) => Promise<void>,
   ): ((signal: AbortSignal) => Promise<void>) => {
     const wrapped = controllers.wrap(name, fn);
     const recorded = async (signal: AbortSignal): Promise<void> => {
+      if (!leader) return;
       await wrapped(signal);
       const s = controllers.status(name);
       if (s.consecutiveFailures > 0) store.controllers.error(name, clock.now(), s.lastError ?? 'failed');
@@ -85,6 +115,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       clock,
       prices: deps.prices,
       authToken: deps.authToken,
+      health: () => ({ role: leader ? 'leader' : 'standby' }),
       onError: (err, p) => log.error({ path: p, err: err.message }, 'HTTP handler failed'),
     });
     server = await startServer(app, deps.listen);
@@ -159,7 +190,17 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     scheduler.schedule(name, probe.schedule, task);
   }
 
-  const backgroundRuns = (deps.background ?? []).map((fn) =>
+  const leaseLoop = async (signal: AbortSignal): Promise<void> => {
+    while (!signal.aborted) {
+      await leaseClock.sleep(Math.max(500, leaseMs / 3), signal);
+      const was = leader;
+      // A newly elected leader provisions/repairs at once instead of at the next scheduled round.
+      if (renewLease() && !was) void reconcile(signal).then(() => telemetry(signal));
+    }
+  };
+  renewLease();
+
+  const backgroundRuns = [...(deps.background ?? []), leaseLoop].map((fn) =>
     fn(background.signal).catch((e: unknown) => {
       if (!background.signal.aborted) log.error({ err: (e as Error).message }, 'background task failed');
     }),
@@ -170,6 +211,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
 
   return {
     url: server?.url,
+    isLeader: () => leader,
     controllers,
     runNow: async (name) => {
       const t = tasks.get(name);
@@ -182,6 +224,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       await Promise.allSettled(backgroundRuns);
       await server?.close();
       store.probes.interruptRunning(clock.now(), 'the daemon stopped while the probe was running');
+      if (leader) store.leases.release('daemon', holder);
     },
   };
 }

@@ -301,8 +301,8 @@ export function buildIamPolicy(config: Config, options: IamPolicyOptions = {}): 
       ['s3:ListBucket'],
       unique(results.map((r) => s3BucketArn(P, r.bucket))),
       'without s3:ListBucket S3 answers GetObject on a missing key with 403 instead of 404, and a probe ' +
-        'could not tell "no result yet" from "denied". S3 makes that check without the s3:prefix condition ' +
-        'key, so the bucket cannot be narrowed to the result prefixes.',
+        'could not tell "no result yet" from "denied". That check is made on the bucket for a GetObject, ' +
+        'not a ListObjects with a prefix, so no s3:prefix condition is added: it could turn the 404 back into a 403.',
     ),
   );
 

@@ -2,7 +2,8 @@
 // model -> endpoint config -> endpoint (and wait) -> clean-up of replaced resources -> scaling.
 // Every step is create-if-missing against content-addressed names, so a run killed midway is
 // finished by the next one without duplicates.
-import { scalableResourceId } from '../cloud/types.js';
+import { CloudError, scalableResourceId } from '../cloud/types.js';
+import { TAG_MANAGED_BY } from '../ownership.js';
 import { applyScalingChanges, removeScaling } from '../scaling/apply.js';
 import { observeScaling } from '../scaling/observe.js';
 import { planScaling } from '../scaling/plan.js';
@@ -28,18 +29,27 @@ export async function applyEndpointPlan(ctx: ApplyContext, plan: EndpointPlan): 
     );
 
   if (has('model', 'create', 'replace')) {
-    await cloud.createModel(desired.model);
+    await createOnce(
+      () => cloud.createModel(desired.model),
+      () => cloud.getModel(desired.model.name),
+    );
     log(`created model ${desired.model.name}`);
   }
   if (has('endpoint-config', 'create', 'replace')) {
-    await cloud.createEndpointConfig(desired.config);
+    await createOnce(
+      () => cloud.createEndpointConfig(desired.config),
+      () => cloud.getEndpointConfig(desired.config.name),
+    );
     log(`created endpoint config ${desired.config.name}`);
   }
 
   const resourceId = scalableResourceId(desired.endpointName, desired.config.variantName);
   const endpointChange = has('endpoint', 'create', 'update', 'replace');
   if (endpointChange?.action === 'create') {
-    await cloud.createEndpoint(desired.endpointName, desired.config.name, desired.tags);
+    await createOnce(
+      () => cloud.createEndpoint(desired.endpointName, desired.config.name, desired.tags),
+      () => cloud.getEndpoint(desired.endpointName),
+    );
     log(`creating endpoint ${desired.endpointName} (this takes several minutes for large models)`);
     await waitForSettled(desired.endpointName, ctx);
   } else if (endpointChange?.action === 'replace') {
@@ -86,4 +96,22 @@ export async function applyEndpointPlan(ctx: ApplyContext, plan: EndpointPlan): 
   const observed = await observeScaling(cloud, desired.endpointName, resourceId);
   const changes = planScaling(plan.scaling, observed);
   if (changes.length > 0) await applyScalingChanges(cloud, plan.scaling, observed, changes, log);
+}
+
+/**
+ * Creates, treating "already exists" as done when the resource now carries our tags: when a create's
+ * answer is lost (a reset connection, a killed process), the SDK's retry or the next run finds what the
+ * first attempt made. Content-addressed names make "ours, with this name" mean "this content".
+ */
+async function createOnce(
+  create: () => Promise<unknown>,
+  get: () => Promise<{ tags: Record<string, string> } | undefined>,
+): Promise<void> {
+  try {
+    await create();
+  } catch (e) {
+    if (!(e instanceof CloudError) || !/already exist/i.test(e.message)) throw e;
+    const existing = await get();
+    if (!existing || existing.tags[TAG_MANAGED_BY] !== 'sagezero') throw e;
+  }
 }

@@ -178,6 +178,59 @@ describe('plan and apply against the fake cloud', () => {
     }
   });
 
+  it('a create whose answer was lost (the retry says "already exists") counts as done when the resource is ours', async () => {
+    const inner = new FakeCloud();
+    const config = testConfig();
+    const lossy = new Proxy(inner, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        if (prop !== 'createModel' && prop !== 'createEndpoint')
+          return typeof v === 'function' ? v.bind(target) : v;
+        return async (...args: unknown[]) => {
+          await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          throw new CloudError(
+            `Cannot create already existing ${String(prop).slice(6).toLowerCase()}`,
+            'ValidationException',
+            false,
+          );
+        };
+      },
+    });
+    await apply(lossy, config);
+    expect(planHasChanges(await plan(inner, config))).toBe(false);
+    expect(inner.models.size).toBe(1);
+
+    // Someone else's resource of that name is still an error.
+    const other = new FakeCloud();
+    const foreign = testConfig();
+    const p = await plan(other, foreign);
+    await other.createModel({ ...p.endpoints[0]!.desired.model, tags: { team: 'other' } });
+    other.models.delete(p.endpoints[0]!.desired.model.name); // plan saw it missing...
+    const racing = new Proxy(other, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        if (prop !== 'createModel') return typeof v === 'function' ? v.bind(target) : v;
+        return async (spec: { name: string }) => {
+          // ...and someone else created it in between.
+          await target.createModel({ ...p.endpoints[0]!.desired.model, tags: { team: 'other' } });
+          throw new CloudError(
+            `Cannot create already existing model ${spec.name}`,
+            'ValidationException',
+            false,
+          );
+        };
+      },
+    });
+    const ctx = {
+      cloud: racing,
+      clock: new SkippingClock(0),
+      progress: () => undefined,
+      pollIntervalMs: 1000,
+      timeoutMs: 600_000,
+    };
+    await expect(applyEndpointPlan(ctx, p.endpoints[0]!)).rejects.toThrow(/already existing/);
+  });
+
   it('destroy removes everything it created and nothing else', async () => {
     const cloud = new FakeCloud();
     const config = testConfig(`scaling:

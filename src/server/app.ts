@@ -30,6 +30,8 @@ export interface AppDeps {
   prices: PriceResolver;
   /** The bearer token value (see resolveAuthToken); undefined: /api is open. */
   authToken?: string;
+  /** Extra facts for /healthz (the daemon's leader/standby role). */
+  health?: () => Record<string, unknown>;
   /** Called with unexpected errors (the daemon logs them). */
   onError?: (err: Error, path: string) => void;
 }
@@ -58,7 +60,9 @@ export function createApp(deps: AppDeps): SagezeroApp {
   });
   app.use('/api/*', bearerAuth(deps.authToken));
 
-  app.get('/healthz', (c) => c.json({ ok: true, project: deps.config.project, cloud: deps.config.cloud }));
+  app.get('/healthz', (c) =>
+    c.json({ ok: true, project: deps.config.project, cloud: deps.config.cloud, ...(deps.health?.() ?? {}) }),
+  );
 
   const report = async (q: Record<string, string>) => {
     const w = parseWindow(q, deps.clock.now());

@@ -14,6 +14,7 @@ import { metaRepo, type MetaRepo } from './meta.js';
 import { metricRepo, type MetricRepo } from './metrics.js';
 import { migrate } from './migrations.js';
 import { priceRepo, type PriceRepo } from './prices.js';
+import { leaseRepo, type LeaseRepo } from './leases.js';
 import { probeRepo, type ProbeRepo } from './probes.js';
 import { specCacheRepo, type SpecCacheRepo } from './spec-cache.js';
 
@@ -31,6 +32,7 @@ export interface Store {
   readonly controllers: ControllerRepo;
   readonly gaps: GapRepo;
   readonly meta: MetaRepo;
+  readonly leases: LeaseRepo;
   /** Runs `fn` in one transaction (nested calls become savepoints); all or nothing. */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -101,6 +103,7 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
     controllers: controllerRepo(db),
     gaps: gapRepo(db),
     meta: metaRepo(db),
+    leases: leaseRepo(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close() {
       if (!open) return;

@@ -22,7 +22,12 @@ const lines: string[] = [];
 const out: Output = { out: (l) => lines.push(l), err: (l) => lines.push(l), interactive: false };
 let dir: string;
 let proxy: FaultProxy;
+/** No faults, same AWS semantics and tag store: the "clean connection" for plans and clean-up. */
+let clean: FaultProxy;
+const scalableTargetTags = new Map<string, Record<string, string>>();
 const counter = new ApiCallCounter();
+/** Messages of the runs that failed, for the log. */
+const failures: string[] = [];
 
 function writeConfig(instanceType: string, name = NAME): string {
   const file = path.join(dir, `${name}.yaml`);
@@ -52,18 +57,21 @@ async function untilSuccess(step: () => Promise<number>, through: FaultProxy = p
     for (let run = 1; run <= MAX_RUNS; run++) {
       try {
         if ((await step()) === 0) return run;
-      } catch {
+      } catch (e) {
         // A CloudError the SDK could not retry away (or an ambiguous create): the next run picks up.
+        failures.push((e as Error).message);
       }
     }
     throw new Error(`no success in ${MAX_RUNS} runs under faults:\n${lines.slice(-30).join('\n')}`);
   } finally {
-    process.env.AWS_ENDPOINT_URL = moto;
+    process.env.AWS_ENDPOINT_URL = clean.url;
   }
 }
 
 beforeAll(async () => {
   Object.assign(process.env, motoEnv(moto));
+  clean = await startFaultProxy({ target: moto, seed: 0, rate: 0, awsSemantics: true, scalableTargetTags });
+  process.env.AWS_ENDPOINT_URL = clean.url;
   dir = mkdtempSync(path.join(tmpdir(), 'sagezero-faults-'));
   // Throttles weigh less than the other faults only to keep the test fast: after one, the SDK's
   // adaptive retry mode rate-limits that client (down to 0.5 requests/s), which is right for AWS and
@@ -72,12 +80,15 @@ beforeAll(async () => {
     target: moto,
     seed: SEED,
     rate: 0.3,
+    awsSemantics: true,
+    scalableTargetTags,
     weights: { throttle: 10, error500: 20, error503: 20, reset: 20, resetAfterForward: 15, slow: 15 },
   });
 });
 
 afterAll(async () => {
   await proxy?.close();
+  await clean?.close();
 });
 
 describe('apply under 30% injected faults', () => {
@@ -123,13 +134,13 @@ describe('apply under 30% injected faults', () => {
     const counts = proxy.counts();
     const seen = proxy.requests.length;
     for (const kind of ERROR_FAULTS) expect(counts[kind], kind).toBeGreaterThan(0);
-    expect(proxy.injected.length / seen).toBeGreaterThan(0.2);
-    expect(proxy.injected.length / seen).toBeLessThan(0.4);
+    expect(proxy.injected.length / seen).toBeGreaterThan(0.15);
+    expect(proxy.injected.length / seen).toBeLessThan(0.45);
 
     // The SDK retried injected errors itself: the same invocation came back with a higher attempt.
     const errors = proxy.injected.filter((r) => r.fault !== 'slow');
     const retried = new Set(proxy.retriedFaults().map((r) => r.seq));
-    expect(retried.size).toBeGreaterThan(errors.length * 0.9);
+    expect(retried.size).toBeGreaterThan(errors.length * 0.8);
     // Whatever the SDK gave up on reached sagezero's observer as a failed call.
     const unretried = errors.filter((r) => !retried.has(r.seq));
     const failed = counter.calls.filter((c) => !c.ok);
@@ -163,7 +174,8 @@ describe('apply under 30% injected faults', () => {
       target: moto,
       seed: SEED,
       rate: 0,
-      awsCreateSemantics: true,
+      awsSemantics: true,
+      scalableTargetTags,
       onRequest: (r) => (creates.has(r.operation) && r.attempt === 1 ? 'resetAfterForward' : 'pass'),
     });
     try {
@@ -183,8 +195,11 @@ describe('apply under 30% injected faults', () => {
       const lostOps = new Set(lost.injected.map((r) => r.operation));
       expect([...creates].every((op) => lostOps.has(op))).toBe(true);
       console.log(
-        `lost responses: ${lost.injected.length} creates reset after moto applied them; apply runs: ${runs}`,
+        `lost responses: ${lost.injected.length} creates reset after moto applied them; apply runs: ${runs}; ` +
+          `failed runs said: ${failures.slice(-(runs - 1)).join(' | ')}`,
       );
+      // Each lost create costs exactly one failed run, which names what happened.
+      expect(failures.slice(-(runs - 1)).every((m) => /already existing/.test(m))).toBe(true);
       expect(await runDestroy({ config: cfg, yes: true, waitTimeout: '5' }, out)).toBe(0);
     } finally {
       await lost.close();

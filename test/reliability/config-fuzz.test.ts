@@ -5,7 +5,7 @@
 // exception is a bug. FUZZ_SEED and FUZZ_RUNS reproduce or widen a run.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { ConfigError } from '../../src/config/errors.js';
 import { parseConfig } from '../../src/config/load.js';
 
@@ -19,22 +19,6 @@ const runs = (n: number): fc.Parameters<unknown> => ({
 });
 
 type Outcome = 'valid' | 'rejected';
-
-/**
- * Known loader bug found by this fuzzer: an issue under a top-level empty key (`"": x`, or YAML's bare
- * `: x` / `? `) gets an empty path, e.g. `unknown key ""` or `environment variable X is not set` with
- * no key at all. Tolerated here (only for documents that have such a key) so the property keeps
- * hunting for other bugs; the `it.fails` case below pins it and starts failing once
- * src/config/load.ts formatPath quotes such keys (then delete this and that case).
- */
-function hasTopLevelEmptyKey(text: string): boolean {
-  try {
-    const top: unknown = parse(text, { maxAliasCount: 100 });
-    return top !== null && typeof top === 'object' && !Array.isArray(top) && Object.hasOwn(top, '');
-  } catch {
-    return false;
-  }
-}
 
 const tally = { valid: 0, rejected: 0, documents: 0 };
 
@@ -60,7 +44,7 @@ function check(text: string): Outcome {
         issue.path === '' &&
         (issue.message.startsWith('invalid YAML:') ||
           issue.message.startsWith('the file must be a YAML mapping'));
-      if (!yamlLevel && issue.path === '' && !hasTopLevelEmptyKey(text)) {
+      if (!yamlLevel && issue.path === '') {
         throw new Error(
           `issue names no key: ${JSON.stringify(issue)}\n--- document ---\n${text.slice(0, 2000)}`,
         );
@@ -456,7 +440,7 @@ describe('config loader under fuzzing (fast-check)', () => {
         for (const m of mutations) mutate(doc, m);
         outcomes[check(stringify(doc, { aliasDuplicateObjects: true }))]++;
       }),
-      runs(500),
+      runs(400),
     );
     // The generator must exercise both sides: benign mutations load, harmful ones are rejected.
     expect(outcomes.valid).toBeGreaterThan(0);
@@ -474,7 +458,7 @@ describe('config loader under fuzzing (fast-check)', () => {
     expect(outcomes.rejected).toBeGreaterThan(0);
   });
 
-  it.fails('KNOWN BUG: a top-level empty key is reported with an empty key path', () => {
+  it('a top-level empty key is reported with a key path that names it', () => {
     let issues: { path: string; message: string }[] = [];
     try {
       parseConfig(': 1\nregion: us-east-1\n', FILE, ENV);
@@ -488,6 +472,6 @@ describe('config loader under fuzzing (fast-check)', () => {
 
   it('the unmutated base config is valid (so mutations start from a loadable document)', () => {
     expect(check(stringify(baseConfig()))).toBe('valid');
-    expect(tally.documents).toBeGreaterThanOrEqual(Math.round(1300 * scale));
+    expect(tally.documents).toBeGreaterThanOrEqual(Math.round(1200 * scale));
   });
 });

@@ -53,14 +53,23 @@ export interface FaultProxyOptions {
   seed: number;
   /** Probability that a request gets a fault. */
   rate: number;
+  /** Relative weights of the fault kinds; kinds left out are never injected. Default: all of them. */
   weights?: Partial<Record<FaultKind, number>>;
   slowMs?: [number, number];
   /**
-   * Answer a SageMaker Create{Model,EndpointConfig,Endpoint} of a name that already exists the way AWS
-   * does (ValidationException "Cannot create already existing ..."); moto 5 silently overwrites it,
-   * which would hide what a retried create meets on AWS after its first response was lost.
+   * Close two gaps between moto 5 and AWS that matter when calls are retried or interrupted:
+   * - a SageMaker Create{Model,EndpointConfig,Endpoint} of a name that exists fails on AWS with
+   *   ValidationException "Cannot create already existing ..."; moto silently overwrites it, hiding
+   *   what a retried create meets after its first response was lost;
+   * - DeregisterScalableTarget deletes the target's scaling policies and scheduled actions on AWS;
+   *   moto keeps them, hiding the re-creation an instance-type change must do;
+   * - Application Auto Scaling TagResource / ListTagsForResource / UntagResource exist on AWS; moto
+   *   answers them with a retryable error, so every apply spends seconds in SDK retries and never
+   *   stores the tags. The proxy keeps scalable-target tags itself (in `scalableTargetTags`).
    */
-  awsCreateSemantics?: boolean;
+  awsSemantics?: boolean;
+  /** Scalable-target tags by ARN, shared by proxies that should see the same account. */
+  scalableTargetTags?: Map<string, Record<string, string>>;
   /** Sees each request first and may decide its fate (see HookDecision). */
   onRequest?: (req: ProxiedRequest) => HookDecision | void;
 }
@@ -205,7 +214,10 @@ export function errorResponse(service: string, kind: 'throttle' | 'error500' | '
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const target = new URL(options.target);
   const random = seededRandom(options.seed);
-  const weights = { ...DEFAULT_WEIGHTS, ...(options.weights ?? {}) };
+  // Given weights replace the defaults: a kind left out is not injected.
+  const weights: Record<FaultKind, number> = options.weights
+    ? { throttle: 0, error500: 0, error503: 0, reset: 0, resetAfterForward: 0, slow: 0, ...options.weights }
+    : DEFAULT_WEIGHTS;
   const kinds = (Object.keys(weights) as FaultKind[]).filter((k) => weights[k] > 0);
   const totalWeight = kinds.reduce((s, k) => s + weights[k], 0);
   const [slowMin, slowMax] = options.slowMs ?? [50, 250];
@@ -225,7 +237,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   const forward = (req: ProxiedRequest): Promise<Canned> =>
     new Promise((resolve, reject) => {
-      const headers = { ...req.headers, host: target.host };
+      const headers: Record<string, string> = { ...req.headers, host: target.host };
+      delete headers['transfer-encoding'];
+      headers['content-length'] = String(req.body.length);
       const upstream = httpRequest(
         { host: target.hostname, port: target.port, method: req.method, path: req.path, headers },
         (res) => {
@@ -289,14 +303,73 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     };
   };
 
+  /** A call of our own to moto, signed like `like` (moto reads account and region from it). */
+  const motoCall = async (like: ProxiedRequest, operation: string, input: object): Promise<Canned> =>
+    forward({
+      ...like,
+      headers: { ...like.headers, 'x-amz-target': `AnyScaleFrontendService.${operation}` },
+      body: Buffer.from(JSON.stringify(input)),
+    });
+
+  const deregisterWithPolicies = async (req: ProxiedRequest): Promise<Canned> => {
+    const answer = await forward(req);
+    if (req.service !== 'application-autoscaling' || req.operation !== 'DeregisterScalableTarget')
+      return answer;
+    if (answer.status !== 200) return answer;
+    const target = JSON.parse(req.body.toString('utf8')) as Record<string, string>;
+    const key = {
+      ServiceNamespace: target.ServiceNamespace,
+      ResourceId: target.ResourceId,
+      ScalableDimension: target.ScalableDimension,
+    };
+    const policies = JSON.parse((await motoCall(req, 'DescribeScalingPolicies', key)).body) as {
+      ScalingPolicies?: { PolicyName: string }[];
+    };
+    for (const p of policies.ScalingPolicies ?? []) {
+      await motoCall(req, 'DeleteScalingPolicy', { ...key, PolicyName: p.PolicyName });
+    }
+    const actions = JSON.parse((await motoCall(req, 'DescribeScheduledActions', key)).body) as {
+      ScheduledActions?: { ScheduledActionName: string }[];
+    };
+    for (const a of actions.ScheduledActions ?? []) {
+      await motoCall(req, 'DeleteScheduledAction', { ...key, ScheduledActionName: a.ScheduledActionName });
+    }
+    return answer;
+  };
+
   const send = (res: ServerResponse, c: Canned): void => {
     const body = Buffer.from(c.body, 'latin1');
     res.writeHead(c.status, { ...c.headers, 'content-length': String(body.length) });
     res.end(body);
   };
 
+  const tagStore = options.scalableTargetTags ?? new Map<string, Record<string, string>>();
+  /** Application Auto Scaling tagging, kept here because moto lacks it. */
+  const scalableTargetTagging = (req: ProxiedRequest): Canned | undefined => {
+    if (req.service !== 'application-autoscaling') return undefined;
+    if (!['TagResource', 'ListTagsForResource', 'UntagResource'].includes(req.operation)) return undefined;
+    const body = JSON.parse(req.body.toString('utf8') || '{}') as {
+      ResourceARN?: string;
+      Tags?: Record<string, string>;
+      TagKeys?: string[];
+    };
+    const arn = body.ResourceARN ?? '';
+    const tags = { ...(tagStore.get(arn) ?? {}) };
+    if (req.operation === 'TagResource') Object.assign(tags, body.Tags ?? {});
+    for (const k of req.operation === 'UntagResource' ? (body.TagKeys ?? []) : []) delete tags[k];
+    tagStore.set(arn, tags);
+    const reply = req.operation === 'ListTagsForResource' ? { Tags: tags } : {};
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify(reply),
+    };
+  };
+
   const apply = async (req: ProxiedRequest): Promise<Canned> =>
-    (options.awsCreateSemantics ? await existingCreate(req) : undefined) ?? forward(req);
+    options.awsSemantics
+      ? (scalableTargetTagging(req) ?? (await existingCreate(req)) ?? deregisterWithPolicies(req))
+      : forward(req);
 
   const handle = async (msg: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(msg);
