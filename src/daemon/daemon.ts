@@ -58,12 +58,15 @@ export interface RunningDaemon {
 
 export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   const { config, cloud, clock, store, log, scheduler } = deps;
+  const leftRunning = store.probes.running();
   const interrupted = store.probes.interruptRunning(
     clock.now(),
     'the daemon stopped while the probe was running',
   );
-  if (interrupted > 0)
+  if (interrupted > 0) {
     log.warn({ probes: interrupted }, 'marked probes left running by the last process as interrupted');
+    void cleanUpProbeObjects(cloud, leftRunning, log);
+  }
 
   const controllers = new ControllerRegistry(clock, log);
   const tasks = new Map<string, (signal: AbortSignal) => Promise<void>>();
@@ -190,12 +193,19 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     scheduler.schedule(name, probe.schedule, task);
   }
 
+  // Rounds started outside the scheduler (at start-up, on election): stop() waits for them too.
+  const pending = new Set<Promise<void>>();
+  const track = (p: Promise<void>): void => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
+
   const leaseLoop = async (signal: AbortSignal): Promise<void> => {
     while (!signal.aborted) {
       await leaseClock.sleep(Math.max(500, leaseMs / 3), signal);
       const was = leader;
       // A newly elected leader provisions/repairs at once instead of at the next scheduled round.
-      if (renewLease() && !was) void reconcile(signal).then(() => telemetry(signal));
+      if (renewLease() && !was) track(reconcile(signal).then(() => telemetry(signal)));
     }
   };
   renewLease();
@@ -207,7 +217,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   );
 
   // Provision (or repair) right away rather than at the first scheduled round.
-  void reconcile(background.signal).then(() => telemetry(background.signal));
+  track(reconcile(background.signal).then(() => telemetry(background.signal)));
 
   return {
     url: server?.url,
@@ -221,7 +231,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     stop: async () => {
       background.abort(new Error('shutting down'));
       await scheduler.stop();
-      await Promise.allSettled(backgroundRuns);
+      await Promise.allSettled([...backgroundRuns, ...pending]);
       await server?.close();
       store.probes.interruptRunning(clock.now(), 'the daemon stopped while the probe was running');
       if (leader) store.leases.release('daemon', holder);
@@ -250,4 +260,34 @@ async function monthSpend(
     ...(forecast !== undefined ? { forecastUsd: forecast } : {}),
     ...(report.total.probes.spendUsd !== null ? { probeUsd: report.total.probes.spendUsd } : {}),
   };
+}
+
+/** Deletes what probes cut short by a crash left in S3 (best effort: a failure is logged, not fatal). */
+export async function cleanUpProbeObjects(
+  cloud: Cloud,
+  probes: readonly {
+    id: string;
+    inputLocation?: string;
+    outputLocation?: string;
+    failureLocation?: string;
+  }[],
+  log: Pick<Logger, 'warn' | 'info'>,
+): Promise<number> {
+  let deleted = 0;
+  for (const p of probes) {
+    for (const uri of [p.inputLocation, p.outputLocation, p.failureLocation]) {
+      if (!uri) continue;
+      try {
+        await cloud.deleteObject(uri);
+        deleted++;
+      } catch (e) {
+        log.warn(
+          { probe: p.id, uri, err: (e as Error).message },
+          'could not delete an interrupted probe’s object',
+        );
+      }
+    }
+  }
+  if (deleted > 0) log.info({ objects: deleted }, 'deleted the S3 objects of interrupted probes');
+  return deleted;
 }

@@ -87,6 +87,8 @@ export async function runProbe(
           save();
         } else if (event.kind === 'uploaded') {
           result.inputLocation = `${bucket}${id}.in`;
+          // Recorded before the wait, so a process killed mid-probe leaves enough to clean up after it.
+          save();
         }
         ctx.onProgress?.(event);
       },

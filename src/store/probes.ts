@@ -46,6 +46,8 @@ export interface ProbeRepo {
   coldTotals(): { endpoint: string; totalS: number }[];
   /** Marks every still-running probe as interrupted (daemon shutdown); returns how many. */
   interruptRunning(at: number, message: string): number;
+  /** Probes still marked running (left by a process that died mid-probe). */
+  running(): ProbeResult[];
 }
 
 interface Row {
@@ -117,6 +119,7 @@ export function probeRepo(db: Database.Database): ProbeRepo {
   const coldTotals = db.prepare(
     `SELECT endpoint, total_s AS totalS FROM probe_results WHERE cold = 1 AND outcome = 'success' AND total_s IS NOT NULL`,
   );
+  const running = db.prepare(`SELECT * FROM probe_results WHERE outcome = 'running' ORDER BY started_at`);
   const interrupt = db.prepare(
     `UPDATE probe_results SET outcome = 'interrupted', finished_at = ?, error_message = ? WHERE outcome = 'running'`,
   );
@@ -172,6 +175,9 @@ export function probeRepo(db: Database.Database): ProbeRepo {
     },
     interruptRunning(at, message) {
       return interrupt.run(at, message).changes;
+    },
+    running() {
+      return (running.all() as Row[]).map(fromRow);
     },
   };
 }

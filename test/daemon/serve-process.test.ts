@@ -12,6 +12,7 @@ import { ROOT } from '../support/cli.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const SECRET = 'https://hooks.slack.com/services/T0TEST/B0TEST/serveprocesssecret1234';
+const TOKEN = 'api-token-serveprocess-5678';
 
 describe('sagezero serve (child process, cloud: sim)', () => {
   it('answers /healthz, probes on schedule, and exits 0 on SIGTERM', async () => {
@@ -27,7 +28,7 @@ sim:
   bootSeconds: 300
   speed: 1200 # twenty simulated minutes per real second
   traffic: { trace: ${path.join(ROOT, 'data/traces/demo-azure-functions.csv')}, format: azure-functions }
-server: { port: 0 }
+server: { port: 0, authTokenEnv: TEST_API_TOKEN }
 alerts:
   slack: { webhookUrl: "\${TEST_WEBHOOK}" }
 endpoints:
@@ -45,7 +46,7 @@ endpoints:
     );
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '-c', file], {
       cwd: ROOT,
-      env: { ...process.env, TEST_WEBHOOK: SECRET },
+      env: { ...process.env, TEST_WEBHOOK: SECRET, TEST_API_TOKEN: TOKEN },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -68,15 +69,29 @@ endpoints:
       90_000,
       () => stdout.slice(-2000),
     );
-    const endpoints = await (await fetch(`${url}/api/v1/endpoints`)).text();
+    expect((await fetch(`${url}/api/v1/endpoints`)).status).toBe(401);
+    const auth = { headers: { authorization: `Bearer ${TOKEN}` } };
+    const endpoints = await (await fetch(`${url}/api/v1/endpoints`, auth)).text();
     expect(endpoints).toContain('serve-llm');
+    // Everything a person or a scraper can read, after a run that used both secrets.
+    const surfaces = [
+      endpoints,
+      await (await fetch(`${url}/api/v1/report?since=1d`, auth)).text(),
+      await (await fetch(`${url}/api/v1/report.csv?since=1d`, auth)).text(),
+      await (await fetch(`${url}/metrics`)).text(),
+      await (await fetch(`${url}/`)).text(),
+      await (await fetch(`${url}/api/v1/report?since=bogus`, auth)).text(),
+    ];
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stdout).toContain('"msg":"stopped"');
-    expect(stdout + stderr + endpoints).not.toContain('serveprocesssecret1234');
+    for (const text of [stdout, stderr, ...surfaces]) {
+      expect(text).not.toContain('serveprocesssecret1234');
+      expect(text).not.toContain(TOKEN);
+    }
 
-    const config = loadConfig(file, { ...process.env, TEST_WEBHOOK: SECRET });
+    const config = loadConfig(file, { ...process.env, TEST_WEBHOOK: SECRET, TEST_API_TOKEN: TOKEN });
     const store = openStore(config.storePath);
     try {
       const probes = store.probes.between('serve-llm', 0, Number.MAX_SAFE_INTEGER);
