@@ -11,9 +11,10 @@ import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateModelCommand,
-  ListEndpointConfigsCommand,
   ListEndpointsCommand,
-  ListModelsCommand,
+  paginateListEndpointConfigs,
+  paginateListEndpoints,
+  paginateListModels,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -53,6 +54,27 @@ endpoints:
 ${extra}`,
   );
   return p;
+}
+
+/**
+ * This test's SageMaker resources. Filtered here by name, because moto 5.2 ignores NameContains on
+ * ListModels and other test files share the same moto.
+ */
+async function ours(): Promise<{ endpoints: string[]; configs: string[]; models: string[] }> {
+  const mine = (n: string | undefined): n is string => n === NAME || (n ?? '').startsWith(`${NAME}-`);
+  const endpoints = [];
+  for await (const page of paginateListEndpoints({ client: sagemaker }, {}))
+    endpoints.push(...(page.Endpoints ?? []));
+  const configs = [];
+  for await (const page of paginateListEndpointConfigs({ client: sagemaker }, {}))
+    configs.push(...(page.EndpointConfigs ?? []));
+  const models = [];
+  for await (const page of paginateListModels({ client: sagemaker }, {})) models.push(...(page.Models ?? []));
+  return {
+    endpoints: endpoints.map((e) => e.EndpointName).filter(mine),
+    configs: configs.map((c) => c.EndpointConfigName).filter(mine),
+    models: models.map((m) => m.ModelName).filter(mine),
+  };
 }
 
 beforeAll(() => {
@@ -109,21 +131,15 @@ describe('sagezero plan/apply/destroy against moto', () => {
     expect(apply2.stderr).toMatch(/deregistered scalable target/);
     expect((await runCli(['plan', '-c', cfg2], { env })).code).toBe(0);
 
-    const configs = await sagemaker.send(new ListEndpointConfigsCommand({ NameContains: NAME }));
-    expect(configs.EndpointConfigs).toHaveLength(1);
+    expect(await ours()).toEqual({
+      endpoints: [NAME],
+      configs: [expect.stringMatching(new RegExp(`^${NAME}-`))],
+      models: [expect.stringMatching(new RegExp(`^${NAME}-`))],
+    });
 
     const destroy = await runCli(['destroy', '-c', cfg2, '--yes'], { env });
     expect(destroy.code).toBe(0);
-    const endpoints = await sagemaker.send(new ListEndpointsCommand({ NameContains: NAME }));
-    expect(endpoints.Endpoints ?? []).toHaveLength(0);
-    expect(
-      (await sagemaker.send(new ListEndpointConfigsCommand({ NameContains: NAME }))).EndpointConfigs ?? [],
-    ).toHaveLength(0);
-    expect(
-      ((await sagemaker.send(new ListModelsCommand({ NameContains: NAME }))).Models ?? []).map(
-        (m) => m.ModelName,
-      ),
-    ).toHaveLength(0);
+    expect(await ours()).toEqual({ endpoints: [], configs: [], models: [] });
     const alarms = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: `sagezero-${NAME}` }));
     expect(alarms.MetricAlarms ?? []).toHaveLength(0);
   });
