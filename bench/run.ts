@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { policyTables, runPolicyBenchmark, speedTable } from './policies.js';
+import { runTunerBenchmark, tunerSection } from './tuner.js';
+import { runReportBench } from './report.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -36,6 +38,9 @@ async function main(): Promise<void> {
   };
   const policy = await runPolicyBenchmark(log);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  const tuner = await runTunerBenchmark(log);
+  const reportSection = await runReportBench();
+  log(reportSection);
 
   const b = policy;
   const totalRequests = b.rows.reduce((a, r) => a + r.report.speed.simulatedRequests, 0);
@@ -109,6 +114,9 @@ async function main(): Promise<void> {
     `- Targets: >= 1,000,000 simulated requests/s on one core: ${overallRps >= 1e6 ? 'met' : 'MISSED'}; ` +
       `500-function set under one policy < 10 s including parsing: ${b.azure500FirstRunSeconds < 10 ? 'met' : 'MISSED'}.`,
   );
+  md.push('');
+  md.push(...tunerSection(tuner, 'npm run bench'));
+  md.push('', reportSection);
   md.push('');
   const out = path.join(HERE, 'RESULTS.md');
   writeFileSync(out, `${md.join('\n')}\n`);

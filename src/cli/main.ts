@@ -13,6 +13,7 @@ import { registerInvoke } from './commands/invoke.js';
 import { registerProbe } from './commands/probe.js';
 import { registerReport } from './commands/report.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerTune } from './commands/tune.js';
 import { EXIT, UserError } from './errors.js';
 import { processOutput, type Output } from './output.js';
 import { VERSION } from '../version.js';
@@ -33,6 +34,7 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
   registerReport(program, { output: out });
   registerSimulate(program, out);
   registerIamPolicy(program, out, setExit);
+  registerTune(program, out, setExit);
   return program;
 }
 

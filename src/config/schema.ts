@@ -7,6 +7,7 @@ import { checkScaling, scalingInputSchema } from './scaling-schema.js';
 import { alertsConfigSchema } from '../alerts/config.js';
 import { pricingConfigSchema } from '../cost/pricing-config.js';
 import { probeConfigSchema } from '../probe/config.js';
+import { tuneConfigSchema } from '../tune/config.js';
 import { serverConfigSchema } from '../server/config.js';
 import { daemonConfigSchema, simTrafficSchema } from '../daemon/config.js';
 
@@ -98,6 +99,7 @@ export const endpointSchema = z.strictObject({
     .optional()
     .describe('Always-on baseline instance count for reports.'),
   probe: probeConfigSchema.optional(),
+  tune: tuneConfigSchema.optional(),
 });
 
 const simSchema = z.strictObject({

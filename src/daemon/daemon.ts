@@ -14,6 +14,8 @@ import { configuredProbes } from '../probe/from-config.js';
 import { runProbe } from '../probe/probe.js';
 import type { Store } from '../store/index.js';
 import { pollOnce } from '../telemetry/index.js';
+import { tuneEndpoint } from '../tune/index.js';
+import type { PolicyFigures } from '../tune/tune.js';
 import { createApp } from '../server/app.js';
 import { startServer, type RunningServer } from '../server/start.js';
 import { ControllerRegistry } from './controllers.js';
@@ -193,6 +195,38 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     scheduler.schedule(name, probe.schedule, task);
   }
 
+  // The tuner: replay each endpoint's own traffic through the simulator and record the cheapest
+  // policy that meets its objective, for /api/v1/endpoints and the logs.
+  for (const endpoint of config.endpoints) {
+    if (!endpoint.tune) continue;
+    const tuneCfg = endpoint.tune;
+    const name = `tune:${endpoint.name}`;
+    const task = register(name, async () => {
+      const r = await tuneEndpoint({ store, config, endpoint, clock });
+      store.meta.setJson(
+        tuneMetaKey(endpoint.name),
+        {
+          at: clock.now(),
+          mode: r.mode,
+          changed: r.changed,
+          yaml: r.yaml,
+          current: figures(r.current),
+          recommended: figures(r.recommended),
+          note:
+            r.mode === 'apply'
+              ? 'mode: apply is recorded as a recommendation; the daemon does not yet change the policy by itself'
+              : undefined,
+        },
+        clock.now(),
+      );
+      log.info(
+        { endpoint: endpoint.name, changed: r.changed, recommended: figures(r.recommended) },
+        'tuner recommendation',
+      );
+    });
+    scheduler.schedule(name, tuneCfg.schedule, task);
+  }
+
   // Rounds started outside the scheduler (at start-up, on election): stop() waits for them too.
   const pending = new Set<Promise<void>>();
   const track = (p: Promise<void>): void => {
@@ -290,4 +324,12 @@ export async function cleanUpProbeObjects(
   }
   if (deleted > 0) log.info({ objects: deleted }, 'deleted the S3 objects of interrupted probes');
   return deleted;
+}
+
+export function tuneMetaKey(endpoint: string): string {
+  return `tune.recommendation.${endpoint}`;
+}
+
+function figures(p: PolicyFigures): Record<string, unknown> {
+  return { scaling: p.scaling, choose: p.choose, check: p.check };
 }

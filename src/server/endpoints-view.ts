@@ -10,6 +10,8 @@ export interface EndpointView {
   status: string;
   failureReason: string | null;
   instances: number | null;
+  /** The tuner's latest recommendation (endpoints with a tune: block), or null. */
+  tuneRecommendation: unknown;
   desiredInstances: number | null;
   observedAt: string | null;
   lastTransitionAt: string | null;
@@ -70,6 +72,7 @@ export function endpointsView(
         idle: s.idle,
         keepWarm: s.keepWarm,
       },
+      tuneRecommendation: store.meta.getJson<unknown>(`tune.recommendation.${e.name}`) ?? null,
       lastProbe: probe
         ? {
             id: probe.id,

@@ -48,6 +48,11 @@ endpoints:
       payload: { inputs: "hi" }
       timeoutSeconds: 1800
       bucket: s3://sagezero-e2e/probes/
+    tune:
+      mode: recommend
+      schedule: "20 17 * * *"
+      history: 1d
+      objective: { p95TimeToResultSeconds: 1200, maxExpired: 0 }
 `,
   );
   config = loadConfig(file);
@@ -118,5 +123,18 @@ describe('serve on the simulated cloud, replaying a real trace', () => {
     expect(controllers.find((c) => c.name === 'telemetry')?.runs).toBeGreaterThan(300);
     expect(controllers.find((c) => c.name === 'telemetry')?.failures).toBe(0);
     expect(logs).toContain('probe finished');
+  });
+
+  it('ran the tuner on its schedule and recorded a recommendation for the endpoint', async () => {
+    const { tuneMetaKey } = await import('../../src/daemon/daemon.js');
+    const rec = store.meta.getJson<{
+      mode: string;
+      yaml: string;
+      recommended: { scaling: { maxCapacity: number } };
+    }>(tuneMetaKey('e2e-llm'));
+    expect(rec?.mode).toBe('recommend');
+    expect(rec?.yaml).toContain('scaling:');
+    expect(rec?.recommended.scaling.maxCapacity).toBeGreaterThanOrEqual(1);
+    expect(daemon.controllers.status('tune:e2e-llm').failures).toBe(0);
   });
 });

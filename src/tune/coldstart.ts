@@ -1,0 +1,90 @@
+// The endpoint's cold-start distribution: how long an instance takes from launch to serving. Measured
+// two ways in the store: cold probes time "scale-out began -> InService" directly, and a scaling
+// activity that took the variant from zero instances to some completes when the new instance serves
+// (Application Auto Scaling marks it Successful once the endpoint is InService again). With no
+// measurement yet the configured prior stands in.
+import type { BootDistribution } from '../cloud/sim/boot.js';
+import type { Store } from '../store/index.js';
+
+/** Boots shorter or longer than this are not boots (a failed activity, a clock skew). */
+const PLAUSIBLE_SECONDS: [number, number] = [10, 7200];
+/** Spread assumed around a prior or a single sample (the simulator's default, ~±25% at 90%). */
+export const DEFAULT_SIGMA = 0.15;
+
+export interface BootEstimate {
+  distribution: BootDistribution;
+  source: 'measured' | 'prior';
+  samples: number;
+  medianSeconds: number;
+  /** The 90th percentile: what a pre-warm must allow for. */
+  p90Seconds: number;
+}
+
+const Z90 = 1.2816;
+
+export function estimateBoot(samples: readonly number[], priorSeconds: number): BootEstimate {
+  const ok = samples.filter((s) => s >= PLAUSIBLE_SECONDS[0] && s <= PLAUSIBLE_SECONDS[1]);
+  if (ok.length === 0) return lognormal(priorSeconds, DEFAULT_SIGMA, 'prior', 0);
+  const logs = ok.map(Math.log).sort((a, b) => a - b);
+  const mid = logs.length >> 1;
+  const medianLog =
+    logs.length % 2 ? (logs[mid] as number) : ((logs[mid - 1] as number) + (logs[mid] as number)) / 2;
+  let sigma = DEFAULT_SIGMA;
+  if (logs.length >= 3) {
+    const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
+    const v = logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (logs.length - 1);
+    // A handful of near-identical boots must not promise a pre-warm to the second.
+    sigma = Math.min(1, Math.max(0.05, Math.sqrt(v)));
+  }
+  return lognormal(Math.exp(medianLog), sigma, 'measured', ok.length);
+}
+
+function lognormal(median: number, sigma: number, source: BootEstimate['source'], n: number): BootEstimate {
+  return {
+    distribution: { kind: 'lognormal', medianSeconds: median, sigma },
+    source,
+    samples: n,
+    medianSeconds: median,
+    // The simulator clips boots at 2x the median.
+    p90Seconds: Math.min(2 * median, median * Math.exp(Z90 * sigma)),
+  };
+}
+
+/** A known distribution (a benchmark's or a test's), described like a measured one. */
+export function describeBoot(d: BootDistribution): BootEstimate {
+  if (d.kind === 'fixed')
+    return { distribution: d, source: 'prior', samples: 0, medianSeconds: d.seconds, p90Seconds: d.seconds };
+  if (d.kind === 'uniform') {
+    return {
+      distribution: d,
+      source: 'prior',
+      samples: 0,
+      medianSeconds: (d.minSeconds + d.maxSeconds) / 2,
+      p90Seconds: d.minSeconds + 0.9 * (d.maxSeconds - d.minSeconds),
+    };
+  }
+  return { ...lognormal(d.medianSeconds, d.sigma, 'prior', 0), distribution: d };
+}
+
+/** Boot-time samples (seconds) in [from, to): cold probes' scale-out phase and wake-ups from zero. */
+export function bootSamplesFromStore(
+  store: Store,
+  endpoint: string,
+  variant: string,
+  from: number,
+  to: number,
+): { probes: number[]; scaleOuts: number[] } {
+  const probes = store.probes
+    .between(endpoint, from, to)
+    .filter((p) => p.cold && p.outcome === 'success' && p.scaleOutS !== undefined)
+    .map((p) => p.scaleOutS as number);
+  const scaleOuts: number[] = [];
+  for (const a of store.activities.between(endpoint, from, to)) {
+    if (a.status !== 'Successful' || a.endTime === undefined || (a.desiredCount ?? 0) < 1) continue;
+    if (a.variant !== variant) continue;
+    const before = store.instances.countAt(endpoint, variant, a.startTime - 1);
+    if (before !== 0) continue;
+    scaleOuts.push((a.endTime - a.startTime) / 1000);
+  }
+  return { probes, scaleOuts };
+}
