@@ -137,11 +137,7 @@ export async function runApply(
         }
         await applyEndpointPlan(wait, ep);
       } catch (e) {
-        if (e instanceof EndpointFailedError) {
-          out.err(`error: ${e.message}`);
-          return EXIT.error;
-        }
-        throw e;
+        return endpointFailed(e, out);
       }
     }
     out.err('apply complete');
@@ -190,14 +186,17 @@ export async function runDestroy(
       try {
         await executeDestroy(wait, t);
       } catch (e) {
-        if (e instanceof EndpointFailedError) {
-          out.err(`error: ${e.message}`);
-          return EXIT.error;
-        }
-        throw e;
+        return endpointFailed(e, out);
       }
     }
     out.err('destroy complete');
     return EXIT.ok;
   });
+}
+
+/** SageMaker's own failure (with its FailureReason) ends the command with exit 1; anything else is rethrown. */
+function endpointFailed(e: unknown, out: Output): number {
+  if (!(e instanceof EndpointFailedError)) throw e;
+  out.err(`error: ${e.message}`);
+  return EXIT.error;
 }

@@ -97,7 +97,7 @@ export function isS3NoSuchKey(e: unknown): boolean {
 
 /**
  * True when a custom endpoint (an emulator) answered with something that is not an AWS error at all:
- * moto serves an HTML "500 Internal Server Error" for operations it has not implemented, which the
+ * moto serves an HTML "500 Internal Server Error" for operations it lacks, which the
  * SDK reports as a deserialization SyntaxError. Real AWS never does this, so callers only degrade on
  * it when a custom endpoint is configured.
  */
