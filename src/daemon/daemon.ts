@@ -14,7 +14,15 @@ import { configuredProbes } from '../probe/from-config.js';
 import { runProbe } from '../probe/probe.js';
 import type { Store } from '../store/index.js';
 import { pollOnce } from '../telemetry/index.js';
-import { tuneEndpoint } from '../tune/index.js';
+import {
+  checkLastChange,
+  decideForResult,
+  loadTuneState,
+  saveTuneState,
+  tuneEndpoint,
+} from '../tune/index.js';
+import { recordApplied, recordRollback } from '../tune/guardrails.js';
+import { appliedKey, tunedEndpoint, withTunedScaling } from './tuned.js';
 import type { PolicyFigures } from '../tune/tune.js';
 import { createApp } from '../server/app.js';
 import { startServer, type RunningServer } from '../server/start.js';
@@ -136,7 +144,14 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
 
   const reconcile = register('reconcile', async (signal) => {
     const r = await reconcileOnce(
-      { cloud, clock, config, store, log, repair: config.daemon.repairDrift },
+      {
+        cloud,
+        clock,
+        config: withTunedScaling(config, store),
+        store,
+        log,
+        repair: config.daemon.repairDrift,
+      },
       signal,
     );
     recentDrift.push(...r.drift);
@@ -195,29 +210,67 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     scheduler.schedule(name, probe.schedule, task);
   }
 
-  // The tuner: replay each endpoint's own traffic through the simulator and record the cheapest
-  // policy that meets its objective, for /api/v1/endpoints and the logs.
-  for (const endpoint of config.endpoints) {
-    if (!endpoint.tune) continue;
-    const tuneCfg = endpoint.tune;
-    const name = `tune:${endpoint.name}`;
-    const task = register(name, async () => {
+  // The tuner: replay each endpoint's own traffic through the simulator. mode: recommend records the
+  // cheapest policy that meets the objective (for /api/v1/endpoints and the logs); mode: apply also
+  // changes the live policy one bounded step at a time, and rolls back when the objective breaks.
+  for (const configured of config.endpoints) {
+    if (!configured.tune) continue;
+    const tuneCfg = configured.tune;
+    const name = `tune:${configured.name}`;
+    const task = register(name, async (signal) => {
+      const now = clock.now();
+      const endpoint = tunedEndpoint(configured, store);
+      if (tuneCfg.mode === 'apply') {
+        let state = loadTuneState(store, endpoint.name);
+        if (state.recent.length === 0) state = recordApplied(state, endpoint.scaling, 0);
+        const check = checkLastChange(store, endpoint.name, state, tuneCfg.objective, now);
+        if (check?.action === 'rollback') {
+          state = recordRollback(state, check.to, now);
+          saveTuneState(store, endpoint.name, state, now);
+          store.meta.setJson(appliedKey(endpoint.name), check.to, now);
+          log.warn({ endpoint: endpoint.name, reason: check.alert }, 'tuner rolled back its last change');
+          recentDrift.push({
+            endpoint: endpoint.name,
+            at: now,
+            changes: [`tuner rollback: ${check.alert}`],
+            repaired: true,
+          });
+          await reconcile(signal);
+          return;
+        }
+      }
       const r = await tuneEndpoint({ store, config, endpoint, clock });
+      let applied: string | undefined;
+      if (tuneCfg.mode === 'apply') {
+        const state = loadTuneState(store, endpoint.name);
+        const base = state.recent.length === 0 ? recordApplied(state, endpoint.scaling, 0) : state;
+        const decision = decideForResult(store, r, base, now);
+        if (decision.action === 'apply') {
+          saveTuneState(store, endpoint.name, recordApplied(base, decision.step.scaling, now), now);
+          store.meta.setJson(appliedKey(endpoint.name), decision.step.scaling, now);
+          applied = decision.reason;
+          log.info(
+            { endpoint: endpoint.name, step: decision.step.cls, reason: decision.reason },
+            'tuner applies a step',
+          );
+          await reconcile(signal);
+        } else {
+          saveTuneState(store, endpoint.name, base, now);
+          applied = `held: ${decision.reason}`;
+        }
+      }
       store.meta.setJson(
         tuneMetaKey(endpoint.name),
         {
-          at: clock.now(),
+          at: now,
           mode: r.mode,
           changed: r.changed,
           yaml: r.yaml,
           current: figures(r.current),
           recommended: figures(r.recommended),
-          note:
-            r.mode === 'apply'
-              ? 'mode: apply is recorded as a recommendation; the daemon does not yet change the policy by itself'
-              : undefined,
+          ...(applied ? { applied } : {}),
         },
-        clock.now(),
+        now,
       );
       log.info(
         { endpoint: endpoint.name, changed: r.changed, recommended: figures(r.recommended) },
