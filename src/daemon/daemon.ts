@@ -23,6 +23,8 @@ import {
 } from '../tune/index.js';
 import { recordApplied, recordRollback } from '../tune/guardrails.js';
 import { appliedKey, tunedEndpoint, withTunedScaling } from './tuned.js';
+import { notifyTune } from './tune-notify.js';
+import { SlackNotifier } from '../alerts/slack.js';
 import type { PolicyFigures } from '../tune/tune.js';
 import { createApp } from '../server/app.js';
 import { startServer, type RunningServer } from '../server/start.js';
@@ -210,6 +212,16 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     scheduler.schedule(name, probe.schedule, task);
   }
 
+  const slack = config.alerts?.slack;
+  const tuneNotifier =
+    slack && slack.webhookUrl !== ''
+      ? new SlackNotifier(slack.webhookUrl, {
+          clock,
+          log,
+          timeoutMs: slack.timeoutSeconds * 1000,
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        })
+      : undefined;
   // The tuner: replay each endpoint's own traffic through the simulator. mode: recommend records the
   // cheapest policy that meets the objective (for /api/v1/endpoints and the logs); mode: apply also
   // changes the live policy one bounded step at a time, and rolls back when the objective breaks.
@@ -276,6 +288,25 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
         { endpoint: endpoint.name, changed: r.changed, recommended: figures(r.recommended) },
         'tuner recommendation',
       );
+      const improves = r.changed.length > 0 && r.recommended.choose.costUsd < r.current.choose.costUsd;
+      if (tuneNotifier && improves) {
+        await notifyTune(
+          tuneNotifier,
+          store,
+          {
+            endpoint: endpoint.name,
+            mode: r.mode,
+            ...(applied ? { applied } : {}),
+            currentCostUsd: r.current.choose.costUsd,
+            recommendedCostUsd: r.recommended.choose.costUsd,
+            recommendedP95Seconds: r.recommended.choose.p95TimeToResultSeconds,
+            changed: r.changed,
+            yaml: r.yaml,
+            ...(server ? { dashboardUrl: `${server.url}/` } : {}),
+          },
+          now,
+        );
+      }
     });
     scheduler.schedule(name, tuneCfg.schedule, task);
   }

@@ -24,6 +24,14 @@ let daemon: RunningDaemon;
 let logs = '';
 const background = new AbortController();
 
+// What the real Slack client sends, captured at its fetch: in virtual time a network round trip would
+// land after the simulated day is over. (Delivery to a real HTTP server is tested in test/alerts.)
+const posts: { text: string }[] = [];
+const slackFetch: typeof fetch = async (_url, init) => {
+  posts.push(JSON.parse(String(init?.body)) as { text: string });
+  return new Response('ok', { status: 200 });
+};
+
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-e2e-'));
   const file = path.join(dir, 'e2e.yaml');
@@ -33,6 +41,8 @@ beforeAll(async () => {
 cloud: sim
 project: e2e
 store: ./e2e.db
+alerts:
+  slack: { webhookUrl: "https://hooks.slack.com/services/T0/B0/e2etest" }
 sim:
   bootSeconds: 480
   seed: 3
@@ -75,6 +85,7 @@ endpoints:
     prices: new PriceResolver({ store, clock: sim.clock, pricing: config.pricing }),
     listen: false,
     background: [sim.replay],
+    fetch: slackFetch,
   });
   // Ten simulated hours, an hour at a time (the trace runs 08:00-16:00 UTC).
   for (let i = 0; i < 10 * 12; i++) await sim.clock.advance(5 * 60_000);
@@ -136,5 +147,11 @@ describe('serve on the simulated cloud, replaying a real trace', () => {
     expect(rec?.yaml).toContain('scaling:');
     expect(rec?.recommended.scaling.maxCapacity).toBeGreaterThanOrEqual(1);
     expect(daemon.controllers.status('tune:e2e-llm').failures).toBe(0);
+    // A cheaper policy was found, so it was posted to Slack once, with the block to paste.
+    const tunePosts = posts.filter((p) =>
+      p.text.includes('tuner recommends a new scaling policy for e2e-llm'),
+    );
+    expect(tunePosts).toHaveLength(1);
+    expect(JSON.stringify(tunePosts[0])).toContain('scaling:');
   });
 });
