@@ -1,0 +1,103 @@
+// The daemon on the simulated cloud in virtual time, replaying the bundled demo trace for ten
+// simulated hours (08:00-16:00 UTC traffic), for tests that check what it did afterwards.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig, type Config } from '../../src/config/load.js';
+import { PriceResolver } from '../../src/cost/prices.js';
+import { startDaemon, type RunningDaemon } from '../../src/daemon/daemon.js';
+import { createLogger } from '../../src/daemon/logger.js';
+import { ClockScheduler } from '../../src/daemon/scheduler.js';
+import { createSimRuntime, type SimRuntime } from '../../src/daemon/sim-runtime.js';
+import { Redactor } from '../../src/secrets.js';
+import { openStore, storeApiCallObserver, type Store } from '../../src/store/index.js';
+import { ROOT } from './cli.js';
+
+export interface SimDaemonRun {
+  config: Config;
+  store: Store;
+  sim: SimRuntime;
+  daemon: RunningDaemon;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export interface SimDaemonOptions {
+  project: string;
+  endpoint: string;
+  tuneMode: 'recommend' | 'apply';
+  /** Extra top-level YAML (e.g. an alerts: block). */
+  extraYaml?: string;
+  fetch?: typeof fetch;
+}
+
+export async function runSimDaemon(o: SimDaemonOptions): Promise<SimDaemonRun> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-e2e-'));
+  const file = path.join(dir, `${o.project}.yaml`);
+  writeFileSync(
+    file,
+    `region: us-east-1
+cloud: sim
+project: ${o.project}
+store: ./${o.project}.db
+${o.extraYaml ?? ''}
+sim:
+  bootSeconds: 480
+  seed: 3
+  traffic: { trace: ${path.join(ROOT, 'data/traces/demo-azure-functions.csv')}, format: azure-functions, select: [30a976ce7f], serviceSeconds: 20 }
+endpoints:
+  - name: ${o.endpoint}
+    model: { image: 763104351884.dkr.ecr.us-east-1.amazonaws.com/x:1 }
+    executionRoleArn: arn:aws:iam::123456789012:role/SageMakerExecution
+    instanceType: ml.g5.12xlarge
+    async: { outputPath: s3://sagezero-e2e/out/, maxConcurrentInvocationsPerInstance: 4 }
+    probe:
+      schedule: "50 */2 * * *" # xx:50 of even hours: after the previous burst scaled in (cold), and at 16:50 after the trace
+      payload: { inputs: "hi" }
+      timeoutSeconds: 1800
+      bucket: s3://sagezero-e2e/probes/
+    tune:
+      mode: ${o.tuneMode}
+      schedule: "20 17 * * *"
+      history: 1d
+      objective: { p95TimeToResultSeconds: 1200, maxExpired: 0 }
+`,
+  );
+  const config = loadConfig(file);
+  const store = openStore(config.storePath);
+  const wallNow = Date.UTC(2026, 2, 10, 12, 0, 0);
+  const sim = await createSimRuntime(config, store, (clock) => storeApiCallObserver(store, clock), wallNow);
+  let logs = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _e, done) {
+      logs += chunk.toString();
+      done();
+    },
+  });
+  const daemon = await startDaemon({
+    config,
+    cloud: sim.cloud,
+    clock: sim.clock,
+    scheduler: new ClockScheduler(sim.clock),
+    store,
+    log: createLogger(new Redactor(), sink),
+    prices: new PriceResolver({ store, clock: sim.clock, pricing: config.pricing }),
+    listen: false,
+    background: [sim.replay],
+    ...(o.fetch ? { fetch: o.fetch } : {}),
+  });
+  // Ten simulated hours, five minutes at a time.
+  for (let i = 0; i < 10 * 12; i++) await sim.clock.advance(5 * 60_000);
+  return {
+    config,
+    store,
+    sim,
+    daemon,
+    logs: () => logs,
+    stop: async () => {
+      await daemon.stop();
+      store.close();
+    },
+  };
+}
