@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EndpointConfigSpec, ModelSpec } from '../types.js';
+import type { DescribeEndpointOutput } from '@aws-sdk/client-sagemaker';
+import { CloudError, type EndpointConfigSpec, type ModelSpec } from '../types.js';
 import {
   fromDescribeEndpoint,
   fromDescribeEndpointConfig,
@@ -151,6 +152,35 @@ describe('endpoint config mapping', () => {
 });
 
 describe('endpoint mapping', () => {
+  /** A complete answer, as AWS gives it for an InService endpoint. */
+  const full = (): DescribeEndpointOutput => ({
+    EndpointName: 'ep',
+    EndpointArn: 'arn:aws:sagemaker:us-east-1:1:endpoint/ep',
+    EndpointConfigName: 'cfg',
+    EndpointStatus: 'InService',
+    CreationTime: new Date(1000),
+    LastModifiedTime: new Date(2000),
+    ProductionVariants: [{ VariantName: 'AllTraffic', CurrentInstanceCount: 2, DesiredInstanceCount: 3 }],
+    AsyncInferenceConfig: { OutputConfig: { S3OutputPath: 's3://b/out/' } },
+  });
+  /** `full()` without `field` (a dotted path into the first variant for the variant's fields). */
+  const without = (field: string): DescribeEndpointOutput => {
+    const out = full() as unknown as Record<string, unknown>;
+    if (field.startsWith('ProductionVariants[0].')) {
+      const v = (out.ProductionVariants as Record<string, unknown>[])[0]!;
+      delete v[field.slice('ProductionVariants[0].'.length)];
+    } else delete out[field];
+    return out as unknown as DescribeEndpointOutput;
+  };
+  const refusal = (out: DescribeEndpointOutput): CloudError => {
+    try {
+      fromDescribeEndpoint(out, 'ep');
+    } catch (e) {
+      return e as CloudError;
+    }
+    throw new Error('fromDescribeEndpoint accepted the answer');
+  };
+
   it('maps status, counts and a failure reason', () => {
     const state = fromDescribeEndpoint(
       {
@@ -163,7 +193,7 @@ describe('endpoint mapping', () => {
         LastModifiedTime: new Date(2000),
         ProductionVariants: [{ VariantName: 'AllTraffic', CurrentInstanceCount: 0, DesiredInstanceCount: 1 }],
       },
-      {},
+      'ep',
     );
     expect(state).toEqual({
       name: 'ep',
@@ -172,7 +202,6 @@ describe('endpoint mapping', () => {
       configName: 'cfg',
       failureReason: 'image not found',
       variants: [{ variantName: 'AllTraffic', currentInstanceCount: 0, desiredInstanceCount: 1 }],
-      tags: {},
       createdAt: 1000,
       lastModifiedAt: 2000,
     });
@@ -181,5 +210,148 @@ describe('endpoint mapping', () => {
   it('reads a status it does not know as Updating (wait, do not act)', () => {
     expect(toEndpointStatus('SomethingNew')).toBe('Updating');
     expect(toEndpointStatus('InService')).toBe('InService');
+    expect(fromDescribeEndpoint({ ...full(), EndpointStatus: 'Hibernating' as never }, 'ep').status).toBe(
+      'Updating',
+    );
+  });
+
+  it.each([
+    ['EndpointName', 'no EndpointName'],
+    ['EndpointArn', 'no EndpointArn'],
+    ['EndpointStatus', 'no EndpointStatus'],
+    ['EndpointConfigName', 'no EndpointConfigName'],
+    ['ProductionVariants[0].VariantName', 'no ProductionVariants[0].VariantName'],
+  ])('refuses an answer without %s, naming the operation, the endpoint and the field', (field, what) => {
+    const e = refusal(without(field));
+    expect(e).toBeInstanceOf(CloudError);
+    expect(e.message).toBe(
+      `SageMaker DescribeEndpoint for endpoint "ep" returned ${what}; sagezero does not act on an incomplete answer (MalformedResponse)`,
+    );
+    expect(e.code).toBe('MalformedResponse');
+    expect(e.operation).toBe('DescribeEndpoint');
+    expect(e.retryable).toBe(false);
+  });
+
+  it('refuses an answer with neither LastModifiedTime nor CreationTime (no "since when")', () => {
+    const out = without('LastModifiedTime');
+    delete out.CreationTime;
+    expect(refusal(out).message).toContain('returned no LastModifiedTime (nor CreationTime)');
+  });
+
+  it('reads empty strings and nulls as absent', () => {
+    expect(refusal({ ...full(), EndpointStatus: '' as never }).message).toContain('no EndpointStatus');
+    expect(refusal({ ...full(), EndpointArn: null as never }).message).toContain('no EndpointArn');
+  });
+
+  it.each([
+    [{ EndpointStatus: 42 }, 'EndpointStatus 42, not a string'],
+    [{ EndpointName: 'other' }, 'EndpointName "other", another endpoint'],
+    [{ EndpointConfigName: { name: 'cfg' } }, 'EndpointConfigName an object, not a string'],
+    [{ ProductionVariants: { AllTraffic: 1 } }, 'ProductionVariants an object, not a list'],
+    [{ ProductionVariants: [null] }, 'ProductionVariants[0] null, not a variant'],
+    [{ ProductionVariants: [{ VariantName: 'v', CurrentInstanceCount: '3' }] }, 'CurrentInstanceCount "3"'],
+    [{ ProductionVariants: [{ VariantName: 'v', CurrentInstanceCount: -1 }] }, 'CurrentInstanceCount -1'],
+    [
+      { ProductionVariants: [{ VariantName: 'v', CurrentInstanceCount: 1, DesiredInstanceCount: 1.5 }] },
+      'DesiredInstanceCount 1.5',
+    ],
+    [
+      { ProductionVariants: [{ VariantName: 7, CurrentInstanceCount: 1 }] },
+      'ProductionVariants[0].VariantName 7, not a string',
+    ],
+  ])('refuses a malformed value (%j), never a TypeError', (patch, what) => {
+    const e = refusal({ ...full(), ...(patch as object) });
+    expect(e).toBeInstanceOf(CloudError);
+    expect(e.message).toContain(`DescribeEndpoint for endpoint "ep" returned `);
+    expect(e.message).toContain(what);
+  });
+
+  it('reads the endpoint name case-insensitively, as SageMaker does', () => {
+    expect(fromDescribeEndpoint({ ...full(), EndpointName: 'EP' }, 'ep').name).toBe('EP');
+  });
+
+  it.each(['Creating', 'Failed', 'Deleting', 'OutOfService'] as const)(
+    'without ProductionVariants while %s (AWS lists none before the first instance): no variants, no instances',
+    (status) => {
+      const state = fromDescribeEndpoint({ ...without('ProductionVariants'), EndpointStatus: status }, 'ep');
+      expect(state.variants).toEqual([]);
+      expect(state.status).toBe(status);
+      expect(
+        fromDescribeEndpoint({ ...full(), EndpointStatus: status, ProductionVariants: [] }, 'ep').variants,
+      ).toEqual([]);
+    },
+  );
+
+  it.each(['InService', 'Updating', 'SystemUpdating', 'RollingBack', 'UpdateRollbackFailed'] as const)(
+    'refuses an answer without ProductionVariants or a CurrentInstanceCount while %s (not a scale-in to 0)',
+    (status) => {
+      const article = /^[AEIOU]/.test(status) ? 'an' : 'a';
+      expect(refusal({ ...without('ProductionVariants'), EndpointStatus: status }).message).toContain(
+        `returned no ProductionVariants for ${article} ${status} endpoint;`,
+      );
+      expect(refusal({ ...full(), EndpointStatus: status, ProductionVariants: [] }).message).toContain(
+        'returned no ProductionVariants',
+      );
+      expect(
+        refusal({ ...without('ProductionVariants[0].CurrentInstanceCount'), EndpointStatus: status }).message,
+      ).toContain(
+        `returned no ProductionVariants[0].CurrentInstanceCount for ${article} ${status} endpoint;`,
+      );
+    },
+  );
+
+  it('without CurrentInstanceCount while Creating: 0 instances; the desired count still read', () => {
+    const creating = {
+      ...without('ProductionVariants[0].CurrentInstanceCount'),
+      EndpointStatus: 'Creating' as const,
+    };
+    expect(fromDescribeEndpoint(creating, 'ep').variants).toEqual([
+      { variantName: 'AllTraffic', currentInstanceCount: 0, desiredInstanceCount: 3 },
+    ]);
+  });
+
+  it('a scaled-to-zero endpoint reads 0 instances (the count is there, and 0)', () => {
+    const zero = { ...full(), ProductionVariants: [{ VariantName: 'AllTraffic', CurrentInstanceCount: 0 }] };
+    expect(fromDescribeEndpoint(zero, 'ep').variants).toEqual([
+      { variantName: 'AllTraffic', currentInstanceCount: 0, desiredInstanceCount: 0 },
+    ]);
+  });
+
+  it('without DesiredInstanceCount: the current count (no change pending)', () => {
+    expect(
+      fromDescribeEndpoint(without('ProductionVariants[0].DesiredInstanceCount'), 'ep').variants,
+    ).toEqual([{ variantName: 'AllTraffic', currentInstanceCount: 2, desiredInstanceCount: 2 }]);
+    const neither = {
+      ...without('ProductionVariants[0].DesiredInstanceCount'),
+      EndpointStatus: 'Creating' as const,
+    };
+    delete neither.ProductionVariants![0]!.CurrentInstanceCount;
+    expect(fromDescribeEndpoint(neither, 'ep').variants).toEqual([
+      { variantName: 'AllTraffic', currentInstanceCount: 0, desiredInstanceCount: 0 },
+    ]);
+  });
+
+  it('without CreationTime: createdAt 0 ("unknown"), lastModifiedAt still read', () => {
+    const state = fromDescribeEndpoint(without('CreationTime'), 'ep');
+    expect(state.createdAt).toBe(0);
+    expect(state.lastModifiedAt).toBe(2000);
+  });
+
+  it('without LastModifiedTime: the creation time', () => {
+    expect(fromDescribeEndpoint(without('LastModifiedTime'), 'ep').lastModifiedAt).toBe(1000);
+  });
+
+  it('without FailureReason (or with one that is not text): none, even when Failed', () => {
+    const failed = { ...without('FailureReason'), EndpointStatus: 'Failed' as const };
+    expect(fromDescribeEndpoint(failed, 'ep')).not.toHaveProperty('failureReason');
+    expect(fromDescribeEndpoint({ ...failed, FailureReason: 12 as never }, 'ep')).not.toHaveProperty(
+      'failureReason',
+    );
+  });
+
+  it('without AsyncInferenceConfig: the same state (async settings come from the endpoint config)', () => {
+    expect(fromDescribeEndpoint(without('AsyncInferenceConfig'), 'ep')).toEqual(
+      fromDescribeEndpoint(full(), 'ep'),
+    );
   });
 });

@@ -9,6 +9,7 @@ import type {
   DescribeModelOutput,
   ProductionVariantInstanceType,
 } from '@aws-sdk/client-sagemaker';
+import { CloudError } from '../types.js';
 import type {
   AsyncInferenceSpec,
   EndpointConfigSpec,
@@ -152,25 +153,120 @@ export function toEndpointStatus(s: string | undefined): EndpointStatus {
   return found ?? 'Updating';
 }
 
+/** Statuses in which SageMaker always lists the variants with their instance counts. */
+const SERVING = new Set<EndpointStatus>([
+  'InService',
+  'Updating',
+  'SystemUpdating',
+  'RollingBack',
+  'UpdateRollbackFailed',
+]);
+
 /**
- * DescribeEndpoint's variant summaries carry counts but no instance type (that lives in the
- * endpoint config), so `instanceType` stays unset here rather than costing a second call.
+ * What sagezero makes of each DescribeEndpoint field when a peer (AWS, an emulator, a proxy) leaves it
+ * out or sends something else. A field whose absence would make a caller act on a guess (ownership,
+ * status, which config is deployed, which variant) is required: without it the answer is refused with
+ * a CloudError naming the operation, the endpoint and the field. A field AWS itself leaves out at
+ * times gets a default that no caller can misread:
+ *
+ * - EndpointName, EndpointArn (ownership tags are read by ARN), EndpointStatus, EndpointConfigName
+ *   (plan, apply and telemetry need to know which config is deployed), and each variant's VariantName:
+ *   required. Absent, empty or not a string: refused. A name other than the one asked for: refused.
+ *   A status newer than this code reads as Updating (see toEndpointStatus).
+ * - ProductionVariants and each variant's CurrentInstanceCount: while the endpoint is Creating, Failed,
+ *   Deleting or OutOfService, absent means no variants / 0 instances (AWS lists none before the first
+ *   instance). While it serves (InService, Updating, SystemUpdating, RollingBack, UpdateRollbackFailed)
+ *   AWS always lists them, 0 when scaled to zero, so absent then is refused: read as 0 it would be
+ *   stored as a scale-in that never happened and counted as savings. Not a list, an entry that is not
+ *   an object, or a count that is not a whole number >= 0: refused.
+ * - DesiredInstanceCount: absent means the current count (no change pending).
+ * - CreationTime: absent means 0, "unknown" (telemetry then records no creation transition).
+ *   LastModifiedTime: absent means the creation time; refused when both are absent (the stuck-endpoint
+ *   alert counts from it, and 1970 would raise it at once). A timestamp that is not one: the SDK refuses.
+ * - FailureReason: absent (or not text) means none; callers say "no reason given".
+ * - AsyncInferenceConfig: not read; the async settings come from the endpoint config.
+ *
+ * Variant summaries carry counts but no instance type (that lives in the endpoint config), so
+ * `instanceType` stays unset rather than costing a second call. Tags are read separately (by ARN).
  */
-export function fromDescribeEndpoint(out: DescribeEndpointOutput, tags: Tags): EndpointState {
-  const state: EndpointState = {
-    name: out.EndpointName ?? '',
-    arn: out.EndpointArn ?? '',
-    status: toEndpointStatus(out.EndpointStatus),
-    configName: out.EndpointConfigName ?? '',
-    variants: (out.ProductionVariants ?? []).map((v) => ({
-      variantName: v.VariantName ?? '',
-      currentInstanceCount: v.CurrentInstanceCount ?? 0,
-      desiredInstanceCount: v.DesiredInstanceCount ?? v.CurrentInstanceCount ?? 0,
-    })),
-    tags,
-    createdAt: out.CreationTime?.getTime() ?? 0,
-    lastModifiedAt: out.LastModifiedTime?.getTime() ?? out.CreationTime?.getTime() ?? 0,
+export function fromDescribeEndpoint(
+  out: DescribeEndpointOutput,
+  requestedName: string,
+): Omit<EndpointState, 'tags'> {
+  // Typed by the SDK, but the SDK passes JSON through unchecked: read every field as unknown.
+  const raw = out as unknown as Record<string, unknown>;
+  const refuse = (what: string): CloudError =>
+    new CloudError(
+      `SageMaker DescribeEndpoint for endpoint "${requestedName}" returned ${what}; sagezero does not act on an incomplete answer (MalformedResponse)`,
+      'MalformedResponse',
+      false,
+      'DescribeEndpoint',
+    );
+  const text = (field: string, value: unknown): string => {
+    if (value === undefined || value === null || value === '') throw refuse(`no ${field}`);
+    if (typeof value !== 'string') throw refuse(`${field} ${show(value)}, not a string`);
+    return value;
   };
-  if (out.FailureReason) state.failureReason = out.FailureReason;
+  const count = (field: string, value: unknown): number | undefined => {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+      throw refuse(`${field} ${show(value)}, not a whole number of instances`);
+    return value;
+  };
+  const time = (value: unknown): number | undefined =>
+    value instanceof Date && Number.isFinite(value.getTime()) ? value.getTime() : undefined;
+
+  const name = text('EndpointName', raw.EndpointName);
+  if (name.toLowerCase() !== requestedName.toLowerCase())
+    throw refuse(`EndpointName "${name}", another endpoint`);
+  const arn = text('EndpointArn', raw.EndpointArn);
+  const status = text('EndpointStatus', raw.EndpointStatus);
+  const configName = text('EndpointConfigName', raw.EndpointConfigName);
+
+  const serving = SERVING.has(toEndpointStatus(status));
+  const whileServing = ` for ${/^[AEIOU]/.test(status) ? 'an' : 'a'} ${status} endpoint`;
+  const list = raw.ProductionVariants ?? [];
+  if (!Array.isArray(list)) throw refuse(`ProductionVariants ${show(list)}, not a list`);
+  if (list.length === 0 && serving) throw refuse(`no ProductionVariants${whileServing}`);
+  const variants = list.map((v: unknown, i) => {
+    const field = `ProductionVariants[${i}]`;
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+      throw refuse(`${field} ${show(v)}, not a variant`);
+    const summary = v as Record<string, unknown>;
+    const reported = count(`${field}.CurrentInstanceCount`, summary.CurrentInstanceCount);
+    if (reported === undefined && serving) throw refuse(`no ${field}.CurrentInstanceCount${whileServing}`);
+    const current = reported ?? 0;
+    return {
+      variantName: text(`${field}.VariantName`, summary.VariantName),
+      currentInstanceCount: current,
+      desiredInstanceCount: count(`${field}.DesiredInstanceCount`, summary.DesiredInstanceCount) ?? current,
+    };
+  });
+
+  const createdAt = time(raw.CreationTime);
+  const lastModifiedAt = time(raw.LastModifiedTime) ?? createdAt;
+  // "Since when" drives the stuck-endpoint alert: 1970 would raise it at once, so no time is no answer.
+  if (lastModifiedAt === undefined) throw refuse('no LastModifiedTime (nor CreationTime)');
+
+  const state: Omit<EndpointState, 'tags'> = {
+    name,
+    arn,
+    status: toEndpointStatus(status),
+    configName,
+    variants,
+    createdAt: createdAt ?? 0,
+    lastModifiedAt,
+  };
+  if (typeof raw.FailureReason === 'string' && raw.FailureReason !== '')
+    state.failureReason = raw.FailureReason;
   return state;
+}
+
+/** A value from a broken answer, short enough for an error message. */
+function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v);
+  if (Array.isArray(v)) return 'a list';
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'an object';
+  return String(v);
 }

@@ -99,7 +99,9 @@ export function sageMakerOps(ctx: AwsContext) {
       sm.send(new DescribeEndpointCommand({ EndpointName: name })),
     );
     if (!out) return undefined;
-    return fromDescribeEndpoint(out, await listTags(ctx, out.EndpointArn ?? '', `endpoint "${name}"`));
+    // Checked before the tags are read: a missing ARN is named as such, not as a failed ListTags.
+    const state = fromDescribeEndpoint(out, name);
+    return { ...state, tags: await listTags(ctx, state.arn, `endpoint "${name}"`) };
   }
 
   /** Re-reads what was just created, so callers get AWS's view (ARN, timestamps, defaults). */
