@@ -6,6 +6,7 @@ import type { ApiCallTotal } from '../store/api-calls.js';
 import type { ControllerRun } from '../store/controllers.js';
 import type { ProbeResult } from '../store/probes.js';
 import type { AlertsConfig } from './config.js';
+import { inhibitWhileAwsFailing, type VictimTimes } from './inhibit.js';
 import { backlogWithoutCapacity, type ActivityLike } from './rules/backlog.js';
 import { budgetAlerts, type SpendSnapshot } from './rules/budget.js';
 import { endpointHealth } from './rules/endpoint.js';
@@ -33,7 +34,12 @@ export interface AlertInputs {
   spend?: SpendSnapshot;
   /** Drift found recently (the caller decides how far back). */
   drift?: readonly DriftEvent[];
-  apiErrors?: { errorMinutes: readonly number[]; failing?: readonly ApiCallTotal[] };
+  apiErrors?: {
+    errorMinutes: readonly number[];
+    failing?: readonly ApiCallTotal[];
+    /** The AWS alert's latest episode (src/alerts/inhibit.ts). */
+    lastEpisode?: { firstFiredAt: number; resolvedAt?: number };
+  };
   controllers?: readonly ControllerRun[];
 }
 
@@ -94,5 +100,34 @@ export function evaluateRules(inputs: AlertInputs, config: AlertsConfig): Evalua
     conditions.push(...controllerFailing(inputs.controllers, config.controllerFailures, now));
   }
   const disabled = new Set<string>(config.disabledRules);
-  return { conditions: conditions.filter((c) => !disabled.has(c.rule)), scope: scopeOf(scope) };
+  const enabled = conditions.filter((c) => !disabled.has(c.rule));
+  // Only while the AWS alert can speak for the victims: with it disabled, each victim alerts itself.
+  if (disabled.has('aws-api-errors') || !inputs.apiErrors)
+    return { conditions: enabled, scope: scopeOf(scope) };
+  const lastEpisode = inputs.apiErrors.lastEpisode;
+  return inhibitWhileAwsFailing(enabled, scopeOf(scope), {
+    now,
+    errorMinutes: inputs.apiErrors.errorMinutes,
+    windowMs: config.apiErrorMinutes * 60_000,
+    ...(lastEpisode ? { lastEpisode } : {}),
+    timesOf: (c) => victimTimes(c, inputs),
+  });
+}
+
+/** When a held-back candidate failed: the probe's end, or the controller's last error and streak start. */
+function victimTimes(c: AlertCondition, inputs: AlertInputs): VictimTimes | undefined {
+  if (c.rule === 'probe-failed') {
+    const probes = inputs.endpoints.find((e) => e.name === c.endpoint)?.probes ?? [];
+    let last: ProbeResult | undefined;
+    for (const p of probes) if (p.outcome === 'error' && (!last || p.startedAt > last.startedAt)) last = p;
+    if (!last) return undefined;
+    const at = last.finishedAt ?? last.startedAt;
+    return { failedAt: at, failingSince: at };
+  }
+  if (c.rule === 'controller-failing') {
+    const run = inputs.controllers?.find((r) => `controller:${r.controller}` === c.key);
+    if (run?.lastErrorAt === undefined) return undefined;
+    return { failedAt: run.lastErrorAt, failingSince: run.lastOkAt ?? Number.NEGATIVE_INFINITY };
+  }
+  return undefined;
 }

@@ -15,7 +15,7 @@ export interface AlertEndpoint {
 }
 
 export interface GatherOptions {
-  store: Pick<Store, 'probes' | 'metrics' | 'activities' | 'apiCalls' | 'controllers'>;
+  store: Pick<Store, 'probes' | 'metrics' | 'activities' | 'apiCalls' | 'controllers' | 'alerts'>;
   endpoints: readonly AlertEndpoint[];
   now: number;
   config: Pick<AlertsConfig, 'apiErrorMinutes'>;
@@ -26,6 +26,7 @@ export interface GatherOptions {
 }
 
 const PROBE_LOOKBACK_MS = 30 * 24 * 3600_000;
+const VICTIM_LOOKBACK_MS = 24 * 3600_000;
 const BACKLOG_LOOKBACK_MS = 24 * 3600_000;
 
 export function gatherAlertInputs(o: GatherOptions): AlertInputs {
@@ -47,10 +48,27 @@ export function gatherAlertInputs(o: GatherOptions): AlertInputs {
     return input;
   });
   const since = o.now - o.config.apiErrorMinutes * 60_000;
+  // Error minutes reach further back than the rule's window: a probe that failed in an outage an
+  // hour ago is still recognised as a victim of it (src/alerts/inhibit.ts).
+  const errorsSince = Math.min(since, o.now - VICTIM_LOOKBACK_MS);
+  const episode = o.store.alerts.get('aws-api-errors');
   const inputs: AlertInputs = {
     now: o.now,
     endpoints,
-    apiErrors: { errorMinutes: o.store.apiCalls.errorMinutes(since), failing: o.store.apiCalls.since(since) },
+    apiErrors: {
+      errorMinutes: o.store.apiCalls.errorMinutes(errorsSince),
+      failing: o.store.apiCalls.since(since),
+      ...(episode
+        ? {
+            lastEpisode: {
+              firstFiredAt: episode.firstFiredAt,
+              ...(episode.state === 'resolved' && episode.resolvedAt !== undefined
+                ? { resolvedAt: episode.resolvedAt }
+                : {}),
+            },
+          }
+        : {}),
+    },
     controllers: o.store.controllers.all(),
   };
   if (o.spend) inputs.spend = o.spend;

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { alertsConfigSchema } from './config.js';
+import { evaluateRules, type AlertInputs } from './evaluate.js';
+import type { ProbeResult } from '../store/probes.js';
+
+const MIN = 60_000;
+const NOW = Date.UTC(2026, 0, 16, 12, 0, 30);
+const CUR = Math.floor(NOW / MIN) * MIN;
+const config = alertsConfigSchema.parse({ apiErrorMinutes: 5 });
+/** Every minute of the last `n` has a failed API call. */
+const lastMinutes = (n: number): number[] => Array.from({ length: n }, (_, i) => CUR - i * MIN);
+
+function probe(outcome: ProbeResult['outcome'], finishedAt = NOW - 2 * MIN): ProbeResult {
+  return {
+    id: `p-${outcome}`,
+    endpoint: 'llm',
+    startedAt: finishedAt - MIN,
+    finishedAt,
+    instancesAtStart: 0,
+    cold: true,
+    outcome,
+    totalS: 60,
+    errorMessage: 'ServiceUnavailable',
+  };
+}
+
+interface Case {
+  errorMinutes: number[];
+  outcome?: ProbeResult['outcome'];
+  probeFinishedAt?: number;
+  /** The telemetry controller's last success (its failing streak began after it). */
+  lastOkAt?: number;
+  lastEpisode?: { firstFiredAt: number; resolvedAt?: number };
+}
+
+function inputs(c: Case): AlertInputs {
+  return {
+    now: NOW,
+    endpoints: [{ name: 'llm', probes: [probe(c.outcome ?? 'error', c.probeFinishedAt)] }],
+    apiErrors: { errorMinutes: c.errorMinutes, ...(c.lastEpisode ? { lastEpisode: c.lastEpisode } : {}) },
+    controllers: [
+      {
+        controller: 'telemetry',
+        okCount: 1,
+        errorCount: 3,
+        consecutiveErrors: 3,
+        lastOkAt: c.lastOkAt ?? NOW - 3 * MIN,
+        lastErrorAt: NOW - 10_000,
+        lastError: 'ServiceUnavailable',
+      },
+    ],
+  };
+}
+
+const keys = (c: Case, cfg = config) => evaluateRules(inputs(c), cfg).conditions.map((x) => x.key);
+
+describe('inhibition while AWS calls fail', () => {
+  it('the AWS alert speaks for the failing controllers and could-not-run probes, listing them', () => {
+    const r = evaluateRules(inputs({ errorMinutes: lastMinutes(5) }), config);
+    expect(r.conditions.map((c) => c.key)).toEqual(['aws-api-errors']);
+    expect(r.conditions[0]?.facts.at(-1)).toEqual({
+      label: 'Also failing (held)',
+      value: 'Probe failed on llm\nsagezero telemetry controller is failing',
+    });
+    // Held alerts neither fire nor resolve: their scope is withdrawn.
+    expect(r.scope.covers('controller-failing', undefined)).toBe(false);
+    expect(r.scope.covers('probe-failed', 'llm')).toBe(false);
+    expect(r.scope.covers('aws-api-errors', undefined)).toBe(true);
+  });
+
+  it('holds victims whose failures began within the AWS window while calls are failing', () => {
+    // Three minutes of errors: not yet sustained (4 of 5), but the AWS rule may still decide.
+    expect(keys({ errorMinutes: lastMinutes(3) })).toEqual([]);
+  });
+
+  it('lets a victim alert once its failures outlast the window and the AWS rule stayed quiet', () => {
+    // The telemetry controller has failed for 20 minutes (say AccessDenied on one call) while the
+    // API error minutes are too sparse to be sustained: it must alert on its own.
+    const sparse = [CUR, CUR - 7 * MIN, CUR - 14 * MIN];
+    expect(keys({ errorMinutes: sparse, lastOkAt: NOW - 20 * MIN, probeFinishedAt: NOW - 20 * MIN })).toEqual(
+      ['probe-failed:llm', 'controller:telemetry'],
+    );
+  });
+
+  it('after the AWS alert resolved, a probe that failed during its episode stays held', () => {
+    const episode = { firstFiredAt: NOW - 20 * MIN, resolvedAt: NOW - 1 * MIN };
+    const errorMinutes = Array.from({ length: 20 }, (_, i) => CUR - (i + 3) * MIN);
+    const during = keys({ errorMinutes, probeFinishedAt: NOW - 10 * MIN, lastEpisode: episode });
+    expect(during).not.toContain('probe-failed:llm');
+    // The controller failed again after the episode ended (10 s ago): that is news.
+    expect(during).toContain('controller:telemetry');
+    // So is a probe that failed after the episode.
+    expect(keys({ errorMinutes, probeFinishedAt: NOW - 30_000, lastEpisode: episode })).toContain(
+      'probe-failed:llm',
+    );
+  });
+
+  it('never holds what the model did: a model error or a timeout alerts during API errors', () => {
+    expect(keys({ errorMinutes: lastMinutes(5), outcome: 'model_error' })).toEqual([
+      'probe-failed:llm',
+      'aws-api-errors',
+    ]);
+    expect(keys({ errorMinutes: lastMinutes(5), outcome: 'timeout' })).toEqual([
+      'probe-failed:llm',
+      'aws-api-errors',
+    ]);
+  });
+
+  it('holds nothing when the AWS rule is disabled, since nothing would speak for the victims', () => {
+    const cfg = alertsConfigSchema.parse({ apiErrorMinutes: 5, disabledRules: ['aws-api-errors'] });
+    expect(keys({ errorMinutes: lastMinutes(5) }, cfg)).toEqual(['probe-failed:llm', 'controller:telemetry']);
+  });
+
+  it('holds nothing when no API call failed lately and there was no AWS episode', () => {
+    expect(keys({ errorMinutes: [] })).toEqual(['probe-failed:llm', 'controller:telemetry']);
+  });
+});
