@@ -337,33 +337,29 @@ export function parseS3Uri(uri: string): S3ObjectRef {
 }
 
 /** Told of every cloud API call, for the call counter in the store and /metrics, and for tests. */
+export interface ApiCall {
+  service: string;
+  operation: string;
+  mutating: boolean;
+  ok: boolean;
+  errorCode?: string;
+  /**
+   * Error codes of the attempts that failed and were retried before the call's final outcome
+   * (the SDK's own retries), oldest first. Without these a throttled call the SDK retried away
+   * would look healthy in /metrics.
+   */
+  retriedErrors?: string[];
+}
+
 export interface ApiCallObserver {
-  onCall(call: {
-    service: string;
-    operation: string;
-    mutating: boolean;
-    ok: boolean;
-    errorCode?: string;
-  }): void;
+  onCall(call: ApiCall): void;
 }
 
 /** Counts calls in memory; tests use it to prove that an unchanged `apply` mutates nothing. */
 export class ApiCallCounter implements ApiCallObserver {
-  readonly calls: {
-    service: string;
-    operation: string;
-    mutating: boolean;
-    ok: boolean;
-    errorCode?: string;
-  }[] = [];
+  readonly calls: ApiCall[] = [];
 
-  onCall(call: {
-    service: string;
-    operation: string;
-    mutating: boolean;
-    ok: boolean;
-    errorCode?: string;
-  }): void {
+  onCall(call: ApiCall): void {
     this.calls.push(call);
   }
 

@@ -137,6 +137,18 @@ export function createMetrics(deps: MetricsDeps, registry = new Registry()): App
       }
     },
   });
+  new Counter({
+    name: 'sagezero_aws_api_retried_errors_total',
+    help: 'Failed attempts of cloud API calls that the SDK retried (throttling, 5xx, resets), by error code.',
+    labelNames: ['service', 'operation', 'code'],
+    registers: reg,
+    collect() {
+      this.reset();
+      for (const t of store.apiCalls.retryTotals()) {
+        this.inc({ service: t.service, operation: t.operation, code: t.errorCode }, t.count);
+      }
+    },
+  });
   new Gauge({
     name: 'sagezero_last_successful_poll_timestamp_seconds',
     help: 'Unix time of the last telemetry poll that fully succeeded (0: never).',

@@ -6,6 +6,15 @@ export interface ApiCallRecord {
   operation: string;
   ok: boolean;
   errorCode?: string;
+  /** Codes of the failed attempts the SDK retried before this outcome. */
+  retriedErrors?: readonly string[];
+}
+
+export interface ApiRetryTotal {
+  service: string;
+  operation: string;
+  errorCode: string;
+  count: number;
 }
 
 export interface ApiCallTotal {
@@ -18,6 +27,8 @@ export interface ApiCallTotal {
 export interface ApiCallRepo {
   record(call: ApiCallRecord, at: number): void;
   totals(): ApiCallTotal[];
+  /** Failed attempts the SDK retried, by error code, since the store was created. */
+  retryTotals(): ApiRetryTotal[];
   /** Calls per outcome since `since` (from the per-minute breakdown). */
   since(since: number): ApiCallTotal[];
   /** Minutes since `since` in which at least one call failed, oldest first. */
@@ -35,11 +46,20 @@ export function apiCallRepo(db: Database.Database): ApiCallRepo {
     `INSERT INTO aws_api_call_minutes (minute, service, operation, ok, count) VALUES (?, ?, ?, ?, 1)
      ON CONFLICT (minute, service, operation, ok) DO UPDATE SET count = count + 1`,
   );
+  const retry = db.prepare(
+    `INSERT INTO aws_api_retries (service, operation, error_code, count, last_at) VALUES (?, ?, ?, 1, ?)
+     ON CONFLICT (service, operation, error_code) DO UPDATE SET count = count + 1, last_at = excluded.last_at`,
+  );
   const record = db.transaction((call: ApiCallRecord, at: number) => {
     const ok = call.ok ? 1 : 0;
     total.run(call.service, call.operation, ok, at, call.errorCode ?? null);
     minute.run(Math.floor(at / 60_000) * 60_000, call.service, call.operation, ok);
+    for (const code of call.retriedErrors ?? []) retry.run(call.service, call.operation, code, at);
   });
+  const retryTotals = db.prepare(
+    `SELECT service, operation, error_code AS errorCode, count FROM aws_api_retries
+     ORDER BY service, operation, error_code`,
+  );
   const totals = db.prepare(
     `SELECT service, operation, ok, count FROM aws_api_calls ORDER BY service, operation, ok`,
   );
@@ -61,6 +81,7 @@ export function apiCallRepo(db: Database.Database): ApiCallRepo {
     record: (call, at) => record(call, at),
     totals: () =>
       (totals.all() as { service: string; operation: string; ok: number; count: number }[]).map(toTotal),
+    retryTotals: () => retryTotals.all() as ApiRetryTotal[],
     since: (s) =>
       (
         since.all(Math.floor(s / 60_000) * 60_000) as {

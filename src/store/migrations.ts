@@ -155,6 +155,23 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'retried AWS API errors',
+    sql: `
+      -- Attempts that failed and were retried by the SDK, by error code: throttling and 5xx answers
+      -- a retry absorbed never reach aws_api_calls as errors, yet they are what an operator needs
+      -- to see before they turn into failures.
+      CREATE TABLE aws_api_retries (
+        service TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        error_code TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        last_at INTEGER NOT NULL,
+        PRIMARY KEY (service, operation, error_code)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

@@ -1,18 +1,16 @@
 // Bridges the Cloud's ApiCallObserver to the store's call counters.
 import type { Clock } from '../clock.js';
 import type { ApiCallObserver } from '../cloud/types.js';
+import type { ApiCallRecord } from './api-calls.js';
 import type { Store } from './store.js';
 
 export function storeApiCallObserver(store: Store, clock: Clock, next?: ApiCallObserver): ApiCallObserver {
   return {
     onCall(call) {
       try {
-        const rec: { service: string; operation: string; ok: boolean; errorCode?: string } = {
-          service: call.service,
-          operation: call.operation,
-          ok: call.ok,
-        };
+        const rec: ApiCallRecord = { service: call.service, operation: call.operation, ok: call.ok };
         if (call.errorCode !== undefined) rec.errorCode = call.errorCode;
+        if (call.retriedErrors) rec.retriedErrors = call.retriedErrors;
         store.apiCalls.record(rec, clock.now());
       } catch {
         // Counting is best effort: a locked or closed store must not fail the AWS call being counted.

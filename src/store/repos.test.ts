@@ -176,6 +176,38 @@ describe('activities, probes, alerts, api calls, controllers, prices, meta', () 
     expect(s.apiCalls.totals().reduce((n, t) => n + t.count, 0)).toBe(3);
   });
 
+  it('counts the attempts the SDK retried, by error code, beside the call outcomes', () => {
+    s.apiCalls.record(
+      {
+        service: 'cloudwatch',
+        operation: 'GetMetricData',
+        ok: true,
+        retriedErrors: ['Throttling', 'InternalFailure', 'Throttling'],
+      },
+      60_000,
+    );
+    s.apiCalls.record(
+      {
+        service: 'cloudwatch',
+        operation: 'GetMetricData',
+        ok: false,
+        errorCode: 'Throttling',
+        retriedErrors: ['Throttling'],
+      },
+      120_000,
+    );
+    expect(s.apiCalls.retryTotals()).toEqual([
+      { service: 'cloudwatch', operation: 'GetMetricData', errorCode: 'InternalFailure', count: 1 },
+      { service: 'cloudwatch', operation: 'GetMetricData', errorCode: 'Throttling', count: 3 },
+    ]);
+    // Retried attempts are not call failures: the call that succeeded stays ok.
+    expect(s.apiCalls.totals()).toEqual([
+      { service: 'cloudwatch', operation: 'GetMetricData', ok: false, count: 1 },
+      { service: 'cloudwatch', operation: 'GetMetricData', ok: true, count: 1 },
+    ]);
+    expect(s.apiCalls.errorMinutes(0)).toEqual([120_000]);
+  });
+
   it('tracks consecutive controller errors', () => {
     s.controllers.error('telemetry', 1, 'a');
     s.controllers.error('telemetry', 2, 'b');

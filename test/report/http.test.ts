@@ -10,6 +10,7 @@ import type { CostReport } from '../../src/cost/report-types.js';
 import type { EndpointView } from '../../src/server/endpoints-view.js';
 import { META, openStore, type Store } from '../../src/store/index.js';
 import { addSteps, config, endpoint, tablePrices } from './helpers.js';
+import { parseExposition } from '../support/prometheus.js';
 
 const HOUR = 3600_000;
 const NOW = Date.UTC(2026, 2, 10, 12, 0, 0);
@@ -70,7 +71,15 @@ beforeEach(() => {
     outcome: 'model_error',
     errorMessage: '<img src=x onerror=alert(1)> model crashed',
   });
-  store.apiCalls.record({ service: 'sagemaker', operation: 'DescribeEndpoint', ok: true }, NOW);
+  store.apiCalls.record(
+    {
+      service: 'sagemaker',
+      operation: 'DescribeEndpoint',
+      ok: true,
+      retriedErrors: ['ThrottlingException', 'ThrottlingException'],
+    },
+    NOW,
+  );
   store.apiCalls.record(
     { service: 'cloudwatch', operation: 'GetMetricData', ok: false, errorCode: 'Throttling' },
     NOW,
@@ -292,6 +301,14 @@ describe('/metrics', () => {
         outcome: 'ok',
       }),
     ).toBe(1);
+    // The SDK's retries of a call that then succeeded: counted apart, not as call errors.
+    expect(
+      get('sagezero_aws_api_retried_errors_total', {
+        service: 'sagemaker',
+        operation: 'DescribeEndpoint',
+        code: 'ThrottlingException',
+      }),
+    ).toBe(2);
     expect(get('sagezero_last_successful_poll_timestamp_seconds')).toBe((NOW - 60_000) / 1000);
     expect(get('sagezero_controller_errors_total', { controller: 'telemetry' })).toBe(1);
     // One successful cold probe of 660 s: in the 900 s bucket, not the 600 s one.
@@ -313,50 +330,3 @@ describe('/metrics', () => {
     expect((await other.request('/metrics')).status).toBe(200);
   });
 });
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** A strict reader of the text exposition format 0.0.4: every sample belongs to a declared family. */
-function parseExposition(text: string): Sample[] {
-  const types = new Map<string, string>();
-  const samples: Sample[] = [];
-  const lines = text.split('\n');
-  expect(lines[lines.length - 1]).toBe('');
-  for (const line of lines.slice(0, -1)) {
-    if (line === '') continue;
-    const meta = /^# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$/.exec(line);
-    if (meta) {
-      if (meta[1] === 'TYPE') {
-        expect(['counter', 'gauge', 'histogram', 'summary', 'untyped']).toContain(meta[3]);
-        types.set(meta[2]!, meta[3]!);
-      }
-      continue;
-    }
-    // Values are Go floats: Prometheus parses them with strconv.ParseFloat (NaN/Inf in any case).
-    const m =
-      /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (-?[0-9.eE+-]+|[Nn][Aa][Nn]|[+-]?[Ii][Nn][Ff])( -?\d+)?$/.exec(
-        line,
-      );
-    if (!m) throw new Error(`not an exposition line: ${line}`);
-    const labels: Record<string, string> = {};
-    if (m[3]) {
-      const re = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(,|$)/g;
-      let consumed = 0;
-      for (let l = re.exec(m[3]); l; l = re.exec(m[3])) {
-        labels[l[1]!] = l[2]!.replace(/\\"/g, '"').replace(/\\n/g, '\n').replace(/\\\\/g, '\\');
-        consumed += l[0].length;
-      }
-      expect(consumed).toBe(m[3].length);
-    }
-    const family = m[1]!.replace(/_(bucket|sum|count)$/, '');
-    expect(types.has(m[1]!) || types.get(family) === 'histogram' || types.get(family) === 'summary').toBe(
-      true,
-    );
-    samples.push({ name: m[1]!, labels, value: Number(m[4]) });
-  }
-  return samples;
-}

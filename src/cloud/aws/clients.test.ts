@@ -58,16 +58,31 @@ describe('observer middleware', () => {
   it('reports one call per command, with the operation name and the mutating flag', async () => {
     const counter = new ApiCallCounter();
     const c = createClients({ region: 'us-east-1', endpoint: url, credentials, observer: counter });
-    script.push({
-      status: 400,
-      body: JSON.stringify({ __type: 'ValidationException', message: 'Could not find model "x".' }),
+    script.push(
+      {
+        status: 400,
+        body: JSON.stringify({ __type: 'ValidationException', message: 'Could not find model "x".' }),
+      },
+      {
+        status: 400,
+        body: JSON.stringify({ __type: 'ValidationException', message: '1 validation error detected' }),
+      },
+    );
+    // "Not found" is an answer (sagezero asks on purpose), not an API failure; a rejected request is.
+    await expect(c.sagemaker.send(new DescribeModelCommand({ ModelName: 'x' }))).rejects.toMatchObject({
+      name: 'ValidationException',
     });
     await expect(c.sagemaker.send(new DescribeModelCommand({ ModelName: 'x' }))).rejects.toMatchObject({
       name: 'ValidationException',
     });
     await c.sagemaker.send(new DeleteModelCommand({ ModelName: 'x' }));
-    expect(seen.map((s) => s.target)).toEqual(['SageMaker.DescribeModel', 'SageMaker.DeleteModel']);
+    expect(seen.map((s) => s.target)).toEqual([
+      'SageMaker.DescribeModel',
+      'SageMaker.DescribeModel',
+      'SageMaker.DeleteModel',
+    ]);
     expect(counter.calls).toEqual([
+      { service: 'sagemaker', operation: 'DescribeModel', mutating: false, ok: true },
       {
         service: 'sagemaker',
         operation: 'DescribeModel',
@@ -79,7 +94,7 @@ describe('observer middleware', () => {
     ]);
   });
 
-  it('retries throttling and 5xx, and still reports the call once', async () => {
+  it('retries throttling and 5xx, reports the call once, with the errors it retried', async () => {
     const counter = new ApiCallCounter();
     const c = createClients({ region: 'us-east-1', endpoint: url, credentials, observer: counter });
     script.push(
@@ -89,8 +104,47 @@ describe('observer middleware', () => {
     await c.sagemaker.send(new DeleteModelCommand({ ModelName: 'x' }));
     expect(seen).toHaveLength(3);
     expect(counter.calls).toEqual([
-      { service: 'sagemaker', operation: 'DeleteModel', mutating: true, ok: true },
+      {
+        service: 'sagemaker',
+        operation: 'DeleteModel',
+        mutating: true,
+        ok: true,
+        retriedErrors: ['ThrottlingException', 'ServiceUnavailable'],
+      },
     ]);
+  });
+
+  it('reports a call that fails after retries with its own error and the retried ones', async () => {
+    process.env.AWS_MAX_ATTEMPTS = '3';
+    try {
+      const counter = new ApiCallCounter();
+      const c = createClients({ region: 'us-east-1', endpoint: url, credentials, observer: counter });
+      const unavailable = {
+        status: 503,
+        body: JSON.stringify({ __type: 'ServiceUnavailable', message: 'x' }),
+      };
+      script.push(
+        { status: 500, body: JSON.stringify({ __type: 'InternalFailure', message: 'boom' }) },
+        unavailable,
+        unavailable,
+      );
+      await expect(c.sagemaker.send(new DeleteModelCommand({ ModelName: 'x' }))).rejects.toMatchObject({
+        name: 'ServiceUnavailable',
+      });
+      expect(seen).toHaveLength(3);
+      expect(counter.calls).toEqual([
+        {
+          service: 'sagemaker',
+          operation: 'DeleteModel',
+          mutating: true,
+          ok: false,
+          errorCode: 'ServiceUnavailable',
+          retriedErrors: ['InternalFailure', 'ServiceUnavailable'],
+        },
+      ]);
+    } finally {
+      delete process.env.AWS_MAX_ATTEMPTS;
+    }
   });
 });
 

@@ -1,11 +1,16 @@
-// Reports every SDK call to the ApiCallObserver from a middleware at the top of each client's stack
-// ('initialize', high priority), so one logical call is one report however many retries it took,
-// and nothing that goes through a client can bypass the count.
-import { isMutatingOperation, type ApiCallObserver } from '../types.js';
-import { errorCode } from './errors.js';
+// Reports every SDK call to the ApiCallObserver. Two middlewares per client:
+// - at the top of the stack ('initialize', high priority), so one logical call is one report however
+//   many retries it took, and nothing that goes through a client can bypass the count;
+// - inside the retry loop ('finalizeRequest', low priority: after the SDK's retryMiddleware), so each
+//   failed attempt's error code is collected even when a retry then succeeds. Throttling and 5xx
+//   answers the SDK absorbs still show in /metrics.
+import { isMutatingOperation, type ApiCall, type ApiCallObserver } from '../types.js';
+import { errorCode, isAutoScalingNotFound, isS3NoSuchKey, isSageMakerNotFound } from './errors.js';
 
 interface Context {
   commandName?: string;
+  /** This call's failed attempts, collected by the attempt middleware. */
+  sagezeroAttemptErrors?: unknown[];
 }
 
 /** Generic over the handler's argument and result, so it fits every client's stack unchanged. */
@@ -17,6 +22,10 @@ export interface MiddlewareStackLike {
     middleware: ObserverMiddleware,
     options: { step: 'initialize'; name: string; priority: 'high'; override: boolean },
   ): void;
+  add(
+    middleware: ObserverMiddleware,
+    options: { step: 'finalizeRequest'; name: string; priority: 'low'; override: boolean },
+  ): void;
 }
 
 export function operationName(commandName: string | undefined): string {
@@ -24,28 +33,70 @@ export function operationName(commandName: string | undefined): string {
 }
 
 export function observeCalls(stack: MiddlewareStackLike, service: string, observer: ApiCallObserver): void {
-  const middleware: ObserverMiddleware = (next, context) => async (args) => {
+  const perCall: ObserverMiddleware = (next, context) => async (args) => {
     const operation = operationName(context.commandName);
     const mutating = isMutatingOperation(operation);
+    const attempts = (context.sagezeroAttemptErrors = []);
     try {
       const result = await next(args);
-      notify(observer, { service, operation, mutating, ok: true });
+      notify(observer, withRetries({ service, operation, mutating, ok: true }, attempts.map(errorCode)));
       return result;
     } catch (e) {
-      notify(observer, { service, operation, mutating, ok: false, errorCode: errorCode(e) });
+      // The attempt that failed last is the call's own error; only the others were retried.
+      const retried = attempts.filter((a) => a !== e).map(errorCode);
+      const call: ApiCall = isNotFoundAnswer(e)
+        ? { service, operation, mutating, ok: true }
+        : { service, operation, mutating, ok: false, errorCode: errorCode(e) };
+      notify(observer, withRetries(call, retried));
       throw e;
     }
   };
-  stack.add(middleware, {
+  const perAttempt: ObserverMiddleware = (next, context) => async (args) => {
+    try {
+      return await next(args);
+    } catch (e) {
+      context.sagezeroAttemptErrors?.push(e);
+      throw e;
+    }
+  };
+  stack.add(perCall, {
     step: 'initialize',
     name: 'sagezeroApiCallObserver',
     priority: 'high',
     override: true,
   });
+  stack.add(perAttempt, {
+    step: 'finalizeRequest',
+    name: 'sagezeroApiAttemptObserver',
+    priority: 'low',
+    override: true,
+  });
+}
+
+/**
+ * "No such resource" is an answer, not a failure: sagezero asks on purpose (does the endpoint exist
+ * yet? is the probe's result written?), so counting it as an error would make every first apply
+ * and every probe wait look like an AWS outage in /metrics and the sustained-errors alert.
+ */
+export function isNotFoundAnswer(e: unknown): boolean {
+  const code = errorCode(e);
+  return (
+    isSageMakerNotFound(e, 'endpoint') ||
+    isSageMakerNotFound(e, 'endpoint configuration') ||
+    isSageMakerNotFound(e, 'model') ||
+    isAutoScalingNotFound(e) ||
+    isS3NoSuchKey(e) ||
+    code === 'ResourceNotFound' ||
+    code === 'ResourceNotFoundException'
+  );
+}
+
+function withRetries(call: ApiCall, retried: string[]): ApiCall {
+  return retried.length > 0 ? { ...call, retriedErrors: retried } : call;
 }
 
 /** A failing counter must not turn a successful AWS call (say, a create) into a reported failure. */
-function notify(observer: ApiCallObserver, call: Parameters<ApiCallObserver['onCall']>[0]): void {
+function notify(observer: ApiCallObserver, call: ApiCall): void {
   try {
     observer.onCall(call);
   } catch {
