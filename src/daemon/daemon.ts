@@ -111,12 +111,22 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     fn: (signal: AbortSignal) => Promise<void>,
   ): ((signal: AbortSignal) => Promise<void>) => {
     const wrapped = controllers.wrap(name, fn);
-    const recorded = async (signal: AbortSignal): Promise<void> => {
-      if (!leader) return;
+    // One run of a controller at a time, whoever starts it (the schedule, start-up, an election,
+    // runNow): a second caller joins the run in flight. Two reconciles at once would both see an
+    // endpoint missing and both create it.
+    let inFlight: Promise<void> | undefined;
+    const once = async (signal: AbortSignal): Promise<void> => {
       await wrapped(signal);
       const s = controllers.status(name);
       if (s.consecutiveFailures > 0) store.controllers.error(name, clock.now(), s.lastError ?? 'failed');
       else store.controllers.ok(name, clock.now());
+    };
+    const recorded = (signal: AbortSignal): Promise<void> => {
+      if (!leader) return Promise.resolve();
+      inFlight ??= once(signal).finally(() => {
+        inFlight = undefined;
+      });
+      return inFlight;
     };
     tasks.set(name, recorded);
     return recorded;
