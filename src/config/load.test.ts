@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConfigError } from './errors.js';
-import { loadConfig, parseConfig } from './load.js';
+import { formatPath, loadConfig, parseConfig } from './load.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/SageMakerExecution';
 
@@ -244,5 +244,116 @@ endpoints:
       {},
     );
     expect(c.warnings).toEqual([expect.stringContaining('20 minutes')]);
+  });
+});
+
+describe('formatPath', () => {
+  it('writes ordinary paths as before: dotted keys, bracketed indexes', () => {
+    expect(formatPath([])).toBe('');
+    expect(formatPath(['region'])).toBe('region');
+    expect(formatPath(['endpoints', 0, 'async', 'outputPath'])).toBe('endpoints[0].async.outputPath');
+    expect(formatPath(['endpoints', 1, 'scaling', 'keepWarm', 0, 'from'])).toBe(
+      'endpoints[1].scaling.keepWarm[0].from',
+    );
+    expect(formatPath(['endpoints', 0, 'tags', 'cost-center'])).toBe('endpoints[0].tags.cost-center');
+  });
+
+  it('quotes an empty key, so the path still names it', () => {
+    expect(formatPath([''])).toBe('[""]');
+    expect(formatPath(['endpoints', 0, 'tags', ''])).toBe('endpoints[0].tags[""]');
+  });
+
+  it('quotes a key that would read as path syntax (dot, brackets, space, quote)', () => {
+    expect(formatPath(['endpoints', 0, 'tags', 'team.name'])).toBe('endpoints[0].tags["team.name"]');
+    expect(formatPath(['a b'])).toBe('["a b"]');
+    expect(formatPath(['x', '[0]'])).toBe('x["[0]"]');
+    expect(formatPath(['x', 'say "hi"'])).toBe('x["say \\"hi\\""]');
+  });
+});
+
+describe('parseConfig: YAML-level problems', () => {
+  const issuesOf = (text: string, env: NodeJS.ProcessEnv = {}) => {
+    try {
+      parseConfig(text, 'x.yaml', env);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      return (e as ConfigError).issues;
+    }
+    throw new Error('parseConfig accepted the document');
+  };
+  const minimal = (image: string) => `region: us-east-1
+endpoints:
+  - name: e1
+    model: { image: ${image} }
+    executionRoleArn: ${ROLE}
+    instanceType: ml.g5.xlarge
+    async: { outputPath: s3://my-bucket/out/ }
+`;
+
+  it('names a top-level empty key (`"": x`, YAML\'s bare `: x`) with the path [""]', () => {
+    for (const text of ['"": x\nregion: us-east-1\n', ': x\nregion: us-east-1\n']) {
+      expect(issuesOf(text)).toContainEqual(
+        expect.objectContaining({ line: 1, path: '[""]', message: 'unknown key ""' }),
+      );
+    }
+    expect(issuesOf('"": ${NOPE}\nregion: us-east-1\n')).toEqual([
+      expect.objectContaining({ line: 1, path: '[""]', message: 'environment variable NOPE is not set' }),
+    ]);
+  });
+
+  it("keeps the yaml library's warnings off stderr (no process.emitWarning)", () => {
+    const emit = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      // A collection as a key, an anchor ending in ":", flow indentation: warnings, not errors.
+      issuesOf('region: us-east-1\n? [a, b]\n: 1\n');
+      issuesOf('region: &a: us-east-1\n');
+      issuesOf(minimal('!custom img'));
+      expect(emit).not.toHaveBeenCalled();
+    } finally {
+      emit.mockRestore();
+    }
+  });
+
+  it('rejects an unknown tag at its key and position instead of loading its plain text', () => {
+    expect(issuesOf(minimal('!Sub "${AWS::AccountId}.dkr.ecr.us-east-1.amazonaws.com/x:1"'))).toEqual([
+      {
+        file: 'x.yaml',
+        line: 4,
+        column: 21,
+        path: 'endpoints[0].model.image',
+        message:
+          "unknown YAML tag !Sub: sagezero does not evaluate YAML tags (such as CloudFormation's !Sub or !Ref); write the value itself",
+      },
+    ]);
+    // On a collection, a list item and a key: the path names the node the tag is on.
+    const text = `region: us-east-1
+endpoints: !list
+  - !endpoint
+    name: e1
+!Ref project: x
+`;
+    expect(issuesOf(text).map((i) => [i.line, i.path])).toEqual([
+      [2, 'endpoints'],
+      [3, 'endpoints[0]'],
+      [5, 'project'],
+    ]);
+    // On the document itself: no key to name, so a YAML-level problem.
+    expect(issuesOf('--- !doc\nregion: us-east-1\n')).toEqual([
+      expect.objectContaining({
+        line: 1,
+        path: '',
+        message: expect.stringMatching(/^invalid YAML: unknown tag !doc:/),
+      }),
+    ]);
+  });
+
+  it('still loads the standard tags (!!str, !!int, !!bool)', () => {
+    const c = parseConfig(
+      `${minimal('img')}    tags: { cost-center: !!str 42 }\n    initialInstanceCount: !!int "2"\n`,
+      'x.yaml',
+      {},
+    );
+    expect(c.endpoints[0]!.tags['cost-center']).toBe('42');
+    expect(c.endpoints[0]!.initialInstanceCount).toBe(2);
   });
 });

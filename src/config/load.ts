@@ -56,6 +56,25 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const locate = (p: readonly PropertyKey[]): { line?: number; column?: number } =>
     locateNode(doc, lineCounter, p);
 
+  // The yaml library's warnings stay out of stderr (logLevel above). The one that changes meaning is
+  // an unknown tag: `image: !Sub "..."` (a CloudFormation habit) would silently load as its plain
+  // text, so it is an issue. The others (collection keys, ambiguous anchors, flow indentation) either
+  // end in an "unknown key" issue anyway or do not change the value.
+  const tagIssues = doc.warnings
+    .filter((w) => w.code === 'TAG_RESOLVE_FAILED')
+    .map((w): ConfigIssue => {
+      const pos = lineCounter.linePos(w.pos[0]);
+      const tag = /Unresolved tag: (\S+)/.exec(w.message)?.[1] ?? text.slice(w.pos[0], w.pos[1]);
+      const p = pathAt(doc, w.pos[0]);
+      const why = `sagezero does not evaluate YAML tags (such as CloudFormation's !Sub or !Ref); write the value itself`;
+      const where = { file, line: pos.line, column: pos.col };
+      // A tag on the document itself names no key: reported as a YAML-level problem.
+      return p.length > 0
+        ? { ...where, path: formatPath(p), message: `unknown YAML tag ${tag}: ${why}` }
+        : { ...where, path: '', message: `invalid YAML: unknown tag ${tag}: ${why}` };
+    });
+  if (tagIssues.length > 0) throw new ConfigError(tagIssues);
+
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: 100 });
@@ -229,6 +248,33 @@ function locateNode(
   if (offset === undefined) return {};
   const pos = lc.linePos(offset);
   return { line: pos.line, column: pos.col };
+}
+
+/**
+ * The key path of the innermost node at `offset`, for problems the yaml library reports by position.
+ * Children are in document order and ranges end-exclusive, so the first child ending after `offset`
+ * holds it; an `offset` before a node's own start is in its props (a tag), which belong to that node.
+ */
+function pathAt(doc: Document, offset: number): PropertyKey[] {
+  const out: PropertyKey[] = [];
+  const end = (n: unknown): number => (isNode(n) ? (n.range?.[2] ?? -1) : -1);
+  let node: unknown = doc.contents;
+  while ((isMap(node) || isSeq(node)) && offset >= (node.range?.[0] ?? 0)) {
+    if (isMap(node)) {
+      const pair = node.items.find((it) => Math.max(end(it.key), end(it.value)) > offset);
+      if (!pair) break;
+      const key = pair.key;
+      out.push(isScalar(key) ? String(key.value ?? '') : String(key ?? ''));
+      if (end(key) > offset) break; // on the key itself, or a tag before it
+      node = pair.value;
+    } else {
+      const i = node.items.findIndex((it) => end(it) > offset);
+      if (i < 0) break;
+      out.push(i);
+      node = node.items[i];
+    }
+  }
+  return out;
 }
 
 export function formatPath(p: readonly PropertyKey[]): string {
