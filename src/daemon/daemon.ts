@@ -169,6 +169,9 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     recentDrift.push(...r.drift);
     if (r.provisioned.length > 0) log.info({ endpoints: r.provisioned }, 'provisioned');
   });
+  // Probes wait for this process's first reconcile to finish (created or not): probing an endpoint
+  // that start-up is still creating would record a failed probe, and page someone, for nothing.
+  let reconciledOnce = false;
   const telemetry = register('telemetry', async () => {
     const r = await pollOnce({ cloud, clock, store, config });
     const next = new Map<string, EndpointState | undefined>();
@@ -198,6 +201,10 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   for (const { endpoint, probe } of configuredProbes(config)) {
     const name = `probe:${endpoint.name}`;
     const task = register(name, async (signal) => {
+      if (!reconciledOnce) {
+        log.info({ endpoint: endpoint.name }, 'probe skipped: the first reconcile has not finished');
+        return;
+      }
       const run = await runProbe(
         { cloud, clock, sink: store.probes, signal, configDir: path.dirname(config.file) },
         endpoint,
@@ -345,7 +352,11 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   );
 
   // Provision (or repair) right away rather than at the first scheduled round.
-  track(reconcile(background.signal).then(() => telemetry(background.signal)));
+  track(
+    reconcile(background.signal)
+      .finally(() => (reconciledOnce = true))
+      .then(() => telemetry(background.signal)),
+  );
 
   return {
     url: server?.url,

@@ -13,14 +13,14 @@ import { Redactor } from '../../src/secrets.js';
 import { openStore } from '../../src/store/index.js';
 import { testConfig } from '../support/configs.js';
 
-/** The fake cloud behind a gate: every call waits until `open()`, so concurrent runs interleave. */
-function gated(cloud: FakeCloud): { cloud: Cloud; open(): void } {
+/** The fake cloud behind a gate: calls (all, or only `only`) wait until `open()`. */
+function gated(cloud: FakeCloud, only?: string): { cloud: Cloud; open(): void } {
   let open!: () => void;
   const gate = new Promise<void>((r) => (open = r));
   const proxy = new Proxy(cloud, {
     get(target, prop, receiver) {
       const v: unknown = Reflect.get(target, prop, receiver);
-      if (typeof v !== 'function') return v;
+      if (typeof v !== 'function' || (only !== undefined && prop !== only)) return v;
       return async (...args: unknown[]) => {
         await gate;
         return (v as (...a: unknown[]) => unknown).apply(target, args);
@@ -30,32 +30,39 @@ function gated(cloud: FakeCloud): { cloud: Cloud; open(): void } {
   return { cloud: proxy, open };
 }
 
+async function start(cloud: Cloud, clock: VirtualClock, endpointYaml = '') {
+  const store = openStore(':memory:');
+  const config = testConfig(endpointYaml);
+  let logs = '';
+  const log = createLogger(
+    new Redactor(),
+    new Writable({
+      write(c: Buffer, _e, done) {
+        logs += c.toString();
+        done();
+      },
+    }),
+  );
+  const daemon = await startDaemon({
+    config,
+    cloud,
+    clock,
+    scheduler: new ClockScheduler(clock),
+    store,
+    log,
+    prices: new PriceResolver({ store, clock, pricing: config.pricing }),
+    listen: false,
+    leaseClock: clock,
+  });
+  return { store, daemon, logs: () => logs };
+}
+
 describe('controller runs never overlap', () => {
   it('a reconcile asked for while the start-up reconcile runs joins it: one create of each', async () => {
     const clock = new VirtualClock(Date.UTC(2026, 4, 1));
     const fake = new FakeCloud();
     const { cloud, open } = gated(fake);
-    const store = openStore(':memory:');
-    const config = testConfig();
-    const log = createLogger(
-      new Redactor(),
-      new Writable({
-        write(_c: Buffer, _e, done) {
-          done();
-        },
-      }),
-    );
-    const daemon = await startDaemon({
-      config,
-      cloud,
-      clock,
-      scheduler: new ClockScheduler(clock),
-      store,
-      log,
-      prices: new PriceResolver({ store, clock, pricing: config.pricing }),
-      listen: false,
-      leaseClock: clock,
-    });
+    const { store, daemon } = await start(cloud, clock);
     // The start-up reconcile is waiting at the gate; ask for two more.
     const again = [daemon.runNow('reconcile'), daemon.runNow('reconcile')];
     open();
@@ -68,6 +75,29 @@ describe('controller runs never overlap', () => {
     const count = (op: string) => fake.mutatingCalls().filter((c) => c === op).length;
     expect([count('CreateModel'), count('CreateEndpointConfig'), count('CreateEndpoint')]).toEqual([1, 1, 1]);
     expect(store.controllers.all().find((c) => c.controller === 'reconcile')?.errorCount ?? 0).toBe(0);
+    await daemon.stop();
+    store.close();
+  });
+
+  it('probes wait for the first reconcile: none runs against an endpoint start-up is still creating', async () => {
+    const clock = new VirtualClock(Date.UTC(2026, 4, 1, 10, 0, 30));
+    const fake = new FakeCloud();
+    // Only the create is held: a probe that ran now would find no endpoint and fail.
+    const { cloud, open } = gated(fake, 'createModel');
+    const { store, daemon, logs } = await start(
+      cloud,
+      clock,
+      'probe:\n  schedule: "* * * * *"\n  payload: { inputs: "hi" }\n  bucket: s3://sagezero-probes/p/',
+    );
+    // Two probe times pass while the start-up reconcile is held at the gate.
+    await clock.advance(150_000);
+    expect(store.probes.between('llm-async', 0, Number.MAX_SAFE_INTEGER)).toEqual([]);
+    expect(logs()).toContain('probe skipped: the first reconcile has not finished');
+    open();
+    for (let i = 0; i < 100 && !store.probes.latest('llm-async'); i++) await clock.advance(30_000);
+    // Once provisioned, the schedule probes the endpoint.
+    expect(fake.calls).toContain('InvokeEndpointAsync');
+    expect(store.probes.latest('llm-async')).toBeDefined();
     await daemon.stop();
     store.close();
   });
