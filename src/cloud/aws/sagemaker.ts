@@ -17,6 +17,7 @@ import {
   UpdateEndpointCommand,
   UpdateEndpointWeightsAndCapacitiesCommand,
 } from '@aws-sdk/client-sagemaker';
+import { describeOwner, isOwned, TAG_ENDPOINT, TAG_MANAGED_BY, TAG_PROJECT } from '../../ownership.js';
 import { CloudError } from '../types.js';
 import type {
   EndpointConfigSpec,
@@ -28,7 +29,7 @@ import type {
   Tags,
 } from '../types.js';
 import { allPages, attempt, failure, type AwsContext } from './call.js';
-import { isSageMakerNotFound } from './errors.js';
+import { errorCode, isSageMakerNotFound } from './errors.js';
 import {
   fromDescribeEndpoint,
   fromDescribeEndpointConfig,
@@ -67,6 +68,74 @@ async function listTags(ctx: AwsContext, arn: string, what: string): Promise<Tag
     ),
   );
   return fromTagList(tags);
+}
+
+/**
+ * AWS's answer to a create of a name that exists: `ValidationException: Cannot create already existing
+ * model "arn:..."` (endpoint configuration, endpoint alike).
+ */
+function isAlreadyExisting(e: unknown): boolean {
+  const code = errorCode(e);
+  const message = typeof e === 'object' && e !== null ? String((e as { message?: unknown }).message) : '';
+  return (code === 'ValidationException' || code === 'ResourceInUse') && /already exist/i.test(message);
+}
+
+/** Why `existing` tags do not make the resource this project's and endpoint's, or undefined when they do. */
+function notOurs(existing: Tags, wanted: Tags): string | undefined {
+  const project = wanted[TAG_PROJECT];
+  const endpoint = wanted[TAG_ENDPOINT];
+  // A create without ownership tags (never sagezero's own) cannot prove anything: nothing is adopted.
+  if (wanted[TAG_MANAGED_BY] !== 'sagezero' || project === undefined || endpoint === undefined)
+    return 'the create carried no sagezero ownership tags to compare with';
+  if (isOwned(existing, project, endpoint)) return undefined;
+  if (isOwned(existing, project))
+    return `it is sagezero's for endpoint "${existing[TAG_ENDPOINT] ?? '?'}" of project "${project}", not "${endpoint}"`;
+  if (existing[TAG_MANAGED_BY] !== 'sagezero') return describeOwner(existing);
+  return `${describeOwner(existing)}, not "${project}"`;
+}
+
+/** Structural equality that, like AWS's answers, treats absent, undefined and empty alike. */
+function sameContent(a: unknown, b: unknown): boolean {
+  const norm = (v: unknown): unknown => {
+    if (v === null || v === undefined) return undefined;
+    if (Array.isArray(v)) return v.length === 0 ? undefined : v.map(norm);
+    if (typeof v !== 'object') return v;
+    const entries = Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => [k, norm(x)] as const)
+      .filter(([, x]) => x !== undefined)
+      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    return entries.length === 0 ? undefined : entries;
+  };
+  return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+}
+
+/** Fields whose wire form differs (the form sagezero sends, so defaults compare as sent). */
+function differing(fields: Record<string, [unknown, unknown]>): string[] {
+  return Object.entries(fields)
+    .filter(([, [a, b]]) => !sameContent(a, b))
+    .map(([f]) => f);
+}
+
+function modelDifferences(want: ModelSpec, have: ModelState): string[] {
+  const [a, b] = [want, have].map((m) => toCreateModelInput({ ...m, name: '', tags: {} }));
+  const c = [a?.PrimaryContainer, b?.PrimaryContainer];
+  return differing({
+    image: [c[0]?.Image, c[1]?.Image],
+    'model data': [
+      [c[0]?.ModelDataUrl, c[0]?.ModelDataSource],
+      [c[1]?.ModelDataUrl, c[1]?.ModelDataSource],
+    ],
+    environment: [c[0]?.Environment, c[1]?.Environment],
+    'execution role': [a?.ExecutionRoleArn, b?.ExecutionRoleArn],
+  });
+}
+
+function endpointConfigDifferences(want: EndpointConfigSpec, have: EndpointConfigState): string[] {
+  const [a, b] = [want, have].map((c) => toCreateEndpointConfigInput({ ...c, name: '', tags: {} }));
+  return differing({
+    'production variant': [a?.ProductionVariants, b?.ProductionVariants],
+    'async inference config': [a?.AsyncInferenceConfig, b?.AsyncInferenceConfig],
+  });
 }
 
 /** Names starting with `prefix`: NameContains narrows server-side, startsWith makes it exact. */
@@ -122,6 +191,47 @@ export function sageMakerOps(ctx: AwsContext) {
     return state;
   }
 
+  /**
+   * Creates, or adopts what a lost answer left behind. When a create's response is lost (a reset
+   * connection), the SDK retries it and AWS answers "Cannot create already existing ..."; a rerun after a
+   * killed apply meets the same. What exists is taken as this create's result only when it carries the
+   * ownership tags the create asked for (sagezero, this project, this endpoint) and is the same resource:
+   * for models and endpoint configs, whose names are hashes of their content, the same content; for an
+   * endpoint, the same endpoint config. Otherwise the error says what is there and why it is not used
+   * (and never reads as "already exists", so no caller mistakes it for a harmless retry).
+   */
+  async function createOrAdopt<S extends { tags: Tags }>(c: {
+    kind: Kind;
+    operation: string;
+    name: string;
+    resource: string;
+    tags: Tags;
+    create: () => Promise<unknown>;
+    describeOperation: string;
+    read: () => Promise<S | undefined>;
+    differences: (existing: S) => string[];
+  }): Promise<S> {
+    try {
+      await c.create();
+    } catch (e) {
+      if (!isAlreadyExisting(e)) throw failure(ctx, 'sagemaker', c.operation, c.resource, e);
+      const existing = await c.read();
+      // Gone again in between (deleted by someone): the create's own answer is the truth.
+      if (!existing) throw failure(ctx, 'sagemaker', c.operation, c.resource, e);
+      const foreign = notOurs(existing.tags, c.tags);
+      const changed = foreign ? [] : c.differences(existing);
+      if (!foreign && changed.length === 0) return existing;
+      const why = foreign ?? `it has this project's tags but a different ${changed.join(', ')}`;
+      throw new CloudError(
+        `SageMaker ${c.operation} for ${c.resource}: ${c.kind === 'model' ? 'a' : 'an'} ${c.kind} named "${c.name}" exists and sagezero will not adopt it: ${why}. Delete or rename it, or rename the endpoint in the config`,
+        'ResourceExists',
+        false,
+        c.operation,
+      );
+    }
+    return readBack(`${c.kind} "${c.name}"`, c.describeOperation, c.read);
+  }
+
   async function deleteIgnoringMissing(
     kind: Kind,
     operation: string,
@@ -134,10 +244,17 @@ export function sageMakerOps(ctx: AwsContext) {
   return {
     getModel,
     async createModel(spec: ModelSpec): Promise<ModelState> {
-      await attempt(ctx, 'sagemaker', 'CreateModel', `model "${spec.name}"`, () =>
-        sm.send(new CreateModelCommand(toCreateModelInput(spec))),
-      );
-      return readBack(`model "${spec.name}"`, 'DescribeModel', () => getModel(spec.name));
+      return createOrAdopt({
+        kind: 'model',
+        operation: 'CreateModel',
+        name: spec.name,
+        resource: `model "${spec.name}"`,
+        tags: spec.tags,
+        create: () => sm.send(new CreateModelCommand(toCreateModelInput(spec))),
+        describeOperation: 'DescribeModel',
+        read: () => getModel(spec.name),
+        differences: (existing) => modelDifferences(spec, existing),
+      });
     },
     async deleteModel(name: string): Promise<void> {
       await deleteIgnoringMissing('model', 'DeleteModel', name, () =>
@@ -161,12 +278,17 @@ export function sageMakerOps(ctx: AwsContext) {
 
     getEndpointConfig,
     async createEndpointConfig(spec: EndpointConfigSpec): Promise<EndpointConfigState> {
-      await attempt(ctx, 'sagemaker', 'CreateEndpointConfig', `endpoint configuration "${spec.name}"`, () =>
-        sm.send(new CreateEndpointConfigCommand(toCreateEndpointConfigInput(spec))),
-      );
-      return readBack(`endpoint configuration "${spec.name}"`, 'DescribeEndpointConfig', () =>
-        getEndpointConfig(spec.name),
-      );
+      return createOrAdopt({
+        kind: 'endpoint configuration',
+        operation: 'CreateEndpointConfig',
+        name: spec.name,
+        resource: `endpoint configuration "${spec.name}"`,
+        tags: spec.tags,
+        create: () => sm.send(new CreateEndpointConfigCommand(toCreateEndpointConfigInput(spec))),
+        describeOperation: 'DescribeEndpointConfig',
+        read: () => getEndpointConfig(spec.name),
+        differences: (existing) => endpointConfigDifferences(spec, existing),
+      });
     },
     async deleteEndpointConfig(name: string): Promise<void> {
       await deleteIgnoringMissing('endpoint configuration', 'DeleteEndpointConfig', name, () =>
@@ -215,16 +337,25 @@ export function sageMakerOps(ctx: AwsContext) {
       }));
     },
     async createEndpoint(name: string, configName: string, tags: Tags): Promise<EndpointState> {
-      await attempt(ctx, 'sagemaker', 'CreateEndpoint', `endpoint "${name}" (config "${configName}")`, () =>
-        sm.send(
-          new CreateEndpointCommand({
-            EndpointName: name,
-            EndpointConfigName: configName,
-            Tags: toTagList(tags),
-          }),
-        ),
-      );
-      return readBack(`endpoint "${name}"`, 'DescribeEndpoint', () => getEndpoint(name));
+      return createOrAdopt({
+        kind: 'endpoint',
+        operation: 'CreateEndpoint',
+        name,
+        resource: `endpoint "${name}" (config "${configName}")`,
+        tags,
+        create: () =>
+          sm.send(
+            new CreateEndpointCommand({
+              EndpointName: name,
+              EndpointConfigName: configName,
+              Tags: toTagList(tags),
+            }),
+          ),
+        describeOperation: 'DescribeEndpoint',
+        read: () => getEndpoint(name),
+        differences: (existing) =>
+          existing.configName === configName ? [] : [`endpoint config ("${existing.configName}")`],
+      });
     },
     async updateEndpoint(name: string, configName: string): Promise<void> {
       await attempt(
