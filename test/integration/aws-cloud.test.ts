@@ -582,12 +582,13 @@ describe('AwsCloud against moto', () => {
       mutating: true,
       ok: true,
     });
+    // A describe of a missing model (asked on purpose) is an answer, not an API error.
     expect(counter.calls).toContainEqual({
       service: 'sagemaker',
       operation: 'DescribeModel',
       mutating: false,
-      ok: false,
-      errorCode: 'ValidationException',
+      ok: true,
     });
+    expect(counter.calls.filter((c) => c.operation === 'DescribeModel' && !c.ok)).toEqual([]);
   });
 });
