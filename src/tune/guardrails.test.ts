@@ -127,10 +127,17 @@ describe('decideApply', () => {
     let state = recordApplied(EMPTY_STATE, AWS, 0);
     state = recordApplied(state, step(8), DAY);
     state = recordRollback(state, AWS, 3 * DAY);
-    const tryAgain = (now: number) =>
-      decideApply({ ...base, now, state, steps: [option(step(8), 50)] }).action;
-    expect(tryAgain(5 * DAY)).toBe('hold');
-    expect(tryAgain(11 * DAY)).toBe('apply');
+    const tryAgain = (now: number) => decideApply({ ...base, now, state, steps: [option(step(8), 50)] });
+    expect(tryAgain(5 * DAY)).toEqual({
+      action: 'hold',
+      reason: 'every step that meets the objective was rolled back recently',
+    });
+    expect(tryAgain(11 * DAY).action).toBe('apply');
+    // A step that breaks the objective is told apart from one that is only banned.
+    expect(decideApply({ ...base, now: 5 * DAY, state, steps: [option(step(4), 40, false)] })).toEqual({
+      action: 'hold',
+      reason: 'no step meets the objective',
+    });
   });
 
   it('crosses a plateau toward a recommendation that saves enough, but not at a cost', () => {

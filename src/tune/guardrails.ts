@@ -191,15 +191,24 @@ export function decideApply(input: ApplyInput): ApplyDecision {
     return { action: 'hold', reason: 'the current policy is the recommended one' };
   const currentKey = policyKey(current.scaling);
   const recent = state.recent.slice(-rules.memory);
-  const eligible = input.steps.filter((s) => {
-    if (!s.meetsObjective) return false;
+  const meeting = input.steps.filter((s) => s.meetsObjective && policyKey(s.scaling) !== currentKey);
+  const eligible = meeting.filter((s) => {
     const k = policyKey(s.scaling);
-    if (k === currentKey) return false;
     return !state.recent.some(
       (m) => m.key === k && m.rolledBackAt !== undefined && now - m.rolledBackAt < rules.banMs,
     );
   });
-  if (eligible.length === 0) return { action: 'hold', reason: 'no step meets the objective' };
+  if (eligible.length === 0) {
+    // Said apart: an operator told "no step meets the objective" next to a recommendation that does
+    // would not know the tuner is keeping away from a policy that broke it in reality.
+    return {
+      action: 'hold',
+      reason:
+        meeting.length > 0
+          ? 'every step that meets the objective was rolled back recently'
+          : 'no step meets the objective',
+    };
+  }
   const needed = (s: StepOption): number => {
     const back = recent.some((m) => m.key === policyKey(s.scaling));
     return (back ? 3 : 1) * rules.minImprovement;

@@ -29,6 +29,8 @@ export interface SimDaemonOptions {
   tuneMode: 'recommend' | 'apply';
   /** Extra top-level YAML (e.g. an alerts: block). */
   extraYaml?: string;
+  /** The endpoint's `scaling:` block as a YAML flow mapping (default: none, i.e. aws-recommended). */
+  scaling?: string;
   fetch?: typeof fetch;
 }
 
@@ -57,7 +59,7 @@ endpoints:
       payload: { inputs: "hi" }
       timeoutSeconds: 1800
       bucket: s3://sagezero-e2e/probes/
-    tune:
+${o.scaling ? `    scaling: ${o.scaling}\n` : ''}    tune:
       mode: ${o.tuneMode}
       schedule: "20 17 * * *"
       history: 1d
