@@ -12,6 +12,9 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production
+# The store is the only thing sagezero writes: keep it on the volume so the root filesystem can be
+# read-only (config/example-aws.yaml reads this variable; write `store: ${SAGEZERO_STORE}` in yours).
+ENV SAGEZERO_STORE=/var/lib/sagezero/sagezero.db
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
