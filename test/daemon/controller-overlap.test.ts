@@ -1,17 +1,11 @@
 // A controller never runs twice at once, whoever starts it: the start-up reconcile, the schedule, an
 // election or runNow. Two reconciles at once would both find the endpoint missing and both create it.
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/clock.js';
 import { FakeCloud } from '../../src/cloud/fake.js';
 import type { Cloud } from '../../src/cloud/types.js';
-import { PriceResolver } from '../../src/cost/prices.js';
-import { startDaemon } from '../../src/daemon/daemon.js';
-import { createLogger } from '../../src/daemon/logger.js';
-import { ClockScheduler } from '../../src/daemon/scheduler.js';
-import { Redactor } from '../../src/secrets.js';
-import { openStore } from '../../src/store/index.js';
 import { testConfig } from '../support/configs.js';
+import { startFakeDaemon } from '../support/fake-daemon.js';
 
 /** The fake cloud behind a gate: calls (all, or only `only`) wait until `open()`. */
 function gated(cloud: FakeCloud, only?: string): { cloud: Cloud; open(): void } {
@@ -30,39 +24,12 @@ function gated(cloud: FakeCloud, only?: string): { cloud: Cloud; open(): void } 
   return { cloud: proxy, open };
 }
 
-async function start(cloud: Cloud, clock: VirtualClock, endpointYaml = '') {
-  const store = openStore(':memory:');
-  const config = testConfig(endpointYaml);
-  let logs = '';
-  const log = createLogger(
-    new Redactor(),
-    new Writable({
-      write(c: Buffer, _e, done) {
-        logs += c.toString();
-        done();
-      },
-    }),
-  );
-  const daemon = await startDaemon({
-    config,
-    cloud,
-    clock,
-    scheduler: new ClockScheduler(clock),
-    store,
-    log,
-    prices: new PriceResolver({ store, clock, pricing: config.pricing }),
-    listen: false,
-    leaseClock: clock,
-  });
-  return { store, daemon, logs: () => logs };
-}
-
 describe('controller runs never overlap', () => {
   it('a reconcile asked for while the start-up reconcile runs joins it: one create of each', async () => {
     const clock = new VirtualClock(Date.UTC(2026, 4, 1));
     const fake = new FakeCloud();
     const { cloud, open } = gated(fake);
-    const { store, daemon } = await start(cloud, clock);
+    const { store, daemon } = await startFakeDaemon(cloud, clock, testConfig());
     // The start-up reconcile is waiting at the gate; ask for two more.
     const again = [daemon.runNow('reconcile'), daemon.runNow('reconcile')];
     open();
@@ -84,10 +51,12 @@ describe('controller runs never overlap', () => {
     const fake = new FakeCloud();
     // Only the create is held: a probe that ran now would find no endpoint and fail.
     const { cloud, open } = gated(fake, 'createModel');
-    const { store, daemon, logs } = await start(
+    const { store, daemon, logs } = await startFakeDaemon(
       cloud,
       clock,
-      'probe:\n  schedule: "* * * * *"\n  payload: { inputs: "hi" }\n  bucket: s3://sagezero-probes/p/',
+      testConfig(
+        'probe:\n  schedule: "* * * * *"\n  payload: { inputs: "hi" }\n  bucket: s3://sagezero-probes/p/',
+      ),
     );
     // Two probe times pass while the start-up reconcile is held at the gate.
     await clock.advance(150_000);
