@@ -39,6 +39,7 @@ const report = (names: string[]): CostReport => ({
   endpoints: names.map(ep),
   total: figures,
   gaps: [],
+  backfilledTransitions: 0,
   warnings: [],
 });
 

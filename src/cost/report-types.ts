@@ -63,6 +63,19 @@ export interface EndpointReport extends CostFigures {
   historyStart: string | null;
 }
 
+export interface ReportGap {
+  /**
+   * The endpoint that went unpolled. null: a gap recorded before gaps were kept per endpoint; it
+   * stands for all endpoints, and its count is one endpoint's (a lower bound).
+   */
+  endpoint: string | null;
+  /** Clipped to the window. */
+  start: string;
+  end: string;
+  /** Transitions this endpoint's backfill after the gap recovered from scaling activities. */
+  backfilledTransitions: number;
+}
+
 export interface CostReport {
   project: string;
   region: string;
@@ -72,7 +85,9 @@ export interface CostReport {
   window: { start: string; end: string; hours: number; step: string | null };
   endpoints: EndpointReport[];
   total: CostFigures;
-  /** Stretches with no telemetry poll inside the window. */
-  gaps: { start: string; end: string; backfilledTransitions: number }[];
+  /** Stretches with no telemetry poll inside the window, one per endpoint (by start, then endpoint). */
+  gaps: ReportGap[];
+  /** Transitions recovered from scaling activities in `gaps`: the sum over every gap and endpoint. */
+  backfilledTransitions: number;
   warnings: string[];
 }

@@ -22,6 +22,7 @@ import type {
   CostReport,
   EndpointReport,
   Percentiles,
+  ReportGap,
   SeriesPoint,
 } from './report-types.js';
 import { buckets, type ReportWindow } from './window.js';
@@ -58,16 +59,7 @@ export async function buildReport(deps: ReportDeps, w: ReportWindow): Promise<Co
     endpoints.push(report);
     samples.push(...ttfr);
   }
-  const gaps = deps.store.gaps.overlapping(w.start, w.end).map((g) => ({
-    start: iso(Math.max(g.start, w.start)),
-    end: iso(Math.min(g.end, w.end)),
-    backfilledTransitions: g.backfilledTransitions,
-  }));
-  for (const g of gaps) {
-    warnings.push(
-      `no telemetry from ${g.start} to ${g.end}; instance history there comes from scaling activities (${g.backfilledTransitions} transitions recovered)`,
-    );
-  }
+  const { gaps, backfilledTransitions } = reportGaps(deps, w, warnings);
   return {
     project: config.project,
     region: config.region,
@@ -83,8 +75,75 @@ export async function buildReport(deps: ReportDeps, w: ReportWindow): Promise<Co
     endpoints,
     total: totalFigures(endpoints, samples, bucketList.length > 0),
     gaps,
+    backfilledTransitions,
     warnings,
   };
+}
+
+/**
+ * The window's telemetry gaps, one per endpoint of the report (and any all-endpoints row from
+ * before gaps were kept per endpoint), clipped to the window; their recovered transitions summed;
+ * and a warning per stretch, naming its endpoints and the sum over them.
+ */
+function reportGaps(
+  deps: ReportDeps,
+  w: ReportWindow,
+  warnings: string[],
+): { gaps: ReportGap[]; backfilledTransitions: number } {
+  const names = deps.config.endpoints.map((e) => e.name);
+  const inReport = new Set(names);
+  const gaps: ReportGap[] = deps.store.gaps
+    .overlapping(w.start, w.end)
+    .filter((g) => g.endpoint === null || inReport.has(g.endpoint))
+    .map((g) => ({
+      endpoint: g.endpoint,
+      start: iso(Math.max(g.start, w.start)),
+      end: iso(Math.min(g.end, w.end)),
+      backfilledTransitions: g.backfilledTransitions,
+    }));
+
+  // Endpoints polled together fall silent together: one warning per stretch, not per endpoint.
+  const stretches = new Map<string, ReportGap[]>();
+  for (const g of gaps) {
+    const key = `${g.start}/${g.end}/${g.endpoint === null ? 'all' : 'each'}`;
+    const list = stretches.get(key);
+    if (list) list.push(g);
+    else stretches.set(key, [g]);
+  }
+  for (const list of stretches.values()) {
+    const { start, end } = list[0]!;
+    const n = sumRecovered(list);
+    if (list[0]!.endpoint === null) {
+      warnings.push(
+        `no telemetry from ${start} to ${end} (recorded before gaps were kept per endpoint: all endpoints, ` +
+          `one endpoint's count); instance history there comes from scaling activities (${n} transitions recovered)`,
+      );
+      continue;
+    }
+    const eps = list.map((g) => g.endpoint!);
+    const who =
+      eps.length > 1 && eps.length === names.length ? `all ${eps.length} endpoints` : eps.join(', ');
+    const each = list.filter((g) => g.backfilledTransitions > 0);
+    const detail =
+      eps.length > 1 && n > 0
+        ? `: ${each.map((g) => `${g.endpoint} ${g.backfilledTransitions}`).join(', ')}`
+        : '';
+    warnings.push(
+      `no telemetry from ${start} to ${end} for ${who}; instance history there comes from scaling activities ` +
+        `(${n} transitions recovered${detail})`,
+    );
+  }
+  const backfilledTransitions = sumRecovered(gaps);
+  if (stretches.size > 1) {
+    warnings.push(
+      `${backfilledTransitions} transitions recovered from scaling activities over ${stretches.size} telemetry gaps`,
+    );
+  }
+  return { gaps, backfilledTransitions };
+}
+
+function sumRecovered(gaps: readonly ReportGap[]): number {
+  return gaps.reduce((n, g) => n + g.backfilledTransitions, 0);
 }
 
 interface TtfrSample {

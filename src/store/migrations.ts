@@ -172,6 +172,33 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'telemetry gaps per endpoint',
+    sql: `
+      -- Gaps were keyed by start alone. Each endpoint records its gap under its own last-observed
+      -- time, and endpoints polled together share that time, so they overwrote one another's row: it
+      -- kept the last endpoint's end and backfilled count, not the sum. Now one row per endpoint and
+      -- start.
+      -- Rows from before this version name no endpoint and cannot be split among endpoints: they are
+      -- kept with endpoint NULL, meaning "all endpoints" (telemetry stopped for the daemon as a
+      -- whole), end and count as stored (the count is one endpoint's, a lower bound). New rows
+      -- always name their endpoint. NULLs are distinct in a UNIQUE constraint, which is harmless:
+      -- the old rows were unique by start, and nothing writes NULL any more.
+      ALTER TABLE telemetry_gaps RENAME TO telemetry_gaps_v1;
+      CREATE TABLE telemetry_gaps (
+        endpoint TEXT,
+        start_at INTEGER NOT NULL,
+        end_at INTEGER NOT NULL,
+        backfilled_transitions INTEGER NOT NULL,
+        UNIQUE (endpoint, start_at)
+      );
+      INSERT INTO telemetry_gaps (endpoint, start_at, end_at, backfilled_transitions)
+        SELECT NULL, start_at, end_at, backfilled_transitions FROM telemetry_gaps_v1;
+      DROP TABLE telemetry_gaps_v1;
+      CREATE INDEX telemetry_gaps_by_time ON telemetry_gaps (start_at, end_at);
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

@@ -246,8 +246,27 @@ describe('activities, probes, alerts, api calls, controllers, prices, meta', () 
   });
 
   it('records telemetry gaps and finds the ones overlapping a window', () => {
-    s.gaps.record({ start: 100, end: 200, backfilledTransitions: 2 });
-    expect(s.gaps.overlapping(150, 300)).toEqual([{ start: 100, end: 200, backfilledTransitions: 2 }]);
+    s.gaps.record({ endpoint: 'e', start: 100, end: 200, backfilledTransitions: 2 });
+    expect(s.gaps.overlapping(150, 300)).toEqual([
+      { endpoint: 'e', start: 100, end: 200, backfilledTransitions: 2 },
+    ]);
     expect(s.gaps.overlapping(200, 300)).toEqual([]);
+  });
+
+  it('keeps one gap per endpoint and start: endpoints sharing a start do not overwrite each other', () => {
+    s.gaps.record({ endpoint: 'b', start: 100, end: 300, backfilledTransitions: 3 });
+    s.gaps.record({ endpoint: 'a', start: 100, end: 200, backfilledTransitions: 2 });
+    s.gaps.record({ endpoint: 'a', start: 50, end: 100, backfilledTransitions: 0 });
+    expect(s.gaps.overlapping(0, 1000)).toEqual([
+      { endpoint: 'a', start: 50, end: 100, backfilledTransitions: 0 },
+      { endpoint: 'a', start: 100, end: 200, backfilledTransitions: 2 },
+      { endpoint: 'b', start: 100, end: 300, backfilledTransitions: 3 },
+    ]);
+    // The same endpoint and start again replaces that endpoint's row only.
+    s.gaps.record({ endpoint: 'a', start: 100, end: 250, backfilledTransitions: 4 });
+    expect(s.gaps.overlapping(220, 1000)).toEqual([
+      { endpoint: 'a', start: 100, end: 250, backfilledTransitions: 4 },
+      { endpoint: 'b', start: 100, end: 300, backfilledTransitions: 3 },
+    ]);
   });
 });

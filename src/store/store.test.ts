@@ -73,6 +73,45 @@ describe('openStore', () => {
     db.close();
   });
 
+  it('migrates version-3 telemetry gaps to per-endpoint rows, keeping the old ones for all endpoints', () => {
+    const file = path.join(tmp(), 'v3.db');
+    const db = new Database(file);
+    expect(
+      migrate(
+        db,
+        MIGRATIONS.filter((m) => m.version <= 3),
+      ),
+    ).toEqual([1, 2, 3]);
+    // Version 3 kept one row per start: the last endpoint to record a gap there overwrote the rest.
+    const old = db.prepare(
+      'INSERT INTO telemetry_gaps (start_at, end_at, backfilled_transitions) VALUES (?, ?, ?)',
+    );
+    old.run(1000, 2000, 3);
+    old.run(5000, 5600, 0);
+    db.close();
+
+    const s = open(file);
+    expect(s.db.prepare('SELECT MAX(version) FROM schema_migrations').pluck().get()).toBe(
+      MIGRATIONS[MIGRATIONS.length - 1]!.version,
+    );
+    expect(s.gaps.overlapping(0, 10_000)).toEqual([
+      { endpoint: null, start: 1000, end: 2000, backfilledTransitions: 3 },
+      { endpoint: null, start: 5000, end: 5600, backfilledTransitions: 0 },
+    ]);
+    // New gaps name their endpoint, and two endpoints under one start (even an old row's) coexist.
+    s.gaps.record({ endpoint: 'a', start: 5000, end: 5600, backfilledTransitions: 1 });
+    s.gaps.record({ endpoint: 'b', start: 5000, end: 5900, backfilledTransitions: 2 });
+    s.gaps.record({ endpoint: 'b', start: 5000, end: 6000, backfilledTransitions: 4 });
+    expect(s.gaps.overlapping(4000, 10_000)).toEqual([
+      { endpoint: null, start: 5000, end: 5600, backfilledTransitions: 0 },
+      { endpoint: 'a', start: 5000, end: 5600, backfilledTransitions: 1 },
+      { endpoint: 'b', start: 5000, end: 6000, backfilledTransitions: 4 },
+    ]);
+    expect(
+      s.db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'telemetry_gaps_v1'").pluck().get(),
+    ).toBe(0);
+  });
+
   it('rolls back a transaction that throws', () => {
     const s = open(':memory:');
     expect(() =>

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../clock.js';
+import { buildReport } from '../cost/report.js';
 import { META, openStore, type Store } from '../store/index.js';
 import { FakeCloud } from '../../test/report/fake-cloud.js';
+import { config, endpoint, tablePrices } from '../../test/report/helpers.js';
 import { pollOnce, type PollContext } from './poll.js';
 import { ASYNC_METRICS } from './queries.js';
 
@@ -117,10 +119,98 @@ describe('pollOnce', () => {
     ]);
     // The second silence (10 min) is a gap too: its backfill saw the same activities and added none.
     expect(store.gaps.overlapping(T0, T0 + 2 * HOUR)).toEqual([
-      { start: T0, end: T0 + HOUR, backfilledTransitions: 2 },
-      { start: T0 + HOUR, end: T0 + 70 * MIN, backfilledTransitions: 0 },
+      { endpoint: 'a', start: T0, end: T0 + HOUR, backfilledTransitions: 2 },
+      { endpoint: 'a', start: T0 + HOUR, end: T0 + 70 * MIN, backfilledTransitions: 0 },
     ]);
     expect(cloud.calls.filter((c) => c.startsWith('listScalingActivities'))).toHaveLength(3);
+  });
+
+  it('records each endpoint its own gap under a shared start, and the report sums what they recovered', async () => {
+    for (const name of ['a', 'b']) {
+      cloud.addEndpoint({
+        name,
+        variant: 'AllTraffic',
+        count: 0,
+        createdAt: T0 - 100 * 24 * HOUR,
+        initialCount: 1,
+      });
+    }
+    await pollOnce(ctx(['a', 'b']));
+    // Daemon down for an hour: 'a' woke and slept (2 transitions), 'b' woke, grew and slept (3).
+    const act = (name: string, id: string, start: number, desired: number): void =>
+      cloud.addActivity(name, 'AllTraffic', {
+        activityId: id,
+        description: '',
+        cause: '',
+        startTime: T0 + start,
+        endTime: T0 + start + MIN,
+        statusCode: 'Successful',
+        desiredCapacity: desired,
+      });
+    act('a', 'a-out', 10 * MIN, 1);
+    act('a', 'a-in', 30 * MIN, 0);
+    act('b', 'b-out', 5 * MIN, 1);
+    act('b', 'b-more', 15 * MIN, 2);
+    act('b', 'b-in', 40 * MIN, 0);
+    await clock.advance(HOUR);
+    const res = await pollOnce(ctx(['a', 'b']));
+    expect(res.endpoints.map((e) => [e.endpoint, e.gap, e.fromActivities])).toEqual([
+      ['a', { start: T0, end: T0 + HOUR }, 2],
+      ['b', { start: T0, end: T0 + HOUR }, 3],
+    ]);
+    // Both silences start at the same last poll; neither overwrites the other.
+    expect(store.gaps.overlapping(T0, T0 + HOUR)).toEqual([
+      { endpoint: 'a', start: T0, end: T0 + HOUR, backfilledTransitions: 2 },
+      { endpoint: 'b', start: T0, end: T0 + HOUR, backfilledTransitions: 3 },
+    ]);
+
+    const cfg = config([endpoint('a'), endpoint('b')]);
+    const r = await buildReport(
+      { store, config: cfg, prices: tablePrices(store, clock), clock },
+      { start: T0, end: T0 + HOUR },
+    );
+    const iso = (t: number): string => new Date(t).toISOString();
+    expect(r.gaps).toEqual([
+      { endpoint: 'a', start: iso(T0), end: iso(T0 + HOUR), backfilledTransitions: 2 },
+      { endpoint: 'b', start: iso(T0), end: iso(T0 + HOUR), backfilledTransitions: 3 },
+    ]);
+    expect(r.backfilledTransitions).toBe(5);
+    expect(r.warnings.filter((w) => w.startsWith('no telemetry'))).toEqual([
+      `no telemetry from ${iso(T0)} to ${iso(T0 + HOUR)} for all 2 endpoints; instance history there comes ` +
+        'from scaling activities (5 transitions recovered: a 2, b 3)',
+    ]);
+    // Scoped to one endpoint, the report shows that endpoint's gap and count only.
+    const onlyB = await buildReport(
+      { store, config: config([endpoint('b')]), prices: tablePrices(store, clock), clock },
+      { start: T0, end: T0 + HOUR },
+    );
+    expect(onlyB.gaps.map((g) => [g.endpoint, g.backfilledTransitions])).toEqual([['b', 3]]);
+    expect(onlyB.backfilledTransitions).toBe(3);
+  });
+
+  it("does not stretch one endpoint's gap to another's longer silence under the same start", async () => {
+    for (const name of ['a', 'b']) {
+      cloud.addEndpoint({
+        name,
+        variant: 'AllTraffic',
+        count: 0,
+        createdAt: T0 - 100 * 24 * HOUR,
+        initialCount: 1,
+      });
+    }
+    await pollOnce(ctx(['a', 'b']));
+    // After a 30-minute silence a poll reaches 'a' but not 'b' (as a poll killed midway would), and
+    // the next poll a minute later reaches both: 'b' was silent 31 minutes, 'a' only 30.
+    await clock.advance(30 * MIN);
+    cloud.failEndpoint.add('b');
+    expect((await pollOnce(ctx(['a', 'b']))).errors).toHaveLength(1);
+    cloud.failEndpoint.clear();
+    await clock.advance(MIN);
+    expect((await pollOnce(ctx(['a', 'b']))).errors).toEqual([]);
+    expect(store.gaps.overlapping(T0, T0 + HOUR)).toEqual([
+      { endpoint: 'a', start: T0, end: T0 + 30 * MIN, backfilledTransitions: 0 },
+      { endpoint: 'b', start: T0, end: T0 + 31 * MIN, backfilledTransitions: 0 },
+    ]);
   });
 
   it('records a transition only when the billed count changes, timed by the activity when there is one', async () => {

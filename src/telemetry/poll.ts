@@ -216,8 +216,15 @@ async function pollEndpoint(
       },
       now,
     );
+    // Keyed by endpoint and start: endpoints polled together share a start, each with its own
+    // silence (after a kill, the ones the lost poll never reached were silent longer) and count.
     if (gap && lastObserved !== undefined) {
-      store.gaps.record({ start: lastObserved, end: now, backfilledTransitions: fromActivities });
+      store.gaps.record({
+        endpoint: name,
+        start: lastObserved,
+        end: now,
+        backfilledTransitions: fromActivities,
+      });
     }
   });
 

@@ -328,7 +328,7 @@ async function verify(k: Killed): Promise<Outcome> {
     }
 
     // Committed history is kept: instance samples are never rewritten; activities, metrics and gaps
-    // (one row per start, extended when an endpoint's silence turns out longer) only refreshed.
+    // (one row per endpoint and start) only refreshed.
     const after = snapshot(store);
     for (const [key, row] of before.instance_transitions)
       expect(after.instance_transitions.get(key), `${label} instance_transitions ${key}`).toBe(row);

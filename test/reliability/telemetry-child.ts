@@ -47,7 +47,7 @@ export const TABLES = {
   instance_transitions: { key: [0], pk: 'id' },
   async_metrics: { key: [0, 1, 2], pk: 'endpoint, metric, minute' },
   scaling_activities: { key: [0], pk: 'activity_id' },
-  telemetry_gaps: { key: [0], pk: 'start_at' },
+  telemetry_gaps: { key: [0, 1], pk: 'endpoint, start_at' },
   controller_runs: { key: [0], pk: 'controller' },
   meta: { key: [0], pk: 'key' },
 } as const;
@@ -271,7 +271,7 @@ export function reportingStore(store: Store, out: (ev: ChildEvent) => void = emi
       record: (g) =>
         write(() => {
           store.gaps.record(g);
-          wrote('telemetry_gaps', [[g.start]]);
+          wrote('telemetry_gaps', [[g.endpoint, g.start]]);
         }),
     },
     controllers: {

@@ -109,7 +109,7 @@ describe('instance-hours, spend, baseline and savings', () => {
   it('counts nothing before the first record, reports telemetry gaps, and totals endpoints', async () => {
     // 'c' has no history at all; 'd' starts at 12:00 with 1 instance (table price ml.g5.xlarge $1.4084).
     addSteps(store, 'd', [[at(12), 1]]);
-    store.gaps.record({ start: at(8), end: at(13), backfilledTransitions: 3 });
+    store.gaps.record({ endpoint: 'd', start: at(8), end: at(13), backfilledTransitions: 3 });
     const cfg = config([endpoint('c'), endpoint('d')]);
     const w = parseWindow({ start: isoAt(10), end: isoAt(14) }, clock.now());
     const r = await buildReport({ store, config: cfg, prices: tablePrices(store, clock), clock }, w);
@@ -123,7 +123,7 @@ describe('instance-hours, spend, baseline and savings', () => {
     expect(r.total.baseline.spendUsd).toBeCloseTo(2 * 4 * 1.4084, 9);
     expect(r.total.spendUsd).toBeCloseTo(2 * 1.4084, 9);
     expect(r.total.savingsPercent).toBeCloseTo(75, 9); // 1 - 2/8
-    expect(r.gaps).toEqual([{ start: isoAt(10), end: isoAt(13), backfilledTransitions: 3 }]);
+    expect(r.gaps).toEqual([{ endpoint: 'd', start: isoAt(10), end: isoAt(13), backfilledTransitions: 3 }]);
     expect(r.warnings.join('\n')).toMatch(/c: no instance history recorded yet/);
     expect(r.warnings.join('\n')).toMatch(/d: instance history starts at 2026-03-10T12:00:00.000Z/);
   });
