@@ -3,10 +3,10 @@
 // Every step is create-if-missing against content-addressed names, so a run killed midway is
 // finished by the next one without duplicates.
 import { CloudError, scalableResourceId } from '../cloud/types.js';
-import { TAG_MANAGED_BY } from '../ownership.js';
 import { applyScalingChanges, removeScaling } from '../scaling/apply.js';
 import { observeScaling } from '../scaling/observe.js';
 import { planScaling } from '../scaling/plan.js';
+import { endpointConfigConflict, modelConflict, notOwnedReason } from './ownership-check.js';
 import type { EndpointPlan, ResourceChange } from './types.js';
 import { waitForSettled, type WaitOptions } from './wait.js';
 
@@ -30,15 +30,23 @@ export async function applyEndpointPlan(ctx: ApplyContext, plan: EndpointPlan): 
 
   if (has('model', 'create', 'replace')) {
     await createOnce(
+      `model ${desired.model.name}`,
       () => cloud.createModel(desired.model),
-      () => cloud.getModel(desired.model.name),
+      async () => {
+        const m = await cloud.getModel(desired.model.name);
+        return m && { why: modelConflict(m, desired.model) };
+      },
     );
     log(`created model ${desired.model.name}`);
   }
   if (has('endpoint-config', 'create', 'replace')) {
     await createOnce(
+      `endpoint config ${desired.config.name}`,
       () => cloud.createEndpointConfig(desired.config),
-      () => cloud.getEndpointConfig(desired.config.name),
+      async () => {
+        const c = await cloud.getEndpointConfig(desired.config.name);
+        return c && { why: endpointConfigConflict(c, desired.config) };
+      },
     );
     log(`created endpoint config ${desired.config.name}`);
   }
@@ -47,8 +55,18 @@ export async function applyEndpointPlan(ctx: ApplyContext, plan: EndpointPlan): 
   const endpointChange = has('endpoint', 'create', 'update', 'replace');
   if (endpointChange?.action === 'create') {
     await createOnce(
+      `endpoint ${desired.endpointName}`,
       () => cloud.createEndpoint(desired.endpointName, desired.config.name, desired.tags),
-      () => cloud.getEndpoint(desired.endpointName),
+      async () => {
+        const e = await cloud.getEndpoint(desired.endpointName);
+        if (!e) return undefined;
+        const why =
+          notOwnedReason(e.tags, desired.tags) ??
+          (e.configName === desired.config.name
+            ? undefined
+            : `it has this endpoint's ownership tags but runs on endpoint config ${e.configName}`);
+        return { why };
+      },
     );
     log(`creating endpoint ${desired.endpointName} (this takes several minutes for large models)`);
     await waitForSettled(desired.endpointName, ctx);
@@ -99,19 +117,36 @@ export async function applyEndpointPlan(ctx: ApplyContext, plan: EndpointPlan): 
 }
 
 /**
- * Creates, treating "already exists" as done when the resource now carries our tags: when a create's
- * answer is lost (a reset connection, a killed process), the SDK's retry or the next run finds what the
- * first attempt made. Content-addressed names make "ours, with this name" mean "this content".
+ * Creates, treating "already exists" as done when what exists is what this create would have made: when
+ * a create's answer is lost (a reset connection, a killed process), the SDK's retry or the next run finds
+ * what the first attempt made. "What it would have made" is what plan accepts for reuse
+ * (ownership-check.ts): this project's and this endpoint's tags and the same content (for the endpoint,
+ * the same endpoint config). Anything else (another project's, untagged, tampered) is never adopted: a
+ * CloudError says what is there and why, and the apply stops before building on it.
+ *
+ * The AWS provider already makes the same check inside its creates (and answers `ResourceExists`, which
+ * does not match here); this one keeps the simulated and fake clouds, whose creates do not, converging
+ * and as strict.
  */
 async function createOnce(
+  what: string,
   create: () => Promise<unknown>,
-  get: () => Promise<{ tags: Record<string, string> } | undefined>,
+  existing: () => Promise<{ why: string | undefined } | undefined>,
 ): Promise<void> {
   try {
     await create();
   } catch (e) {
     if (!(e instanceof CloudError) || !/already exist/i.test(e.message)) throw e;
-    const existing = await get();
-    if (!existing || existing.tags[TAG_MANAGED_BY] !== 'sagezero') throw e;
+    const found = await existing();
+    // Gone again in between: the create's own answer is the truth.
+    if (!found) throw e;
+    if (found.why !== undefined) {
+      throw new CloudError(
+        `${what} exists and sagezero will not adopt it: ${found.why}. Nothing was built on it; delete or rename it, or rename the endpoint in the config`,
+        'ResourceExists',
+        false,
+        e.operation,
+      );
+    }
   }
 }

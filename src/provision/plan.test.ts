@@ -228,7 +228,9 @@ describe('plan and apply against the fake cloud', () => {
       pollIntervalMs: 1000,
       timeoutMs: 600_000,
     };
-    await expect(applyEndpointPlan(ctx, p.endpoints[0]!)).rejects.toThrow(/already existing/);
+    await expect(applyEndpointPlan(ctx, p.endpoints[0]!)).rejects.toThrow(
+      /exists and sagezero will not adopt it: it has no sagezero ownership tag/,
+    );
   });
 
   it('destroy removes everything it created and nothing else', async () => {

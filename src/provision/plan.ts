@@ -9,6 +9,7 @@ import { planScaling } from '../scaling/plan.js';
 import { desiredEndpoint, type DesiredEndpoint, type ResolvedModel } from './desired.js';
 import { diffFields } from './diff.js';
 import { contentPrefix } from './naming.js';
+import { endpointConfigConflict, modelConflict } from './ownership-check.js';
 import type { EndpointObserved, EndpointPlan, Plan, ResourceChange } from './types.js';
 
 export type ModelResolver = (endpoint: EndpointConfig) => Promise<ResolvedModel>;
@@ -61,6 +62,8 @@ export async function planEndpoint(
       refused: `endpoint ${endpoint.name} exists but was not created by sagezero for project "${project}" (${describeOwner(ep.tags)}); sagezero will not change or delete it. Rename the endpoint in the config, or set project to the owner's.`,
     };
   }
+  const conflict = hostingConflict(desired, observed);
+  if (conflict) return { ...base, changes: [], refused: conflict };
   const changes: ResourceChange[] = [...hostingChanges(project, desired, observed)];
   changes.push(...planScaling(scaling, observed.scaling));
   const busy =
@@ -79,11 +82,12 @@ async function observeEndpoint(
   const ep = await cloud.getEndpoint(endpoint.name);
   const currentConfig = ep ? await cloud.getEndpointConfig(ep.configName) : undefined;
   const currentModel = currentConfig ? await cloud.getModel(currentConfig.modelName) : undefined;
-  const desiredConfigExists =
-    currentConfig?.name === desired.config.name ||
-    (await cloud.getEndpointConfig(desired.config.name)) !== undefined;
-  const desiredModelExists =
-    currentModel?.name === desired.model.name || (await cloud.getModel(desired.model.name)) !== undefined;
+  const desiredConfig =
+    currentConfig?.name === desired.config.name
+      ? currentConfig
+      : await cloud.getEndpointConfig(desired.config.name);
+  const desiredModel =
+    currentModel?.name === desired.model.name ? currentModel : await cloud.getModel(desired.model.name);
   const inUse = new Set([currentConfig?.name, currentModel?.name, desired.config.name, desired.model.name]);
   const prefix = contentPrefix(endpoint.name);
   const staleConfigs = await ownedUnused(
@@ -107,12 +111,38 @@ async function observeEndpoint(
     endpoint: ep,
     currentConfig,
     currentModel,
-    desiredConfigExists,
-    desiredModelExists,
+    desiredConfig,
+    desiredModel,
+    desiredConfigExists: desiredConfig !== undefined,
+    desiredModelExists: desiredModel !== undefined,
     staleModels,
     staleConfigs,
     scaling,
   };
+}
+
+/**
+ * A model or endpoint config already under the content-addressed name the config needs is used as is
+ * only when it is this project's and endpoint's and has that content (see ownership-check.ts);
+ * otherwise the endpoint is refused, as an endpoint of the same name that is not sagezero's is, and
+ * nothing is changed. Says why, naming each resource, or undefined when there is no conflict.
+ */
+function hostingConflict(desired: DesiredEndpoint, o: EndpointObserved): string | undefined {
+  const found = [
+    o.desiredModel && {
+      what: `model ${desired.model.name}`,
+      why: modelConflict(o.desiredModel, desired.model),
+    },
+    o.desiredConfig && {
+      what: `endpoint config ${desired.config.name}`,
+      why: endpointConfigConflict(o.desiredConfig, desired.config),
+    },
+  ].filter((c): c is { what: string; why: string } => !!c && c.why !== undefined);
+  if (found.length === 0) return undefined;
+  const list = found.map(
+    (c) => `${c.what} (the content-addressed name this config needs) exists, but ${c.why}`,
+  );
+  return `${list.join('; ')}. sagezero will not use, change or delete ${found.length > 1 ? 'them' : 'it'}: delete or rename ${found.length > 1 ? 'them' : 'it'}, or rename the endpoint in the config.`;
 }
 
 async function ownedUnused(

@@ -28,11 +28,16 @@ export function renderPlan(plan: Plan): string {
     lines.push('');
   }
   const counts = summarize(plan);
-  lines.push(
-    counts.total === 0
-      ? 'No changes. The cloud matches the config.'
-      : `Plan: ${counts.create} to create, ${counts.update} to update, ${counts.replace} to replace, ${counts.delete} to delete.`,
-  );
+  const refused = plan.endpoints.filter((e) => e.refused).length;
+  if (counts.total > 0)
+    lines.push(
+      `Plan: ${counts.create} to create, ${counts.update} to update, ${counts.replace} to replace, ${counts.delete} to delete.`,
+    );
+  if (refused > 0)
+    lines.push(
+      `Refused: ${refused} endpoint(s) (see above); apply changes nothing until ${refused > 1 ? 'they are' : 'it is'} resolved.`,
+    );
+  else if (counts.total === 0) lines.push('No changes. The cloud matches the config.');
   return lines.join('\n');
 }
 

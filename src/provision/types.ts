@@ -32,6 +32,9 @@ export interface EndpointObserved {
   endpoint?: EndpointState;
   currentConfig?: EndpointConfigState;
   currentModel?: ModelState;
+  /** What exists under the desired content-addressed names, whoever made it. */
+  desiredModel?: ModelState;
+  desiredConfig?: EndpointConfigState;
   desiredModelExists: boolean;
   desiredConfigExists: boolean;
   /** Owned models / configs of this endpoint that are neither desired nor in use. */
