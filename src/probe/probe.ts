@@ -4,7 +4,13 @@
 // is still visible and a daemon restart can mark it interrupted.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import { scalableResourceId, type Cloud, type ScalingActivity } from '../cloud/types.js';
+import {
+  scalableResourceId,
+  type AsyncInvocation,
+  type AsyncInvocationResult,
+  type Cloud,
+  type ScalingActivity,
+} from '../cloud/types.js';
 import type { ProbeRepo, ProbeResult } from '../store/probes.js';
 import type { BackoffOptions } from './backoff.js';
 import type { ProbeConfig } from './config.js';
@@ -70,7 +76,14 @@ export async function runProbe(
   try {
     const payload = probePayload(probe, ctx.configDir ?? process.cwd());
     const bucket = await resolveInputPrefix(ctx.cloud, endpoint, probe.bucket);
-    invocation = await invokeAsync(ctx.cloud, ctx.clock, {
+    // The output and failure locations are recorded as soon as InvokeEndpointAsync names them, before
+    // the wait: the objects may appear while (or after) this process dies.
+    const cloud = onInvoked(ctx.cloud, (invoked) => {
+      result.outputLocation = invoked.outputLocation;
+      if (invoked.failureLocation) result.failureLocation = invoked.failureLocation;
+      save();
+    });
+    invocation = await invokeAsync(cloud, ctx.clock, {
       endpointName: endpoint.name,
       payload,
       contentType: probe.contentType,
@@ -80,14 +93,15 @@ export async function runProbe(
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(ctx.poll ? { poll: ctx.poll } : {}),
       onProgress: (event) => {
+        // Every S3 location is recorded before the request that may create the object, so a process
+        // killed at any point leaves a row naming everything it may have left behind in S3.
         if (event.kind === 'started') {
           result.startedAt = event.at - event.elapsedMs;
           result.instancesAtStart = event.instances ?? -1;
           result.cold = event.instances === 0;
-          save();
-        } else if (event.kind === 'uploaded') {
+          // Before the upload, not after: a kill while the PutObject is in flight would otherwise leave
+          // an input object no row points at.
           result.inputLocation = `${bucket}${id}.in`;
-          // Recorded before the wait, so a process killed mid-probe leaves enough to clean up after it.
           save();
         }
         ctx.onProgress?.(event);
@@ -146,6 +160,26 @@ export async function runProbe(
   }
   save();
   return run;
+}
+
+/** `cloud`, with `seen` called on each InvokeEndpointAsync answer before the caller gets it. */
+function onInvoked(cloud: Cloud, seen: (r: AsyncInvocationResult) => void): Cloud {
+  return new Proxy(cloud, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      if (prop !== 'invokeEndpointAsync') return (value as (...a: unknown[]) => unknown).bind(target);
+      return async (request: AsyncInvocation): Promise<AsyncInvocationResult> => {
+        const answer = await target.invokeEndpointAsync(request);
+        try {
+          seen(answer);
+        } catch {
+          // As with progress listeners: recording must not lose the inference (or its clean-up).
+        }
+        return answer;
+      };
+    },
+  });
 }
 
 async function wakeActivities(
