@@ -18,12 +18,13 @@ import {
   checkLastChange,
   decideForResult,
   loadTuneState,
+  observedLatency,
   saveTuneState,
   tuneEndpoint,
 } from '../tune/index.js';
-import { recordApplied, recordRollback } from '../tune/guardrails.js';
-import { appliedKey, tunedEndpoint, withTunedScaling } from './tuned.js';
-import { notifyTune } from './tune-notify.js';
+import { DEFAULT_RULES, recordApplied, recordRollback } from '../tune/guardrails.js';
+import { setTunedScaling, tunedEndpoint, tunerChange, withTunedScaling } from './tuned.js';
+import { notifyRollback, notifyTune, retryTuneNotices, type RollbackMessage } from './tune-notify.js';
 import { SlackNotifier } from '../alerts/slack.js';
 import type { PolicyFigures } from '../tune/tune.js';
 import { createApp } from '../server/app.js';
@@ -154,6 +155,19 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
 
+  // The tuner posts its own news (recommendations, steps, rollbacks): they are not alerts.
+  const slack = config.alerts?.slack;
+  const tuneNotifier =
+    slack && slack.webhookUrl !== ''
+      ? new SlackNotifier(slack.webhookUrl, {
+          clock,
+          log,
+          timeoutMs: slack.timeoutSeconds * 1000,
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        })
+      : undefined;
+  const tunedEndpoints = config.endpoints.filter((e) => e.tune).map((e) => e.name);
+
   const reconcile = register('reconcile', async (signal) => {
     const r = await reconcileOnce(
       {
@@ -193,7 +207,20 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       drift,
     });
     await alerting.evaluate(inputs);
+    // Tuner posts that Slack did not take are tried again here, like the alerts' own.
+    if (tuneNotifier && tunedEndpoints.length > 0)
+      await retryTuneNotices(tuneNotifier, store, tunedEndpoints, now);
   });
+  /**
+   * Puts the tuner's change on the cloud now. A reconcile already running when the change was stored
+   * is joined, not restarted, and was planned with the old policy: then one more runs. Returns when the
+   * cloud runs the change (undefined: not yet, e.g. the endpoint is busy; a later reconcile applies it).
+   */
+  const reconcileTunerChange = async (endpoint: string, signal: AbortSignal): Promise<number | undefined> => {
+    await reconcile(signal);
+    if (tunerChange(store, endpoint)?.onCloudAt === undefined) await reconcile(signal);
+    return tunerChange(store, endpoint)?.onCloudAt;
+  };
 
   scheduler.schedule('reconcile', config.daemon.reconcileSchedule, reconcile);
   scheduler.schedule('telemetry', config.daemon.telemetrySchedule, telemetry);
@@ -229,16 +256,6 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     scheduler.schedule(name, probe.schedule, task);
   }
 
-  const slack = config.alerts?.slack;
-  const tuneNotifier =
-    slack && slack.webhookUrl !== ''
-      ? new SlackNotifier(slack.webhookUrl, {
-          clock,
-          log,
-          timeoutMs: slack.timeoutSeconds * 1000,
-          ...(deps.fetch ? { fetch: deps.fetch } : {}),
-        })
-      : undefined;
   // The tuner: replay each endpoint's own traffic through the simulator. mode: recommend records the
   // cheapest policy that meets the objective (for /api/v1/endpoints and the logs); mode: apply also
   // changes the live policy one bounded step at a time, and rolls back when the objective breaks.
@@ -254,35 +271,67 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
         if (state.recent.length === 0) state = recordApplied(state, endpoint.scaling, 0);
         const check = checkLastChange(store, endpoint.name, state, tuneCfg.objective, now);
         if (check?.action === 'rollback') {
+          // The step being rolled back, and what the endpoint delivered since it and before it (the
+          // windows checkLastChange judged), for the message.
+          const last = state.recent[state.recent.length - 1]!;
+          const watched = now - last.since;
+          const before = observedLatency(store, endpoint.name, last.since - watched, last.since);
+          const after = observedLatency(store, endpoint.name, last.since, now);
           state = recordRollback(state, check.to, now);
           saveTuneState(store, endpoint.name, state, now);
-          store.meta.setJson(appliedKey(endpoint.name), check.to, now);
+          setTunedScaling(
+            store,
+            endpoint.name,
+            { kind: 'rollback', from: endpoint.scaling, to: check.to, reason: check.alert },
+            now,
+          );
           log.warn({ endpoint: endpoint.name, reason: check.alert }, 'tuner rolled back its last change');
-          recentDrift.push({
+          const onCloudAt = await reconcileTunerChange(endpoint.name, signal);
+          const message: RollbackMessage = {
             endpoint: endpoint.name,
-            at: now,
-            changes: [`tuner rollback: ${check.alert}`],
-            repaired: true,
-          });
-          await reconcile(signal);
+            step: last.scaling,
+            restored: check.to,
+            stepAt: last.since,
+            rolledBackAt: now,
+            objective: tuneCfg.objective,
+            before,
+            after,
+            reason: check.alert,
+            ...(onCloudAt !== undefined ? { onCloudAt } : {}),
+            banMs: DEFAULT_RULES.banMs,
+            ...(server ? { dashboardUrl: `${server.url}/` } : {}),
+          };
+          if (tuneNotifier) await notifyRollback(tuneNotifier, store, message, clock.now());
           return;
         }
       }
       const r = await tuneEndpoint({ store, config, endpoint, clock });
       let applied: string | undefined;
+      let step:
+        { from: typeof endpoint.scaling; to: typeof endpoint.scaling; onCloudAt?: number } | undefined;
       if (tuneCfg.mode === 'apply') {
         const state = loadTuneState(store, endpoint.name);
         const base = state.recent.length === 0 ? recordApplied(state, endpoint.scaling, 0) : state;
         const decision = decideForResult(store, r, base, now);
         if (decision.action === 'apply') {
           saveTuneState(store, endpoint.name, recordApplied(base, decision.step.scaling, now), now);
-          store.meta.setJson(appliedKey(endpoint.name), decision.step.scaling, now);
+          setTunedScaling(
+            store,
+            endpoint.name,
+            { kind: 'step', from: endpoint.scaling, to: decision.step.scaling, reason: decision.reason },
+            now,
+          );
           applied = decision.reason;
           log.info(
             { endpoint: endpoint.name, step: decision.step.cls, reason: decision.reason },
             'tuner applies a step',
           );
-          await reconcile(signal);
+          const onCloudAt = await reconcileTunerChange(endpoint.name, signal);
+          step = {
+            from: endpoint.scaling,
+            to: decision.step.scaling,
+            ...(onCloudAt !== undefined ? { onCloudAt } : {}),
+          };
         } else {
           saveTuneState(store, endpoint.name, base, now);
           applied = `held: ${decision.reason}`;
@@ -306,7 +355,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
         'tuner recommendation',
       );
       const improves = r.changed.length > 0 && r.recommended.choose.costUsd < r.current.choose.costUsd;
-      if (tuneNotifier && improves) {
+      // Every step taken is announced, including one that restores the objective at a higher cost.
+      if (tuneNotifier && (improves || step)) {
         await notifyTune(
           tuneNotifier,
           store,
@@ -314,6 +364,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
             endpoint: endpoint.name,
             mode: r.mode,
             ...(applied ? { applied } : {}),
+            ...(step ? { step: { ...step, objective: tuneCfg.objective } } : {}),
             currentCostUsd: r.current.choose.costUsd,
             recommendedCostUsd: r.recommended.choose.costUsd,
             recommendedP95Seconds: r.recommended.choose.p95TimeToResultSeconds,

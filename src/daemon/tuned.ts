@@ -1,11 +1,23 @@
 // tune.mode: apply — the tuner's chosen policy lives in the store and overrides the config's
 // `scaling:` for that endpoint, so every reconcile (and the next tuner run) uses the policy in force.
+//
+// Each time the tuner changes that policy (a step, or the rollback of one) it also records the change
+// (TunerChange): what the cloud ran before, what it wants now, and why. The reconcile reads it to tell
+// sagezero's own change of desired state from drift: the difference between the two policies is the
+// tuner's to apply and announce, and only a difference from what sagezero last put on the cloud is
+// drift. The record stays pending until a reconcile has the cloud running the new policy, so a change
+// that meets a busy endpoint, a failed call or a restart is still recognised as the tuner's later.
 import type { Config, EndpointConfig } from '../config/load.js';
 import type { ScalingConfig } from '../config/scaling-schema.js';
 import type { Store } from '../store/index.js';
+import { policyKey } from '../tune/space.js';
 
 export function appliedKey(endpoint: string): string {
   return `tune.applied.${endpoint}`;
+}
+
+export function tunerChangeKey(endpoint: string): string {
+  return `tune.change.${endpoint}`;
 }
 
 /** The config with each `mode: apply` endpoint's scaling replaced by the policy the tuner applied. */
@@ -17,4 +29,91 @@ export function tunedEndpoint(e: EndpointConfig, store: Store): EndpointConfig {
   if (e.tune?.mode !== 'apply') return e;
   const applied = store.meta.getJson<ScalingConfig>(appliedKey(e.name));
   return applied ? { ...e, scaling: applied } : e;
+}
+
+export type TunerChangeKind = 'step' | 'rollback';
+
+/** A change of an endpoint's desired scaling policy made by the tuner (not by a person, not drift). */
+export interface TunerChange {
+  kind: TunerChangeKind;
+  /** The policy sagezero last put on the cloud: what the cloud should run until this change is applied. */
+  from: ScalingConfig;
+  /** The policy the tuner wants (the same as `tune.applied.<endpoint>`). */
+  to: ScalingConfig;
+  at: number;
+  /** Why: the step's expected saving, or the objective the step broke. */
+  reason: string;
+  /** When a reconcile found (or made) the cloud run `to`; unset while the change is pending. */
+  onCloudAt?: number;
+}
+
+export function tunerChange(store: Store, endpoint: string): TunerChange | undefined {
+  return store.meta.getJson<TunerChange>(tunerChangeKey(endpoint));
+}
+
+/**
+ * Makes `to` the endpoint's desired policy, as the tuner's own change: the next reconcile applies it and
+ * says so ("applying tuner step", "rolling back tuner step") instead of reporting drift.
+ */
+export function setTunedScaling(
+  store: Store,
+  endpoint: string,
+  change: Omit<TunerChange, 'at' | 'onCloudAt'>,
+  now: number,
+): TunerChange {
+  const prev = tunerChange(store, endpoint);
+  // A change no reconcile has put on the cloud yet: the cloud still runs what came before it.
+  const from = prev && prev.onCloudAt === undefined ? prev.from : change.from;
+  const record: TunerChange = { ...change, from, at: now };
+  // The record first: should the process die between the two writes, a record whose policy is not the
+  // desired one is ignored (the change was never made), never the other way round.
+  store.meta.setJson(tunerChangeKey(endpoint), record, now);
+  store.meta.setJson(appliedKey(endpoint), change.to, now);
+  return record;
+}
+
+/** The tuner's change still to be put on the cloud, when `desired` is the policy it asked for. */
+export function pendingTunerChange(
+  store: Store,
+  endpoint: string,
+  desired: ScalingConfig,
+): TunerChange | undefined {
+  const c = tunerChange(store, endpoint);
+  if (!c || c.onCloudAt !== undefined) return undefined;
+  return policyKey(c.to) === policyKey(desired) ? c : undefined;
+}
+
+export function markTunerChangeOnCloud(store: Store, endpoint: string, now: number): void {
+  const c = tunerChange(store, endpoint);
+  if (c && c.onCloudAt === undefined)
+    store.meta.setJson(tunerChangeKey(endpoint), { ...c, onCloudAt: now }, now);
+}
+
+/** What differs between two policies, one line per setting ("idle: target tracking (15 min) → step, 7 min"). */
+export function describeScalingChange(from: ScalingConfig, to: ScalingConfig): string[] {
+  const out: string[] = [];
+  const line = (what: string, a: string, b: string): void => {
+    if (a !== b) out.push(`${what}: ${a} → ${b}`);
+  };
+  line('minCapacity', String(from.minCapacity), String(to.minCapacity));
+  line('maxCapacity', String(from.maxCapacity), String(to.maxCapacity));
+  line(
+    'targetBacklogPerInstance',
+    String(from.targetBacklogPerInstance),
+    String(to.targetBacklogPerInstance),
+  );
+  line('scaleOutCooldownSeconds', String(from.scaleOutCooldownSeconds), String(to.scaleOutCooldownSeconds));
+  line('scaleInCooldownSeconds', String(from.scaleInCooldownSeconds), String(to.scaleInCooldownSeconds));
+  const wake = (s: ScalingConfig): string =>
+    s.wake === false ? 'none' : `${s.wake.evaluationPeriods} x ${s.wake.periodSeconds} s`;
+  line('wake', wake(from), wake(to));
+  const idle = (s: ScalingConfig): string =>
+    s.idle.mode === 'step' ? `step, ${s.idle.minutes} min` : `target tracking (${s.idle.minutes} min)`;
+  line('idle', idle(from), idle(to));
+  const windows = (s: ScalingConfig): string =>
+    s.keepWarm.length === 0
+      ? 'none'
+      : s.keepWarm.map((w) => `${w.from} to ${w.to} ${w.timezone} (min ${w.minCapacity})`).join('; ');
+  line('keepWarm', windows(from), windows(to));
+  return out;
 }

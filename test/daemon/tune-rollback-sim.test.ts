@@ -132,6 +132,10 @@ describe('the tuner in apply mode, when its step breaks the objective in reality
     expect(run.store.meta.getJson<ScalingConfig>(appliedKey(EP))).toEqual(step);
     expect((await cloudRuns(step)).changes).toEqual([]);
     expect(tuneStatus()).toMatchObject({ runs: 1, failures: 0 });
+    // The step is sagezero's own change: the reconcile applies it as such, and nobody is told of drift.
+    expect(logLines('applying tuner step')).toHaveLength(1);
+    await run.daemon.runNow('alerts');
+    expect(posts.filter((p) => p.body.includes('Drift on'))).toEqual([]);
 
     // From now on the new client's traffic reaches the endpoint (from day 2: day 1's hours are over).
     const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-rollback-'));
@@ -198,10 +202,20 @@ describe('the tuner in apply mode, when its step breaks the objective in reality
     expect(observed.policies.map((p) => p.policyName)).not.toContain(`sagezero-${EP}-idle`);
     expect(observed.alarms.map((a) => a.name)).not.toContain(`sagezero-${EP}-idle`);
 
-    // Alerted: a Slack message after the rollback carries the reason.
+    // Alerted: one Slack message after the rollback says what was rolled back and why, with the
+    // numbers; it is not a drift alert (none is raised), and no action is asked for.
+    expect(logLines('rolling back tuner step')).toHaveLength(1);
     const alerts = posts.filter((p) => p.at >= rollbackAt && p.body.includes('tuner rollback'));
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.body).toContain(reason);
+    expect(alerts[0]!.body).toContain(`sagezero tuner rolled back its last step on ${EP}`);
+    expect(alerts[0]!.body).toContain(`idle: target tracking (15 min) → step, ${step.idle.minutes} min`);
+    expect(alerts[0]!.body).toContain(
+      `${after.expired} requests expired after the step (objective: at most ${objective.maxExpired}); ${before.expired} in as long before it`,
+    );
+    expect(alerts[0]!.body).toContain('No action needed');
+    expect(alerts[0]!.body).toContain('If rollbacks repeat');
+    expect(posts.filter((p) => p.body.includes('Drift on'))).toEqual([]);
     expect(tuneStatus()).toMatchObject({ runs: 2, failures: 0 });
   });
 

@@ -25,6 +25,51 @@ describe('driftAlerts', () => {
     expect(c).toMatchObject({ key: 'drift-unrepaired:e', severity: 'critical' });
     expect(c?.summary).toContain('AccessDenied');
   });
+
+  it('never reports an applied tuner change as drift, and counts only the hand edits', () => {
+    expect(
+      driftAlerts([
+        { endpoint: 'e', at: 1, changes: ['update alarm x'], repaired: true, cause: 'tuner-step' },
+      ]),
+    ).toEqual([]);
+    const out = driftAlerts([
+      { endpoint: 'e', at: 1, changes: ['update alarm x'], repaired: true, cause: 'tuner-rollback' },
+      { endpoint: 'e', at: 2, changes: ['update scalable-target t: maxCapacity'], repaired: true },
+    ]);
+    expect(out).toHaveLength(1);
+    expect(out[0]?.summary).toContain('(1 difference)');
+    expect(out[0]?.facts).toContainEqual({
+      label: 'Differences',
+      value: 'update scalable-target t: maxCapacity',
+    });
+  });
+
+  it('says a tuner change that could not be applied is the tuner’s, not drift', () => {
+    const [step] = driftAlerts([
+      {
+        endpoint: 'e',
+        at: 1,
+        changes: ['update alarm x'],
+        repaired: false,
+        error: 'AccessDenied',
+        cause: 'tuner-step',
+      },
+    ]);
+    expect(step).toMatchObject({ key: 'drift-unrepaired:e', severity: 'critical' });
+    expect(step?.title).toBe('sagezero could not apply the tuner’s step on e');
+    expect(step?.summary).toContain('AccessDenied');
+    const [rollback] = driftAlerts([
+      { endpoint: 'e', at: 1, changes: ['x'], repaired: false, error: 'Throttling', cause: 'tuner-rollback' },
+    ]);
+    expect(rollback?.title).toBe('sagezero could not roll back the tuner’s step on e');
+    // With a hand edit that failed too, it is drift that could not be repaired.
+    const [both] = driftAlerts([
+      { endpoint: 'e', at: 1, changes: ['a'], repaired: false, error: 'E', cause: 'tuner-step' },
+      { endpoint: 'e', at: 1, changes: ['b'], repaired: false, error: 'E' },
+    ]);
+    expect(both?.title).toBe('Drift on e could not be repaired');
+    expect(both?.facts).toContainEqual({ label: 'Differences', value: 'a\nb' });
+  });
 });
 
 describe('apiErrors', () => {

@@ -13,20 +13,57 @@ export interface DriftEvent {
   repaired: boolean;
   /** Why the repair failed. */
   error?: string;
+  /**
+   * What the difference was: drift (default), or a change of desired state the tuner made (a step or a
+   * rollback) that the reconcile could not put on the cloud. A tuner change that was applied is not
+   * drift and is never reported here (the tuner announces it itself).
+   */
+  cause?: 'drift' | 'tuner-step' | 'tuner-rollback';
+}
+
+const isTunerChange = (e: DriftEvent): boolean => e.cause === 'tuner-step' || e.cause === 'tuner-rollback';
+
+function listChanges(events: readonly DriftEvent[]): { count: number; shown: string } {
+  const changes = [...new Set(events.flatMap((e) => e.changes))];
+  const shown =
+    changes.slice(0, 8).join('\n') + (changes.length > 8 ? `\n… and ${changes.length - 8} more` : '');
+  return { count: changes.length, shown };
 }
 
 /** One condition per endpoint with drift in `events` (the caller passes the recent ones). */
 export function driftAlerts(events: readonly DriftEvent[]): AlertCondition[] {
   const byEndpoint = new Map<string, DriftEvent[]>();
-  for (const e of events) byEndpoint.set(e.endpoint, [...(byEndpoint.get(e.endpoint) ?? []), e]);
+  for (const e of events) {
+    // An applied tuner change is sagezero's own doing, not something to alert about as drift.
+    if (e.repaired && isTunerChange(e)) continue;
+    byEndpoint.set(e.endpoint, [...(byEndpoint.get(e.endpoint) ?? []), e]);
+  }
   const out: AlertCondition[] = [];
   for (const [endpoint, list] of byEndpoint) {
     list.sort((a, b) => a.at - b.at);
     const last = list[list.length - 1]!;
-    const changes = [...new Set(list.flatMap((e) => e.changes))];
-    const shown =
-      changes.slice(0, 8).join('\n') + (changes.length > 8 ? `\n… and ${changes.length - 8} more` : '');
     if (!last.repaired) {
+      const failed = list.filter((e) => !e.repaired);
+      const { shown } = listChanges(list);
+      if (failed.every(isTunerChange)) {
+        const what =
+          last.cause === 'tuner-rollback' ? 'roll back the tuner’s step' : 'apply the tuner’s step';
+        out.push({
+          key: `drift-unrepaired:${endpoint}`,
+          rule: 'drift-unrepaired',
+          endpoint,
+          severity: 'critical',
+          title: `sagezero could not ${what} on ${endpoint}`,
+          summary: `The tuner changed the scaling policy of ${endpoint} (tune.mode: apply), and sagezero could not put it on the cloud${last.error ? `: ${last.error}` : ''}. Every reconcile tries again.`,
+          facts: [
+            { label: 'Failed', value: isoMinute(last.at) },
+            { label: 'Changes not applied', value: shown || 'unknown' },
+          ],
+          action:
+            'Read the error: a missing permission (application-autoscaling or cloudwatch) or a resource owned by someone else. sagezero plan shows what is still to change.',
+        });
+        continue;
+      }
       out.push({
         key: `drift-unrepaired:${endpoint}`,
         rule: 'drift-unrepaired',
@@ -42,16 +79,18 @@ export function driftAlerts(events: readonly DriftEvent[]): AlertCondition[] {
           'Run sagezero plan to see the differences and sagezero apply to repair them; if apply fails, the error says why (permissions, a resource owned by someone else).',
       });
     } else {
+      const drift = list.filter((e) => !isTunerChange(e));
+      const { count, shown } = listChanges(drift);
       out.push({
         key: `drift-repaired:${endpoint}`,
         rule: 'drift-repaired',
         endpoint,
         severity: 'info',
         title: `Drift on ${endpoint} detected and repaired`,
-        summary: `Someone or something changed ${endpoint} away from the config (${changes.length} difference${changes.length === 1 ? '' : 's'}); sagezero put it back.`,
+        summary: `Someone or something changed ${endpoint} away from the config (${count} difference${count === 1 ? '' : 's'}); sagezero put it back.`,
         facts: [
           { label: 'Repaired', value: isoMinute(last.at) },
-          { label: 'Times in this window', value: String(list.length) },
+          { label: 'Times in this window', value: String(drift.length) },
           { label: 'Differences', value: shown || 'unknown' },
         ],
         action:
