@@ -32,6 +32,7 @@ import { startServer, type RunningServer } from '../server/start.js';
 import { ControllerRegistry } from './controllers.js';
 import type { Logger } from './logger.js';
 import { reconcileOnce } from './reconcile.js';
+import { recoverAbandonedProbes } from './probe-recovery.js';
 import type { Scheduler } from './scheduler.js';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -71,16 +72,6 @@ export interface RunningDaemon {
 
 export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   const { config, cloud, clock, store, log, scheduler } = deps;
-  const leftRunning = store.probes.running();
-  const interrupted = store.probes.interruptRunning(
-    clock.now(),
-    'the daemon stopped while the probe was running',
-  );
-  if (interrupted > 0) {
-    log.warn({ probes: interrupted }, 'marked probes left running by the last process as interrupted');
-    void cleanUpProbeObjects(cloud, leftRunning, log);
-  }
-
   const controllers = new ControllerRegistry(clock, log);
   const tasks = new Map<string, (signal: AbortSignal) => Promise<void>>();
   const background = new AbortController();
@@ -168,7 +159,22 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       : undefined;
   const tunedEndpoints = config.endpoints.filter((e) => e.tune).map((e) => e.name);
 
+  // Probes left running by processes that are gone: interrupted and cleaned up by the leader, at
+  // start-up (the first reconcile) and again each round until their objects are deleted.
+  const probeTimeouts = new Map(
+    configuredProbes(config).map(({ endpoint, probe }) => [endpoint.name, probe.timeoutSeconds * 1000]),
+  );
+  const recoverProbes = (): Promise<unknown> =>
+    recoverAbandonedProbes({
+      probes: store.probes,
+      cloud,
+      clock,
+      log,
+      self: holder,
+      timeoutMs: (endpoint) => probeTimeouts.get(endpoint) ?? 3_600_000,
+    });
   const reconcile = register('reconcile', async (signal) => {
+    await recoverProbes();
     const r = await reconcileOnce(
       {
         cloud,
@@ -233,7 +239,13 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
         return;
       }
       const run = await runProbe(
-        { cloud, clock, sink: store.probes, signal, configDir: path.dirname(config.file) },
+        {
+          cloud,
+          clock,
+          sink: { save: (r) => store.probes.save({ ...r, holder }) },
+          signal,
+          configDir: path.dirname(config.file),
+        },
         endpoint,
         probe,
       );
@@ -423,7 +435,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       await scheduler.stop();
       await Promise.allSettled([...backgroundRuns, ...pending]);
       await server?.close();
-      store.probes.interruptRunning(clock.now(), 'the daemon stopped while the probe was running');
+      // Only this process's probes: another process's are its own business.
+      store.probes.interruptRunning(clock.now(), 'the daemon stopped while the probe was running', holder);
       if (leader) store.leases.release('daemon', holder);
     },
   };
@@ -453,34 +466,6 @@ async function monthSpend(
 }
 
 /** Deletes what probes cut short by a crash left in S3 (best effort: a failure is logged, not fatal). */
-export async function cleanUpProbeObjects(
-  cloud: Cloud,
-  probes: readonly {
-    id: string;
-    inputLocation?: string;
-    outputLocation?: string;
-    failureLocation?: string;
-  }[],
-  log: Pick<Logger, 'warn' | 'info'>,
-): Promise<number> {
-  let deleted = 0;
-  for (const p of probes) {
-    for (const uri of [p.inputLocation, p.outputLocation, p.failureLocation]) {
-      if (!uri) continue;
-      try {
-        await cloud.deleteObject(uri);
-        deleted++;
-      } catch (e) {
-        log.warn(
-          { probe: p.id, uri, err: (e as Error).message },
-          'could not delete an interrupted probe’s object',
-        );
-      }
-    }
-  }
-  if (deleted > 0) log.info({ objects: deleted }, 'deleted the S3 objects of interrupted probes');
-  return deleted;
-}
 
 export function tuneMetaKey(endpoint: string): string {
   return `tune.recommendation.${endpoint}`;

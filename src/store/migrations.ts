@@ -199,6 +199,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX telemetry_gaps_by_time ON telemetry_gaps (start_at, end_at);
     `,
   },
+  {
+    version: 5,
+    name: 'probe holder',
+    sql: `
+      -- Which process runs a probe ("<host>:<pid>:<tag>"): a process starting up, or a standby taking
+      -- over, only interrupts and cleans up the probes of processes that are gone, never those of a
+      -- live serve or CLI on the same store. Older rows have none and count as gone.
+      ALTER TABLE probe_results ADD COLUMN holder TEXT;
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

@@ -24,6 +24,8 @@ export interface ProbeResult {
   outputLocation?: string;
   failureLocation?: string;
   errorMessage?: string;
+  /** The process running it, `<host>:<pid>:<tag>` (see src/daemon/probe-recovery.ts). */
+  holder?: string;
 }
 
 export interface ColdProbe {
@@ -44,8 +46,8 @@ export interface ProbeRepo {
   coldBetween(endpoint: string, from: number, to: number): ColdProbe[];
   /** Completed cold probes of every endpoint (for the /metrics histogram). */
   coldTotals(): { endpoint: string; totalS: number }[];
-  /** Marks every still-running probe as interrupted (daemon shutdown); returns how many. */
-  interruptRunning(at: number, message: string): number;
+  /** Marks still-running probes as interrupted (all, or only `holder`'s); returns how many. */
+  interruptRunning(at: number, message: string, holder?: string): number;
   /** Probes still marked running (left by a process that died mid-probe). */
   running(): ProbeResult[];
 }
@@ -67,6 +69,7 @@ interface Row {
   output_location: string | null;
   failure_location: string | null;
   error_message: string | null;
+  holder: string | null;
 }
 
 function fromRow(r: Row): ProbeResult {
@@ -88,6 +91,7 @@ function fromRow(r: Row): ProbeResult {
   if (r.output_location !== null) p.outputLocation = r.output_location;
   if (r.failure_location !== null) p.failureLocation = r.failure_location;
   if (r.error_message !== null) p.errorMessage = r.error_message;
+  if (r.holder !== null) p.holder = r.holder;
   return p;
 }
 
@@ -95,10 +99,10 @@ export function probeRepo(db: Database.Database): ProbeRepo {
   const save = db.prepare(
     `INSERT OR REPLACE INTO probe_results (id, endpoint, started_at, finished_at, instances_at_start, cold, queued_s,
        scale_out_s, in_service_to_output_s, total_s, outcome, inference_id, input_location, output_location,
-       failure_location, error_message)
+       failure_location, error_message, holder)
      VALUES (@id, @endpoint, @startedAt, @finishedAt, @instancesAtStart, @cold, @queuedS, @scaleOutS,
        @inServiceToOutputS, @totalS, @outcome, @inferenceId, @inputLocation, @outputLocation, @failureLocation,
-       @errorMessage)`,
+       @errorMessage, @holder)`,
   );
   const get = db.prepare(`SELECT * FROM probe_results WHERE id = ?`);
   const latest = db.prepare(
@@ -123,6 +127,10 @@ export function probeRepo(db: Database.Database): ProbeRepo {
   const interrupt = db.prepare(
     `UPDATE probe_results SET outcome = 'interrupted', finished_at = ?, error_message = ? WHERE outcome = 'running'`,
   );
+  const interruptOf = db.prepare(
+    `UPDATE probe_results SET outcome = 'interrupted', finished_at = ?, error_message = ?
+     WHERE outcome = 'running' AND holder = ?`,
+  );
   return {
     save(p) {
       save.run({
@@ -142,6 +150,7 @@ export function probeRepo(db: Database.Database): ProbeRepo {
         outputLocation: p.outputLocation ?? null,
         failureLocation: p.failureLocation ?? null,
         errorMessage: p.errorMessage ?? null,
+        holder: p.holder ?? null,
       });
     },
     get(id) {
@@ -173,8 +182,8 @@ export function probeRepo(db: Database.Database): ProbeRepo {
     coldTotals() {
       return coldTotals.all() as { endpoint: string; totalS: number }[];
     },
-    interruptRunning(at, message) {
-      return interrupt.run(at, message).changes;
+    interruptRunning(at, message, holder) {
+      return (holder === undefined ? interrupt.run(at, message) : interruptOf.run(at, message, holder)).changes;
     },
     running() {
       return (running.all() as Row[]).map(fromRow);

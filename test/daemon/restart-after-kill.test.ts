@@ -28,7 +28,7 @@ describe('daemon restart after a kill mid-probe', () => {
     await clock.advance(1000);
     expect(store.probes.get('sagezero-probe-1')?.outcome).toBe('interrupted');
     expect(await cloud.getObject(input)).toBeUndefined();
-    expect(logs()).toContain('deleted the S3 objects of interrupted probes');
+    expect(logs()).toContain('recorded abandoned probes as interrupted and deleted their S3 objects');
     await daemon.stop();
     store.close();
   });

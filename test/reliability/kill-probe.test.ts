@@ -409,8 +409,12 @@ async function killedProbe(o: Outcome): Promise<void> {
           ...was,
           outcome: 'interrupted',
           finished_at: row.finished_at,
-          error_message: 'the daemon stopped while the probe was running',
+          error_message: row.error_message,
         });
+        // The restart found the CLI process gone and said so.
+        expect(row.error_message, label_).toMatch(
+          /^the process running the probe stopped \(process \d+ is gone\)$/,
+        );
         expect(typeof row.finished_at, label_).toBe('number');
       } else {
         expect(row, label_).toEqual(was);

@@ -7,6 +7,8 @@ import { configuredProbes, probeConfigOf } from '../../probe/from-config.js';
 import { formatDuration } from '../../probe/invoke.js';
 import { runProbe, type ProbeRun } from '../../probe/probe.js';
 import { openStore, StoreError, type Store } from '../../store/index.js';
+import { holderId } from '../../daemon/probe-recovery.js';
+import { randomUUID } from 'node:crypto';
 import type { ApiCallObserver } from '../../cloud/types.js';
 import { withCloud } from '../context.js';
 import { EXIT, UserError } from '../errors.js';
@@ -77,6 +79,7 @@ export async function runProbeCommand(
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    const holder = holderId(`cli-${randomUUID().slice(0, 8)}`);
     try {
       const runs = await Promise.all(
         targets.map(({ endpoint, probe }) =>
@@ -84,7 +87,8 @@ export async function runProbeCommand(
             {
               cloud: opened.cloud,
               clock: opened.clock,
-              sink: store.probes,
+              // Stamped with this process, so a serve on the same store leaves the probe alone.
+              sink: { save: (r) => store.probes.save({ ...r, holder }) },
               signal: abort.signal,
               configDir: path.dirname(config.file),
               onProgress: (e) => {
