@@ -22,6 +22,11 @@ export interface SimRuntime {
   clock: VirtualClock;
   trace?: Trace;
   targets: ReplayTarget[];
+  /**
+   * Replayed trace requests per configured endpoint since the runtime started: those the endpoint
+   * accepted, and those it refused (it did not exist, or was Creating, Deleting, Failed...).
+   */
+  replayed: Map<string, { accepted: number; refused: number }>;
   /** Advances virtual time `speed` times faster than real time until the signal aborts. */
   accelerate(signal: AbortSignal): Promise<void>;
   replay(signal: AbortSignal): Promise<void>;
@@ -69,6 +74,7 @@ export async function createSimRuntime(
     if (typeof chosen === 'string') throw new UserError(chosen);
     targets = chosen;
   }
+  const replayed = new Map(targets.map((t) => [t.endpointName, { accepted: 0, refused: 0 }]));
   const wall = new SystemClock();
   const tickMs = 200;
   return {
@@ -77,6 +83,7 @@ export async function createSimRuntime(
     clock,
     trace,
     targets,
+    replayed,
     accelerate: async (signal) => {
       while (!signal.aborted) {
         await wall.sleep(tickMs, signal).catch(() => undefined);
@@ -87,7 +94,21 @@ export async function createSimRuntime(
     replay: async (signal) => {
       if (!trace || !traffic) return;
       await replayTraffic(
-        { engine, clock, trace, targets, defaultServiceSeconds: traffic.serviceSeconds },
+        {
+          engine,
+          clock,
+          trace,
+          targets,
+          defaultServiceSeconds: traffic.serviceSeconds,
+          onSubmit: (endpoint, count) => {
+            const r = replayed.get(endpoint);
+            if (r) r.accepted += count;
+          },
+          onRefused: (endpoint, count) => {
+            const r = replayed.get(endpoint);
+            if (r) r.refused += count;
+          },
+        },
         signal,
       ).catch((e: unknown) => {
         if (!signal.aborted) throw e;

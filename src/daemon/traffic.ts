@@ -1,9 +1,14 @@
 // cloud: sim only: replays a real trace into the simulated endpoints, one trace endpoint per
 // configured endpoint, starting again every simulated day at the trace's own time of day. Requests
 // enter the simulated queue exactly at their arrival times (the replayer sleeps on the virtual clock
-// until each one), so what the daemon measures is what the simulator served.
+// until each one), so what the daemon measures is what the simulator served. A request is refused only
+// when InvokeEndpointAsync would refuse it, judged on the endpoint as it is at the request's own time:
+// the simulation is brought up to that time first. An endpoint that is Updating takes requests, as
+// SageMaker's does while autoscaling changes its instance count (the simulator's is Updating while a
+// scale-out boots).
 import type { Clock } from '../clock.js';
 import type { SimEngine } from '../cloud/sim/engine.js';
+import { acceptsInvocations } from '../cloud/sim/sagemaker.js';
 import type { Trace, TraceEndpoint } from '../simulate/traces/index.js';
 
 const DAY_MS = 86_400_000;
@@ -23,8 +28,13 @@ export interface ReplayOptions {
   defaultServiceSeconds: number;
   requestTtlSeconds?: number;
   invocationTimeoutSeconds?: number;
-  /** Told of each batch (for logs). */
+  /** Told of each batch of requests that reached an endpoint (for logs and counts). */
   onSubmit?: (endpoint: string, count: number, at: number) => void;
+  /**
+   * Told of each batch of requests the endpoint refused, with why: `missing`, or the status in which
+   * InvokeEndpointAsync refuses (Creating, Deleting, Failed, OutOfService).
+   */
+  onRefused?: (endpoint: string, count: number, at: number, reason: string) => void;
 }
 
 /** Picks the trace endpoints to replay: by id when given, else the busiest ones in order. */
@@ -70,22 +80,24 @@ export async function replayTraffic(o: ReplayOptions, signal: AbortSignal): Prom
       if (next > now) await o.clock.sleep(next - now, signal);
       const until = o.clock.now() + BATCH_MS;
       o.targets.forEach((t, i) => {
-        // Like InvokeEndpointAsync, requests reach only an endpoint that exists and is InService;
-        // the rest of this batch is dropped (and counted by the caller's logs).
-        const ep = o.engine.endpoints.get(t.endpointName);
         let c = cursors[i] ?? 0;
-        if (!ep || ep.status !== 'InService') {
-          while (c < t.source.arrivals.length && base + (t.source.arrivals[c] as number) * 1000 < until) c++;
-          cursors[i] = c;
-          return;
-        }
-        let n = 0;
+        let accepted = 0;
+        let refused = 0;
+        let reason = '';
         for (; c < t.source.arrivals.length; c++) {
           const at = base + (t.source.arrivals[c] as number) * 1000;
           if (at >= until) break;
           // Arrivals already in the past (the daemon started mid-trace) are skipped, not bunched up.
           if (at < o.clock.now() - 60_000) continue;
+          // The endpoint as it is when this request arrives, not as it was when the simulation last
+          // caught up with the clock.
           o.engine.runUntil(Math.max(o.engine.now, Math.min(at, o.clock.now())));
+          const ep = o.engine.endpoints.get(t.endpointName);
+          if (!ep || !acceptsInvocations(ep.status)) {
+            refused++;
+            reason = ep ? ep.status : 'missing';
+            continue;
+          }
           const service = t.source.service?.[c];
           o.engine.submit(
             ep,
@@ -93,10 +105,11 @@ export async function replayTraffic(o: ReplayOptions, signal: AbortSignal): Prom
             ttl,
             timeout,
           );
-          n++;
+          accepted++;
         }
         cursors[i] = c;
-        if (n > 0) o.onSubmit?.(t.endpointName, n, o.clock.now());
+        if (accepted > 0) o.onSubmit?.(t.endpointName, accepted, o.clock.now());
+        if (refused > 0) o.onRefused?.(t.endpointName, refused, o.clock.now(), reason);
       });
     }
     day += DAY_MS;

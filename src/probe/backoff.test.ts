@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff } from './backoff.js';
+import { Backoff, jitterFrom } from './backoff.js';
 
 describe('Backoff', () => {
   it('doubles from the initial delay up to the cap, with no jitter when random is 1', () => {
@@ -27,5 +27,18 @@ describe('Backoff', () => {
     b.next();
     b.reset();
     expect(b.next()).toBe(100);
+  });
+
+  it('takes a cloud’s own random source when it has one (the simulated cloud), else none', () => {
+    let n = 0;
+    const source = jitterFrom({ jitterRandom: () => ++n / 10 });
+    expect(source?.()).toBe(0.1);
+    expect(source?.()).toBe(0.2);
+    expect(jitterFrom({ region: 'us-east-1' })).toBeUndefined();
+    // Without one, Backoff jitters with Math.random.
+    const b = new Backoff({ initialMs: 1000, random: jitterFrom({}) });
+    const d = b.next();
+    expect(d).toBeGreaterThanOrEqual(500);
+    expect(d).toBeLessThanOrEqual(1000);
   });
 });

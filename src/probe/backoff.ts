@@ -7,8 +7,25 @@ export interface BackoffOptions {
   initialMs?: number;
   /** Largest delay before jitter, ms. */
   maxMs?: number;
-  /** Uniform in [0, 1); injectable so tests are deterministic. */
+  /** Uniform in [0, 1); injectable so tests and seeded simulations repeat. Default: Math.random. */
   random?: () => number;
+}
+
+/**
+ * A cloud that supplies the randomness its clients jitter with: the simulated cloud does, from its
+ * seed, so that where a probe polls (and with it the whole simulated run) repeats for a seed. The real
+ * cloud does not, and polling jitters with Math.random.
+ */
+export interface JitterSource {
+  jitterRandom(): number;
+}
+
+/** The cloud's own random source, when it has one (see JitterSource). */
+export function jitterFrom(cloud: object): (() => number) | undefined {
+  const source = cloud as Partial<JitterSource>;
+  return typeof source.jitterRandom === 'function'
+    ? () => (source as JitterSource).jitterRandom()
+    : undefined;
 }
 
 export const DEFAULT_INITIAL_POLL_MS = 1_000;

@@ -56,6 +56,23 @@ describe('invokeAsync', () => {
     expect(cloud.objects.size).toBe(0);
   });
 
+  it('jitters its polling with the cloud’s own random source when it has one, and the caller’s first', async () => {
+    // The simulated cloud has one (seeded, so a simulated run repeats); any cloud may.
+    const draws = [0, 1, 0.5, 0.25];
+    const withSource = () => {
+      const { clock, cloud } = setup({ initialInstances: 1, processingMs: 0, never: true });
+      let n = 0;
+      return { clock, cloud: Object.assign(cloud, { jitterRandom: () => draws[n++ % draws.length]! }) };
+    };
+    const own = withSource();
+    await invokeAsync(own.cloud, own.clock, { ...base, poll: undefined, payload: {}, timeoutSeconds: 20 });
+    // Ceilings 1, 2, 4, 8 s; each delay is ceiling/2 + r * ceiling/2.
+    expect(own.clock.sleeps.slice(0, 4)).toEqual([500, 2000, 3000, 5000]);
+    const given = withSource();
+    await invokeAsync(given.cloud, given.clock, { ...base, payload: {}, timeoutSeconds: 20 });
+    expect(given.clock.sleeps.slice(0, 4)).toEqual([1000, 2000, 4000, 8000]); // poll.random: () => 1
+  });
+
   it('times out, never sleeping past the deadline or longer than the 30 s cap, and cleans up', async () => {
     const { clock, cloud } = setup({ initialInstances: 1, processingMs: 0, never: true });
     const r = await invokeAsync(cloud, clock, { ...base, payload: {}, timeoutSeconds: 600 });

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { CloudError, parseS3Uri, type Cloud, type EndpointState } from '../cloud/types.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { Backoff, jitterFrom, type BackoffOptions } from './backoff.js';
 
 export type InvokePayload = Uint8Array | string | Record<string, unknown> | unknown[];
 
@@ -35,7 +35,10 @@ export interface InvokeAsyncOptions {
   /** Aborting ends the wait with outcome `interrupted` (objects are still cleaned up). */
   signal?: AbortSignal;
   onProgress?: (event: InvokeProgress) => void;
-  /** Polling delays (defaults: 1 s doubling to 30 s, jittered). */
+  /**
+   * Polling delays (defaults: 1 s doubling to 30 s, jittered with the cloud's own random source when
+   * it has one, as the simulated cloud does from its seed, else Math.random).
+   */
   poll?: BackoffOptions;
   /** While waiting, emit a progress line at least this often, ms (default 60 s). */
   heartbeatMs?: number;
@@ -284,7 +287,7 @@ export async function invokeAsync(
       message: `queued inference ${inferenceId}; output will appear at ${invoked.outputLocation}`,
     });
 
-    const backoff = new Backoff(options.poll);
+    const backoff = new Backoff({ ...options.poll, random: options.poll?.random ?? jitterFrom(cloud) });
     let transientErrors = 0;
     if (instances === 0) waitingSince = startedAt;
     let lastBeat = clock.now();

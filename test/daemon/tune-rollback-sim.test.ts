@@ -1,17 +1,21 @@
 // tune.mode: apply, the rollback path end to end on the simulated cloud. Day 1: the demo trace, and
 // the tuner takes one bounded step (a shorter idle timeout). Then the traffic changes for real: a new
-// client sends one follow-up request about 25 minutes after each hourly batch, with a short
-// RequestTTLSeconds (its answer is useless after five minutes). Under the original policy target
-// tracking keeps the endpoint up for 15 minutes of low backlog after a batch, so the follow-up finds an
-// instance; under the shorter idle timeout the endpoint is already at zero, the request waits a cold
-// start and expires. The tuner's own replay cannot see a client's TTL, so it still believes the step
-// is fine: only the daemon's observation of what the endpoint delivered can catch this. Day 2: the
-// daemon must see the expiries in the telemetry it gathered, roll back, put the previous policy back
-// on the cloud, record the rollback and alert. Day 3: it must not take the rejected step again.
+// client sends one follow-up request at xx:19, after each hourly batch (xx:01-xx:06, a few stragglers
+// later), with a short RequestTTLSeconds (its answer is useless after five minutes). Under the original
+// policy target tracking scales in only after 15 one-minute datapoints of low backlog, which begin once
+// the batch's first burst is served, so at xx:19 an instance is still up and the follow-up finds it;
+// under the shorter idle timeout the endpoint has scaled to zero by then in the hours whose batch a warm
+// instance served quickly, and the request waits a cold start and expires. (Every request of the trace
+// reaches the endpoint, so those batches are served in earnest; a later follow-up, at xx:26, would
+// already miss target tracking's instance in such an hour.) The tuner's own replay cannot see a
+// client's TTL, so it still believes the step is fine: only the daemon's observation of what the
+// endpoint delivered can catch this. Day 2: the daemon must see the expiries in the telemetry it
+// gathered, roll back, put the previous policy back on the cloud, record the rollback and alert.
+// Day 3: the follow-ups no longer expire, and it must not take the rejected step again.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScalingConfig } from '../../src/config/scaling-schema.js';
 import { nextCronTime } from '../../src/config/cron.js';
 import { tuneMetaKey } from '../../src/daemon/daemon.js';
@@ -30,13 +34,19 @@ const EP = 'rollback-llm';
 const MINUTE = 60_000;
 /** The client's RequestTTLSeconds: a cold start (minutes) is longer, a warm endpoint answers in seconds. */
 const CLIENT_TTL_SECONDS = 300;
-/** Minute of each hour (of the trace's 08:00-15:00 batches) at which the client sends its follow-up. */
-const CLIENT_MINUTE = 26;
+/**
+ * Minute of each hour (of the trace's 08:00-15:00 batches) at which the client sends its follow-up:
+ * after the shorter idle timeout's scale-in in a quickly served hour (about xx:16), before target
+ * tracking's earliest one (about xx:21).
+ */
+const CLIENT_MINUTE = 19;
 
 let run: SimDaemonRun;
 const posts: { at: number; body: string }[] = [];
 const client = new AbortController();
 let clientRun: Promise<void> | undefined;
+/** The follow-up client's requests that reached the endpoint, and those refused (there should be none). */
+const clientSent = { accepted: 0, refused: 0, perDay: 0 };
 
 /** Moves virtual time in five-minute steps, letting the daemon's work settle after each. */
 async function advanceTo(t: number): Promise<void> {
@@ -73,15 +83,8 @@ function logLines(msg: string): Record<string, unknown>[] {
 }
 
 beforeAll(async () => {
-  // Probe polling jitters its backoff with Math.random; in virtual time that moves when the probes
-  // poll, and with it the simulation. Seeded, the whole three-day run repeats exactly.
-  let seed = 0x5eed;
-  vi.spyOn(Math, 'random').mockImplementation(() => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  });
+  // The simulated cloud is deterministic for sim.seed (probe polling jitters from the region's seeded
+  // stream too), so the whole three-day run repeats exactly.
   run = await runSimDaemon({
     project: 'e2erollback',
     endpoint: EP,
@@ -105,7 +108,6 @@ afterAll(async () => {
   client.abort();
   await clientRun;
   await run?.stop();
-  vi.restoreAllMocks();
 });
 
 // Filled in by each step for the next.
@@ -144,6 +146,7 @@ describe('the tuner in apply mode, when its step breaks the objective in reality
     for (let hour = 8; hour <= 15; hour++) rows.push(`${hour * 3600 + CLIENT_MINUTE * 60},20`);
     writeFileSync(file, `${rows.join('\n')}\n`);
     const trace = await loadTrace(file, 'csv', { seed: 1, defaultServiceSeconds: 20 });
+    clientSent.perDay = trace.endpoints[0]!.arrivals.length;
     clientRun = replayTraffic(
       {
         engine: run.sim.engine,
@@ -152,6 +155,8 @@ describe('the tuner in apply mode, when its step breaks the objective in reality
         targets: [{ endpointName: EP, source: trace.endpoints[0]! }],
         defaultServiceSeconds: 20,
         requestTtlSeconds: CLIENT_TTL_SECONDS,
+        onSubmit: (_e, n) => (clientSent.accepted += n),
+        onRefused: (_e, n) => (clientSent.refused += n),
       },
       client.signal,
     ).catch(() => undefined);
@@ -163,6 +168,8 @@ describe('the tuner in apply mode, when its step breaks the objective in reality
     const nextRun = nextTuneRun(appliedAt);
     await advanceTo(nextRun - MINUTE);
     const expiredTruth = ep.expired - expiredBefore; // the simulator's own count since the step
+    // Every follow-up of day 2 reached the endpoint (whatever it was doing): what expired, expired there.
+    expect(clientSent).toMatchObject({ accepted: clientSent.perDay, refused: 0 });
     await advanceTo(nextRun + 25 * MINUTE);
 
     // The rollback happened at that tuner run, from what the daemon had gathered: the store's
@@ -225,9 +232,11 @@ describe('the tuner in apply mode, when its step breaks the objective in reality
     await advanceTo(nextRun + 25 * MINUTE);
     expect(tuneStatus()).toMatchObject({ runs: 3, failures: 0 });
 
-    // Back on the previous policy the client's follow-ups find an instance again.
+    // Back on the previous policy the client's follow-ups find an instance again: none expires.
     const since = observedLatency(run.store, EP, rollbackAt, nextRun);
-    expect(since.expired).toBeLessThan(expiredUnderStep);
+    expect(expiredUnderStep).toBeGreaterThan(0);
+    expect(since.expired).toBe(0);
+    expect(clientSent).toMatchObject({ accepted: 2 * clientSent.perDay, refused: 0 });
 
     // The tuner still recommends a shorter idle timeout (its replay cannot see the client's TTL)...
     const rec = run.store.meta.getJson<{

@@ -1,7 +1,8 @@
 // The simulated cloud through the Cloud port: what sagezero writes reads back the same (so plan sees
 // no drift), SageMaker's errors for the same mistakes, lifecycle states, metrics, and call reports.
 import { describe, expect, it } from 'vitest';
-import { createDrivenSimCloud, createSimCloud } from '../../src/cloud/sim/sim-cloud.js';
+import { createDrivenSimCloud, createSimCloud, SimCloud } from '../../src/cloud/sim/sim-cloud.js';
+import { restore, snapshot, type SimStateJson } from '../../src/cloud/sim/state.js';
 import { ApiCallCounter, CloudError, type EndpointConfigSpec } from '../../src/cloud/types.js';
 import { ownerTags } from '../../src/ownership.js';
 import { buildScalingResources } from '../../src/scaling/build.js';
@@ -288,6 +289,42 @@ describe('SimCloud: invocations, metrics and call reports', () => {
       'does not exist',
     );
     expect(engine.endpoint('ep1').failed).toBe(1);
+  });
+
+  it('accepts InvokeEndpointAsync while the endpoint is Updating, not while Creating or Deleting', async () => {
+    const { cloud, engine } = await region();
+    await cloud.putObject('s3://in-bucket/req.json', '{}');
+    const invoke = () =>
+      cloud.invokeEndpointAsync({ endpointName: 'ep1', inputLocation: 's3://in-bucket/req.json' });
+    await cloud.createEndpoint('ep1', 'c1', {});
+    await expect(invoke()).rejects.toThrow(/not in service \(status Creating\)/);
+    engine.runUntil(DAY + 10 * MIN);
+    await cloud.setDesiredInstanceCount('ep1', 'AllTraffic', 2); // a scale-out: Updating for the boot
+    expect((await cloud.getEndpoint('ep1'))?.status).toBe('Updating');
+    await invoke();
+    await cloud.createEndpointConfig(configSpec('c2'));
+    engine.runUntil(DAY + 20 * MIN);
+    await cloud.updateEndpoint('ep1', 'c2'); // a new config rolling out: Updating too
+    expect((await cloud.getEndpoint('ep1'))?.status).toBe('Updating');
+    await invoke();
+    engine.runUntil(DAY + 30 * MIN);
+    await cloud.deleteEndpoint('ep1');
+    await expect(invoke()).rejects.toThrow(/Endpoint ep1 of account \d+ not found/);
+    expect(engine.requestsSubmitted).toBe(2);
+  });
+
+  it('hands its clients a seeded random stream that repeats for a seed and survives a restart', () => {
+    const draws = (cloud: { jitterRandom(): number }, n: number) =>
+      Array.from({ length: n }, () => cloud.jitterRandom());
+    const a = createSimCloud({ seed: 5 });
+    const b = createSimCloud({ seed: 5 });
+    const first = draws(a.cloud, 4);
+    expect(draws(b.cloud, 4)).toEqual(first);
+    expect(draws(createSimCloud({ seed: 6 }).cloud, 4)).not.toEqual(first);
+    expect(first.every((x) => x >= 0 && x < 1)).toBe(true);
+    // The CLI's region lives in a file between runs: the stream goes on where it stopped.
+    const restored = restore(JSON.parse(JSON.stringify(snapshot(a.engine))) as SimStateJson);
+    expect(draws(new SimCloud(restored, a.clock), 3)).toEqual(draws(a.cloud, 3));
   });
 
   it('catches up with a VirtualClock lazily on each call', async () => {

@@ -1,5 +1,5 @@
 // The daemon on the simulated cloud in virtual time, replaying the bundled demo trace for ten
-// simulated hours (08:00-16:00 UTC traffic), for tests that check what it did afterwards.
+// simulated hours from 07:45 (08:00-16:00 UTC traffic), for tests that check what it did afterwards.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,6 +32,8 @@ export interface SimDaemonOptions {
   /** The endpoint's `scaling:` block as a YAML flow mapping (default: none, i.e. aws-recommended). */
   scaling?: string;
   fetch?: typeof fetch;
+  /** Simulated hours to run from 07:45 (default 10: the trace's day, the 16:50 probe, the 17:20 tuner run). */
+  hours?: number;
 }
 
 export async function runSimDaemon(o: SimDaemonOptions): Promise<SimDaemonRun> {
@@ -89,8 +91,8 @@ ${o.scaling ? `    scaling: ${o.scaling}\n` : ''}    tune:
     background: [sim.replay],
     ...(o.fetch ? { fetch: o.fetch } : {}),
   });
-  // Ten simulated hours, five minutes at a time.
-  for (let i = 0; i < 10 * 12; i++) await sim.clock.advance(5 * 60_000);
+  // Ten simulated hours (unless told otherwise), five minutes at a time.
+  for (let i = 0; i < (o.hours ?? 10) * 12; i++) await sim.clock.advance(5 * 60_000);
   return {
     config,
     store,

@@ -91,6 +91,11 @@ export class SimEngine {
   readonly cw: CloudWatch;
   bootRng: Rng;
   idRng: Rng;
+  /**
+   * Randomness the region hands to sagezero's own client code running against it (the jitter of
+   * probe polling): drawn from the seed like everything else, so a seeded run repeats exactly.
+   */
+  jitterRng: Rng;
   readonly endpoints = new Map<string, SimEndpoint>();
   readonly endpointByIdx: (SimEndpoint | undefined)[] = [];
   readonly instances: SimInstance[] = [];
@@ -109,6 +114,7 @@ export class SimEngine {
     this.metrics = new MetricStore(opts.metricDelaySeconds * 1000, opts.metricCapacityMinutes);
     this.bootRng = Rng.derive(opts.seed, 'boot');
     this.idRng = Rng.derive(opts.seed, 'ids');
+    this.jitterRng = Rng.derive(opts.seed, 'client-jitter');
     this.sagemaker = new SageMaker(this);
     this.aas = new AutoScaling(this);
     this.cw = new CloudWatch(this);

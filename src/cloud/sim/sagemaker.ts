@@ -6,6 +6,7 @@ import {
   type EndpointConfigSpec,
   type EndpointConfigState,
   type EndpointState,
+  type EndpointStatus,
   type EndpointSummary,
   type ModelSpec,
   type ModelState,
@@ -13,6 +14,27 @@ import {
 } from '../types.js';
 import { EV_ENDPOINT, type SimEngine } from './engine.js';
 import { INST_READY, SimEndpoint, type SimInstance } from './entities.js';
+
+/**
+ * Statuses in which InvokeEndpointAsync accepts a request. An endpoint keeps serving while it is
+ * Updating (UpdateEndpoint deploys the new fleet before it retires the old one, "no availability
+ * loss"; UpdateEndpointWeightsAndCapacities, which autoscaling calls for every scale-out and scale-in,
+ * changes instance counts in place), during maintenance (SystemUpdating) and while a failed update
+ * rolls back. It does not before it first comes up (Creating), once it is going away (Deleting) or
+ * when it has no deployment to serve with (Failed, OutOfService). An async endpoint at zero instances
+ * accepts requests too: they wait in its queue, which is what wakes it.
+ */
+const ACCEPTS_INVOCATIONS: ReadonlySet<EndpointStatus> = new Set<EndpointStatus>([
+  'InService',
+  'Updating',
+  'SystemUpdating',
+  'RollingBack',
+  'UpdateRollbackFailed',
+]);
+
+export function acceptsInvocations(status: EndpointStatus): boolean {
+  return ACCEPTS_INVOCATIONS.has(status);
+}
 
 function validation(message: string, operation: string): CloudError {
   return new CloudError(message, 'ValidationException', false, operation);

@@ -33,6 +33,7 @@ import {
 } from '../types.js';
 import { SimEngine, simOptions, type SimOptions } from './engine.js';
 import type { RequestPool } from './requests.js';
+import { acceptsInvocations } from './sagemaker.js';
 
 type Service = 'sagemaker' | 'sagemaker-runtime' | 'application-autoscaling' | 'cloudwatch' | 's3' | 'sts';
 
@@ -51,6 +52,15 @@ export class SimCloud implements Cloud {
     private readonly observer?: ApiCallObserver,
   ) {
     this.region = engine.opts.region;
+  }
+
+  /**
+   * Uniform in [0, 1), from the region's seeded stream: what client code jitters with against this
+   * cloud (probe polling reads it through `jitterFrom`), so a seeded simulation repeats exactly. Not
+   * part of the Cloud port: a real cloud has no say in its clients' randomness.
+   */
+  jitterRandom(): number {
+    return this.engine.jitterRng.next();
   }
 
   /** Runs the region up to the clock's now. */
@@ -278,7 +288,7 @@ export class SimCloud implements Cloud {
           op,
         );
       }
-      if (ep.status !== 'InService' && ep.status !== 'Updating') {
+      if (!acceptsInvocations(ep.status)) {
         throw new CloudError(
           `Endpoint ${request.endpointName} is not in service (status ${ep.status}).`,
           'ValidationError',

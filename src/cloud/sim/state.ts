@@ -91,7 +91,8 @@ export interface SimStateJson {
   version: number;
   now: number;
   options: Omit<SimOptions, 'serviceSeconds' | 'startTime'>;
-  rng: { boot: RngState; ids: RngState };
+  /** `jitter` is absent from files written before it existed: it then starts from the seed. */
+  rng: { boot: RngState; ids: RngState; jitter?: RngState };
   models: ModelState[];
   configs: EndpointConfigState[];
   endpoints: EndpointJson[];
@@ -147,7 +148,7 @@ export function snapshot(sim: SimEngine): SimStateJson {
     version: STATE_VERSION,
     now: sim.now,
     options,
-    rng: { boot: sim.bootRng.state(), ids: sim.idRng.state() },
+    rng: { boot: sim.bootRng.state(), ids: sim.idRng.state(), jitter: sim.jitterRng.state() },
     models: [...sim.sagemaker.models.values()],
     configs: [...sim.sagemaker.configs.values()],
     endpoints: sim.endpointByIdx
@@ -227,6 +228,7 @@ export function restore(state: SimStateJson, serviceSeconds?: SimOptions['servic
   const sim = new SimEngine(opts);
   sim.bootRng = new Rng(state.rng.boot);
   sim.idRng = new Rng(state.rng.ids);
+  if (state.rng.jitter) sim.jitterRng = new Rng(state.rng.jitter);
   for (const m of state.models) sim.sagemaker.models.set(m.name, m);
   for (const c of state.configs) sim.sagemaker.configs.set(c.name, c);
 
