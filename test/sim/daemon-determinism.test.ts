@@ -12,7 +12,10 @@ afterAll(async () => {
   for (const r of runs) await r.stop();
 });
 
-/** What a run stored and what the simulator did, minus the probes' random ids (not simulation). */
+/**
+ * What a run stored and what the simulator did, minus what names the process rather than the run: the
+ * probes' random ids and the daemon process (`holder`) that ran them.
+ */
 function results(run: SimDaemonRun) {
   const end = run.sim.clock.now() + 1;
   const variant = run.config.endpoints[0]!.variantName;
@@ -24,6 +27,7 @@ function results(run: SimDaemonRun) {
       inputLocation: _in,
       outputLocation: _out,
       failureLocation: _f,
+      holder: _h,
       ...rest
     } = p;
     return rest;
