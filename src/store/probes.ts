@@ -183,7 +183,8 @@ export function probeRepo(db: Database.Database): ProbeRepo {
       return coldTotals.all() as { endpoint: string; totalS: number }[];
     },
     interruptRunning(at, message, holder) {
-      return (holder === undefined ? interrupt.run(at, message) : interruptOf.run(at, message, holder)).changes;
+      return (holder === undefined ? interrupt.run(at, message) : interruptOf.run(at, message, holder))
+        .changes;
     },
     running() {
       return (running.all() as Row[]).map(fromRow);
