@@ -243,9 +243,10 @@ export class FakeCloud implements Cloud {
     parseS3Uri(uri);
     this.objects.set(uri, typeof body === 'string' ? new TextEncoder().encode(body) : body);
   }
-  async getObject(uri: string): Promise<Uint8Array | undefined> {
+  async getObject(uri: string, options?: { maxBytes?: number }): Promise<Uint8Array | undefined> {
     this.call('GetObject');
-    return this.objects.get(uri);
+    const body = this.objects.get(uri);
+    return body && options?.maxBytes !== undefined ? body.subarray(0, options.maxBytes) : body;
   }
   async deleteObject(uri: string): Promise<void> {
     this.call('DeleteObject');

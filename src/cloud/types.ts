@@ -306,8 +306,11 @@ export interface Cloud {
   getMetricData(queries: MetricDataQuery[], start: number, end: number): Promise<MetricSeries[]>;
 
   putObject(uri: string, body: Uint8Array | string, contentType?: string): Promise<void>;
-  /** The object's bytes, or undefined when there is no such object. */
-  getObject(uri: string): Promise<Uint8Array | undefined>;
+  /**
+   * The object's bytes, or undefined when there is no such object. With `maxBytes`, only its first
+   * `maxBytes` bytes are read (a model may write gigabytes; a probe needs to know it answered).
+   */
+  getObject(uri: string, options?: { maxBytes?: number }): Promise<Uint8Array | undefined>;
   deleteObject(uri: string): Promise<void>;
 
   invokeEndpointAsync(request: AsyncInvocation): Promise<AsyncInvocationResult>;

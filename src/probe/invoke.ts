@@ -40,6 +40,12 @@ export interface InvokeAsyncOptions {
    * it has one, as the simulated cloud does from its seed, else Math.random).
    */
   poll?: BackoffOptions;
+  /**
+   * Read at most this many bytes of the output (`output` then holds that prefix and
+   * `outputTruncated` says so). Default: all of it. Probes set it: they need to know the model
+   * answered, not to hold a generated image or gigabytes of text in memory.
+   */
+  outputMaxBytes?: number;
   /** While waiting, emit a progress line at least this often, ms (default 60 s). */
   heartbeatMs?: number;
 }
@@ -88,8 +94,10 @@ export interface InvokeAsyncResult {
   inputLocation: string;
   outputLocation?: string;
   failureLocation?: string;
-  /** The output object's bytes (outcome `success`). */
+  /** The output object's bytes (outcome `success`); its first `outputMaxBytes` when that was set. */
   output?: Uint8Array;
+  /** True when the output is longer than `outputMaxBytes` and `output` holds only its start. */
+  outputTruncated?: boolean;
   /** The failure object's text (outcome `model_error`, or `timeout` when SageMaker expired the request), at most 64 KiB. */
   failure?: string;
   timings: InvokeTimings;
@@ -303,13 +311,21 @@ export async function invokeAsync(
       if (signal?.aborted) return finish('interrupted');
       try {
         result.polls++;
-        const output = await cloud.getObject(invoked.outputLocation);
+        // One byte past the limit tells whether there was more.
+        const max = options.outputMaxBytes;
+        const output = await cloud.getObject(
+          invoked.outputLocation,
+          max !== undefined ? { maxBytes: max + 1 } : undefined,
+        );
         if (output !== undefined) {
-          result.output = output;
+          if (max !== undefined && output.length > max) {
+            result.output = output.subarray(0, max);
+            result.outputTruncated = true;
+          } else result.output = output;
           return finish('success');
         }
         if (invoked.failureLocation) {
-          const failure = await cloud.getObject(invoked.failureLocation);
+          const failure = await cloud.getObject(invoked.failureLocation, { maxBytes: MAX_FAILURE_TEXT + 1 });
           if (failure !== undefined) {
             result.failure = decodeText(failure, MAX_FAILURE_TEXT);
             // A failure seen once the request's TTL has run out is SageMaker expiring it in the queue
@@ -409,9 +425,10 @@ function capacityMessage(endpoint: string, desired: number, elapsedMs: number): 
   return `${endpoint}: waiting for capacity (0 instances; ${what}; ${formatDuration(elapsedMs)} elapsed)`;
 }
 
+/** Text for people: invalid UTF-8 replaced, cut at `max` bytes (the read stops one byte past it). */
 function decodeText(bytes: Uint8Array, max: number): string {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, max));
-  return bytes.length > max ? `${text}… (${bytes.length - max} more bytes)` : text;
+  return bytes.length > max ? `${text}… (cut at ${max} bytes)` : text;
 }
 
 export function formatDuration(ms: number): string {

@@ -19,6 +19,9 @@ import { deriveColdStartPhases, type ColdStartPhases } from './phases.js';
 import { probePayload, resolveInputPrefix, type ProbeTargetEndpoint } from './target.js';
 
 /** Where probe results go: the store's probe repository, or anything with the same `save`. */
+/** A probe reads this much of the model's output: enough to see it answered, never a whole image. */
+export const PROBE_OUTPUT_MAX_BYTES = 64 * 1024;
+
 export type ProbeResultSink = Pick<ProbeRepo, 'save'>;
 
 export interface ProbeContext {
@@ -90,6 +93,7 @@ export async function runProbe(
       bucket,
       inferenceId: id,
       timeoutSeconds: probe.timeoutSeconds,
+      outputMaxBytes: PROBE_OUTPUT_MAX_BYTES,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(ctx.poll ? { poll: ctx.poll } : {}),
       onProgress: (event) => {

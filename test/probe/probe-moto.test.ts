@@ -27,7 +27,8 @@ import { registerInvoke } from '../../src/cli/commands/invoke.js';
 import { registerProbe } from '../../src/cli/commands/probe.js';
 import type { Output } from '../../src/cli/output.js';
 import { invokeAsync } from '../../src/probe/invoke.js';
-import { runProbe } from '../../src/probe/probe.js';
+import { PROBE_OUTPUT_MAX_BYTES, runProbe } from '../../src/probe/probe.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { openStore } from '../../src/store/index.js';
 import { endpointSchema } from '../../src/config/schema.js';
 
@@ -164,6 +165,78 @@ describe('runProbe against moto', () => {
     } finally {
       store.close();
     }
+  });
+});
+
+describe('huge, empty and odd results (broken peers)', () => {
+  let proxy: FaultProxy;
+  let viaProxy: Cloud;
+  beforeAll(async () => {
+    // A recording proxy (no faults) shows what goes on the wire.
+    proxy = await startFaultProxy({ target: motoEndpoint, seed: 0, rate: 0 });
+    viaProxy = createAwsCloud({ region: REGION, endpoint: proxy.url, credentials });
+  });
+  afterAll(() => proxy.close());
+  const invoke = (extra: Partial<Parameters<typeof invokeAsync>[2]> = {}) =>
+    invokeAsync(viaProxy, new SystemClock(), {
+      endpointName: ENDPOINT,
+      payload: { inputs: 'hi' },
+      bucket: `s3://${BUCKET}/odd/`,
+      timeoutSeconds: 60,
+      poll: { initialMs: 50, maxMs: 200 },
+      ...extra,
+    });
+
+  it('a probe reads only the start of a 3 MB output, by byte range, and still succeeds', async () => {
+    const big = 'x'.repeat(3 * 1024 * 1024);
+    await queueResults([{ data: big }]);
+    const store = openStore(':memory:');
+    try {
+      const run = await runProbe(
+        {
+          cloud: viaProxy,
+          clock: new SystemClock(),
+          sink: store.probes,
+          poll: { initialMs: 50, maxMs: 200 },
+        },
+        { name: ENDPOINT, variantName: 'AllTraffic', async: { outputPath: `s3://${BUCKET}/out/` } },
+        { payload: { inputs: 'hi' }, contentType: 'application/json', timeoutSeconds: 60 },
+      );
+      expect(run.result.outcome).toBe('success');
+      const gets = proxy.requests.filter((r) => r.operation === 'GetObject');
+      expect(gets.length).toBeGreaterThan(0);
+      expect(gets.every((r) => r.headers.range === `bytes=0-${PROBE_OUTPUT_MAX_BYTES}`)).toBe(true);
+      expect(await keysUnder('sagezero-probes/')).toEqual([]);
+    } finally {
+      store.close();
+    }
+    // The same through invokeAsync with a limit: the prefix, marked truncated; without one: all of it.
+    await queueResults([{ data: big }, { data: big }]);
+    const cut = await invoke({ outputMaxBytes: 1000 });
+    expect(cut).toMatchObject({ outcome: 'success', outputTruncated: true });
+    expect(cut.output?.length).toBe(1000);
+    const whole = await invoke();
+    expect(whole.output?.length).toBe(big.length);
+    expect(whole.outputTruncated).toBeUndefined();
+  });
+
+  it('an empty output is a success with no bytes, an output that is not JSON is just bytes', async () => {
+    await queueResults([{ data: '' }, { data: 'not json at all: <html>\u0000\u00ff' }]);
+    const empty = await invoke({ outputMaxBytes: 100 });
+    expect(empty).toMatchObject({ outcome: 'success' });
+    expect(empty.output?.length).toBe(0);
+    const odd = await invoke({ outputMaxBytes: 100 });
+    expect(odd.outcome).toBe('success');
+    expect(new TextDecoder().decode(odd.output)).toBe('not json at all: <html>\u0000\u00ff');
+  });
+
+  it('a 200 KB failure object is read up to 64 KiB and reported cut, as a model error', async () => {
+    await queueResults([{ data: `Traceback: ${'e'.repeat(200 * 1024)}`, is_failure: true }]);
+    const r = await invoke();
+    expect(r.outcome).toBe('model_error');
+    expect(r.failure?.startsWith('Traceback: eee')).toBe(true);
+    expect(r.failure).toMatch(/… \(cut at 65536 bytes\)$/);
+    expect(r.failure!.length).toBeLessThan(64 * 1024 + 40);
   });
 });
 

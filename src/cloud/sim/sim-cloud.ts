@@ -260,10 +260,12 @@ export class SimCloud implements Cloud {
     });
   }
 
-  getObject(uri: string): Promise<Uint8Array | undefined> {
+  getObject(uri: string, options?: { maxBytes?: number }): Promise<Uint8Array | undefined> {
     return this.call('s3', 'GetObject', () => {
       const obj = this.engine.s3.get(s3Key(uri));
-      return obj ? new Uint8Array(obj.body) : undefined;
+      if (!obj) return undefined;
+      const body = new Uint8Array(obj.body);
+      return options?.maxBytes !== undefined ? body.subarray(0, options.maxBytes) : body;
     });
   }
 
