@@ -13,6 +13,7 @@ import {
   ListModelsCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
+import { expect } from 'vitest';
 
 export interface Inventory {
   models: string[];
@@ -81,4 +82,22 @@ export async function inventory(
     aas.destroy();
     cw.destroy();
   }
+}
+
+/**
+ * Exactly one of everything a converged endpoint with the aws-recommended preset and one keep-warm
+ * window has: model, endpoint config, endpoint, scalable target (0-2), the two policies, the wake
+ * alarm and the two scheduled actions.
+ */
+export function expectOneOfEach(inv: Inventory, name: string, label?: string): void {
+  expect(inv.models, label).toHaveLength(1);
+  expect(inv.endpointConfigs, label).toHaveLength(1);
+  expect(inv.endpoints, label).toEqual([name]);
+  expect(inv.scalableTargets, label).toEqual([`endpoint/${name}/variant/AllTraffic:0-2`]);
+  expect(inv.policies, label).toEqual([`sagezero-${name}-backlog-target`, `sagezero-${name}-wake`]);
+  expect(inv.alarms, label).toEqual([`sagezero-${name}-wake`]);
+  expect(inv.scheduledActions, label).toEqual([
+    `sagezero-${name}-keepwarm-0-close`,
+    `sagezero-${name}-keepwarm-0-open`,
+  ]);
 }
