@@ -71,6 +71,11 @@ describe('inhibition while AWS calls fail', () => {
   it('holds victims whose failures began within the AWS window while calls are failing', () => {
     // Three minutes of errors: not yet sustained (4 of 5), but the AWS rule may still decide.
     expect(keys({ errorMinutes: lastMinutes(3) })).toEqual([]);
+    // In an outage, calls sit in SDK backoff: the last failure may be a few minutes back, still
+    // inside the window.
+    expect(keys({ errorMinutes: [CUR - 3 * MIN] })).toEqual([]);
+    // Outside the window, the victims speak for themselves.
+    expect(keys({ errorMinutes: [CUR - 5 * MIN] })).toEqual(['probe-failed:llm', 'controller:telemetry']);
   });
 
   it('lets a victim alert once its failures outlast the window and the AWS rule stayed quiet', () => {
@@ -85,7 +90,13 @@ describe('inhibition while AWS calls fail', () => {
   it('after the AWS alert resolved, a probe that failed during its episode stays held', () => {
     const episode = { firstFiredAt: NOW - 20 * MIN, resolvedAt: NOW - 1 * MIN };
     const errorMinutes = Array.from({ length: 20 }, (_, i) => CUR - (i + 3) * MIN);
-    const during = keys({ errorMinutes, probeFinishedAt: NOW - 10 * MIN, lastEpisode: episode });
+    // The telemetry controller has failed since before the episode (its streak outlasts the window).
+    const during = keys({
+      errorMinutes,
+      probeFinishedAt: NOW - 10 * MIN,
+      lastEpisode: episode,
+      lastOkAt: NOW - 30 * MIN,
+    });
     expect(during).not.toContain('probe-failed:llm');
     // The controller failed again after the episode ended (10 s ago): that is news.
     expect(during).toContain('controller:telemetry');

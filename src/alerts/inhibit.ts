@@ -2,9 +2,11 @@
 // "AWS API calls keep failing" alert says so, instead of one alert per victim (what Alertmanager
 // calls inhibition). A victim is held, neither firing nor resolving (its scope is withdrawn), when:
 // 1. the AWS alert's condition holds now: the AWS alert lists it;
-// 2. API calls failed in the current or previous minute and the victim's failures began less than
-//    the AWS rule's window ago: the AWS rule gets the time it needs to decide before the victim
-//    speaks for itself (so a lasting AccessDenied on one controller still alerts, after that window);
+// 2. the victim's failures began less than the AWS rule's window ago, and API calls have failed
+//    since then (from the minute before it): the AWS rule gets the time it needs to decide before the
+//    victim speaks for itself (so a lasting AccessDenied on one controller still alerts, after that
+//    window). Any such minute counts, not just the last one or two: in an outage, calls spend their
+//    time in SDK backoff, and the minutes in which one finally fails can be a few apart;
 // 3. the victim failed during the AWS alert's last episode: after a resolve, a probe that failed in
 //    the outage waits for the next probe instead of alerting as the outage ends.
 import type { AlertCondition, EvaluationScope } from './types.js';
@@ -42,14 +44,19 @@ export function inhibitWhileAwsFailing(
 ): { conditions: AlertCondition[]; scope: EvaluationScope } {
   const awsNow = conditions.some((c) => c.rule === 'aws-api-errors');
   const current = Math.floor(input.now / MINUTE) * MINUTE;
-  const recent = input.errorMinutes.some((m) => m === current || m === current - MINUTE);
+  const windowFrom = current - input.windowMs + MINUTE;
+  /** API calls failed within the window, from the minute before `since` on. */
+  const failedSince = (since: number): boolean => {
+    const from = Math.max(windowFrom, Math.floor(since / MINUTE) * MINUTE - MINUTE);
+    return input.errorMinutes.some((m) => m >= from && m <= current);
+  };
   const episode = input.lastEpisode;
   const held = conditions.filter((c) => {
     if (!isVictim(c)) return false;
     const t = input.timesOf(c);
     if (!t) return false;
     if (awsNow) return true;
-    if (recent && input.now - t.failingSince < input.windowMs) return true;
+    if (input.now - t.failingSince < input.windowMs && failedSince(t.failingSince)) return true;
     return (
       episode !== undefined &&
       t.failedAt >= episode.firstFiredAt - input.windowMs &&
