@@ -193,7 +193,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   // that start-up is still creating would record a failed probe, and page someone, for nothing.
   let reconciledOnce = false;
   const telemetry = register('telemetry', async () => {
-    const r = await pollOnce({ cloud, clock, store, config });
+    const r = await pollOnce({ cloud, clock, store, config, recordRun: false });
     const next = new Map<string, EndpointState | undefined>();
     for (const e of r.endpoints)
       next.set(e.endpoint, e.status === 'Missing' ? undefined : await cloud.getEndpoint(e.endpoint));

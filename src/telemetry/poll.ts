@@ -32,6 +32,12 @@ export interface PollContext {
   config: Pick<Config, 'endpoints'>;
   /** The schedule's interval; a silence longer than two of them is a gap. */
   intervalMs?: number;
+  /**
+   * Record this poll in the `telemetry` controller's row (default true). The daemon passes false:
+   * it records every controller run itself, and counting a failed poll twice would page at half the
+   * configured `controllerFailures`.
+   */
+  recordRun?: boolean;
 }
 
 export interface EndpointPoll {
@@ -89,10 +95,11 @@ export async function pollOnce(ctx: PollContext): Promise<PollResult> {
   }
 
   ctx.store.transaction(() => {
+    const record = ctx.recordRun ?? true;
     if (errors.length === 0) {
       ctx.store.meta.set(META.lastPollAt, String(now), now);
-      ctx.store.controllers.ok('telemetry', now);
-    } else {
+      if (record) ctx.store.controllers.ok('telemetry', now);
+    } else if (record) {
       ctx.store.controllers.error('telemetry', now, errors.join('; '));
     }
     const lastPrune = ctx.store.meta.getNumber(PRUNE_KEY) ?? 0;
