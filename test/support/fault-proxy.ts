@@ -66,6 +66,7 @@ export interface FaultProxyOptions {
    * - Application Auto Scaling TagResource / ListTagsForResource / UntagResource exist on AWS; moto
    *   answers them with a retryable error, so every apply spends seconds in SDK retries and never
    *   stores the tags. The proxy keeps scalable-target tags itself (in `scalableTargetTags`).
+   * - DescribeScalingActivities exists on AWS; moto lacks it (see `scalingActivities`).
    */
   awsSemantics?: boolean;
   /** Scalable-target tags by ARN, shared by proxies that should see the same account. */
@@ -366,9 +367,26 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     };
   };
 
+  /**
+   * DescribeScalingActivities, which moto lacks: it answers an HTML 500 that the SDK retries five
+   * times on every poll, draining the client's retry quota until real faults are no longer retried.
+   * Nothing ever scales in moto, so AWS's answer would be an empty list.
+   */
+  const scalingActivities = (req: ProxiedRequest): Canned | undefined =>
+    req.service === 'application-autoscaling' && req.operation === 'DescribeScalingActivities'
+      ? {
+          status: 200,
+          headers: { 'content-type': 'application/x-amz-json-1.1' },
+          body: JSON.stringify({ ScalingActivities: [] }),
+        }
+      : undefined;
+
   const apply = async (req: ProxiedRequest): Promise<Canned> =>
     options.awsSemantics
-      ? (scalableTargetTagging(req) ?? (await existingCreate(req)) ?? deregisterWithPolicies(req))
+      ? (scalableTargetTagging(req) ??
+        scalingActivities(req) ??
+        (await existingCreate(req)) ??
+        deregisterWithPolicies(req))
       : forward(req);
 
   const handle = async (msg: IncomingMessage, res: ServerResponse): Promise<void> => {
