@@ -289,13 +289,19 @@ describe('serve under injected faults', () => {
     expect(health.filter((h) => h.status !== 200)).toEqual([]);
 
     // Every retry the proxy saw (a second or later attempt of one SDK invocation) is in the store's
-    // retried-error counts, and nothing else is.
+    // retried-error counts. The store may count a few more, and only network errors: an attempt that
+    // died on a pooled connection the proxy had already closed never reached the proxy to be seen.
     const attempts = new Map<string, number>();
     for (const r of proxy.requests)
       if (r.invocationId) attempts.set(r.invocationId, (attempts.get(r.invocationId) ?? 0) + 1);
     const retriesOnWire = [...attempts.values()].reduce((n, a) => n + a - 1, 0);
     const retriesCounted = store.apiCalls.retryTotals().reduce((n, t) => n + t.count, 0);
-    expect(retriesCounted).toBe(retriesOnWire);
+    const network = store.apiCalls
+      .retryTotals()
+      .filter((t) => /^(TimeoutError|ECONNRESET|EPIPE|ECONNREFUSED|NetworkingError)$/.test(t.errorCode))
+      .reduce((n, t) => n + t.count, 0);
+    expect(retriesCounted).toBeGreaterThanOrEqual(retriesOnWire);
+    expect(retriesCounted - retriesOnWire).toBeLessThanOrEqual(network);
     // Jittered backoff: the wait before a retry differs from one failed call to the next.
     const firstRetryWaits: number[] = [];
     const byInvocation = new Map<string, number[]>();
