@@ -5,20 +5,17 @@
 // Seeds come in pairs on one endpoint: the first kills a fresh create, the second an instance-type
 // change (deregister, new config, UpdateEndpoint, old config deleted, scaling set re-created) of the
 // endpoint the first left converged.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runApply, runPlan } from '../../src/cli/commands/provision.js';
 import type { Output } from '../../src/cli/output.js';
-import { motoEnv, ROOT } from '../support/cli.js';
+import { motoEnv, spawnCli } from '../support/cli.js';
 import { seededRandom, startFaultProxy, type FaultProxy, type HookDecision } from '../support/fault-proxy.js';
 import { expectOneOfEach, inventory } from './inventory.js';
 
 const moto = inject('motoEndpoint');
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const SEEDS = Number(process.env.KILL_SEEDS ?? 8);
 const FIRST_SEED = Number(process.env.KILL_FIRST_SEED ?? 1);
 const CONCURRENCY = 4;
@@ -89,19 +86,9 @@ async function killedApply(seed: number, name: string, scenario: Outcome['scenar
     },
   });
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'apply', '-c', cfg, '--yes'], {
-      cwd: ROOT,
-      env: { ...process.env, ...motoEnv(proxy.url) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    kill = () => child.kill('SIGKILL');
-    const { signal } = await new Promise<{ signal: NodeJS.Signals | null }>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('exit', (_code, sig) => resolve({ signal: sig }));
-    });
+    const child = spawnCli(['apply', '-c', cfg, '--yes'], motoEnv(proxy.url));
+    kill = child.kill;
+    const { signal, output } = await child.exited;
     if (signal !== 'SIGKILL')
       throw new Error(
         `seed ${seed}: apply was not killed (kill point ${killAt}, saw ${mutating}):\n${output}`,

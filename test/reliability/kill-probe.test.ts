@@ -23,13 +23,11 @@
 // Each seed therefore gets a region no other test file uses, so the result buckets made in it are its
 // own. The seed also chooses whether moto answers with an output or a failure object (a queued
 // `is_failure` result), so both poll paths are kill points.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import {
   CreateBucketCommand,
   GetBucketLocationCommand,
@@ -51,7 +49,7 @@ import { createLogger } from '../../src/daemon/logger.js';
 import { ClockScheduler } from '../../src/daemon/scheduler.js';
 import { Redactor } from '../../src/secrets.js';
 import { openStore } from '../../src/store/index.js';
-import { motoEnv, ROOT } from '../support/cli.js';
+import { motoEnv, spawnCli } from '../support/cli.js';
 import {
   seededRandom,
   startFaultProxy,
@@ -60,7 +58,6 @@ import {
 } from '../support/fault-proxy.js';
 
 const moto = inject('motoEndpoint');
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const SEEDS = Number(process.env.KILL_SEEDS ?? 8);
 const FIRST_SEED = Number(process.env.KILL_FIRST_SEED ?? 1);
 /** Seeds run side by side, each in its own region (a region's seeds run one after another). */
@@ -302,20 +299,10 @@ async function killedProbe(o: Outcome): Promise<void> {
       return 'hang';
     },
   });
-  let output = '';
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'probe', '-c', file], {
-      cwd: ROOT,
-      env: { ...process.env, ...motoEnv(proxy.url) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    kill = () => child.kill('SIGKILL');
-    const { signal } = await new Promise<{ signal: NodeJS.Signals | null }>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('exit', (_code, sig) => resolve({ signal: sig }));
-    });
+    const child = spawnCli(['probe', '-c', file], motoEnv(proxy.url));
+    kill = child.kill;
+    const { signal, output } = await child.exited;
     if (signal !== 'SIGKILL')
       throw new Error(
         `seed ${seed}: the probe was not killed (kill point ${killAt}, saw ${seen}):\n${output}`,

@@ -31,6 +31,28 @@ export function runCli(
   });
 }
 
+/** A CLI child process for kill tests: `kill()` SIGKILLs it; `exited` has its signal and all its output. */
+export interface KillableCli {
+  kill(): void;
+  exited: Promise<{ signal: NodeJS.Signals | null; output: string }>;
+}
+
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv): KillableCli {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<{ signal: NodeJS.Signals | null; output: string }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (_code, signal) => resolve({ signal, output }));
+  });
+  return { kill: () => void child.kill('SIGKILL'), exited };
+}
+
 /** Environment that points the real AWS SDK at moto with dummy credentials. */
 export function motoEnv(endpoint: string): NodeJS.ProcessEnv {
   return {
