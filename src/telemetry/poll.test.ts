@@ -25,6 +25,20 @@ const ctx = (names = ['a']): PollContext => ({ cloud, clock, store, config: cfg(
 const history = (name = 'a'): [number, number, string][] =>
   store.instances.all(name, 'AllTraffic').map((t) => [t.at - T0, t.count, t.source]);
 
+/** Endpoints 'a' and 'b', long created and at zero instances, polled once. */
+async function twoScaledToZeroAndPolled(): Promise<void> {
+  for (const name of ['a', 'b']) {
+    cloud.addEndpoint({
+      name,
+      variant: 'AllTraffic',
+      count: 0,
+      createdAt: T0 - 100 * 24 * HOUR,
+      initialCount: 1,
+    });
+  }
+  await pollOnce(ctx(['a', 'b']));
+}
+
 beforeEach(() => {
   store = openStore(':memory:');
   cloud = new FakeCloud();
@@ -126,16 +140,7 @@ describe('pollOnce', () => {
   });
 
   it('records each endpoint its own gap under a shared start, and the report sums what they recovered', async () => {
-    for (const name of ['a', 'b']) {
-      cloud.addEndpoint({
-        name,
-        variant: 'AllTraffic',
-        count: 0,
-        createdAt: T0 - 100 * 24 * HOUR,
-        initialCount: 1,
-      });
-    }
-    await pollOnce(ctx(['a', 'b']));
+    await twoScaledToZeroAndPolled();
     // Daemon down for an hour: 'a' woke and slept (2 transitions), 'b' woke, grew and slept (3).
     const act = (name: string, id: string, start: number, desired: number): void =>
       cloud.addActivity(name, 'AllTraffic', {
@@ -189,16 +194,7 @@ describe('pollOnce', () => {
   });
 
   it("does not stretch one endpoint's gap to another's longer silence under the same start", async () => {
-    for (const name of ['a', 'b']) {
-      cloud.addEndpoint({
-        name,
-        variant: 'AllTraffic',
-        count: 0,
-        createdAt: T0 - 100 * 24 * HOUR,
-        initialCount: 1,
-      });
-    }
-    await pollOnce(ctx(['a', 'b']));
+    await twoScaledToZeroAndPolled();
     // After a 30-minute silence a poll reaches 'a' but not 'b' (as a poll killed midway would), and
     // the next poll a minute later reaches both: 'b' was silent 31 minutes, 'a' only 30.
     await clock.advance(30 * MIN);
