@@ -27,6 +27,16 @@ const ep = (name: string): EndpointReport => ({
   baselineInstances: 1,
   price: { usdPerHour: null, source: null, detail: '', changes: [] },
   historyStart: null,
+  life:
+    name === '=cmd'
+      ? null
+      : {
+          start: '2026-03-09T21:00:00.000Z',
+          startSource: 'created',
+          end: '2026-03-09T23:00:00.000Z',
+          endSource: 'deleted',
+          absent: [],
+        },
 });
 
 const report = (names: string[]): CostReport => ({
@@ -56,5 +66,17 @@ describe('reportToCsv', () => {
     expect(total[SUMMARY_COLUMNS.indexOf('savings_usd')]).toBe('-2.5');
     expect(total[SUMMARY_COLUMNS.indexOf('ttfr_p95_s')]).toBe('500');
     expect(lines[4]).toBe('');
+    // The life the baseline covers, appended after the old columns; empty with no history and on TOTAL.
+    const col = (c: (typeof SUMMARY_COLUMNS)[number]): number => SUMMARY_COLUMNS.indexOf(c);
+    expect(SUMMARY_COLUMNS.slice(-4)).toEqual([
+      'life_start',
+      'life_start_source',
+      'life_end',
+      'life_end_source',
+    ]);
+    const first = lines[1]!.split(',').slice(-4);
+    expect(first).toEqual(['2026-03-09T21:00:00.000Z', 'created', '2026-03-09T23:00:00.000Z', 'deleted']);
+    expect(lines[2]!.split(',')[col('life_start')]).toBe('');
+    expect(total.slice(col('life_start'))).toEqual(['', '', '', '']);
   });
 });

@@ -25,6 +25,12 @@ export const SUMMARY_COLUMNS = [
   'ttfr_p95_s',
   'probe_instance_hours',
   'probe_spend_usd',
+  // Appended (not inserted) so readers by position keep working: the endpoint's life, which the
+  // always-on baseline covers (docs/COST-METHOD.md). Empty on the TOTAL row and with no history.
+  'life_start',
+  'life_start_source',
+  'life_end',
+  'life_end_source',
 ] as const;
 
 export const SERIES_COLUMNS = [
@@ -90,6 +96,10 @@ export function reportToCsv(r: CostReport): string {
         ...rest(e),
         e.baselineInstances,
         ...tail(e),
+        e.life?.start ?? null,
+        e.life?.startSource ?? null,
+        e.life?.end ?? null,
+        e.life?.endSource ?? null,
       ]);
     }
     rows.push([
@@ -104,6 +114,10 @@ export function reportToCsv(r: CostReport): string {
       ...rest(r.total),
       null,
       ...tail(r.total),
+      null,
+      null,
+      null,
+      null,
     ]);
   }
   return rows.map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';

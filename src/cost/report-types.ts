@@ -61,6 +61,30 @@ export interface EndpointReport extends CostFigures {
   };
   /** Time of the first instance-count record, if any. */
   historyStart: string | null;
+  /**
+   * The endpoint's life as sagezero knows it: the always-on baseline (and spend) cover only this
+   * time inside the window. null: no history at all (baseline 0). See docs/COST-METHOD.md.
+   */
+  life: EndpointLife | null;
+}
+
+/**
+ * When the endpoint existed. Telemetry records its CreationTime when it was created within the six
+ * weeks scaling activities reach back; an endpoint adopted later starts at the first record
+ * sagezero has of it. A poll that finds it gone ends it.
+ */
+export interface EndpointLife {
+  start: string;
+  /** 'created': the endpoint's CreationTime; 'first-record': sagezero's first record of it. */
+  startSource: 'created' | 'first-record';
+  /** When a poll found the endpoint deleted; null while it exists. */
+  end: string | null;
+  endSource: 'deleted' | null;
+  /**
+   * Stretches between a deletion and a re-creation under the same name, left out of the baseline
+   * (empty for an endpoint that was never re-created).
+   */
+  absent: { start: string; end: string }[];
 }
 
 export interface ReportGap {

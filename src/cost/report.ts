@@ -3,7 +3,7 @@
 // defines every figure; this file is that definition in code.
 import type { Clock } from '../clock.js';
 import type { Config, EndpointConfig } from '../config/load.js';
-import type { ColdProbe, StepPoint, Store } from '../store/index.js';
+import type { ColdProbe, EndpointLifeSpan, StepPoint, Store } from '../store/index.js';
 import { gpusPerInstance } from './gpus.js';
 import {
   countSegments,
@@ -20,6 +20,7 @@ import type {
   ColdStarts,
   CostFigures,
   CostReport,
+  EndpointLife,
   EndpointReport,
   Percentiles,
   ReportGap,
@@ -184,8 +185,12 @@ async function endpointReport(
   if (gpus === null) warnings.push(`${e.name}: GPUs per ${e.instanceType} unknown; GPU-hours not reported`);
 
   const used = integrate(segments, prices);
+  // The always-on baseline runs only while the endpoint existed: from its creation (or the first
+  // record sagezero has of it) to its deletion. Spend covers the same time by construction: the
+  // count is 0 before the first record and from a deletion on.
   const baselineInstances = e.baselineInstances ?? Math.max(1, e.scaling.minCapacity);
-  const baselineSegs: CountSegment[] = [{ from: w.start, to: w.end, count: baselineInstances }];
+  const lives = store.instances.lives(e.name, variant);
+  const baselineSegs: CountSegment[] = lifeSegments(lives, w, baselineInstances);
   const baseline = integrate(baselineSegs, prices);
 
   // Wakes: 0 -> n transitions. Needs the count just before each transition.
@@ -246,11 +251,23 @@ async function endpointReport(
   );
   const relevant = inWindow.filter((p) => p.from < w.end);
   const first = store.instances.first(e.name, variant);
-  if (!first) warnings.push(`${e.name}: no instance history recorded yet; instance-hours are 0`);
-  else if (first.at > w.start) {
+  const life = endpointLife(lives);
+  if (!first) {
     warnings.push(
-      `${e.name}: instance history starts at ${iso(first.at)}, after the window start; earlier time counts as 0 instances`,
+      `${e.name}: no instance history recorded yet; instance-hours and the always-on baseline are 0`,
     );
+  } else if (first.at > w.start && life?.startSource !== 'created') {
+    // Created inside the window: nothing is missing, the endpoint did not exist before.
+    warnings.push(
+      `${e.name}: instance history starts at ${iso(first.at)}, after the window start; earlier time counts as 0 instances and is left out of the always-on baseline`,
+    );
+  }
+  for (const a of life?.absent ?? []) {
+    if (Date.parse(a.end) > w.start && Date.parse(a.start) < w.end) {
+      warnings.push(
+        `${e.name}: deleted at ${a.start} and re-created at ${a.end}; the always-on baseline leaves that time out`,
+      );
+    }
   }
   return {
     report: {
@@ -273,6 +290,7 @@ async function endpointReport(
             : [],
       },
       historyStart: first ? iso(first.at) : null,
+      life,
       ...figures,
     },
     ttfr,
@@ -382,6 +400,42 @@ function probeAttribution(
     spendUsd: prices.length ? spend : undefined,
     wokenAt,
     coldProbeTotals,
+  };
+}
+
+/**
+ * The always-on baseline's segments: `instances` over each life of the endpoint, clipped to the
+ * window. No life (no history): none, so the baseline is 0.
+ */
+export function lifeSegments(
+  lives: readonly EndpointLifeSpan[],
+  w: { start: number; end: number },
+  instances: number,
+): CountSegment[] {
+  const out: CountSegment[] = [];
+  for (const l of lives) {
+    const from = Math.max(l.start, w.start);
+    const to = Math.min(l.end ?? Infinity, w.end);
+    if (to > from) out.push({ from, to, count: instances });
+  }
+  return out;
+}
+
+function endpointLife(lives: readonly EndpointLifeSpan[]): EndpointLife | null {
+  const first = lives[0];
+  const last = lives[lives.length - 1];
+  if (!first || !last) return null;
+  const absent: EndpointLife['absent'] = [];
+  for (let i = 1; i < lives.length; i++) {
+    const end = lives[i - 1]!.end;
+    if (end !== undefined) absent.push({ start: iso(end), end: iso(lives[i]!.start) });
+  }
+  return {
+    start: iso(first.start),
+    startSource: first.startSource === 'created' ? 'created' : 'first-record',
+    end: last.end === undefined ? null : iso(last.end),
+    endSource: last.end === undefined ? null : 'deleted',
+    absent,
   };
 }
 

@@ -41,7 +41,7 @@ export function dashboardHtml(opts: {
   <p id="status" role="status">Loading…</p>
   <section class="cards" id="cards"></section>
   <section><h2>Instances over time</h2><p class="note">Peak billed instances per bucket (booting and draining ones included).</p><div class="chart" id="chart-instances"></div></section>
-  <section><h2>Cumulative spend vs always-on</h2><div class="chart" id="chart-spend"></div></section>
+  <section><h2>Cumulative spend vs always-on</h2><p class="note">Always-on counts each endpoint only while it existed: from its creation (or sagezero's first record of it) to its deletion.</p><div class="chart" id="chart-spend"></div></section>
   <section><h2>Cold starts: time to first result</h2><p class="note">Cold probes (measured) and other wakes (estimated from the oldest request's age).</p><div class="chart" id="chart-coldstarts"></div></section>
   <section><h2>Endpoints</h2>
     <div class="table-wrap"><table id="endpoints">

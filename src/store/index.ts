@@ -1,5 +1,11 @@
 export { openStore, StoreError, type Store, type OpenStoreOptions } from './store.js';
-export type { InstanceTransition, InstanceSource, StepPoint, InstanceWindow } from './instances.js';
+export type {
+  EndpointLifeSpan,
+  InstanceTransition,
+  InstanceSource,
+  StepPoint,
+  InstanceWindow,
+} from './instances.js';
 export type { MetricPoint, MinuteRange } from './metrics.js';
 export type { StoredActivity } from './activities.js';
 export type { StoredPrice, StoredPriceSource } from './prices.js';

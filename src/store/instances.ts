@@ -1,7 +1,11 @@
 // Instance-count transitions: the step function the cost report integrates.
 import type Database from 'better-sqlite3';
 
-export type InstanceSource = 'poll' | 'activity' | 'sim' | 'created';
+/**
+ * Where a transition came from. 'created': the endpoint's CreationTime with its initial count;
+ * 'deleted': a poll found the endpoint gone (count 0 from then on, the end of its life).
+ */
+export type InstanceSource = 'poll' | 'activity' | 'sim' | 'created' | 'deleted';
 
 export interface InstanceTransition {
   endpoint: string;
@@ -26,6 +30,17 @@ export interface InstanceWindow {
   transitions: StepPoint[];
 }
 
+/**
+ * One stretch of an endpoint's existence as sagezero recorded it: from its first record (or the
+ * first record after a deletion) to its deletion. `end` undefined: not deleted (yet).
+ */
+export interface EndpointLifeSpan {
+  start: number;
+  /** Source of the record the life starts at ('created' when timed by CreationTime). */
+  startSource: InstanceSource;
+  end?: number;
+}
+
 export interface InstanceRepo {
   /** Inserts a transition; returns false when one with the same activity id already exists. */
   insert(t: InstanceTransition): boolean;
@@ -36,6 +51,11 @@ export interface InstanceRepo {
   window(endpoint: string, variant: string, start: number, end: number): InstanceWindow;
   /** Every transition of a variant, oldest first (for tests and exports). */
   all(endpoint: string, variant: string): InstanceTransition[];
+  /**
+   * The variant's lives, oldest first: the first record starts one, a 'deleted' transition ends it,
+   * and the next record after a deletion (a re-created endpoint) starts the next. Empty: no history.
+   */
+  lives(endpoint: string, variant: string): EndpointLifeSpan[];
   /** (endpoint, variant) pairs that have any history. */
   keys(): { endpoint: string; variant: string }[];
   /** Time of the oldest transition of any endpoint. */
@@ -90,6 +110,15 @@ export function instanceRepo(db: Database.Database): InstanceRepo {
   const all = db.prepare(
     `SELECT * FROM instance_transitions WHERE endpoint = ? AND variant = ? ORDER BY at, id`,
   );
+  // Deletions are rare: a partial index (schema version 6) lists them without reading the history.
+  const deletions = db.prepare(
+    `SELECT at, id FROM instance_transitions WHERE endpoint = ? AND variant = ? AND source = 'deleted'
+     ORDER BY at, id`,
+  );
+  const after = db.prepare(
+    `SELECT at, source FROM instance_transitions WHERE endpoint = ? AND variant = ? AND (at > ? OR (at = ? AND id > ?))
+     ORDER BY at, id LIMIT 1`,
+  );
   const keys = db.prepare(
     `SELECT DISTINCT endpoint, variant FROM instance_transitions ORDER BY endpoint, variant`,
   );
@@ -125,6 +154,20 @@ export function instanceRepo(db: Database.Database): InstanceRepo {
     },
     all(endpoint, variant) {
       return (all.all(endpoint, variant) as Row[]).map(fromRow);
+    },
+    lives(endpoint, variant) {
+      const r = first.get(endpoint, variant) as Row | undefined;
+      if (!r) return [];
+      const out: EndpointLifeSpan[] = [{ start: r.at, startSource: r.source }];
+      for (const d of deletions.all(endpoint, variant) as { at: number; id: number }[]) {
+        const open = out[out.length - 1]!;
+        if (open.end === undefined) open.end = d.at;
+        const next = after.get(endpoint, variant, d.at, d.at, d.id) as
+          { at: number; source: InstanceSource } | undefined;
+        // Another deletion right after one (re-recorded) starts nothing.
+        if (next && next.source !== 'deleted') out.push({ start: next.at, startSource: next.source });
+      }
+      return out;
     },
     keys() {
       return keys.all() as { endpoint: string; variant: string }[];

@@ -209,6 +209,33 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE probe_results ADD COLUMN holder TEXT;
     `,
   },
+  {
+    version: 6,
+    name: 'endpoint deletion in the instance history',
+    sql: `
+      -- A poll that finds the endpoint gone (DescribeEndpoint: does not exist) records a transition
+      -- to 0 with source 'deleted': the end of the endpoint's life, which the report's always-on
+      -- baseline stops at. SQLite cannot change a CHECK constraint in place, so the table is rebuilt
+      -- with the same rows and ids. The partial index finds an endpoint's deletions without reading
+      -- its whole history.
+      CREATE TABLE instance_transitions_v6 (
+        id INTEGER PRIMARY KEY,
+        endpoint TEXT NOT NULL,
+        variant TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        count INTEGER NOT NULL CHECK (count >= 0),
+        source TEXT NOT NULL CHECK (source IN ('poll', 'activity', 'sim', 'created', 'deleted')),
+        activity_id TEXT UNIQUE
+      );
+      INSERT INTO instance_transitions_v6 (id, endpoint, variant, at, count, source, activity_id)
+        SELECT id, endpoint, variant, at, count, source, activity_id FROM instance_transitions;
+      DROP TABLE instance_transitions;
+      ALTER TABLE instance_transitions_v6 RENAME TO instance_transitions;
+      CREATE INDEX instance_transitions_by_time ON instance_transitions (endpoint, variant, at, id);
+      CREATE INDEX instance_transitions_deleted ON instance_transitions (endpoint, variant, at, id)
+        WHERE source = 'deleted';
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

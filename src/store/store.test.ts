@@ -112,6 +112,54 @@ describe('openStore', () => {
     ).toBe(0);
   });
 
+  it('migrates version-5 instance history to accept deletions, keeping every row, id and index', () => {
+    const file = path.join(tmp(), 'v5.db');
+    const db = new Database(file);
+    migrate(
+      db,
+      MIGRATIONS.filter((m) => m.version <= 5),
+    );
+    const old = db.prepare(
+      `INSERT INTO instance_transitions (endpoint, variant, at, count, source, activity_id) VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    old.run('ep', 'AllTraffic', 1000, 1, 'created', null);
+    old.run('ep', 'AllTraffic', 2000, 0, 'activity', 'act-1');
+    // Before version 6 a deletion could not be recorded as such.
+    expect(() => old.run('ep', 'AllTraffic', 3000, 0, 'deleted', null)).toThrow(/CHECK constraint/);
+    db.close();
+
+    const s = open(file);
+    expect(s.instances.all('ep', 'AllTraffic')).toEqual([
+      { endpoint: 'ep', variant: 'AllTraffic', at: 1000, count: 1, source: 'created' },
+      { endpoint: 'ep', variant: 'AllTraffic', at: 2000, count: 0, source: 'activity', activityId: 'act-1' },
+    ]);
+    // Activity ids still make backfill idempotent.
+    expect(
+      s.instances.insert({
+        endpoint: 'ep',
+        variant: 'AllTraffic',
+        at: 2500,
+        count: 2,
+        source: 'activity',
+        activityId: 'act-1',
+      }),
+    ).toBe(false);
+    s.instances.insert({ endpoint: 'ep', variant: 'AllTraffic', at: 3000, count: 0, source: 'deleted' });
+    expect(s.instances.lives('ep', 'AllTraffic')).toEqual([
+      { start: 1000, startSource: 'created', end: 3000 },
+    ]);
+    const indexes = s.db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'instance_transitions'")
+      .pluck()
+      .all();
+    expect(indexes).toEqual(
+      expect.arrayContaining(['instance_transitions_by_time', 'instance_transitions_deleted']),
+    );
+    expect(
+      s.db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'instance_transitions_v6'").pluck().get(),
+    ).toBe(0);
+  });
+
   it('rolls back a transaction that throws', () => {
     const s = open(':memory:');
     expect(() =>

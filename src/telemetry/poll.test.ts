@@ -278,9 +278,69 @@ describe('pollOnce', () => {
     await clock.advance(MIN);
     const r = await pollOnce(ctx());
     expect(r.endpoints[0]?.status).toBe('Missing');
+    // DescribeEndpoint says it does not exist: the end of its life, recorded once.
     expect(history()).toEqual([
       [0, 2, 'poll'],
-      [MIN, 0, 'poll'],
+      [MIN, 0, 'deleted'],
+    ]);
+    await clock.advance(MIN);
+    await pollOnce(ctx());
+    expect(history()).toHaveLength(2);
+    expect(store.instances.lives('a', 'AllTraffic')).toEqual([
+      { start: T0, startSource: 'poll', end: T0 + MIN },
+    ]);
+  });
+
+  it('records the deletion of an endpoint already at zero, and nothing for one never seen to exist', async () => {
+    cloud.addEndpoint({
+      name: 'a',
+      variant: 'AllTraffic',
+      count: 0,
+      createdAt: T0 - 100 * 24 * HOUR,
+      initialCount: 1,
+    });
+    await pollOnce(ctx(['a', 'never']));
+    cloud.endpoints.delete('a');
+    await clock.advance(MIN);
+    await pollOnce(ctx(['a', 'never']));
+    expect(history()).toEqual([
+      [0, 0, 'poll'],
+      [MIN, 0, 'deleted'],
+    ]);
+    // A configured endpoint not created yet has no life: no record that would start its baseline.
+    expect(history('never')).toEqual([]);
+  });
+
+  it('starts a new life at the CreationTime of an endpoint re-created after a deletion', async () => {
+    cloud.addEndpoint({
+      name: 'a',
+      variant: 'AllTraffic',
+      count: 1,
+      createdAt: T0 - 100 * 24 * HOUR,
+      initialCount: 1,
+    });
+    await pollOnce(ctx());
+    cloud.endpoints.delete('a');
+    await clock.advance(MIN);
+    await pollOnce(ctx());
+    // Re-created 30 s after the deletion was seen, with 2 initial instances; polled 1.5 min later.
+    cloud.addEndpoint({
+      name: 'a',
+      variant: 'AllTraffic',
+      count: 2,
+      createdAt: T0 + MIN + 30_000,
+      initialCount: 2,
+    });
+    await clock.advance(2 * MIN);
+    await pollOnce(ctx());
+    expect(history()).toEqual([
+      [0, 1, 'poll'],
+      [MIN, 0, 'deleted'],
+      [MIN + 30_000, 2, 'created'],
+    ]);
+    expect(store.instances.lives('a', 'AllTraffic')).toEqual([
+      { start: T0, startSource: 'poll', end: T0 + MIN },
+      { start: T0 + MIN + 30_000, startSource: 'created' },
     ]);
   });
 

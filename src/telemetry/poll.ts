@@ -139,9 +139,12 @@ async function pollEndpoint(
         : Math.max(now - ACTIVITY_HORIZON_MS, lastObserved - ACTIVITY_SLACK_MS);
     activities = await cloud.listScalingActivities(scalableResourceId(name, variant), since);
   }
-  // The endpoint's first instances come from its creation, not from a scaling activity.
+  // The endpoint's first instances come from its creation, not from a scaling activity. So do those
+  // of an endpoint re-created after a recorded deletion (a new life).
+  const newLife =
+    prev === undefined || (prev.source === 'deleted' && state !== undefined && state.createdAt > prev.at);
   let initialCount: number | undefined;
-  if (state && prev === undefined && state.createdAt > now - ACTIVITY_HORIZON_MS && state.createdAt < now) {
+  if (state && newLife && state.createdAt > now - ACTIVITY_HORIZON_MS && state.createdAt < now) {
     initialCount = (await cloud.getEndpointConfig(state.configName))?.initialInstanceCount;
   }
 
@@ -206,7 +209,14 @@ async function pollEndpoint(
         lastAt = at;
       }
     }
-    if (running !== observed) {
+    if (!state) {
+      // DescribeEndpoint says the endpoint does not exist: its life ends here (timed by this poll,
+      // so up to one interval late), once. An endpoint never seen to exist records nothing: it has
+      // no life yet, and the report's always-on baseline must not start for it.
+      if (prev !== undefined && prev.source !== 'deleted') {
+        store.instances.insert({ endpoint: name, variant, at: now, count: 0, source: 'deleted' });
+      }
+    } else if (running !== observed) {
       store.instances.insert({ endpoint: name, variant, at: now, count: observed, source: 'poll' });
     }
     store.meta.set(lastObservedKey(name), String(now), now);

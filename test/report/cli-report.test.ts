@@ -65,13 +65,21 @@ describe('sagezero report', () => {
     seed();
     const r = JSON.parse(await run('--since', '6h', '--json'));
     expect(r.window.end).toBe(new Date(SIM_NOW).toISOString());
-    // 1 instance from -5 h to -2 h: 3 instance-hours at $2; baseline 6 h x $2 = $12.
+    // 1 instance from -5 h to -2 h: 3 instance-hours at $2 = $6. The first record (-5 h) starts the
+    // endpoint's life, so the baseline is 5 h x 1 x $2 = $10 (not the window's 6 h): saved $4 = 40 %.
     expect(r.endpoints[0]).toMatchObject({
       name: 'alpha',
       instanceHours: 3,
       spendUsd: 6,
-      savingsUsd: 6,
-      savingsPercent: 50,
+      baseline: { instanceHours: 5, spendUsd: 10 },
+      savingsUsd: 4,
+      savingsPercent: 40,
+      life: {
+        start: new Date(SIM_NOW - 5 * HOUR).toISOString(),
+        startSource: 'first-record',
+        end: null,
+        endSource: null,
+      },
     });
   });
 
@@ -82,8 +90,9 @@ describe('sagezero report', () => {
     expect(csv.split('\n')).toHaveLength(3);
     const text = await run('--since', '6h', '--step', '1h');
     expect(text).toMatch(
-      /^alpha\s+ml\.g5\.xlarge\s+3\.00\s+3\.00\s+2 \(override\)\s+\$6\.00\s+\$12\.00\s+\$6\.00 \(50\.0%\)/m,
+      /^alpha\s+ml\.g5\.xlarge\s+3\.00\s+3\.00\s+2 \(override\)\s+\$6\.00\s+\$10\.00\s+\$4\.00 \(40\.0%\)/m,
     );
+    expect(text).toContain('  - alpha always-on: 1 instance since 2026-01-05T07:00:00.000Z (first record)');
     expect(text).toMatch(/^TOTAL/m);
     expect(text).toContain('Series (step 1h');
   });

@@ -117,7 +117,12 @@ describe('routes', () => {
     const alpha = body.endpoints.find((e) => e.name === 'alpha')!;
     expect(alpha.instanceHours).toBe(3);
     expect(alpha.spendUsd).toBe(6); // 3 h x $2 override
-    expect(alpha.baseline.spendUsd).toBe(7 * 24 * 2);
+    // Always on only since alpha's first record (6 h ago), not the 7-day window: 6 h x $2 = $12.
+    expect(alpha.baseline.spendUsd).toBe(6 * 2);
+    expect(alpha.life).toMatchObject({
+      start: new Date(NOW - 6 * HOUR).toISOString(),
+      startSource: 'first-record',
+    });
     expect(body.endpoints.map((e) => e.name)).toEqual(['alpha', 'beta']);
   });
 
@@ -318,10 +323,47 @@ describe('/metrics', () => {
     // All time (since the first record, 30 h ago): alpha ran 3 h at $2.
     expect(get('sagezero_spend_usd_total', { endpoint: 'alpha' })).toBe(6);
     expect(get('sagezero_instance_hours_total', { endpoint: 'alpha' })).toBe(3);
-    // Month to date (from 2026-03-01): baseline 9.5 days x 24 h x $2 = $456; spend $6.
-    expect(get('sagezero_month_to_date_baseline_usd', { endpoint: 'alpha' })).toBe(456);
-    expect(get('sagezero_month_to_date_savings_usd', { endpoint: 'alpha' })).toBe(450);
+    // Month to date (from 2026-03-01): alpha's life starts at its first record, 6 h ago, so the
+    // baseline is 6 h x $2 = $12 (not 9.5 days x 24 h x $2 = $456); spend $6, savings $6.
+    expect(get('sagezero_month_to_date_baseline_usd', { endpoint: 'alpha' })).toBe(12);
+    expect(get('sagezero_month_to_date_savings_usd', { endpoint: 'alpha' })).toBe(6);
     expect(get('sagezero_process_resident_memory_bytes')).toBeGreaterThan(0);
+  });
+
+  it('counts the month-to-date baseline of an endpoint created mid-month from its creation', async () => {
+    // gamma (ml.g5.12xlarge, table $7.09/h) was created 2026-03-08T00:00Z with 1 instance and
+    // scaled to 0 at 02:00; now is 2026-03-10T12:00Z. Month to date:
+    //   spend    = 2 h x $7.09 = $14.18;
+    //   baseline = 2026-03-08T00:00 -> 03-10T12:00 = 60 h x 1 x $7.09 = $425.40
+    //              (from the month start it would be 228 h x $7.09 = $1,616.52);
+    //   savings  = $425.40 - $14.18 = $411.22.
+    const created = Date.UTC(2026, 2, 8);
+    store.instances.insert({
+      endpoint: 'gamma',
+      variant: 'AllTraffic',
+      at: created,
+      count: 1,
+      source: 'created',
+    });
+    store.instances.insert({
+      endpoint: 'gamma',
+      variant: 'AllTraffic',
+      at: created + 2 * HOUR,
+      count: 0,
+      source: 'activity',
+    });
+    const gammaApp = createApp({
+      store,
+      config: config([endpoint('gamma', { instanceType: 'ml.g5.12xlarge' })]),
+      clock,
+      prices: tablePrices(store, clock),
+    });
+    const samples = parseExposition(await (await gammaApp.request('/metrics')).text());
+    const get = (name: string) =>
+      samples.find((s) => s.name === name && s.labels.endpoint === 'gamma')?.value;
+    expect(get('sagezero_month_to_date_spend_usd')).toBeCloseTo(14.18, 9);
+    expect(get('sagezero_month_to_date_baseline_usd')).toBeCloseTo(425.4, 9);
+    expect(get('sagezero_month_to_date_savings_usd')).toBeCloseTo(411.22, 9);
   });
 
   it('keeps one registry per app', async () => {

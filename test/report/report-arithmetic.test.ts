@@ -5,6 +5,7 @@ import { PriceResolver } from '../../src/cost/prices.js';
 import { buildReport } from '../../src/cost/report.js';
 import { parseWindow } from '../../src/cost/window.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import type { InstanceSource } from '../../src/store/index.js';
 import { addSteps, config, endpoint, tablePrices } from './helpers.js';
 
 const MIN = 60_000;
@@ -119,13 +120,31 @@ describe('instance-hours, spend, baseline and savings', () => {
     expect(d!.instanceHours).toBeCloseTo(2, 9); // 12:00-14:00
     expect(d!.spendUsd).toBeCloseTo(2 * 1.4084, 9);
     expect(d!.price).toMatchObject({ usdPerHour: 1.4084, source: 'table' });
-    // Baselines: 4 h x $1.4084 each.
-    expect(r.total.baseline.spendUsd).toBeCloseTo(2 * 4 * 1.4084, 9);
+    // Baselines cover each endpoint's life inside the window: 'c' has none (no history) -> 0;
+    // 'd' from its first record, 12:00-14:00 = 2 h x 1 x $1.4084. (The whole window would have
+    // been 2 x 4 h x $1.4084 and "75 % saved" for an endpoint that ran every hour it existed.)
+    expect(c!.baseline).toEqual({ instanceHours: 0, spendUsd: 0 });
+    expect(c!.savingsUsd).toBe(0);
+    expect(c!.savingsPercent).toBeNull();
+    expect(c!.life).toBeNull();
+    expect(d!.baseline.instanceHours).toBeCloseTo(2, 9);
+    expect(d!.life).toEqual({
+      start: isoAt(12),
+      startSource: 'first-record',
+      end: null,
+      endSource: null,
+      absent: [],
+    });
+    expect(r.total.baseline.spendUsd).toBeCloseTo(2 * 1.4084, 9);
     expect(r.total.spendUsd).toBeCloseTo(2 * 1.4084, 9);
-    expect(r.total.savingsPercent).toBeCloseTo(75, 9); // 1 - 2/8
+    expect(r.total.savingsPercent).toBe(0); // 1 - 2.8168 / 2.8168
     expect(r.gaps).toEqual([{ endpoint: 'd', start: isoAt(10), end: isoAt(13), backfilledTransitions: 3 }]);
-    expect(r.warnings.join('\n')).toMatch(/c: no instance history recorded yet/);
-    expect(r.warnings.join('\n')).toMatch(/d: instance history starts at 2026-03-10T12:00:00.000Z/);
+    expect(r.warnings.join('\n')).toMatch(
+      /c: no instance history recorded yet; instance-hours and the always-on baseline are 0/,
+    );
+    expect(r.warnings.join('\n')).toMatch(
+      /d: instance history starts at 2026-03-10T12:00:00.000Z, after the window start; earlier time counts as 0 instances and is left out of the always-on baseline/,
+    );
   });
 
   it('reports spend as unknown (not zero) when no price is known', async () => {
@@ -260,5 +279,168 @@ describe('cold starts and probe spend', () => {
     // The wake and the probe were before the window: no cold start in it.
     expect(q.coldStarts.count).toBe(0);
     expect(q.coldStarts.timeToFirstResultSeconds).toBeNull();
+  });
+});
+
+describe("the always-on baseline covers only the endpoint's life (docs/COST-METHOD.md)", () => {
+  /** Transitions with their sources, as telemetry records them. */
+  const record = (name: string, steps: [number, number, InstanceSource][]): void => {
+    for (const [t, count, source] of steps)
+      store.instances.insert({ endpoint: name, variant: 'AllTraffic', at: t, count, source });
+  };
+  const report = async (
+    names: string[],
+    window: { since?: string; start?: string; end?: string; step?: string },
+    price = 2,
+  ) =>
+    buildReport(
+      {
+        store,
+        config: config(names.map((n) => endpoint(n, { pricePerHourUsd: price }))),
+        prices: tablePrices(store, clock),
+        clock,
+      },
+      parseWindow(window, clock.now()),
+    );
+
+  it('(a) a brand-new endpoint: 3 h of life in a 7-day window, always 1 instance -> 0 % saved', async () => {
+    // Created 3 h before the window's end (its CreationTime, recorded by telemetry as 'created')
+    // with 1 instance ever since; $7.09/h (ml.g5.12xlarge), baseline 1 instance.
+    // Baseline = 3 h x 1 x $7.09 = $21.27 (the whole window would be 168 h x $7.09 = $1,191.12);
+    // spend = 3 h x 1 x $7.09 = $21.27; savings $0 = 0 %.
+    const now = clock.now();
+    record('new', [[now - 3 * HOUR, 1, 'created']]);
+    const r = await report(['new'], { since: '7d' }, 7.09);
+    const e = r.endpoints[0]!;
+    expect(r.window.hours).toBe(168);
+    expect(e.baseline.instanceHours).toBeCloseTo(3, 9);
+    expect(e.baseline.spendUsd).toBeCloseTo(21.27, 9);
+    expect(e.spendUsd).toBeCloseTo(21.27, 9);
+    expect(e.savingsUsd).toBe(0);
+    expect(e.savingsPercent).toBe(0);
+    expect(e.life).toEqual({
+      start: new Date(now - 3 * HOUR).toISOString(),
+      startSource: 'created',
+      end: null,
+      endSource: null,
+      absent: [],
+    });
+    expect(r.total.savingsPercent).toBe(0);
+    // Created inside the window is not missing history: no warning about it.
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('(b) an endpoint adopted later starts at the first record sagezero has, and says so', async () => {
+    // No 'created' record (created more than six weeks before sagezero first saw it): the first
+    // record is a poll at 04:00 (1 instance), scaled to 0 at 06:00 (activity). Window 00:00-10:00,
+    // $2/h. Spend = 2 h x $2 = $4; baseline = 04:00-10:00 = 6 h x 1 x $2 = $12; saved $8 = 66.67 %.
+    record('adopted', [
+      [at(4), 1, 'poll'],
+      [at(6), 0, 'activity'],
+    ]);
+    const r = await report(['adopted'], { start: isoAt(0), end: isoAt(10) });
+    const e = r.endpoints[0]!;
+    expect(e.spendUsd).toBeCloseTo(4, 9);
+    expect(e.baseline).toEqual({ instanceHours: 6, spendUsd: 12 });
+    expect(e.savingsUsd).toBeCloseTo(8, 9);
+    expect(e.savingsPercent).toBe(66.67);
+    expect(e.life).toMatchObject({ start: isoAt(4), startSource: 'first-record', end: null });
+    expect(r.warnings.join('\n')).toContain('adopted: instance history starts at 2026-03-10T04:00:00.000Z');
+  });
+
+  it('(c) a deleted endpoint: the baseline stops at the deletion; a re-created one leaves the gap out', async () => {
+    // Created 02:00 with 1 instance, scaled to 0 at 04:00, found deleted by the 06:00 poll.
+    // Window 00:00-10:00, $2/h. Spend = 02:00-04:00 = 2 h x $2 = $4; baseline = 02:00-06:00 =
+    // 4 h x $2 = $8; saved $4 = 50 %.
+    record('gone', [
+      [at(2), 1, 'created'],
+      [at(4), 0, 'activity'],
+      [at(6), 0, 'deleted'],
+    ]);
+    let r = await report(['gone'], { start: isoAt(0), end: isoAt(10) });
+    let e = r.endpoints[0]!;
+    expect(e.spendUsd).toBeCloseTo(4, 9);
+    expect(e.baseline).toEqual({ instanceHours: 4, spendUsd: 8 });
+    expect(e.savingsPercent).toBe(50);
+    expect(e.life).toEqual({
+      start: isoAt(2),
+      startSource: 'created',
+      end: isoAt(6),
+      endSource: 'deleted',
+      absent: [],
+    });
+
+    // Re-created under the same name at 08:00 with 1 instance: a second life, 08:00-10:00.
+    // Spend = (2 h + 2 h) x $2 = $8; baseline = (4 h + 2 h) x $2 = $12 (06:00-08:00, when no
+    // endpoint existed, is left out); saved $4 = 33.33 %.
+    record('gone', [[at(8), 1, 'created']]);
+    r = await report(['gone'], { start: isoAt(0), end: isoAt(10) });
+    e = r.endpoints[0]!;
+    expect(e.spendUsd).toBeCloseTo(8, 9);
+    expect(e.baseline).toEqual({ instanceHours: 6, spendUsd: 12 });
+    expect(e.savingsPercent).toBe(33.33);
+    expect(e.life).toEqual({
+      start: isoAt(2),
+      startSource: 'created',
+      end: null,
+      endSource: null,
+      absent: [{ start: isoAt(6), end: isoAt(8) }],
+    });
+    expect(r.warnings.join('\n')).toContain(
+      `gone: deleted at ${isoAt(6)} and re-created at ${isoAt(8)}; the always-on baseline leaves that time out`,
+    );
+  });
+
+  it('(d) a window entirely before the endpoint existed: baseline 0, savings $0 and no percentage', async () => {
+    // Created at 20:00; window 00:00-10:00. Nothing existed: spend 0, baseline 0, savings $0, and
+    // the percentage is null ("—"), never "100 % saved" nor 0 / 0.
+    record('later', [[at(20), 1, 'created']]);
+    const r = await report(['later'], { start: isoAt(0), end: isoAt(10) });
+    const e = r.endpoints[0]!;
+    expect(e.spendUsd).toBe(0);
+    expect(e.baseline).toEqual({ instanceHours: 0, spendUsd: 0 });
+    expect(e.savingsUsd).toBe(0);
+    expect(e.savingsPercent).toBeNull();
+    expect(r.total.savingsPercent).toBeNull();
+    expect(e.life).toMatchObject({ start: isoAt(20), startSource: 'created' });
+  });
+
+  it('(e) series: the baseline is 0 in buckets before creation and partial in the creation bucket', async () => {
+    // Window 00:00-04:00, step 1h, $2/h. Created 01:30 with 1 instance, scaled to 0 at 03:00.
+    // Baseline per bucket: [0, 0.5 h, 1 h, 1 h] x $2 = [0, 1, 2, 2], cumulative [0, 1, 3, 5].
+    // Spend per bucket:    [0, 0.5 h, 1 h, 0]   x $2 = [0, 1, 2, 0], cumulative [0, 1, 3, 3].
+    record('s', [
+      [at(1, 30), 1, 'created'],
+      [at(3), 0, 'activity'],
+    ]);
+    const r = await report(['s'], { start: isoAt(0), end: isoAt(4), step: '1h' });
+    const e = r.endpoints[0]!;
+    expect(e.series!.map((p) => p.baselineUsd)).toEqual([0, 1, 2, 2]);
+    expect(e.series!.map((p) => p.cumulativeBaselineUsd)).toEqual([0, 1, 3, 5]);
+    expect(e.series!.map((p) => p.spendUsd)).toEqual([0, 1, 2, 0]);
+    expect(e.series!.map((p) => p.cumulativeSpendUsd)).toEqual([0, 1, 3, 3]);
+    expect(e.baseline.spendUsd).toBe(5);
+    expect(r.total.series!.map((p) => p.cumulativeBaselineUsd)).toEqual([0, 1, 3, 5]);
+  });
+
+  it('(f) the total adds endpoints of different ages, each over its own life', async () => {
+    // Window 00:00-10:00, $2/h, baseline 1 instance each.
+    // 'old': recorded since the day before at 0, 1 instance 01:00-02:00: spend 1 h x $2 = $2,
+    //        baseline 10 h x $2 = $20.
+    // 'young': created 08:00 with 1 instance: spend 2 h x $2 = $4, baseline 2 h x $2 = $4.
+    // Total: spend $6, baseline $24, saved $18 = 75 % (the whole window for both: $40 and 85 %).
+    record('old', [
+      [at(-20), 0, 'poll'],
+      [at(1), 1, 'activity'],
+      [at(2), 0, 'activity'],
+    ]);
+    record('young', [[at(8), 1, 'created']]);
+    const r = await report(['old', 'young'], { start: isoAt(0), end: isoAt(10) });
+    expect(r.endpoints.map((e) => e.baseline.spendUsd)).toEqual([20, 4]);
+    expect(r.endpoints.map((e) => e.spendUsd)).toEqual([2, 4]);
+    expect(r.total.baseline).toEqual({ instanceHours: 12, spendUsd: 24 });
+    expect(r.total.spendUsd).toBe(6);
+    expect(r.total.savingsUsd).toBe(18);
+    expect(r.total.savingsPercent).toBe(75);
   });
 });

@@ -9,7 +9,7 @@ import { loadAwsPriceApi } from '../../cost/price-api.js';
 import { pricingConfigOf } from '../../cost/pricing-config.js';
 import { PriceResolver } from '../../cost/prices.js';
 import { buildReport } from '../../cost/report.js';
-import type { CostFigures, CostReport } from '../../cost/report-types.js';
+import type { CostFigures, CostReport, EndpointReport } from '../../cost/report-types.js';
 import { parseWindow, ReportParamError, STEPS } from '../../cost/window.js';
 import { META, openStore, StoreError } from '../../store/index.js';
 import { UserError } from '../errors.js';
@@ -168,6 +168,7 @@ export function formatReport(r: CostReport): string {
     );
   }
   const notes = [
+    ...r.endpoints.map((e) => `${e.name} ${alwaysOnSince(e)}`),
     ...r.endpoints
       .filter((e) => e.price.source === 'table' || e.price.source === 'cache')
       .map((e) => `${e.name} price: ${e.price.detail}`),
@@ -175,6 +176,18 @@ export function formatReport(r: CostReport): string {
   ];
   if (notes.length > 0) lines.push('', 'Notes:', ...notes.map((n) => `  - ${n}`));
   return lines.join('\n');
+}
+
+/**
+ * Which time the always-on baseline covers: the endpoint's life, from its creation (or the first
+ * record sagezero has of it) to its deletion, inside the window.
+ */
+export function alwaysOnSince(e: EndpointReport): string {
+  const n = `${e.baselineInstances} instance${e.baselineInstances === 1 ? '' : 's'}`;
+  if (!e.life) return `always-on: none (no instance history, so the baseline is 0)`;
+  const source = e.life.startSource === 'created' ? 'created' : 'first record';
+  const until = e.life.end === null ? '' : ` until ${e.life.end} (deleted)`;
+  return `always-on: ${n} since ${e.life.start} (${source})${until}`;
 }
 
 function money3(f: CostFigures): string[] {

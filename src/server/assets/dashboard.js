@@ -82,8 +82,42 @@
       var c = el('div', null, 'card');
       c.appendChild(el('div', it[0], 'label'));
       c.appendChild(el('div', it[1], 'value ' + it[2]));
+      if (it[0] === 'Always-on') {
+        var since = baselineCaption(r);
+        if (since) c.appendChild(el('div', since, 'sub'));
+      }
       cards.appendChild(c);
     });
+  }
+
+  function when(isoTime) {
+    return new Date(isoTime).toLocaleString();
+  }
+
+  // Which time an endpoint's always-on baseline covers: its life (creation or first record, to its
+  // deletion), said only where it differs from the whole window. docs/COST-METHOD.md.
+  function lifeCaption(e, win) {
+    var life = e.life;
+    if (!life) return 'no history: 0';
+    var parts = [];
+    if (Date.parse(life.start) > Date.parse(win.start)) {
+      parts.push('since ' + when(life.start) + ' (' + (life.startSource === 'created' ? 'created' : 'first record') + ')');
+    }
+    if (life.end !== null && Date.parse(life.end) < Date.parse(win.end)) {
+      parts.push('until ' + when(life.end) + ' (deleted)');
+    }
+    return parts.join(' ');
+  }
+
+  // The Always-on card: one endpoint's life, or that the endpoints are counted over their own lives.
+  function baselineCaption(r) {
+    var eps = r.endpoints || [];
+    var captions = eps.map(function (e) {
+      return lifeCaption(e, r.window);
+    });
+    if (eps.length === 1) return captions[0];
+    if (captions.some(Boolean)) return "over each endpoint's life (see the table)";
+    return '';
   }
 
   function width(node) {
@@ -214,7 +248,7 @@
         [num(e.instanceHours, 2)],
         [num(e.gpuHours, 2)],
         [usd(e.spendUsd)],
-        [usd(e.baseline.spendUsd)],
+        [usd(e.baseline.spendUsd) + (lifeCaption(e, r.window) ? ' · ' + lifeCaption(e, r.window) : ''), 'baseline'],
         [usd(e.savingsUsd) + (e.savingsPercent === null ? '' : ' (' + num(e.savingsPercent, 1) + '%)')],
         [String(e.coldStarts.count)],
         [ttfr ? secs(ttfr.p50) + ' / ' + secs(ttfr.p95) : '—'],
