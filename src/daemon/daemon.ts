@@ -366,7 +366,12 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
         { endpoint: endpoint.name, changed: r.changed, recommended: figures(r.recommended) },
         'tuner recommendation',
       );
-      const improves = r.changed.length > 0 && r.recommended.choose.costUsd < r.current.choose.costUsd;
+      // A saving is claimed only for a recommendation that meets the objective (issue 12: a policy
+      // that leaves requests unserved is not cheaper, it does less).
+      const improves =
+        r.changed.length > 0 &&
+        r.recommended.choose.meetsObjective &&
+        r.recommended.choose.costUsd < r.current.choose.costUsd;
       // Every step taken is announced, including one that restores the objective at a higher cost.
       if (tuneNotifier && (improves || step)) {
         await notifyTune(

@@ -1,4 +1,5 @@
 // The human-readable table of a simulation report.
+import { SETTLE_LIMIT_MS } from './replay.js';
 import type { EndpointReport, SimulationReport } from './simulate.js';
 import type { Percentiles } from './stats.js';
 
@@ -35,22 +36,29 @@ function shortId(id: string): string {
   return id.length > 24 ? `${id.slice(0, 12)}…${id.slice(-4)}` : id;
 }
 
-function row(
-  label: string,
-  r: Omit<EndpointReport, 'id' | 'costToOracle'>,
-  ratio: number | null | undefined,
-): string[] {
+type Row = Omit<
+  EndpointReport,
+  'id' | 'costToOracle' | 'costToDeadlineOptimum' | 'settled' | 'deadlineOptimumExact' | 'p95AllSeconds'
+> & { p95AllSeconds?: number };
+
+function ratio(x: number | null | undefined, mark = ''): string {
+  return x === null || x === undefined ? '-' : `${x.toFixed(2)}${mark}`;
+}
+
+function row(label: string, r: Row, toOracle: string, toOptimum: string): string[] {
   return [
     label,
     String(r.requests),
-    String(r.completed),
-    String(r.expired),
-    String(r.stillQueued),
+    `${r.servedPercent.toFixed(r.servedPercent === 100 || r.servedPercent === 0 ? 0 : 1)}%`,
+    String(r.expired + r.failed),
     r.instanceHours.toFixed(2),
     usd(r.costUsd),
+    usd(r.afterLastArrivalUsd),
     usd(r.alwaysOnCostUsd),
     usd(r.oracleCostUsd),
-    ratio === null || ratio === undefined ? '-' : ratio.toFixed(2),
+    toOracle,
+    usd(r.deadlineOptimumUsd),
+    toOptimum,
     String(r.coldStarts),
     `${r.scaleOuts}/${r.scaleIns}`,
     ...ttr(r.timeToResult),
@@ -59,25 +67,28 @@ function row(
 
 export function formatReport(report: SimulationReport): string[] {
   const lines: string[] = [];
+  const d = formatSeconds(report.deadlineSeconds);
   lines.push(
     `trace ${report.trace.file} (${report.trace.format}), ${report.trace.endpoints} endpoint(s), ${report.trace.requests} requests over ${formatSeconds(report.trace.durationSeconds)}`,
   );
   lines.push(
     `policy ${report.policy} on ${report.instanceType} at $${report.pricePerHourUsd}/h, boot ~${formatSeconds(report.bootSeconds)}, ` +
-      `${report.concurrency} concurrent/instance, seed ${report.seed}; always-on baseline = ${report.alwaysOnInstances} instance(s)`,
+      `${report.concurrency} concurrent/instance, seed ${report.seed}; always-on = ${report.alwaysOnInstances} instance(s) over the trace window`,
   );
   lines.push('');
   const header = [
     'endpoint',
     'requests',
-    'done',
-    'expired',
-    'queued',
+    'served',
+    'unserved',
     'inst-h',
     'cost',
+    'tail',
     'always-on',
     'oracle',
     'x oracle',
+    `opt(${d})`,
+    'x opt',
     'cold',
     'out/in',
     'p50',
@@ -85,16 +96,42 @@ export function formatReport(report: SimulationReport): string[] {
     'p99',
     'max',
   ];
-  const rows = [header, ...report.endpoints.map((e) => row(shortId(e.id), e, e.costToOracle))];
-  if (report.endpoints.length > 1) rows.push(row('TOTAL', report.total, report.total.costToOracleGeomean));
+  // A ratio to the deadline optimum is a floor comparison only when every request was served in time.
+  const late = (e: EndpointReport): boolean => e.withinDeadline < e.requests;
+  const rows = [
+    header,
+    ...report.endpoints.map((e) =>
+      row(shortId(e.id), e, ratio(e.costToOracle), ratio(e.costToDeadlineOptimum, late(e) ? '*' : '')),
+    ),
+  ];
+  const t = report.total;
+  if (report.endpoints.length > 1)
+    rows.push(row('TOTAL', t, ratio(t.costToOracleGeomean), ratio(t.costToDeadlineOptimumGeomean)));
   lines.push(...table(rows));
   lines.push('');
   lines.push(
-    'time to result (p50/p95/p99/max) covers completed requests; "x oracle" is cost / oracle (TOTAL: geometric mean over endpoints with requests).',
+    'Every replay drains: it runs past the last arrival until each request has completed, failed or expired and the endpoint is idle again, and "cost" bills all of it; "tail" is the part billed after the last arrival.',
   );
-  if (report.total.endpointsWithUnservedRequests > 0) {
+  lines.push(
+    `"oracle" serves every request on arrival (zero wait); "opt(${d})" is the deadline optimum, the cheapest schedule that finishes every request within ${d} of its arrival (${t.deadlineOptimumExact ? 'exact' : 'a lower bound, see docs/COST-METHOD.md'}). ` +
+      'Only the deadline optimum is a floor for a policy that lets requests wait; "x oracle" below 1 means the policy batched requests behind a boot.',
+  );
+  lines.push(
+    'time to result (p50/p95/p99/max) covers completed requests; TOTAL ratios are geometric means over endpoints with requests (x opt: only those that served every request in time).',
+  );
+  if (t.endpointsMissingDeadline > 0) {
     lines.push(
-      `${report.total.endpointsWithUnservedRequests} endpoint(s) left requests unserved (expired or still queued): a cost below the oracle there means work was not done, not saved.`,
+      `* ${t.endpointsMissingDeadline} endpoint(s) finished some request later than ${d} or not at all: their "x opt" is not a floor comparison (work was served late or not served, not saved).`,
+    );
+  }
+  if (t.endpointsWithUnservedRequests > 0) {
+    lines.push(
+      `${t.endpointsWithUnservedRequests} endpoint(s) left requests unserved (${t.expired} expired, ${t.failed} failed): a lower cost there is work not done, not money saved.`,
+    );
+  }
+  if (t.endpointsUnsettled > 0) {
+    lines.push(
+      `${t.endpointsUnsettled} endpoint(s) were not idle again ${formatSeconds(SETTLE_LIMIT_MS / 1000)} after their last request could have ended; their cost stops there.`,
     );
   }
   lines.push(

@@ -1,9 +1,12 @@
-// A whole simulation: every selected trace endpoint through the policy, with its cost, the always-on
-// baseline, the oracle, and latency percentiles, per endpoint and in total.
+// A whole simulation: every selected trace endpoint through the policy (a drained replay, see
+// replay.ts), with its cost, the always-on reference, the two references a cost is measured against
+// (the zero-wait oracle and the deadline optimum), and latency percentiles, per endpoint and in total.
 import { typicalBootSeconds } from '../cloud/sim/boot.js';
-import { oracleCost, type OracleResult } from './oracle.js';
+import { deadlineOptimum } from './deadline.js';
+import { oracleCost } from './oracle.js';
 import type { Policy } from './policies.js';
-import { simulateEndpoint, type EndpointRun, type SimulationSettings } from './runner.js';
+import { replay, type ReplayResult } from './replay.js';
+import type { SimulationSettings } from './runner.js';
 import { concat, geometricMean, percentiles, type Percentiles } from './stats.js';
 import { endpointDuration, type Trace, type TraceEndpoint } from './traces/types.js';
 
@@ -13,13 +16,33 @@ export interface EndpointReport {
   completed: number;
   expired: number;
   failed: number;
-  stillQueued: number;
+  /** completed / requests x 100 (100 without requests). */
+  servedPercent: number;
+  /** Requests that completed within the deadline (deadlineSeconds) of their arrival. */
+  withinDeadline: number;
   instanceHours: number;
+  /** Every billed instance-second, the drain after the window included. */
   costUsd: number;
+  /** The part of costUsd billed after the last arrival. */
+  afterLastArrivalUsd: number;
+  /** The endpoint was back in its idle state when the run ended (false: stopped at the limit). */
+  settled: boolean;
+  /** `alwaysOnInstances` instances over the trace window; a formula, not a replay. */
   alwaysOnCostUsd: number;
+  /** The zero-wait oracle (no request waits): a reference, not a floor for policies that queue. */
   oracleCostUsd: number;
   /** cost / oracle; null when the oracle costs nothing (no requests). */
   costToOracle: number | null;
+  /** The deadline optimum: the cheapest schedule that serves every request within deadlineSeconds. */
+  deadlineOptimumUsd: number;
+  /** Whether deadlineOptimumUsd is the exact optimum (else a lower bound, see deadline.ts). */
+  deadlineOptimumExact: boolean;
+  /**
+   * cost / deadline optimum; null when the optimum costs nothing. A floor only for a policy that
+   * served every request within the deadline (withinDeadline = requests): below 1 otherwise means
+   * work was served late or not at all, not saved.
+   */
+  costToDeadlineOptimum: number | null;
   /** Launches from zero instances (wake-ups) during the trace. */
   coldStarts: number;
   /** Scaling activities that raised / lowered the desired count (Application Auto Scaling's). */
@@ -27,6 +50,11 @@ export interface EndpointReport {
   scaleIns: number;
   /** Time to result of completed requests, seconds; null when none completed. */
   timeToResult: Percentiles | null;
+  /**
+   * 95th percentile of time to result over every request, unserved ones ranked as infinite
+   * (Infinity; JSON null when there were requests); 0 without requests.
+   */
+  p95AllSeconds: number;
 }
 
 export interface SimulationReport {
@@ -38,12 +66,27 @@ export interface SimulationReport {
   concurrency: number;
   seed: number;
   alwaysOnInstances: number;
+  /** D of the deadline optimum: every request completes within this many seconds of its arrival. */
+  deadlineSeconds: number;
   endpoints: EndpointReport[];
-  total: Omit<EndpointReport, 'id' | 'costToOracle'> & {
+  total: Omit<
+    EndpointReport,
+    'id' | 'costToOracle' | 'costToDeadlineOptimum' | 'settled' | 'deadlineOptimumExact' | 'p95AllSeconds'
+  > & {
     /** Geometric mean over endpoints with requests of cost / oracle. */
     costToOracleGeomean: number | null;
-    /** Endpoints where some request expired or was still waiting at the end. */
+    /**
+     * Geometric mean of cost / deadline optimum over the endpoints with requests that served every
+     * request within the deadline (the only ones for which the optimum is a floor); null when none.
+     */
+    costToDeadlineOptimumGeomean: number | null;
+    /** Endpoints where some request expired or failed (or never finished). */
     endpointsWithUnservedRequests: number;
+    /** Endpoints where some request finished later than the deadline or not at all. */
+    endpointsMissingDeadline: number;
+    /** Endpoints whose run stopped before the endpoint was idle again. */
+    endpointsUnsettled: number;
+    deadlineOptimumExact: boolean;
   };
   /**
    * wallSeconds covers the whole call; simulationSeconds only the simulated region (provisioning and
@@ -65,35 +108,51 @@ export interface SimulateOptions {
   policy: Policy;
   pricePerHourUsd: number;
   alwaysOnInstances: number;
+  /** D of the deadline optimum (seconds). */
+  deadlineSeconds: number;
   /** Wall-clock reader for the speed figures (the CLI passes performance.now). */
   wallClockMs?: () => number;
   /** Called after each endpoint, for progress output. */
-  onEndpoint?: (run: EndpointRun, index: number, total: number) => void;
+  onEndpoint?: (run: ReplayResult, index: number, total: number) => void;
 }
 
 function serviceFor(te: TraceEndpoint, defaultSeconds: number): ArrayLike<number> {
   return te.service ?? new Float64Array(te.arrivals.length).fill(defaultSeconds);
 }
 
-// The oracle depends on the trace, not on the policy: compute it once per endpoint and setting.
-const oracleCache = new WeakMap<TraceEndpoint, Map<string, OracleResult>>();
+interface References {
+  oracleSeconds: number;
+  deadlineSeconds: number;
+  deadlineExact: boolean;
+}
 
-function oracleFor(
+// The references depend on the trace, not on the policy: compute them once per endpoint and setting.
+const referenceCache = new WeakMap<TraceEndpoint, Map<string, References>>();
+
+function referencesFor(
   te: TraceEndpoint,
   defaultService: number,
   boot: number,
   concurrency: number,
-  horizon: number,
-): OracleResult {
-  const key = `${defaultService}|${boot}|${concurrency}|${horizon}`;
-  let byKey = oracleCache.get(te);
+  deadline: number,
+): References {
+  const key = `${defaultService}|${boot}|${concurrency}|${deadline}`;
+  let byKey = referenceCache.get(te);
   if (!byKey) {
     byKey = new Map();
-    oracleCache.set(te, byKey);
+    referenceCache.set(te, byKey);
   }
   let r = byKey.get(key);
   if (!r) {
-    r = oracleCost(te.arrivals, serviceFor(te, defaultService), boot, concurrency, horizon);
+    const service = serviceFor(te, defaultService);
+    // No horizon: replays bill every request to its end, so the references do too.
+    const oracle = oracleCost(te.arrivals, service, boot, concurrency, Infinity);
+    const opt = deadlineOptimum(te.arrivals, service, boot, concurrency, deadline);
+    r = {
+      oracleSeconds: oracle.instanceSeconds,
+      deadlineSeconds: opt.instanceSeconds,
+      deadlineExact: opt.exact,
+    };
     byKey.set(key, r);
   }
   return r;
@@ -101,6 +160,12 @@ function oracleFor(
 
 function ttrOrNull(values: ArrayLike<number>): Percentiles | null {
   return values.length === 0 ? null : percentiles(values);
+}
+
+function countAtMost(values: ArrayLike<number>, limit: number): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if ((values[i] as number) <= limit) n++;
+  return n;
 }
 
 export async function simulate(
@@ -121,32 +186,56 @@ export async function simulate(
   for (let i = 0; i < endpoints.length; i++) {
     const te = endpoints[i] as TraceEndpoint;
     const runStarted = now();
-    const run = await simulateEndpoint(trace, te, policy, settings);
+    const duration = endpointDuration(trace, te);
+    const run = await replay(
+      policy,
+      {
+        startMs: settings.dayStart + trace.startOfDaySeconds * 1000,
+        durationSeconds: duration,
+        arrivals: te.arrivals,
+        ...(te.service ? { service: te.service } : {}),
+      },
+      settings,
+    );
     simulationMs += now() - runStarted;
     opts.onEndpoint?.(run, i, endpoints.length);
     events += run.events;
     requests += run.requests;
     ttrs.push(run.ttr);
-    const duration = endpointDuration(trace, te);
-    const oracle = oracleFor(te, settings.defaultServiceSeconds, boot, settings.concurrency, duration);
-    const cost = (run.instanceSeconds / 3600) * price;
-    const oracleUsd = (oracle.instanceSeconds / 3600) * price;
+    const refs = referencesFor(
+      te,
+      settings.defaultServiceSeconds,
+      boot,
+      settings.concurrency,
+      opts.deadlineSeconds,
+    );
+    const usd = (seconds: number): number => (seconds / 3600) * price;
+    const cost = usd(run.instanceSeconds);
+    const oracleUsd = usd(refs.oracleSeconds);
+    const optimumUsd = usd(refs.deadlineSeconds);
     reports.push({
       id: te.id,
       requests: run.requests,
       completed: run.completed,
       expired: run.expired,
       failed: run.failed,
-      stillQueued: run.stillQueued,
+      servedPercent: run.requests > 0 ? (run.completed / run.requests) * 100 : 100,
+      withinDeadline: countAtMost(run.ttr, opts.deadlineSeconds),
       instanceHours: run.instanceSeconds / 3600,
       costUsd: cost,
+      afterLastArrivalUsd: usd(run.afterLastArrivalSeconds),
+      settled: run.settled,
       alwaysOnCostUsd: opts.alwaysOnInstances * (duration / 3600) * price,
       oracleCostUsd: oracleUsd,
       costToOracle: oracleUsd > 0 ? cost / oracleUsd : null,
+      deadlineOptimumUsd: optimumUsd,
+      deadlineOptimumExact: refs.deadlineExact,
+      costToDeadlineOptimum: optimumUsd > 0 ? cost / optimumUsd : null,
       coldStarts: run.coldStarts,
       scaleOuts: run.scaleOuts,
       scaleIns: run.scaleIns,
       timeToResult: ttrOrNull(run.ttr),
+      p95AllSeconds: run.requests === 0 ? 0 : run.p95Seconds,
     });
   }
   const wallSeconds = (now() - started) / 1000;
@@ -154,6 +243,10 @@ export async function simulate(
   const ratios = reports
     .filter((r) => r.requests > 0 && r.costToOracle !== null)
     .map((r) => r.costToOracle as number);
+  const onTime = (r: EndpointReport): boolean => r.withinDeadline === r.requests;
+  const floorRatios = reports
+    .filter((r) => r.requests > 0 && r.costToDeadlineOptimum !== null && onTime(r))
+    .map((r) => r.costToDeadlineOptimum as number);
   return {
     trace: {
       file: trace.file,
@@ -169,23 +262,31 @@ export async function simulate(
     concurrency: settings.concurrency,
     seed: settings.seed,
     alwaysOnInstances: opts.alwaysOnInstances,
+    deadlineSeconds: opts.deadlineSeconds,
     endpoints: reports,
     total: {
       requests,
       completed: sum((r) => r.completed),
       expired: sum((r) => r.expired),
       failed: sum((r) => r.failed),
-      stillQueued: sum((r) => r.stillQueued),
+      servedPercent: requests > 0 ? (sum((r) => r.completed) / requests) * 100 : 100,
+      withinDeadline: sum((r) => r.withinDeadline),
       instanceHours: sum((r) => r.instanceHours),
       costUsd: sum((r) => r.costUsd),
+      afterLastArrivalUsd: sum((r) => r.afterLastArrivalUsd),
       alwaysOnCostUsd: sum((r) => r.alwaysOnCostUsd),
       oracleCostUsd: sum((r) => r.oracleCostUsd),
+      deadlineOptimumUsd: sum((r) => r.deadlineOptimumUsd),
+      deadlineOptimumExact: reports.every((r) => r.deadlineOptimumExact),
       coldStarts: sum((r) => r.coldStarts),
       scaleOuts: sum((r) => r.scaleOuts),
       scaleIns: sum((r) => r.scaleIns),
       timeToResult: ttrOrNull(concat(ttrs)),
       costToOracleGeomean: geometricMean(ratios) ?? null,
-      endpointsWithUnservedRequests: reports.filter((r) => r.expired + r.stillQueued > 0).length,
+      costToDeadlineOptimumGeomean: geometricMean(floorRatios) ?? null,
+      endpointsWithUnservedRequests: reports.filter((r) => r.completed < r.requests).length,
+      endpointsMissingDeadline: reports.filter((r) => !onTime(r)).length,
+      endpointsUnsettled: reports.filter((r) => !r.settled).length,
     },
     speed: {
       wallSeconds,

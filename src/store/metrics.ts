@@ -34,6 +34,8 @@ export interface MetricRepo {
   /** Deletes points older than `before`; returns how many went. */
   prune(before: number): number;
   latestMinute(endpoint: string, metric: string): number | undefined;
+  /** The oldest minute stored for the endpoint and metric. */
+  earliestMinute(endpoint: string, metric: string): number | undefined;
 }
 
 /**
@@ -121,6 +123,7 @@ export function metricRepo(db: Database.Database): MetricRepo {
   };
   const prune = db.prepare(`DELETE FROM async_metrics WHERE minute < ?`);
   const latest = db.prepare(`SELECT MAX(minute) AS m FROM async_metrics WHERE endpoint = ? AND metric = ?`);
+  const earliest = db.prepare(`SELECT MIN(minute) AS m FROM async_metrics WHERE endpoint = ? AND metric = ?`);
 
   return {
     upsert(points) {
@@ -158,6 +161,9 @@ export function metricRepo(db: Database.Database): MetricRepo {
     },
     latestMinute(endpoint, metric) {
       return (latest.get(endpoint, metric) as { m: number | null }).m ?? undefined;
+    },
+    earliestMinute(endpoint, metric) {
+      return (earliest.get(endpoint, metric) as { m: number | null }).m ?? undefined;
     },
   };
 }

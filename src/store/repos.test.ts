@@ -79,6 +79,9 @@ describe('metrics', () => {
     ]);
     expect(s.metrics.prune(2 * m)).toBe(3);
     expect(s.metrics.latestMinute('e', 'X')).toBe(3 * m);
+    // After the prune, the oldest point left is minute 2 (the tuner starts its history there).
+    expect(s.metrics.earliestMinute('e', 'X')).toBe(2 * m);
+    expect(s.metrics.earliestMinute('e', 'nothing')).toBeUndefined();
   });
 
   it('encodes whole-minute ranges and drops empty ones', () => {

@@ -34,8 +34,12 @@ function evaluation(costUsd: number): Evaluation {
   return {
     requests: 10,
     costUsd,
+    afterLastArrivalUsd: 0,
     oracleUsd: 1,
     costToOracle: costUsd,
+    deadlineOptimumUsd: 1,
+    deadlineOptimumExact: true,
+    costToDeadlineOptimum: costUsd,
     p95TimeToResultSeconds: 100,
     expired: 0,
     coldStarts: 0,

@@ -16,7 +16,7 @@ import {
   type TuneConfigInput,
 } from './config.js';
 import { readStoreTraffic } from './reconstruct.js';
-import type { TrafficWindow } from './replay.js';
+import type { TrafficWindow } from '../simulate/replay.js';
 import { tuneTraffic, type TuneResult } from './tune.js';
 
 const MINUTE_MS = 60_000;
@@ -93,7 +93,11 @@ export async function tuneEndpoint(ctx: TuneContext, opts: TuneOptions = {}): Pr
     serviceSeconds = opts.traffic.serviceSeconds;
     traffic = { source: 'trace' };
   } else {
-    const t = readStoreTraffic(ctx.store, endpoint.name, end - historyMs, end, seed);
+    // Only the endpoint's observed life: minutes before its first datapoint are not minutes without
+    // traffic, and replaying them would add idle time no policy was ever asked to handle.
+    const first = ctx.store.metrics.earliestMinute(endpoint.name, 'ApproximateBacklogSize');
+    const from = Math.max(end - historyMs, first ?? end);
+    const t = readStoreTraffic(ctx.store, endpoint.name, from, end, seed);
     history = { startMs: t.startMs, durationSeconds: t.minutes * 60, arrivals: t.arrivals };
     serviceSeconds = t.serviceSeconds;
     traffic = { source: 'store', processed: t.processed };

@@ -7,8 +7,12 @@ function ev(over: Partial<Evaluation>): Evaluation {
   return {
     requests: 100,
     costUsd: 100,
+    afterLastArrivalUsd: 0,
     oracleUsd: 50,
     costToOracle: 2,
+    deadlineOptimumUsd: 40,
+    deadlineOptimumExact: true,
+    costToDeadlineOptimum: 2.5,
     p95TimeToResultSeconds: 300,
     expired: 0,
     coldStarts: 1,

@@ -1,17 +1,27 @@
 // A candidate policy's figures on one window of traffic, and the order the search ranks them in.
 import { typicalBootSeconds } from '../cloud/sim/boot.js';
 import type { ScalingConfig } from '../config/scaling-schema.js';
+import { deadlineOptimum } from '../simulate/deadline.js';
 import { oracleCost } from '../simulate/oracle.js';
+import { replay, type TrafficWindow } from '../simulate/replay.js';
 import type { SimulationSettings } from '../simulate/runner.js';
 import type { Objective } from './config.js';
-import { replay, type TrafficWindow } from './replay.js';
 
 export interface Evaluation {
   requests: number;
+  /** Every billed instance-second of the drained replay (src/simulate/replay.ts), in USD. */
   costUsd: number;
+  /** The part of costUsd billed after the window's last arrival. */
+  afterLastArrivalUsd: number;
+  /** The zero-wait oracle of the window: a reference, not a floor for policies that queue. */
   oracleUsd: number;
   /** cost / oracle; null when the oracle costs nothing (no traffic). */
   costToOracle: number | null;
+  /** The deadline optimum (every request within the objective's time to result); see deadline.ts. */
+  deadlineOptimumUsd: number;
+  deadlineOptimumExact: boolean;
+  /** cost / deadline optimum; null when it costs nothing. */
+  costToDeadlineOptimum: number | null;
   /** Over every request; unserved ones count as infinite (JSON: null). */
   p95TimeToResultSeconds: number;
   /** Expired, failed, or never served. */
@@ -35,8 +45,9 @@ export interface WindowContext {
   settings: SimulationSettings;
   pricePerHourUsd: number;
   objective: Objective;
-  drainSeconds: number;
   oracleUsd: number;
+  deadlineOptimumUsd: number;
+  deadlineOptimumExact: boolean;
 }
 
 export function windowContext(
@@ -44,29 +55,28 @@ export function windowContext(
   settings: SimulationSettings,
   pricePerHourUsd: number,
   objective: Objective,
-  bootP90Seconds: number,
 ): WindowContext {
   const service =
     window.service ?? new Float64Array(window.arrivals.length).fill(settings.defaultServiceSeconds);
-  const oracle = oracleCost(
+  const boot = typicalBootSeconds(settings.boot);
+  // No horizon: the replays bill every request of the window to its end, so the references do too.
+  const oracle = oracleCost(window.arrivals, service, boot, settings.concurrency, Infinity);
+  const optimum = deadlineOptimum(
     window.arrivals,
     service,
-    typicalBootSeconds(settings.boot),
+    boot,
     settings.concurrency,
-    window.durationSeconds,
+    objective.p95TimeToResultSeconds,
   );
-  // Long enough for anything the objective allows to finish, bounded by the request TTL.
-  const drainSeconds = Math.min(
-    settings.requestTtlSeconds + 60,
-    Math.max(3600, 2 * Math.min(objective.p95TimeToResultSeconds, 21_600), 3 * bootP90Seconds),
-  );
+  const usd = (seconds: number): number => (seconds / 3600) * pricePerHourUsd;
   return {
     window,
     settings,
     pricePerHourUsd,
     objective,
-    drainSeconds,
-    oracleUsd: (oracle.instanceSeconds / 3600) * pricePerHourUsd,
+    oracleUsd: usd(oracle.instanceSeconds),
+    deadlineOptimumUsd: usd(optimum.instanceSeconds),
+    deadlineOptimumExact: optimum.exact,
   };
 }
 
@@ -93,20 +103,22 @@ export async function evaluate(
   bound?: EvaluationBound,
   asChange = false,
 ): Promise<Evaluation> {
-  const r = await replay(
-    { kind: 'scaling', name: 'candidate', scaling },
-    ctx.window,
-    ctx.settings,
-    ctx.drainSeconds,
-    bound && { instanceSeconds: (bound.costUsd / ctx.pricePerHourUsd) * 3600, unserved: bound.unserved },
-  );
+  const r = await replay({ kind: 'scaling', name: 'candidate', scaling }, ctx.window, ctx.settings, {
+    ...(bound && {
+      bound: { instanceSeconds: (bound.costUsd / ctx.pricePerHourUsd) * 3600, unserved: bound.unserved },
+    }),
+  });
   const costUsd = (r.instanceSeconds / 3600) * ctx.pricePerHourUsd;
   const p95 = r.requests === 0 ? 0 : r.p95Seconds;
   return {
     requests: r.requests,
     costUsd,
+    afterLastArrivalUsd: (r.afterLastArrivalSeconds / 3600) * ctx.pricePerHourUsd,
     oracleUsd: ctx.oracleUsd,
     costToOracle: ctx.oracleUsd > 0 ? costUsd / ctx.oracleUsd : null,
+    deadlineOptimumUsd: ctx.deadlineOptimumUsd,
+    deadlineOptimumExact: ctx.deadlineOptimumExact,
+    costToDeadlineOptimum: ctx.deadlineOptimumUsd > 0 ? costUsd / ctx.deadlineOptimumUsd : null,
     p95TimeToResultSeconds: p95,
     expired: r.unserved,
     coldStarts: r.coldStarts,

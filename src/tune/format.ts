@@ -19,13 +19,17 @@ function days(seconds: number): string {
 }
 
 function cells(label: string, part: string, e: Evaluation | null): string[] {
-  if (!e) return [label, part, '-', '-', '-', '-', '-', '-'];
+  if (!e) return [label, part, '-', '-', '-', '-', '-', '-', '-', '-'];
+  const ratio = (x: number | null): string => (x === null ? '-' : x.toFixed(2));
   return [
     label,
     part,
     String(e.requests),
     usd(e.costUsd),
-    e.costToOracle === null ? '-' : e.costToOracle.toFixed(2),
+    usd(e.afterLastArrivalUsd),
+    // The deadline optimum is a floor only for a policy that meets the objective.
+    `${ratio(e.costToDeadlineOptimum)}${e.meetsObjective || e.costToDeadlineOptimum === null ? '' : '*'}`,
+    ratio(e.costToOracle),
     e.p95TimeToResultSeconds === Infinity ? 'never' : formatSeconds(e.p95TimeToResultSeconds),
     String(e.expired),
     e.meetsObjective ? 'yes' : 'no',
@@ -66,12 +70,35 @@ export function formatTuneResult(r: EndpointTuneResult): string[] {
   lines.push('');
   lines.push(
     ...table([
-      ['POLICY', 'PART', 'REQUESTS', 'COST', 'COST/ORACLE', 'P95 TTR', 'EXPIRED', 'MEETS'],
+      [
+        'POLICY',
+        'PART',
+        'REQUESTS',
+        'COST',
+        'TAIL',
+        'COST/OPT',
+        'COST/ORACLE',
+        'P95 TTR',
+        'UNSERVED',
+        'MEETS',
+      ],
       cells('current', 'chosen on', r.current.choose),
       cells('', 'checked on', r.current.check),
       cells('recommended', 'chosen on', r.recommended.choose),
       cells('', 'checked on', r.recommended.check),
     ]),
+  );
+  lines.push('');
+  const d = formatSeconds(i.objective.p95TimeToResultSeconds);
+  lines.push(
+    'Replays drain: COST bills every instance-second until each request is done and the endpoint is idle again; ' +
+      'TAIL is the part after the last arrival.',
+  );
+  lines.push(
+    `COST/OPT is cost ÷ the deadline optimum (the cheapest schedule that finishes every request within ${d}` +
+      `${r.current.choose.deadlineOptimumExact ? '' : '; a lower bound here'}), the floor for the objective; ` +
+      'COST/ORACLE is cost ÷ the zero-wait oracle, a reference that a policy letting requests wait can go below. ' +
+      '* = misses the objective: not a floor comparison. P95 counts unserved requests as never answered.',
   );
   lines.push('');
   if (r.changed.length === 0) {

@@ -10,7 +10,7 @@ import type { Objective } from './config.js';
 import { evaluate, windowContext, type Evaluation } from './evaluate.js';
 import { candidateSteps, classesChanged, type ParamClass, type StepOption } from './guardrails.js';
 import { findRecurringBursts, idleGaps, keepWarmOptions, type RecurringBurst } from './patterns.js';
-import type { TrafficWindow } from './replay.js';
+import type { TrafficWindow } from '../simulate/replay.js';
 import { searchPolicy } from './search.js';
 import { idleChoices } from './space.js';
 import { canonicalScaling, scalingYaml } from './yaml.js';
@@ -99,18 +99,26 @@ export function splitHistory(
 }
 
 export async function tuneTraffic(p: TuneProblem): Promise<TuneResult> {
-  const { choose, check } = splitHistory(p.history, p.trainFraction ?? 2 / 3);
+  const notes: string[] = [];
+  let { choose, check } = splitHistory(p.history, p.trainFraction ?? 2 / 3);
+  if (check && choose.arrivals.length === 0 && check.arrivals.length > 0) {
+    // Nothing to choose on in the older part: choosing there would keep any policy, and the check
+    // would then judge a choice that was never made. Use the whole history and say it is unchecked.
+    notes.push(
+      `the history is too short to split: its first ${Math.round(choose.durationSeconds / 60)} min hold no requests ` +
+        `(all ${check.arrivals.length} are in the last ${Math.round(check.durationSeconds / 60)} min), so the policy ` +
+        'is chosen on the whole history and not checked on held-out traffic',
+    );
+    choose = p.history;
+    check = null;
+  } else if (!check) notes.push('the history is too short to hold out a part for checking');
   const settings: SimulationSettings = {
     ...p.settings,
     boot: p.boot.distribution,
     dayStart: 0,
   };
-  const notes: string[] = [];
-  const chooseCtx = windowContext(choose, settings, p.pricePerHourUsd, p.objective, p.boot.p90Seconds);
-  const checkCtx = check
-    ? windowContext(check, settings, p.pricePerHourUsd, p.objective, p.boot.p90Seconds)
-    : undefined;
-  if (!check) notes.push('the history is too short to hold out a part for checking');
+  const chooseCtx = windowContext(choose, settings, p.pricePerHourUsd, p.objective);
+  const checkCtx = check ? windowContext(check, settings, p.pricePerHourUsd, p.objective) : undefined;
   if (p.boot.source === 'prior')
     notes.push(
       `no measured cold start yet: assumed a boot of ${Math.round(p.boot.medianSeconds)} s (tune.coldStartPriorSeconds)`,
@@ -152,7 +160,10 @@ export async function tuneTraffic(p: TuneProblem): Promise<TuneResult> {
     bestChoose = outcome.bestEvaluation;
     if (!bestChoose.meetsObjective)
       notes.push(
-        'no candidate meets the objective on the history; the recommendation misses it by the least',
+        currentChoose.meetsObjective
+          ? 'no candidate meets the objective on the history; the recommendation misses it by the least'
+          : 'neither the current policy nor any candidate meets the objective on the history (unserved requests ' +
+              'count as infinitely late): no saving is claimed; the recommendation is the one that misses it by the least',
       );
   }
   const steps: StepOption[] = [];

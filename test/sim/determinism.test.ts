@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultBoot } from '../../src/cloud/sim/boot.js';
 import { presetPolicy } from '../../src/simulate/policies.js';
-import { DEFAULT_SETTINGS, simulateEndpoint, type EndpointRun } from '../../src/simulate/runner.js';
+import { replay, type ReplayResult } from '../../src/simulate/replay.js';
+import { DEFAULT_SETTINGS } from '../../src/simulate/runner.js';
 import type { Trace } from '../../src/simulate/traces/types.js';
 
 const trace: Trace = {
@@ -24,13 +25,19 @@ const trace: Trace = {
   ],
 };
 
-const run = (seed: number): Promise<EndpointRun> =>
-  simulateEndpoint(trace, trace.endpoints[0] as Trace['endpoints'][number], presetPolicy('aws-recommended'), {
-    ...DEFAULT_SETTINGS,
-    boot: defaultBoot(480),
-    seed,
-    recordSpans: true,
-  });
+const te = trace.endpoints[0] as Trace['endpoints'][number];
+const run = (seed: number): Promise<ReplayResult> =>
+  replay(
+    presetPolicy('aws-recommended'),
+    {
+      startMs: DEFAULT_SETTINGS.dayStart + trace.startOfDaySeconds * 1000,
+      durationSeconds: trace.durationSeconds,
+      arrivals: te.arrivals,
+      ...(te.service ? { service: te.service } : {}),
+    },
+    { ...DEFAULT_SETTINGS, boot: defaultBoot(480), seed },
+    { recordSpans: true },
+  );
 
 describe('determinism', () => {
   it('repeats bit for bit for a seed and differs for another seed', async () => {

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { oracleCost } from '../../src/simulate/oracle.js';
 import { alwaysOnPolicy, presetPolicy, type Policy } from '../../src/simulate/policies.js';
-import { DEFAULT_SETTINGS, simulateEndpoint } from '../../src/simulate/runner.js';
+import { replay } from '../../src/simulate/replay.js';
+import { DEFAULT_SETTINGS } from '../../src/simulate/runner.js';
 import type { Trace } from '../../src/simulate/traces/types.js';
 import { customPolicy } from './helpers.js';
 
@@ -118,13 +119,18 @@ describe('no policy beats the oracle', () => {
             boot: { kind: 'fixed' as const, seconds: boot },
             concurrency,
             seed,
-            recordSpans: true,
           };
-          const run = await simulateEndpoint(
-            trace,
-            trace.endpoints[0] as Trace['endpoints'][number],
+          const te = trace.endpoints[0] as Trace['endpoints'][number];
+          const run = await replay(
             policy,
+            {
+              startMs: settings.dayStart + trace.startOfDaySeconds * 1000,
+              durationSeconds: trace.durationSeconds,
+              arrivals: te.arrivals,
+              ...(te.service ? { service: te.service } : {}),
+            },
             settings,
+            { recordSpans: true },
           );
           const spans = run.spans;
           expect(spans).toBeDefined();
@@ -133,11 +139,13 @@ describe('no policy beats the oracle', () => {
             spans?.durations ?? [],
             boot,
             concurrency,
-            trace.durationSeconds,
+            // The replay drains and bills every request to its end: so does the oracle.
+            Infinity,
           );
           expect(run.instanceSeconds).toBeGreaterThanOrEqual(oracle.instanceSeconds - 1e-6);
-          // Every request is accounted for exactly once.
-          expect(run.completed + run.expired + run.failed + run.stillQueued).toBe(reqs.length);
+          // Every request is accounted for exactly once, and the run ended with the endpoint idle.
+          expect(run.settled).toBe(true);
+          expect(run.completed + run.expired + run.failed).toBe(reqs.length);
         },
       ),
       { numRuns: 150, seed: 20260105 },

@@ -56,9 +56,51 @@ describe('sagezero simulate', () => {
     );
     // One instance, 30 s each: the third request of the burst waits for two others (620 -> 690).
     expect(report.endpoints[0]?.timeToResult?.max).toBeCloseTo(70, 6);
+    // Deadline optimum, D = 900 s (the default): one instance booted for the burst serves its three
+    // requests back to back, 600-690 s (times to result 30, 50, 70 s): 480 + 90 = 570 s; the request at
+    // 4800 s comes 4110 s later (> boot: relaunch), 480 + 30 = 510 s; the one at 7199 s, 2369 s after
+    // that: 480 + 1 = 481 s. Total 1561 s, against the oracle's 2521 s for the same requests.
+    expect(report.deadlineSeconds).toBe(900);
+    expect(report.total.deadlineOptimumUsd).toBeCloseTo((1561 / 3600) * 7.09, 6);
+    expect(report.endpoints[0]?.deadlineOptimumExact).toBe(true);
+    // Always-on finished every request within 900 s, so its ratio to the optimum is a floor comparison.
+    expect(report.endpoints[0]?.withinDeadline).toBe(5);
+    expect(report.endpoints[0]?.costToDeadlineOptimum).toBeCloseTo(7200 / 1561, 6);
+    expect(report.total.costToDeadlineOptimumGeomean).toBeCloseTo(7200 / 1561, 6);
+    // The always-on fleet is idle at the window end: nothing billed past it.
+    expect(report.endpoints[0]?.settled).toBe(true);
+    expect(report.endpoints[0]?.afterLastArrivalUsd).toBeCloseTo((1 / 3600) * 7.09, 9);
   });
 
-  it('prints a table by default; the request one second before the end is still queued', async () => {
+  it('bills a lone request after three idle hours at least its boot and its service', async () => {
+    // The case: before, simulate reported 0 completed, 1 queued, cost $0.00.
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sagezero-cli-'));
+    const file = path.join(dir, 'lone.csv');
+    await writeFile(file, 'arrival_s,service_s\n10800,20\n');
+    const { out } = await cli([
+      '--trace',
+      file,
+      '--format',
+      'csv',
+      '--policy',
+      'aws-recommended',
+      '--boot-sigma',
+      '0',
+      '--json',
+    ]);
+    const report = JSON.parse(out.join('\n')) as SimulationReport;
+    const e = report.endpoints[0];
+    expect(e?.completed).toBe(1);
+    expect(e?.servedPercent).toBe(100);
+    expect(e?.costUsd).toBeGreaterThanOrEqual(((480 + 20) / 3600) * 7.09);
+    // Every billed second came after the arrival: the endpoint had been at zero for three hours.
+    expect(e?.afterLastArrivalUsd).toBeCloseTo(e?.costUsd ?? NaN, 9);
+    // The optimum for one request: its boot and its service, 500 s.
+    expect(e?.deadlineOptimumUsd).toBeCloseTo((500 / 3600) * 7.09, 9);
+    expect(e?.costToDeadlineOptimum).toBeGreaterThanOrEqual(1);
+  });
+
+  it('prints a table by default; the request one second before the end is served in the drain', async () => {
     const trace = await csvTrace();
     const { out } = await cli([
       '--trace',
@@ -72,10 +114,12 @@ describe('sagezero simulate', () => {
     ]);
     const text = out.join('\n');
     expect(text).toContain('policy aws-recommended on ml.g5.12xlarge at $7.09/h');
-    expect(text).toMatch(/endpoint\s+requests\s+done\s+expired\s+queued/);
-    // Waking from zero takes minutes: the request at 7199 s cannot finish before the trace ends at 7200 s.
-    expect(text).toMatch(/^burst\s+5\s+4\s+0\s+1\s/m);
-    expect(text).toContain('1 endpoint(s) left requests unserved');
+    expect(text).toMatch(/endpoint\s+requests\s+served\s+unserved\s+inst-h\s+cost\s+tail/);
+    // Waking from zero takes minutes: the request at 7199 s finishes after the trace ends at 7200 s, in
+    // the drain, and is billed; every request is served.
+    expect(text).toMatch(/^burst\s+5\s+100%\s+0\s/m);
+    expect(text).toContain('Every replay drains');
+    expect(text).not.toContain('left requests unserved');
   });
 
   it('rejects bad flags with a message naming the flag', async () => {

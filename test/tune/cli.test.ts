@@ -58,13 +58,43 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('sagezero tune', () => {
+  it('bills a lone request its boot and service, and says the history is too short to split', async () => {
+    // The case: one request after three idle hours. Before, tune printed a p95 of 12m48s and a
+    // cost of $0.00 for it (the replay stopped billing at the trace end).
+    writeFileSync(path.join(dir, 'lone.csv'), 'arrival_s,service_s\n10800,20\n');
+    const cfg = writeConfig('lone.yaml', './none.db', [ENDPOINT('lone')]);
+    const r = await run([
+      'tune',
+      '-c',
+      cfg,
+      '--trace',
+      path.join(dir, 'lone.csv'),
+      '--format',
+      'csv',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const [result] = JSON.parse(r.stdout) as {
+      current: { choose: { requests: number; costUsd: number; afterLastArrivalUsd: number }; check: null };
+      notes: string[];
+    }[];
+    expect(result?.current.choose.requests).toBe(1);
+    expect(result?.current.choose.costUsd).toBeGreaterThanOrEqual(((480 + 20) / 3600) * 7.09);
+    expect(result?.current.choose.afterLastArrivalUsd).toBeCloseTo(result?.current.choose.costUsd ?? NaN, 9);
+    expect(result?.current.check).toBeNull();
+    expect(result?.notes.join('\n')).toMatch(
+      /too short to split: its first 120 min hold no requests \(all 1 are in/,
+    );
+    expect(result?.notes.join('\n')).not.toContain('no requests in the history');
+  });
+
   it('tunes on a trace file and prints both policies, both parts and the scaling block to use', async () => {
     const cfg = writeConfig('trace.yaml', './none.db', [ENDPOINT('periodic-caller')]);
     const r = await run(['tune', '-c', cfg, '--trace', path.join(dir, 'periodic.csv'), '--format', 'csv']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^sagezero tune · periodic-caller · 2026-01-05T00:00Z → 2026-01-05T23:58Z/);
-    expect(r.stdout).toMatch(/^current\s+chosen on\s+320\s+\$[\d.]+\s+[\d.]+/m);
+    expect(r.stdout).toMatch(/^current\s+chosen on\s+320\s+\$[\d.]+\s+\$[\d.]+\s+[\d.]+/m);
     expect(r.stdout).toMatch(/^recommended\s+chosen on\s+320 .* yes$/m);
     expect(r.stdout).toMatch(/^\s+checked on\s+160 /m);
     const block = r.stdout.slice(r.stdout.indexOf('    scaling:')).split('\n\n')[0] as string;

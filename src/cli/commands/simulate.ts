@@ -1,5 +1,5 @@
 // sagezero simulate — replay a real traffic trace through the simulated cloud under a scaling policy
-// and compare its cost and latency with an always-on fleet and with the oracle.
+// and compare its cost and latency with an always-on fleet, the zero-wait oracle and the deadline optimum.
 import type { Command } from 'commander';
 import type { BootDistribution } from '../../cloud/sim/boot.js';
 import { formatReport } from '../../simulate/format.js';
@@ -25,6 +25,7 @@ export interface SimulateFlags {
   concurrency: string;
   alwaysOnInstances: string;
   ttlSeconds: string;
+  deadlineSeconds: string;
   price?: string;
   seed: string;
   json?: boolean;
@@ -52,7 +53,7 @@ export function registerSimulate(program: Command, out: Output = processOutput):
   program
     .command('simulate')
     .description(
-      'replay a traffic trace through the simulated cloud under a scaling policy: cost, cold starts, time to result, vs always-on and the oracle',
+      'replay a traffic trace through the simulated cloud under a scaling policy: cost, cold starts, time to result, vs always-on, the oracle and the deadline optimum',
     )
     .requiredOption('--trace <file>', 'trace file (or, for servegen, a directory of *-trace.csv files)')
     .requiredOption('--format <format>', `trace format: ${TRACE_FORMATS.join(' | ')}`)
@@ -87,6 +88,11 @@ export function registerSimulate(program: Command, out: Output = processOutput):
       'RequestTTLSeconds of every request',
       String(DEFAULT_SETTINGS.requestTtlSeconds),
     )
+    .option(
+      '--deadline-seconds <n>',
+      'time to result D of the deadline optimum (the cheapest schedule that finishes every request within D)',
+      '900',
+    )
     .option('--price <usd>', 'hourly price override (USD)')
     .option('--seed <n>', 'random seed (arrival spreading, boot times)', '1')
     .option('--json', 'print the report as JSON')
@@ -114,6 +120,7 @@ export async function runSimulate(flags: SimulateFlags, out: Output): Promise<Si
     max: 1000,
     integer: true,
   });
+  const deadlineSeconds = number('--deadline-seconds', flags.deadlineSeconds, { min: 1, max: 21_600 + 3600 });
   const settings: SimulationSettings = {
     ...DEFAULT_SETTINGS,
     instanceType: flags.instanceType,
@@ -176,6 +183,7 @@ export async function runSimulate(flags: SimulateFlags, out: Output): Promise<Si
     policy,
     pricePerHourUsd: price,
     alwaysOnInstances,
+    deadlineSeconds,
     wallClockMs: wall,
     onEndpoint: (_run, i, total) => {
       if (!out.interactive || total < 20) return;
