@@ -51,7 +51,8 @@
 //    block's min is computed exactly by the same subset DP with bootcost replaced by beta. The bound is
 //    tight when clusters are small and weak when requests are dense (blocks then get free boots).
 // Every cost is also capped by the cost of a feasible schedule found (the DP's start times, billed by
-// oracleCost), reported as upperBound; exact means instanceSeconds is the optimum itself.
+// oracleCost; for a large cluster the blocks' start times or serving on arrival, whichever is cheaper),
+// reported as upperBound; exact means instanceSeconds is the optimum itself.
 //
 // c > 1 (always a lower bound unless every cluster is a single request). Per cluster K, any c-schedule
 // costs at least each of:
@@ -67,9 +68,9 @@
 import { oracleCost } from './oracle.js';
 
 export interface DeadlineOptimumOptions {
-  /** Largest independent cluster solved exactly; O(3^m) time and O(2^m) memory. Default 12, max 20. */
+  /** Largest independent cluster solved exactly; O(3^m) time and O(2^m) memory. Default 10, max 20. */
   exactLimit?: number;
-  /** Block size of the lower bound for larger clusters. Default: exactLimit (at least 1), max 20. */
+  /** Block size of the lower bound for larger clusters. Default 8, max 20. */
   blockSize?: number;
 }
 
@@ -244,8 +245,8 @@ export function deadlineOptimum(
   if (!Number.isFinite(concurrency) || concurrency < 1)
     throw new RangeError(`deadlineOptimum: concurrency must be >= 1, got ${concurrency}`);
   const c = Math.floor(concurrency);
-  const exactLimit = intOption(options.exactLimit, 12, 0);
-  const blockSize = intOption(options.blockSize, Math.max(1, exactLimit), 1);
+  const exactLimit = intOption(options.exactLimit, 10, 0);
+  const blockSize = intOption(options.blockSize, 8, 1);
   if (n === 0) {
     return {
       instanceSeconds: 0,
@@ -337,9 +338,17 @@ export function deadlineOptimum(
   }
   solveCluster(from, n);
 
-  const starts = new Float64Array(n);
+  let starts = new Float64Array(n);
   for (let k = 0; k < n; k++) starts[order[k] as number] = t[k] as number;
-  const feasible = oracleCost(starts, inS, boot, 1, Infinity);
+  let feasible = oracleCost(starts, inS, boot, 1, Infinity);
+  if (!exact1) {
+    // The blocks' start times are only a heuristic schedule: keep serving on arrival if that is cheaper.
+    const zeroWait = oracleCost(inA, inS, boot, 1, Infinity);
+    if (zeroWait.instanceSeconds < feasible.instanceSeconds) {
+      starts = inA;
+      feasible = zeroWait;
+    }
+  }
   const upperBound = feasible.instanceSeconds;
   if (c === 1) {
     return {
