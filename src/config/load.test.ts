@@ -53,7 +53,7 @@ describe('parseConfig: a full config', () => {
     expect(c.region).toBe('eu-west-1');
     expect(c.cloud).toBe('sim');
     expect(c.project).toBe('nlp-team');
-    expect(c.sim).toEqual({ bootSeconds: 300, seed: 7, accountId: '123456789012', speed: 60 });
+    expect(c.sim).toEqual({ bootSeconds: 300, seed: 7, accountId: '123456789012', speed: 60, history: 0 });
     expect(c.jumpstart).toEqual({ bucket: 'my-js-mirror' });
     const e = c.endpoints[0]!;
     expect(e.model.jumpstart).toEqual({
@@ -114,7 +114,7 @@ describe('parseConfig: a full config', () => {
     expect(m.cloud).toBe('aws');
     expect(m.store).toBe('./var/sagezero.db');
     expect(m.storePath).toBe('/srv/var/sagezero.db');
-    expect(m.sim).toEqual({ bootSeconds: 480, seed: 1, accountId: '123456789012', speed: 60 });
+    expect(m.sim).toEqual({ bootSeconds: 480, seed: 1, accountId: '123456789012', speed: 60, history: 0 });
     expect(m.jumpstart).toEqual({});
     expect(m.endpoints[0]!.model.jumpstart?.version).toBe('*');
     expect(m.warnings).toEqual([]);

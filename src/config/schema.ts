@@ -121,7 +121,39 @@ const simSchema = z.strictObject({
     .default(60)
     .describe('serve on cloud: sim: simulated seconds per real second.'),
   traffic: simTrafficSchema.optional(),
+  history: z
+    .union([z.number(), z.string()])
+    .superRefine((v, ctx) => {
+      const ms = parseSimHistory(v);
+      if (ms === undefined)
+        ctx.addIssue({ code: 'custom', message: 'must be 0 or a duration like 12h, 7d or 2w' });
+      else if (ms > MAX_SIM_HISTORY_MS)
+        ctx.addIssue({ code: 'custom', message: 'must be at most 35d (the store keeps 35 days of metrics)' });
+    })
+    .default(0)
+    .describe(
+      'serve on cloud: sim, fresh store only: simulate this much history before the live start as fast as the machine allows (e.g. 7d), then go on at `speed`; 0: start live.',
+    ),
 });
+
+const SIM_HISTORY_RE = /^(\d+)\s*(m|h|d|w)$/;
+const SIM_HISTORY_UNIT_MS: Record<string, number> = {
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+/** The store keeps 35 days of one-minute metrics: more simulated history would not stay. */
+export const MAX_SIM_HISTORY_MS = 35 * 86_400_000;
+
+/** `sim.history` in ms: 0, "0", or a duration like 90m, 36h, 7d, 2w; undefined when it is none of these. */
+export function parseSimHistory(v: number | string): number | undefined {
+  if (v === 0 || v === '0') return 0;
+  if (typeof v !== 'string') return undefined;
+  const m = SIM_HISTORY_RE.exec(v.trim());
+  if (!m) return undefined;
+  return Number(m[1]) * (SIM_HISTORY_UNIT_MS[m[2] as string] as number);
+}
 
 export const configSchema = z
   .strictObject({
@@ -139,7 +171,7 @@ export const configSchema = z
       .min(1)
       .default('./var/sagezero.db')
       .describe('SQLite file, relative to this config file.'),
-    sim: simSchema.default({ bootSeconds: 480, seed: 1, accountId: '123456789012', speed: 60 }),
+    sim: simSchema.default({ bootSeconds: 480, seed: 1, accountId: '123456789012', speed: 60, history: 0 }),
     jumpstart: z
       .strictObject({
         bucket: z.string().min(3).max(63).optional().describe('Default: jumpstart-cache-prod-<region>.'),

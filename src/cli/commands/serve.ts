@@ -59,7 +59,7 @@ export async function runServe(opts: ServeOptions, out: Output): Promise<number>
   let daemon: RunningDaemon | undefined;
   const background: ((signal: AbortSignal) => Promise<void>)[] = [];
   try {
-    const { cloud, clock, scheduler } = await runtime(config, store, log, background);
+    const { cloud, clock, scheduler, fetch } = await runtime(config, store, log, out, background);
     const prices = new PriceResolver({
       store,
       clock,
@@ -79,6 +79,7 @@ export async function runServe(opts: ServeOptions, out: Output): Promise<number>
       listen,
       authToken,
       background,
+      ...(fetch ? { fetch } : {}),
     });
     out.err(`sagezero dashboard: ${daemon.url}/`);
     log.info(
@@ -116,8 +117,9 @@ async function runtime(
   config: Config,
   store: Store,
   log: Logger,
+  out: Output,
   background: ((signal: AbortSignal) => Promise<void>)[],
-): Promise<{ cloud: Cloud; clock: Clock; scheduler: Scheduler }> {
+): Promise<{ cloud: Cloud; clock: Clock; scheduler: Scheduler; fetch?: typeof globalThis.fetch }> {
   if (config.cloud === 'aws') {
     const clock = new SystemClock();
     const opened = await openCloud(config, { observer: storeApiCallObserver(store, clock) });
@@ -125,8 +127,30 @@ async function runtime(
   }
   // The one place that reads the wall clock directly: where virtual time starts.
   const wallNow = new SystemClock().now();
-  const sim = await createSimRuntime(config, store, (clock) => storeApiCallObserver(store, clock), wallNow);
+  const sim = await createSimRuntime(config, store, (clock) => storeApiCallObserver(store, clock), wallNow, {
+    onCatchUp: (e) => {
+      const at = new Date(e.at).toISOString();
+      if (e.kind === 'day') {
+        out.err(`catching up: simulated day ${e.day} of ${e.days}`);
+        log.info({ day: e.day, days: e.days, at }, 'catching up');
+      } else if (e.kind === 'live') {
+        const s = (e.wallMs / 1000).toFixed(1);
+        out.err(
+          `caught up: ${e.days} simulated day${e.days === 1 ? '' : 's'} in ${s} s; live at ${config.sim.speed}x from ${at}`,
+        );
+        log.info({ days: e.days, wallSeconds: Number(s), at, speed: config.sim.speed }, 'caught up; live');
+      } else {
+        log.info({ day: e.day, days: e.days, at }, 'catch-up stopped');
+      }
+    },
+  });
   background.push(sim.accelerate, sim.replay);
+  if (sim.historyMs > 0) {
+    log.info(
+      { from: new Date(sim.clock.now()).toISOString(), live: new Date(sim.liveStart).toISOString() },
+      'fresh store: simulating the history before the live start first',
+    );
+  }
   if (sim.trace) {
     log.info(
       {
@@ -137,7 +161,22 @@ async function runtime(
       `replaying traffic at ${config.sim.speed}x (one simulated hour every ${(3600 / config.sim.speed).toFixed(0)} s)`,
     );
   }
-  return { cloud: sim.cloud, clock: sim.clock, scheduler: new ClockScheduler(sim.clock) };
+  // Slack posts (alerts, tuner news) about the simulated past are recorded and logged, not sent: a
+  // week of history replays in seconds, and its alerts are not news to anyone. Live ones are sent.
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    if (!sim.catchingUp()) return globalThis.fetch(input, init);
+    log.info(
+      { at: new Date(sim.clock.now()).toISOString() },
+      'Slack post not sent: simulated history (catching up)',
+    );
+    return new Response('ok', { status: 200 });
+  };
+  return {
+    cloud: sim.cloud,
+    clock: sim.clock,
+    scheduler: new ClockScheduler(sim.clock),
+    ...(sim.historyMs > 0 ? { fetch } : {}),
+  };
 }
 
 function parsePort(raw: string): number {
