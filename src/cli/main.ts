@@ -14,6 +14,7 @@ import { registerProbe } from './commands/probe.js';
 import { registerReport } from './commands/report.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerTune } from './commands/tune.js';
+import { registerCalibrate } from './commands/calibrate.js';
 import { EXIT, UserError } from './errors.js';
 import { processOutput, type Output } from './output.js';
 import { VERSION } from '../version.js';
@@ -35,6 +36,7 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
   registerSimulate(program, out);
   registerIamPolicy(program, out, setExit);
   registerTune(program, out, setExit);
+  registerCalibrate(program, out, setExit);
   return program;
 }
 

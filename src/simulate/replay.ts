@@ -66,6 +66,12 @@ export interface ReplayResult {
   maxSeconds: number;
   /** Service start (s from the window start) and duration (s) of each started request, if recorded. */
   spans?: { starts: Float64Array; durations: Float64Array };
+  /**
+   * Billed instance count as a step function from the window start to the end of the run (when
+   * asked: `recordCounts`): `at` in seconds from the window start, ascending; the first entry is the
+   * count at the window start. Calibration counts wakes and scale-ins per day from it.
+   */
+  counts?: { at: Float64Array; count: Uint16Array };
   /** Engine events processed during the window and the drain. */
   events: number;
   /**
@@ -85,6 +91,8 @@ export interface ReplayOptions {
   bound?: ReplayBound;
   /** Keep each request's service start and duration (for the oracle property tests). */
   recordSpans?: boolean;
+  /** Keep the billed instance count over time (`ReplayResult.counts`). */
+  recordCounts?: boolean;
 }
 
 /** How long before the window the endpoint is created, so each policy starts in its idle state. */
@@ -114,6 +122,7 @@ export async function replay(
   const timeoutMs = s.invocationTimeoutSeconds * 1000;
   const { engine, cloud } = createDrivenSimCloud(
     {
+      ...s.simOptions,
       region: s.region,
       seed: s.seed,
       boot: s.boot,
@@ -204,6 +213,7 @@ export async function replay(
     events: engine.eventsProcessed - before.events,
     aborted: false,
   };
+  if (opts.recordCounts) result.counts = billedCounts(ep, t0, stop);
   if (rec?.starts && rec.durations) {
     result.spans = {
       starts: rec.starts.view().map((x) => (x - t0) / 1000),
@@ -211,6 +221,33 @@ export async function replay(
     };
   }
   return result;
+}
+
+/** The billed instance count (launched, not yet terminated) over [t0, stop], as a step function. */
+function billedCounts(ep: SimEndpoint, t0: number, stop: number): ReplayResult['counts'] & object {
+  const edges: [number, number][] = [];
+  let initial = 0;
+  for (const inst of ep.instances) {
+    const end = Number.isNaN(inst.terminatedAt) ? Infinity : inst.terminatedAt;
+    if (end <= t0 || inst.launchedAt > stop) continue;
+    if (inst.launchedAt <= t0) initial++;
+    else edges.push([inst.launchedAt, 1]);
+    if (end <= stop) edges.push([end, -1]);
+  }
+  edges.sort((a, b) => a[0] - b[0]);
+  const at = [0];
+  const count = [initial];
+  let n = initial;
+  for (const [t, d] of edges) {
+    n += d;
+    const s = (t - t0) / 1000;
+    if (at[at.length - 1] === s) count[count.length - 1] = n;
+    else if (count[count.length - 1] !== n) {
+      at.push(s);
+      count.push(n);
+    }
+  }
+  return { at: Float64Array.from(at), count: Uint16Array.from(count) };
 }
 
 function restingCount(engine: SimEngine, ep: SimEndpoint, policy: Policy): (now: number) => number {

@@ -3,7 +3,7 @@
 // apply` would create on AWS. The replay loop itself is src/simulate/replay.ts; requests go through the
 // engine's synchronous fast path (no Promise per request).
 import type { BootDistribution } from '../cloud/sim/boot.js';
-import type { SimEngine } from '../cloud/sim/engine.js';
+import type { SimEngine, SimOptions } from '../cloud/sim/engine.js';
 import type { SimEndpoint } from '../cloud/sim/entities.js';
 import type { SimCloud } from '../cloud/sim/sim-cloud.js';
 import type { EndpointConfig } from '../config/load.js';
@@ -26,6 +26,11 @@ export interface SimulationSettings {
   invocationTimeoutSeconds: number;
   /** Midnight UTC (epoch ms) of the simulated day; the trace starts at its time of day. */
   dayStart: number;
+  /**
+   * Simulator timing options (metric delay, alarm evaluation offset, ...) beyond the defaults, e.g.
+   * those fitted by `sagezero calibrate` (src/calibrate/); the replay passes them to the region.
+   */
+  simOptions?: Partial<Omit<SimOptions, 'startTime' | 'boot' | 'seed' | 'region'>>;
 }
 
 export const DEFAULT_SETTINGS: Omit<SimulationSettings, 'boot'> = {

@@ -236,6 +236,23 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE source = 'deleted';
     `,
   },
+  {
+    version: 7,
+    name: 'calibration fits',
+    sql: `
+      -- One row per calibration run (src/calibrate/): the fitted boot distribution and alarm delay
+      -- of an endpoint, the sample counts behind them, and whether prediction agreed with
+      -- observation. The newest row per endpoint is the one tune and simulate use.
+      CREATE TABLE calibration_fits (
+        id INTEGER PRIMARY KEY,
+        endpoint TEXT NOT NULL,
+        made_at INTEGER NOT NULL,
+        fit_json TEXT NOT NULL,
+        agrees INTEGER NOT NULL CHECK (agrees IN (0, 1))
+      );
+      CREATE INDEX calibration_fits_by_endpoint ON calibration_fits (endpoint, made_at, id);
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

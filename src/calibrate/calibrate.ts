@@ -1,0 +1,384 @@
+// Calibration: the simulator's prediction of an endpoint against what the endpoint did (issue 13).
+//
+// For one endpoint and a window of its stored history (default: the last 7 days, cut to its first
+// stored datapoint and to the newest minute the store has):
+//
+// 1. Observed, per UTC day (src/calibrate/daily.ts), from the store's instance history, integrated as
+//    the cost report does: instance-hours, wakes (0 -> n), scale-ins (down transitions), and the
+//    median time to first result of cold starts: successful cold probes' total_s, by probe start.
+// 2. Fit (src/calibrate/fit.ts): the boot distribution (lognormal) from cold probes and scale-outs from
+//    zero, and the alarm delay from the wake and scale-in lags, mapped onto the simulator's options.
+// 3. Predicted: the arrivals rebuilt from the endpoint's own per-minute metrics (src/tune/reconstruct.ts)
+//    replayed (src/simulate/replay.ts, drained) under the live policy (the config's `scaling:`, or the
+//    tuner's applied policy in the store) with the fitted boot and delays, and the same per-day figures
+//    counted from the replay's billed instance count. Predicted time to first result: for each wake,
+//    from the first request that arrived while no instance was billed to its completion.
+// 4. Verdict over the whole window: prediction and observation **disagree** when instance-hours differ
+//    by more than 15% of the observed AND by more than 0.5 instance-hours (the absolute floor keeps a
+//    nearly idle endpoint from flapping). Wakes, scale-ins and time to first result are shown beside
+//    it and do not vote.
+// The fit and the verdict are stored (calibration_fits, store schema version 7); the tuner and
+// `simulate --calibration` use the newest fit, and the daemon's tuner holds `mode: apply` for an
+// endpoint whose newest calibration disagrees (src/tune/apply.ts).
+import type { Clock } from '../clock.js';
+import type { Config, EndpointConfig } from '../config/load.js';
+import { tunedEndpoint } from '../daemon/tuned.js';
+import { replay } from '../simulate/replay.js';
+import { DEFAULT_SETTINGS, type SimulationSettings } from '../simulate/runner.js';
+import { calibrationRepo } from '../store/calibrations.js';
+import type { StepPoint, Store } from '../store/index.js';
+import { tuneConfigOf } from '../tune/config.js';
+import { readStoreTraffic } from '../tune/reconstruct.js';
+import { dailyFigures, HOUR_MS, type DayFigures } from './daily.js';
+import { fitBoot, fitCalibration, type CalibrationFit } from './fit.js';
+
+const MINUTE_MS = 60_000;
+/** Disagreement: relative difference of instance-hours over the window ... */
+export const DISAGREE_RELATIVE = 0.15;
+/** ... and absolute difference (instance-hours), both exceeded. */
+export const DISAGREE_ABSOLUTE_HOURS = 0.5;
+/** Boot samples are read from this far back (the store's memory of activities is longer; boots are not traffic). */
+const BOOT_HISTORY_MS = 35 * 24 * HOUR_MS;
+export const DEFAULT_CALIBRATION_WINDOW_MS = 7 * 24 * HOUR_MS;
+
+export interface CalibrationDay {
+  day: string;
+  observed: Omit<DayFigures, 'day' | 'start' | 'end'>;
+  predicted: Omit<DayFigures, 'day' | 'start' | 'end'>;
+}
+
+export interface CalibrationTotals {
+  instanceHours: number;
+  wakes: number;
+  scaleIns: number;
+  ttfrSeconds: number | null;
+  ttfrSamples: number;
+}
+
+export interface EndpointCalibration {
+  endpoint: string;
+  /** 'ok': compared; 'no-data': nothing stored for the endpoint in the window. */
+  status: 'ok' | 'no-data';
+  window: { start: string; end: string } | null;
+  policy: 'config' | 'tuner';
+  days: CalibrationDay[];
+  observed: CalibrationTotals;
+  predicted: CalibrationTotals;
+  /** predicted - observed instance-hours, and relative to the observed (null when observed is 0). */
+  difference: { instanceHours: number; percent: number | null };
+  agrees: boolean;
+  /** The rule the verdict applies, in words. */
+  threshold: string;
+  fit: CalibrationFit | null;
+  requests: number;
+  notes: string[];
+}
+
+export interface CalibrateContext {
+  store: Store;
+  config: Pick<Config, 'region' | 'endpoints'>;
+  endpoint: EndpointConfig;
+  clock: Clock;
+}
+
+export interface CalibrateOptions {
+  /** Window length ending at the newest stored minute (default 7 days). */
+  sinceMs?: number;
+  seed?: number;
+  /** Store the fit (default true). */
+  save?: boolean;
+}
+
+export const THRESHOLD_TEXT =
+  `instance-hours differ by more than ${DISAGREE_RELATIVE * 100}% of the observed and by more than ` +
+  `${DISAGREE_ABSOLUTE_HOURS} h over the window`;
+
+export async function calibrateEndpoint(
+  ctx: CalibrateContext,
+  opts: CalibrateOptions = {},
+): Promise<EndpointCalibration> {
+  const { store, endpoint: configured } = ctx;
+  const endpoint = tunedEndpoint(configured, store);
+  const policy: EndpointCalibration['policy'] = endpoint === configured ? 'config' : 'tuner';
+  const name = endpoint.name;
+  const variant = endpoint.variantName;
+  const seed = opts.seed ?? 1;
+  const now = ctx.clock.now();
+  const latest = store.metrics.latestMinute(name, 'ApproximateBacklogSize');
+  const first = store.metrics.earliestMinute(name, 'ApproximateBacklogSize');
+  const empty = (): EndpointCalibration => ({
+    endpoint: name,
+    status: 'no-data',
+    window: null,
+    policy,
+    days: [],
+    observed: zeroTotals(),
+    predicted: zeroTotals(),
+    difference: { instanceHours: 0, percent: null },
+    agrees: true,
+    threshold: THRESHOLD_TEXT,
+    fit: null,
+    requests: 0,
+    notes: ['no telemetry stored for this endpoint in the window'],
+  });
+  if (latest === undefined || first === undefined) return empty();
+  const end = Math.min(Math.floor(now / MINUTE_MS) * MINUTE_MS, latest + MINUTE_MS);
+  // The replay starts with the policy at rest: so does the compared window (the first moment the
+  // endpoint ran no more than its minimum, e.g. after the initial instance of a new endpoint scaled in).
+  const earliest = Math.max(end - (opts.sinceMs ?? DEFAULT_CALIBRATION_WINDOW_MS), first);
+  const start = restStart(store, name, variant, earliest, end, endpoint.scaling.minCapacity);
+  if (end - start < MINUTE_MS) return empty();
+
+  const tune = tuneConfigOf(configured);
+  const fit = fitCalibration({
+    store,
+    endpoint: name,
+    variant,
+    scaling: endpoint.scaling,
+    from: start,
+    to: end,
+    bootFrom: end - BOOT_HISTORY_MS,
+    bootPriorSeconds: tune.coldStartPriorSeconds,
+    now,
+  });
+
+  // Observed.
+  const hist = store.instances.window(name, variant, start, end);
+  const observedTtfr = store.probes
+    .between(name, start, end)
+    .filter((p) => p.cold && p.outcome === 'success' && p.totalS !== undefined)
+    .map((p) => ({ at: p.startedAt, seconds: p.totalS as number }));
+  const observed = dailyFigures(hist.initial ?? 0, hist.transitions, start, end, observedTtfr);
+
+  // Predicted.
+  const traffic = readStoreTraffic(store, name, start, end, seed);
+  const settings: SimulationSettings = {
+    instanceType: endpoint.instanceType,
+    region: ctx.config.region,
+    seed,
+    concurrency: endpoint.async.maxConcurrentInvocationsPerInstance ?? 1,
+    defaultServiceSeconds: traffic.serviceSeconds ?? tune.serviceSecondsPrior,
+    requestTtlSeconds: DEFAULT_SETTINGS.requestTtlSeconds,
+    invocationTimeoutSeconds: DEFAULT_SETTINGS.invocationTimeoutSeconds,
+    boot: fitBoot(fit),
+    dayStart: 0,
+    simOptions: fit.simOptions,
+  };
+  const t0 = traffic.startMs;
+  const r = await replay(
+    { kind: 'scaling', name: 'live', scaling: endpoint.scaling },
+    { startMs: t0, durationSeconds: traffic.minutes * 60, arrivals: traffic.arrivals },
+    settings,
+    { recordCounts: true, recordSpans: true },
+  );
+  const steps: StepPoint[] = [];
+  const counts = r.counts ?? { at: new Float64Array([0]), count: new Uint16Array([0]) };
+  for (let i = 1; i < counts.at.length; i++)
+    steps.push({ at: t0 + (counts.at[i] as number) * 1000, count: counts.count[i] as number });
+  const predictedTtfr = coldTtfr(counts, traffic.arrivals, r.spans, t0);
+  const predicted = dailyFigures(counts.count[0] ?? 0, steps, t0, end, predictedTtfr);
+  // The replay window starts at a whole minute: days before it (a window start inside a minute) are empty.
+  const predictedByDay = new Map(predicted.map((d) => [d.day, d]));
+
+  const days: CalibrationDay[] = observed.map((o) => {
+    const p = predictedByDay.get(o.day);
+    return {
+      day: o.day,
+      observed: strip(o),
+      predicted: p
+        ? strip(p)
+        : { instanceHours: 0, wakes: 0, scaleIns: 0, ttfrSeconds: null, ttfrSamples: 0 },
+    };
+  });
+  const obsTotals = totals(
+    days.map((d) => d.observed),
+    observedTtfr.map((x) => x.seconds),
+  );
+  const predTotals = totals(
+    days.map((d) => d.predicted),
+    predictedTtfr.filter((x) => x.at < end).map((x) => x.seconds),
+  );
+  const diff = predTotals.instanceHours - obsTotals.instanceHours;
+  const percent = obsTotals.instanceHours > 0 ? (diff / obsTotals.instanceHours) * 100 : null;
+  const agrees = !(
+    Math.abs(diff) > DISAGREE_ABSOLUTE_HOURS &&
+    (obsTotals.instanceHours === 0 || Math.abs(diff) > DISAGREE_RELATIVE * obsTotals.instanceHours)
+  );
+  const notes: string[] = [];
+  if (fit.boot.source === 'prior')
+    notes.push(
+      `no boot measured in the store: the fit uses the prior of ${tune.coldStartPriorSeconds} s (tune.coldStartPriorSeconds)`,
+    );
+  if (fit.alarmDelay.source === 'default')
+    notes.push(
+      `no wake or scale-in lag to read: the alarm delay is the simulator's default (${fit.alarmDelay.seconds} s)`,
+    );
+  if (traffic.serviceSeconds === undefined)
+    notes.push(`no processed requests to time: assumed ${tune.serviceSecondsPrior} s per request`);
+  if (!agrees)
+    notes.push(
+      `prediction and observation disagree: predicted ${fmtH(predTotals.instanceHours)} instance-hours, observed ` +
+        `${fmtH(obsTotals.instanceHours)} (${percent === null ? 'n/a' : `${percent >= 0 ? '+' : ''}${percent.toFixed(1)}%`}); ` +
+        'tune will not apply policy changes to this endpoint until they agree again',
+    );
+  const result: EndpointCalibration = {
+    endpoint: name,
+    status: 'ok',
+    window: { start: iso(start), end: iso(end) },
+    policy,
+    days,
+    observed: obsTotals,
+    predicted: predTotals,
+    difference: { instanceHours: round(diff), percent: percent === null ? null : round(percent, 2) },
+    agrees,
+    threshold: THRESHOLD_TEXT,
+    fit,
+    requests: r.requests,
+    notes,
+  };
+  if (opts.save !== false) saveCalibration(store, result, now);
+  return result;
+}
+
+/** The stored outcome the tuner and the report read. */
+export interface StoredFit extends CalibrationFit {
+  agrees: boolean;
+  observedInstanceHours: number;
+  predictedInstanceHours: number;
+  percent: number | null;
+}
+
+export function saveCalibration(store: Store, c: EndpointCalibration, now: number): void {
+  if (!c.fit) return;
+  const fit: StoredFit = {
+    ...c.fit,
+    agrees: c.agrees,
+    observedInstanceHours: c.observed.instanceHours,
+    predictedInstanceHours: c.predicted.instanceHours,
+    percent: c.difference.percent,
+  };
+  calibrationRepo(store.db).save({ endpoint: c.endpoint, madeAt: now, fit, agrees: c.agrees });
+}
+
+/** The newest stored calibration of an endpoint, if any (undefined on a store without the table). */
+export function latestCalibration(
+  store: Store,
+  endpoint: string,
+): (StoredFit & { madeAtMs: number }) | undefined {
+  try {
+    const c = calibrationRepo(store.db).latest<StoredFit>(endpoint);
+    return c ? { ...c.fit, agrees: c.agrees, madeAtMs: c.madeAt } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One line naming a disagreeing calibration's numbers (tune's hold reason, the report's warning). */
+export function disagreementText(endpoint: string, c: StoredFit): string {
+  const pct = c.percent === null ? '' : ` (${c.percent >= 0 ? '+' : ''}${c.percent.toFixed(1)}%)`;
+  return (
+    `${endpoint}: calibration of ${c.madeAt.slice(0, 16)}Z disagrees: simulated ${fmtH(c.predictedInstanceHours)} ` +
+    `instance-hours against ${fmtH(c.observedInstanceHours)} observed${pct} over ${c.window.start.slice(0, 10)}..${c.window.end.slice(0, 10)}`
+  );
+}
+
+/** The first whole minute in [from, to) at which the variant ran at most `resting` instances. */
+function restStart(
+  store: Store,
+  endpoint: string,
+  variant: string,
+  from: number,
+  to: number,
+  resting: number,
+): number {
+  const h = store.instances.window(endpoint, variant, from, to);
+  // Before the first record the endpoint did not exist yet: its creation is not a rest.
+  const initial = h.initial ?? (h.transitions.length > 0 ? Infinity : 0);
+  let at: number | undefined = initial <= resting ? from : undefined;
+  for (const t of h.transitions) {
+    if (at !== undefined) break;
+    if (t.count <= resting) at = t.at;
+  }
+  return Math.ceil((at ?? from) / MINUTE_MS) * MINUTE_MS;
+}
+
+/**
+ * Cold starts of a replay: for each 0 -> n transition, from the first arrival since the count was
+ * last 0 (at or before the wake) to the first completion after the wake.
+ */
+function coldTtfr(
+  counts: { at: Float64Array; count: Uint16Array },
+  arrivals: Float64Array,
+  spans: { starts: Float64Array; durations: Float64Array } | undefined,
+  t0: number,
+): { at: number; seconds: number }[] {
+  if (!spans) return [];
+  const ends = Array.from(spans.starts, (s, i) => s + (spans.durations[i] as number)).sort((a, b) => a - b);
+  const out: { at: number; seconds: number }[] = [];
+  let zeroSince = counts.count[0] === 0 ? -Infinity : NaN;
+  let ai = 0;
+  let ei = 0;
+  for (let i = 1; i < counts.at.length; i++) {
+    const t = counts.at[i] as number;
+    const c = counts.count[i] as number;
+    const prev = counts.count[i - 1] as number;
+    if (c === 0) {
+      zeroSince = t;
+      continue;
+    }
+    if (prev !== 0 || Number.isNaN(zeroSince)) continue;
+    while (ai < arrivals.length && (arrivals[ai] as number) < zeroSince) ai++;
+    const a = arrivals[ai];
+    if (a === undefined || a > t) continue;
+    while (ei < ends.length && (ends[ei] as number) < t) ei++;
+    const e = ends[ei];
+    if (e === undefined) continue;
+    out.push({ at: t0 + a * 1000, seconds: e - a });
+  }
+  return out;
+}
+
+function strip(d: DayFigures): CalibrationDay['observed'] {
+  return {
+    instanceHours: round(d.instanceHours),
+    wakes: d.wakes,
+    scaleIns: d.scaleIns,
+    ttfrSeconds: d.ttfrSeconds === null ? null : round(d.ttfrSeconds, 1),
+    ttfrSamples: d.ttfrSamples,
+  };
+}
+
+function totals(days: CalibrationDay['observed'][], ttfr: number[]): CalibrationTotals {
+  const sorted = [...ttfr].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const med =
+    sorted.length === 0
+      ? null
+      : sorted.length % 2
+        ? (sorted[mid] as number)
+        : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return {
+    instanceHours: round(days.reduce((a, d) => a + d.instanceHours, 0)),
+    wakes: days.reduce((a, d) => a + d.wakes, 0),
+    scaleIns: days.reduce((a, d) => a + d.scaleIns, 0),
+    ttfrSeconds: med === null ? null : round(med, 1),
+    ttfrSamples: sorted.length,
+  };
+}
+
+function zeroTotals(): CalibrationTotals {
+  return { instanceHours: 0, wakes: 0, scaleIns: 0, ttfrSeconds: null, ttfrSamples: 0 };
+}
+
+function round(x: number, digits = 4): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+export function fmtH(x: number): string {
+  return x.toFixed(2);
+}
+
+function iso(t: number): string {
+  return new Date(t).toISOString();
+}

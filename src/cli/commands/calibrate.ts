@@ -1,0 +1,114 @@
+// sagezero calibrate -c FILE [--endpoint NAME] [--since 7d] [--seed N] [--json]
+// Replays each endpoint's own reconstructed traffic under its live policy with boot and alarm timing
+// fitted from its history, and puts simulated against observed figures per day (src/calibrate/).
+// Stores the fit, which `tune` and `simulate --calibration` then use.
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { SystemClock, type Clock } from '../../clock.js';
+import { calibrateEndpoint, type EndpointCalibration } from '../../calibrate/calibrate.js';
+import { formatCalibration } from '../../calibrate/format.js';
+import { loadConfig, type Config, type EndpointConfig } from '../../config/load.js';
+import { MAX_HISTORY_MS, parseHistory } from '../../tune/config.js';
+import { META, openStore, StoreError, type Store } from '../../store/index.js';
+import { EXIT, UserError } from '../errors.js';
+import type { Output } from '../output.js';
+
+export interface CalibrateFlags {
+  config: string;
+  endpoint?: string;
+  since: string;
+  seed: string;
+  json?: boolean;
+}
+
+export interface CalibrateCommandDeps {
+  clock?: Clock;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function registerCalibrate(
+  program: Command,
+  out: Output,
+  setExit: (code: number) => void,
+  deps: CalibrateCommandDeps = {},
+): void {
+  program
+    .command('calibrate')
+    .description(
+      "check the simulator against each endpoint's own history: replay its traffic under the live policy with a boot time and alarm delay fitted from the store, and compare instance-hours, wakes, scale-ins and time to first result per day",
+    )
+    .requiredOption('-c, --config <file>', 'sagezero YAML config')
+    .option('--endpoint <name>', 'only this endpoint')
+    .option(
+      '--since <duration>',
+      'history to compare, ending at the newest stored minute (e.g. 36h, 7d)',
+      '7d',
+    )
+    .option('--seed <n>', 'random seed (arrival spreading, boot times)', '1')
+    .option('--json', 'print the results as JSON')
+    .addHelpText(
+      'after',
+      '\nThe fit is stored; `tune` and `simulate --calibration` use it, and the tuner will not apply policy ' +
+        'changes (tune.mode: apply) to an endpoint whose prediction disagrees with what it did. On cloud: sim, ' +
+        '"now" is the simulated clock of the last telemetry poll recorded in the store.',
+    )
+    .action(async (flags: CalibrateFlags) => {
+      const results = await runCalibrate(flags, deps);
+      if (flags.json) out.out(JSON.stringify({ endpoints: results }, null, 2));
+      else
+        results.forEach((r, i) => {
+          if (i > 0) out.out('');
+          for (const line of formatCalibration(r)) out.out(line);
+        });
+      setExit(EXIT.ok);
+    });
+}
+
+export async function runCalibrate(
+  flags: CalibrateFlags,
+  deps: CalibrateCommandDeps = {},
+): Promise<EndpointCalibration[]> {
+  const sinceMs = parseHistory(flags.since);
+  if (sinceMs === undefined || sinceMs <= 0 || sinceMs > MAX_HISTORY_MS) {
+    throw new UserError(`--since must be a duration like 36h, 7d or 2w, at most 35d, got "${flags.since}"`);
+  }
+  const seed = Number(flags.seed);
+  if (flags.seed.trim() === '' || !Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) {
+    throw new UserError(`--seed must be an integer between 0 and ${2 ** 31 - 1}, got "${flags.seed}"`);
+  }
+  const config: Config = loadConfig(flags.config, deps.env ?? process.env);
+  let targets: EndpointConfig[] = config.endpoints;
+  if (flags.endpoint !== undefined) {
+    targets = config.endpoints.filter((e) => e.name === flags.endpoint);
+    if (targets.length === 0) {
+      throw new UserError(
+        `--endpoint ${flags.endpoint}: no such endpoint in ${config.file} (it has: ${config.endpoints.map((e) => e.name).join(', ')})`,
+      );
+    }
+  }
+  if (!existsSync(config.storePath)) {
+    throw new UserError(
+      `no history to calibrate on: the store ${config.storePath} does not exist. Run \`sagezero serve -c ${flags.config}\`, which records it there.`,
+    );
+  }
+  let store: Store;
+  try {
+    store = openStore(config.storePath);
+  } catch (e) {
+    throw new UserError(
+      e instanceof StoreError ? e.message : `cannot open the store: ${(e as Error).message}`,
+    );
+  }
+  try {
+    const wall = deps.clock ?? new SystemClock();
+    const simNow = config.cloud === 'sim' ? store.meta.getNumber(META.lastPollAt) : undefined;
+    const clock: Clock =
+      simNow !== undefined ? { now: () => simNow, sleep: (ms, s) => wall.sleep(ms, s) } : wall;
+    const results: EndpointCalibration[] = [];
+    for (const endpoint of targets)
+      results.push(await calibrateEndpoint({ store, config, endpoint, clock }, { sinceMs, seed }));
+    return results;
+  } finally {
+    store.close();
+  }
+}
