@@ -53,6 +53,14 @@ describe.skipIf(!HAVE_CHROMIUM)(
       const clock = new VirtualClock(NOW);
       const names = ['llama-8b-async', 'falcon-40b-async', 'whisper-async'];
       seedHistory(store, { endpoints: names, start: NOW - 8 * DAY, end: NOW - 600_000, wakesPerDay: 5 });
+      // Created 3 h ago with 1 instance ever since: always on for its whole life, nothing saved.
+      store.instances.insert({
+        endpoint: 'young-async',
+        variant: 'AllTraffic',
+        at: NOW - 3 * 3600_000,
+        count: 1,
+        source: 'created',
+      });
       store.meta.set(META.lastPollAt, String(NOW - 60_000), NOW);
       for (const n of names)
         store.meta.setJson(
@@ -74,6 +82,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
         endpoint('llama-8b-async', { instanceType: 'ml.g5.2xlarge' }),
         endpoint('falcon-40b-async', { instanceType: 'ml.g5.12xlarge' }),
         endpoint('whisper-async', { instanceType: 'ml.g4dn.xlarge', pricePerHourUsd: 0.7364 }),
+        endpoint('young-async', { instanceType: 'ml.g5.12xlarge' }),
       ]);
       const prices = tablePrices(store, clock);
       open = await startServer(createApp({ store, config: cfg, clock, prices }), {
@@ -140,7 +149,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
         })),
       );
       expect(charts).toEqual([
-        { id: 'chart-instances', series: 3, points: 7 * 24 } /* hourly buckets, NOW on the hour */,
+        { id: 'chart-instances', series: 4, points: 7 * 24 } /* hourly buckets, NOW on the hour */,
         { id: 'chart-spend', series: 2, points: 7 * 24 } /* hourly buckets, NOW on the hour */,
         { id: 'chart-coldstarts', series: 1, points: 11 },
       ]);
@@ -164,8 +173,17 @@ describe.skipIf(!HAVE_CHROMIUM)(
       for (const n of inked) expect(n).toBeGreaterThan(200);
 
       const rows = await page.$$eval('#endpoints tbody tr', (trs) => trs.map((tr) => tr.textContent ?? ''));
-      expect(rows.filter((r) => r.includes('-async'))).toHaveLength(3);
+      expect(rows.filter((r) => r.includes('-async'))).toHaveLength(4);
       expect(await page.textContent('#cards')).toMatch(/Saved\$[\d,]+\.\d\d \(\d+(\.\d)?%\)/);
+      // The young endpoint's always-on covers its 3 h of life: 3 h x $7.09 = $21.27, said so, and
+      // nothing saved; the card says each endpoint counts over its own life.
+      const young = rows.find((r) => r.includes('young-async'))!;
+      expect(young).toMatch(/\$21\.27since .+ \(created\)/);
+      expect(young).toContain('$0.00 (0%)');
+      expect(await page.textContent('#cards')).toContain('Always-on$');
+      expect(await page.textContent('#cards')).toContain("over each endpoint's life (see the table)");
+      const baselines = await page.$$eval('#endpoints td.baseline', (tds) => tds.map((td) => td.textContent));
+      expect(baselines.filter((t) => t!.includes('since'))).toHaveLength(1);
 
       // AWS text stays text: shown literally, no element created from it, no script run.
       const err = await page.textContent('#endpoints td.err');

@@ -248,7 +248,7 @@
         [num(e.instanceHours, 2)],
         [num(e.gpuHours, 2)],
         [usd(e.spendUsd)],
-        [usd(e.baseline.spendUsd) + (lifeCaption(e, r.window) ? ' · ' + lifeCaption(e, r.window) : ''), 'baseline'],
+        [usd(e.baseline.spendUsd), 'baseline'],
         [usd(e.savingsUsd) + (e.savingsPercent === null ? '' : ' (' + num(e.savingsPercent, 1) + '%)')],
         [String(e.coldStarts.count)],
         [ttfr ? secs(ttfr.p50) + ' / ' + secs(ttfr.p95) : '—'],
@@ -259,6 +259,8 @@
         tr.appendChild(el('td', c[0], c[1]));
       });
       tr.children[4].title = e.price.detail;
+      var life = lifeCaption(e, r.window);
+      if (life) tr.children[8].appendChild(el('div', life, 'sub'));
       tbody.appendChild(tr);
       var problem = (probe && probe.errorMessage) || st.failureReason;
       if (problem) {
