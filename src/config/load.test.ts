@@ -96,7 +96,9 @@ describe('parseConfig: a full config', () => {
       minCapacity: 0,
       maxCapacity: 2,
       targetBacklogPerInstance: 5,
-      scaleOutCooldownSeconds: 300,
+      // Derived from the default boot prior (480 s): p90 = 480 * e^(1.2816 * 0.15) = 581.7 s;
+      // max(300, ceil((581.7 + 60 + 60) / 60) * 60) = 720.
+      scaleOutCooldownSeconds: 720,
       scaleInCooldownSeconds: 600,
       wake: { periodSeconds: 60, evaluationPeriods: 2 },
       idle: { mode: 'target-tracking', minutes: 15 },

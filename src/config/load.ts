@@ -108,7 +108,11 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   }
   const parsed = result.data;
   const project = parsed.project ?? projectFromFile(file);
-  const endpoints = parsed.endpoints.map((e) => ({ ...e, scaling: resolveScaling(e.scaling) }));
+  // The presets derive the wake cooldown from the boot the endpoint's tune block assumes.
+  const endpoints = parsed.endpoints.map((e) => ({
+    ...e,
+    scaling: resolveScaling(e.scaling, { priorSeconds: e.tune?.coldStartPriorSeconds }),
+  }));
   return {
     ...parsed,
     project,

@@ -1,6 +1,8 @@
 // The `scaling:` block of an endpoint: a preset fills in values, explicit keys override them, and the
 // merged result is checked against the rules AWS and common sense impose.
 import { z } from 'zod';
+import { estimateBoot } from '../tune/coldstart.js';
+import { DEFAULT_TUNE_CONFIG } from '../tune/config.js';
 import { checkCron, checkTimeZone } from './cron.js';
 
 export const PRESETS = ['aws-recommended', 'blog', 'custom'] as const;
@@ -45,9 +47,56 @@ const keepWarmSchema = z.strictObject({
   minCapacity: z.number().int().min(1).max(1000).default(1),
 });
 
+/**
+ * The boot the presets assume when the endpoint says nothing: `tune.coldStartPriorSeconds`'s default
+ * (a median, 480 s: 7-8B models take 346-525 s, Falcon-40B about 600 s).
+ */
+export const DEFAULT_BOOT_PRIOR_SECONDS = DEFAULT_TUNE_CONFIG.coldStartPriorSeconds;
+/** AWS's guide's scale-out cooldown: the floor of a derived one. */
+export const MIN_WAKE_COOLDOWN_SECONDS = 300;
+
+/**
+ * The boot p90 assumed from a prior median boot: the tuner's estimate with no measurement (a
+ * lognormal around the prior, the simulator's spread), 480 s -> 581.7 s.
+ */
+export function assumedBootP90Seconds(priorSeconds: number = DEFAULT_BOOT_PRIOR_SECONDS): number {
+  return estimateBoot([], priorSeconds).p90Seconds;
+}
+
+/**
+ * How long the wake alarm can stay in ALARM after an instance starts serving: the period whose
+ * datapoint first shows the capacity, plus a minute for CloudWatch to publish and evaluate it.
+ */
+export function wakeAlarmLagSeconds(wakePeriodSeconds: number): number {
+  return wakePeriodSeconds + 60;
+}
+
+/**
+ * A wake cooldown that covers a boot: HasBacklogWithoutCapacity stays 1 while the first instance
+ * boots, and a wake policy whose cooldown ends before the alarm sees the capacity launches a second
+ * one. max(floor, boot p90 + alarm lag), rounded up to a whole minute (the alarm evaluates once a
+ * minute). 480 s prior: max(300, ceil((581.7 + 60 + 60) / 60) * 60) = 720 s.
+ */
+export function wakeCooldownFor(
+  bootP90Seconds: number,
+  wakePeriodSeconds = 60,
+  floorSeconds = MIN_WAKE_COOLDOWN_SECONDS,
+): number {
+  const covered = Math.ceil((bootP90Seconds + wakeAlarmLagSeconds(wakePeriodSeconds)) / 60) * 60;
+  return Math.min(86_400, Math.max(floorSeconds, covered));
+}
+
 export const scalingInputSchema = z
   .strictObject({
-    preset: z.enum(PRESETS).default('aws-recommended'),
+    preset: z
+      .enum(PRESETS)
+      .default('aws-recommended')
+      .describe(
+        'aws-recommended: min 0, max 2, target 5, target tracking plus the wake step policy; blog: the same without ' +
+          'a wake policy (strands lone requests at zero); custom: only what is given. The presets assume a boot of ' +
+          'tune.coldStartPriorSeconds (default 480 s, p90 582 s) and, with a wake policy, derive the ' +
+          'scale-out/wake cooldown from it: max(300, boot p90 + wake period + 60 s, in whole minutes) = 720 s by default.',
+      ),
     minCapacity: z.number().int().min(0).max(1000).optional(),
     maxCapacity: z
       .number()
@@ -56,7 +105,19 @@ export const scalingInputSchema = z
       .max(1000)
       .optional(),
     targetBacklogPerInstance: z.number().positive({ error: 'must be a positive number' }).max(1e9).optional(),
-    scaleOutCooldownSeconds: z.number().int().min(0).max(86_400).optional(),
+    scaleOutCooldownSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(86_400)
+      .optional()
+      .describe(
+        'Scale-out cooldown of target tracking and of the wake step policy, seconds. It must cover the boot, or the ' +
+          'wake policy launches a second instance while the first boots. Default with a wake policy: ' +
+          'max(300, boot p90 + wake period + 60, rounded up to a minute), the boot p90 assumed from ' +
+          'tune.coldStartPriorSeconds (480 s -> 720 s); without one: 300. plan warns when it is shorter than the ' +
+          'measured boot p90 plus the alarm lag.',
+      ),
     scaleInCooldownSeconds: z.number().int().min(0).max(86_400).optional(),
     wake: z
       .union([wakeSchema, z.literal(false)])
@@ -100,7 +161,10 @@ export const TARGET_TRACKING_IDLE_MINUTES = 15;
 
 const PRESET_VALUES: Record<Exclude<Preset, 'custom'>, Omit<ScalingConfig, 'preset' | 'keepWarm'>> = {
   // AWS's "Autoscale an asynchronous endpoint" guide: target tracking plus a step policy that wakes a
-  // zero-instance endpoint as soon as a request waits.
+  // zero-instance endpoint as soon as a request waits. The guide's 300 s scale-out cooldown is the
+  // floor: unless the config sets it, resolveScaling derives the cooldown from the assumed boot
+  // (tune.coldStartPriorSeconds, default 480 s: 720 s), so the wake policy does not fire again while
+  // the first instance boots.
   'aws-recommended': {
     minCapacity: 0,
     maxCapacity: 2,
@@ -111,6 +175,7 @@ const PRESET_VALUES: Record<Exclude<Preset, 'custom'>, Omit<ScalingConfig, 'pres
     idle: { mode: 'target-tracking', minutes: TARGET_TRACKING_IDLE_MINUTES },
   },
   // The blog recipe: target tracking alone. Kept for comparison; it strands lone requests at zero.
+  // With no wake policy its 300 s cooldown stays (a wake added to it gets the derived one).
   blog: {
     minCapacity: 0,
     maxCapacity: 2,
@@ -124,7 +189,19 @@ const PRESET_VALUES: Record<Exclude<Preset, 'custom'>, Omit<ScalingConfig, 'pres
 
 type ScalingParsed = z.output<typeof scalingInputSchema>;
 
-export function resolveScaling(input: ScalingParsed | undefined): ScalingConfig {
+/** What the endpoint says about its boot outside the scaling block. */
+export interface BootAssumption {
+  /** `tune.coldStartPriorSeconds`: the median boot assumed until one is measured. */
+  priorSeconds?: number | undefined;
+}
+
+/**
+ * The preset's values with the explicit keys over them. The scale-out (and wake) cooldown, when not
+ * given and a wake policy exists, is derived from the config's boot prior alone, never from
+ * measurements: the same config always resolves to the same policy set, so apply on an unchanged
+ * config changes nothing however many cold starts have been measured since (plan warns instead).
+ */
+export function resolveScaling(input: ScalingParsed | undefined, boot: BootAssumption = {}): ScalingConfig {
   const raw = input ?? { preset: 'aws-recommended' as const };
   const base =
     raw.preset === 'custom'
@@ -139,14 +216,24 @@ export function resolveScaling(input: ScalingParsed | undefined): ScalingConfig 
         }
       : PRESET_VALUES[raw.preset];
   const idleMode = raw.idle?.mode ?? base.idle.mode;
+  const wake = raw.wake ?? base.wake;
+  const scaleOutCooldownSeconds =
+    raw.scaleOutCooldownSeconds ??
+    (wake === false
+      ? base.scaleOutCooldownSeconds
+      : wakeCooldownFor(
+          assumedBootP90Seconds(boot.priorSeconds ?? DEFAULT_BOOT_PRIOR_SECONDS),
+          wake.periodSeconds,
+          base.scaleOutCooldownSeconds,
+        ));
   return {
     preset: raw.preset,
     minCapacity: raw.minCapacity ?? base.minCapacity,
     maxCapacity: raw.maxCapacity ?? base.maxCapacity,
     targetBacklogPerInstance: raw.targetBacklogPerInstance ?? base.targetBacklogPerInstance,
-    scaleOutCooldownSeconds: raw.scaleOutCooldownSeconds ?? base.scaleOutCooldownSeconds,
+    scaleOutCooldownSeconds,
     scaleInCooldownSeconds: raw.scaleInCooldownSeconds ?? base.scaleInCooldownSeconds,
-    wake: raw.wake ?? base.wake,
+    wake,
     idle: {
       mode: idleMode,
       minutes: raw.idle?.minutes ?? (idleMode === 'step' ? 10 : TARGET_TRACKING_IDLE_MINUTES),

@@ -3,6 +3,7 @@
 import { scalableResourceId, type Cloud, type EndpointConfigState, type ModelState } from '../cloud/types.js';
 import type { Config, EndpointConfig } from '../config/load.js';
 import { describeOwner, isOwned, ownerTags } from '../ownership.js';
+import { endpointBoot, wakeCooldownWarning, type EndpointBoot } from '../scaling/boot.js';
 import { buildScalingResources } from '../scaling/build.js';
 import { emptyScalingObserved, observeScaling } from '../scaling/observe.js';
 import { planScaling } from '../scaling/plan.js';
@@ -16,11 +17,20 @@ export type ModelResolver = (endpoint: EndpointConfig) => Promise<ResolvedModel>
 
 const BUSY = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting']);
 
+export interface PlanOptions {
+  /**
+   * The endpoint's boot, for the warning about a wake cooldown that does not cover it: measured cold
+   * starts from the store when the caller has one; default: the config's prior.
+   */
+  boot?: (endpoint: EndpointConfig) => EndpointBoot;
+}
+
 export async function buildPlan(
   cloud: Cloud,
   config: Config,
   resolveModel: ModelResolver,
   only?: string,
+  options: PlanOptions = {},
 ): Promise<Plan> {
   const accountId = await cloud.accountId();
   const endpoints = config.endpoints.filter((e) => !only || e.name === only);
@@ -35,6 +45,12 @@ export async function buildPlan(
     plans.push(await planEndpoint(cloud, config.project, endpoint, desired));
   }
   const warnings = config.warnings.filter((w) => endpoints.some((e) => w.startsWith(`${e.name}:`)));
+  // Warnings only: the cooldown is derived from the config, so measurements never change what apply does.
+  const boot = options.boot ?? ((e: EndpointConfig) => endpointBoot(e));
+  for (const e of endpoints) {
+    const w = wakeCooldownWarning(e, boot(e));
+    if (w) warnings.push(w);
+  }
   for (const p of plans) {
     if (p.observed.scaling.foreignPolicies.length > 0) {
       warnings.push(

@@ -26,12 +26,15 @@ describe('buildScalingResources', () => {
       statistic: 'Average',
       targetValue: 5,
       scaleInCooldownSeconds: 600,
-      scaleOutCooldownSeconds: 300,
+      // The wake cooldown covers the assumed boot: default prior 480 s -> p90 480 * e^(1.2816 * 0.15)
+      // = 581.7 s; max(300, ceil((581.7 + 60 + 60) / 60) * 60) = 720.
+      scaleOutCooldownSeconds: 720,
       disableScaleIn: false,
     });
     expect(set.policies[1]).toMatchObject({
       adjustmentType: 'ChangeInCapacity',
       stepAdjustments: [{ lowerBound: 0, scalingAdjustment: 1 }],
+      cooldownSeconds: 720,
     });
     expect(set.alarms).toHaveLength(1);
     const wake = set.alarms[0]!;

@@ -1,6 +1,7 @@
 // sagezero plan | apply | destroy — Terraform's contract: show the diff before changing anything,
 // do nothing when nothing differs, and exit codes a script can use.
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import type { Config } from '../../config/load.js';
 import { applyEndpointPlan } from '../../provision/apply.js';
 import { executeDestroy, planDestroy } from '../../provision/destroy.js';
@@ -11,6 +12,8 @@ import { planHasChanges, planRefusals, type Plan } from '../../provision/types.j
 import { EndpointFailedError, waitForSettled, type WaitOptions } from '../../provision/wait.js';
 import type { OpenedCloud } from '../../cloud/open.js';
 import type { ApiCallObserver } from '../../cloud/types.js';
+import { endpointBoot } from '../../scaling/boot.js';
+import { openStore, type Store } from '../../store/index.js';
 import { withCloud } from '../context.js';
 import { EXIT, UserError } from '../errors.js';
 import type { Output } from '../output.js';
@@ -88,7 +91,25 @@ function waitOptions(opened: OpenedCloud, out: Output, timeout: string): WaitOpt
 }
 
 async function makePlan(opened: OpenedCloud, config: Config, only: string | undefined): Promise<Plan> {
-  return buildPlan(opened.cloud, config, modelResolver(opened.cloud, config), only);
+  // Measured cold starts (read-only, when the daemon has made a store) only feed a warning.
+  const store = openStoreIfAny(config);
+  try {
+    return await buildPlan(opened.cloud, config, modelResolver(opened.cloud, config), only, {
+      boot: (e) => endpointBoot(e, store),
+    });
+  } finally {
+    store?.close();
+  }
+}
+
+/** The config's store, read-only, when it exists and opens; plan does without it otherwise. */
+function openStoreIfAny(config: Config): Store | undefined {
+  if (!existsSync(config.storePath)) return undefined;
+  try {
+    return openStore(config.storePath, { readonly: true });
+  } catch {
+    return undefined;
+  }
 }
 
 function printPlan(plan: Plan, out: Output, json: boolean | undefined): void {

@@ -1,0 +1,154 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { testConfig } from '../../test/support/configs.js';
+import { FakeCloud } from '../cloud/fake.js';
+import type { Config } from '../config/load.js';
+import { explicitModel } from '../provision/desired.js';
+import { buildPlan } from '../provision/plan.js';
+import { openStore, type Store } from '../store/index.js';
+import { endpointBoot, wakeCooldownWarning } from './boot.js';
+
+const T = Date.UTC(2025, 0, 6);
+const MIN = 60_000;
+
+let store: Store;
+beforeEach(() => {
+  store = openStore(':memory:');
+});
+afterEach(() => store.close());
+
+/** Cold probes whose scale-out phase (scale-out began -> InService) took these many seconds. */
+function coldProbes(endpoint: string, seconds: number[]): void {
+  seconds.forEach((s, i) => {
+    const startedAt = T + i * 60 * MIN;
+    store.probes.save({
+      id: `${endpoint}-p${i}`,
+      endpoint,
+      startedAt,
+      finishedAt: startedAt + (s + 150) * 1000,
+      instancesAtStart: 0,
+      cold: true,
+      queuedS: 120,
+      scaleOutS: s,
+      inServiceToOutputS: 30,
+      totalS: s + 150,
+      outcome: 'success',
+    });
+  });
+}
+
+const endpointOf = (c: Config) => c.endpoints[0]!;
+
+describe('endpointBoot', () => {
+  it('is the prior without a store or a measurement', () => {
+    const e = endpointOf(testConfig('tune: { coldStartPriorSeconds: 600 }'));
+    expect(endpointBoot(e)).toMatchObject({ source: 'prior', priorSeconds: 600, samples: 0 });
+    expect(endpointBoot(e, store)).toMatchObject({ source: 'prior', samples: 0 });
+  });
+
+  it("counts cold probes and scale-outs from zero of this endpoint's variant", () => {
+    const e = endpointOf(testConfig());
+    coldProbes('llm-async', [800, 820]);
+    coldProbes('other', [100]);
+    store.instances.insert({
+      endpoint: 'llm-async',
+      variant: 'AllTraffic',
+      at: T - MIN,
+      count: 0,
+      source: 'poll',
+    });
+    store.activities.upsert({
+      activityId: 'a1',
+      endpoint: 'llm-async',
+      variant: 'AllTraffic',
+      startTime: T + 10 * MIN,
+      endTime: T + 10 * MIN + 840_000,
+      status: 'Successful',
+      description: 'Setting desired instance count to 1.',
+      cause: 'monitor alarm sagezero-llm-async-wake in state ALARM',
+      desiredCount: 1,
+    });
+    expect(endpointBoot(e, store)).toMatchObject({
+      source: 'measured',
+      samples: 3,
+      probes: 2,
+      scaleOuts: 1,
+      medianSeconds: expect.closeTo(820, 6) as number,
+    });
+  });
+});
+
+describe('wakeCooldownWarning', () => {
+  it('says nothing when the derived cooldown covers the boot', () => {
+    const e = endpointOf(testConfig());
+    // prior 480 s: p90 581.7 s + 120 s = 701.7 s <= 720 s
+    expect(wakeCooldownWarning(e, endpointBoot(e))).toBeUndefined();
+    // measured boots around 400 s
+    coldProbes('llm-async', [380, 400, 420]);
+    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toBeUndefined();
+  });
+
+  it('says nothing without a wake policy or when the endpoint never sits at zero', () => {
+    coldProbes('llm-async', [2000, 2100, 2200]);
+    for (const yaml of ['scaling: { preset: blog }', 'scaling: { minCapacity: 1 }']) {
+      const e = endpointOf(testConfig(yaml));
+      expect(wakeCooldownWarning(e, endpointBoot(e, store))).toBeUndefined();
+    }
+  });
+
+  it('names the endpoint, the key and both numbers for measured cold starts', () => {
+    const e = endpointOf(testConfig());
+    coldProbes('llm-async', [780, 800, 820, 840, 860]);
+    // median 820 s; the spread of the logs (0.039) is raised to the 0.05 floor, so
+    // p90 = 820 * e^(1.2816 * 0.05) = 874.3 s; 874.3 + 60 + 60 = 994.3 -> 1020 s;
+    // the prior whose p90 (x 1.21196) covers 874.3 s: ceil(721.4) = 722
+    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toBe(
+      "llm-async: scaling.scaleOutCooldownSeconds (the wake policy's cooldown) is 720 s, shorter than the " +
+        'measured boot p90 of 874 s (5 cold starts: 5 cold probes in the store; median 820 s) plus the 120 s ' +
+        'the wake alarm needs to see the new instance. HasBacklogWithoutCapacity stays 1 while the first ' +
+        'instance boots, so the wake policy fires again and launches a second instance. Set ' +
+        'scaling.scaleOutCooldownSeconds: 1020, or leave it unset (derived from tune.coldStartPriorSeconds: ' +
+        '480 s -> 720 s now) and set tune.coldStartPriorSeconds: 722.',
+    );
+  });
+
+  it('checks a configured cooldown against the prior when nothing was measured', () => {
+    const e = endpointOf(testConfig('scaling: { scaleOutCooldownSeconds: 300 }'));
+    const w = wakeCooldownWarning(e, endpointBoot(e, store));
+    expect(w).toContain("llm-async: scaling.scaleOutCooldownSeconds (the wake policy's cooldown) is 300 s");
+    expect(w).toContain(
+      'the boot p90 of 582 s assumed from tune.coldStartPriorSeconds (480 s; no cold start measured yet)',
+    );
+    // 581.7 + 120 = 701.7 -> 720; unset, the derived 720 s already covers it
+    expect(w).toContain(
+      'Set scaling.scaleOutCooldownSeconds: 720, or leave it unset (derived from tune.coldStartPriorSeconds: 480 s -> 720 s).',
+    );
+  });
+
+  it('a cooldown that covers the measured boot silences it', () => {
+    coldProbes('llm-async', [780, 800, 820, 840, 860]);
+    const e = endpointOf(testConfig('scaling: { scaleOutCooldownSeconds: 1020 }'));
+    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toBeUndefined();
+    // or a prior that makes the derived one cover it: 722 * 1.21196 = 875.0; + 120 -> 1020
+    const p = endpointOf(testConfig('tune: { coldStartPriorSeconds: 722 }'));
+    expect(p.scaling.scaleOutCooldownSeconds).toBe(1020);
+    expect(wakeCooldownWarning(p, endpointBoot(p, store))).toBeUndefined();
+  });
+});
+
+describe('plan warnings', () => {
+  const resolver = async (e: Config['endpoints'][number]) => explicitModel(e)!;
+
+  it('carry the measured boot from the store the caller passes, and the prior otherwise', async () => {
+    const config = testConfig();
+    coldProbes('llm-async', [780, 800, 820, 840, 860]);
+    const cloud = new FakeCloud();
+    const measured = await buildPlan(cloud, config, resolver, undefined, {
+      boot: (e) => endpointBoot(e, store),
+    });
+    expect(measured.warnings).toEqual([
+      expect.stringContaining('llm-async: scaling.scaleOutCooldownSeconds') as string,
+    ]);
+    expect(measured.warnings[0]).toContain('measured boot p90 of 874 s');
+    expect((await buildPlan(cloud, config, resolver)).warnings).toEqual([]);
+  });
+});

@@ -1,0 +1,97 @@
+// Does the wake policy's cooldown cover the boot? HasBacklogWithoutCapacity stays 1 while the first
+// instance boots (DESIGN.md, "AWS facts"), so a wake step policy whose cooldown ends before the alarm
+// sees the new capacity fires again and launches a second instance. The cooldown itself is derived
+// from the config alone (resolveScaling); measured cold starts only ever make plan say something.
+import type { EndpointConfig } from '../config/load.js';
+import {
+  assumedBootP90Seconds,
+  DEFAULT_BOOT_PRIOR_SECONDS,
+  wakeAlarmLagSeconds,
+  wakeCooldownFor,
+} from '../config/scaling-schema.js';
+import type { Store } from '../store/index.js';
+import { bootSamplesFromStore, estimateBoot, type BootEstimate } from '../tune/coldstart.js';
+
+export interface EndpointBoot extends BootEstimate {
+  /** `tune.coldStartPriorSeconds` (or its default): what stands in with no measurement. */
+  priorSeconds: number;
+  /** Measured samples by origin (both 0 when the estimate is the prior). */
+  probes: number;
+  scaleOuts: number;
+}
+
+export function bootPriorSeconds(endpoint: EndpointConfig): number {
+  return endpoint.tune?.coldStartPriorSeconds ?? DEFAULT_BOOT_PRIOR_SECONDS;
+}
+
+/**
+ * The endpoint's boot: every cold start the store has measured (cold probes' scale-out phase and
+ * scale-outs from zero, as the tuner counts them), or the prior when there is none or no store.
+ */
+export function endpointBoot(endpoint: EndpointConfig, store?: Store): EndpointBoot {
+  const priorSeconds = bootPriorSeconds(endpoint);
+  let probes: number[] = [];
+  let scaleOuts: number[] = [];
+  if (store) {
+    try {
+      ({ probes, scaleOuts } = bootSamplesFromStore(
+        store,
+        endpoint.name,
+        endpoint.variantName,
+        0,
+        Number.MAX_SAFE_INTEGER,
+      ));
+    } catch {
+      // A store of another schema version: plan goes on with the prior.
+    }
+  }
+  const estimate = estimateBoot([...probes, ...scaleOuts], priorSeconds);
+  const measured = estimate.source === 'measured';
+  return {
+    ...estimate,
+    priorSeconds,
+    probes: measured ? probes.length : 0,
+    scaleOuts: measured ? scaleOuts.length : 0,
+  };
+}
+
+/**
+ * A plan warning when the wake policy's cooldown (scaling.scaleOutCooldownSeconds) is shorter than
+ * the boot p90 plus the time the wake alarm needs to see the new capacity; undefined when it covers
+ * that, or when there is no wake policy or the endpoint never sits at zero.
+ */
+export function wakeCooldownWarning(endpoint: EndpointConfig, boot: EndpointBoot): string | undefined {
+  const s = endpoint.scaling;
+  if (s.wake === false || s.minCapacity > 0) return undefined;
+  const lag = wakeAlarmLagSeconds(s.wake.periodSeconds);
+  const cooldown = s.scaleOutCooldownSeconds;
+  if (cooldown >= boot.p90Seconds + lag) return undefined;
+  const p90 = Math.round(boot.p90Seconds);
+  const needed = wakeCooldownFor(boot.p90Seconds, s.wake.periodSeconds, 0);
+  const priorKey = 'tune.coldStartPriorSeconds';
+  const basis =
+    boot.source === 'measured'
+      ? `the measured boot p90 of ${p90} s (${describeSamples(boot)} in the store; median ${Math.round(boot.medianSeconds)} s)`
+      : `the boot p90 of ${p90} s assumed from ${priorKey} (${boot.priorSeconds} s; no cold start measured yet)`;
+  const derivedNow = wakeCooldownFor(assumedBootP90Seconds(boot.priorSeconds), s.wake.periodSeconds);
+  // The prior whose assumed p90 makes the derived cooldown cover this boot.
+  const prior = Math.ceil(boot.p90Seconds / (assumedBootP90Seconds(1000) / 1000));
+  const unset =
+    derivedNow >= boot.p90Seconds + lag
+      ? `leave it unset (derived from ${priorKey}: ${boot.priorSeconds} s -> ${derivedNow} s)`
+      : `leave it unset (derived from ${priorKey}: ${boot.priorSeconds} s -> ${derivedNow} s now) and set ${priorKey}: ${prior}`;
+  return (
+    `${endpoint.name}: scaling.scaleOutCooldownSeconds (the wake policy's cooldown) is ${cooldown} s, shorter than ` +
+    `${basis} plus the ${lag} s the wake alarm needs to see the new instance. HasBacklogWithoutCapacity stays 1 ` +
+    `while the first instance boots, so the wake policy fires again and launches a second instance. Set ` +
+    `scaling.scaleOutCooldownSeconds: ${needed}, or ${unset}.`
+  );
+}
+
+function describeSamples(boot: EndpointBoot): string {
+  const parts = [
+    boot.probes > 0 ? `${boot.probes} cold probe${boot.probes === 1 ? '' : 's'}` : '',
+    boot.scaleOuts > 0 ? `${boot.scaleOuts} scale-out${boot.scaleOuts === 1 ? '' : 's'} from zero` : '',
+  ].filter((p) => p !== '');
+  return `${boot.samples} cold start${boot.samples === 1 ? '' : 's'}: ${parts.join(', ')}`;
+}
