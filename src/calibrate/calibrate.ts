@@ -31,6 +31,7 @@ import { tuneConfigOf } from '../tune/config.js';
 import { readStoreTraffic } from '../tune/reconstruct.js';
 import { dailyFigures, HOUR_MS, type DayFigures } from './daily.js';
 import { fitBoot, fitCalibration, type CalibrationFit } from './fit.js';
+import type { StoredFit } from './use.js';
 
 const MINUTE_MS = 60_000;
 /** Disagreement: relative difference of instance-hours over the window ... */
@@ -240,14 +241,6 @@ export async function calibrateEndpoint(
   return result;
 }
 
-/** The stored outcome the tuner and the report read. */
-export interface StoredFit extends CalibrationFit {
-  agrees: boolean;
-  observedInstanceHours: number;
-  predictedInstanceHours: number;
-  percent: number | null;
-}
-
 export function saveCalibration(store: Store, c: EndpointCalibration, now: number): void {
   if (!c.fit) return;
   const fit: StoredFit = {
@@ -258,28 +251,6 @@ export function saveCalibration(store: Store, c: EndpointCalibration, now: numbe
     percent: c.difference.percent,
   };
   calibrationRepo(store.db).save({ endpoint: c.endpoint, madeAt: now, fit, agrees: c.agrees });
-}
-
-/** The newest stored calibration of an endpoint, if any (undefined on a store without the table). */
-export function latestCalibration(
-  store: Store,
-  endpoint: string,
-): (StoredFit & { madeAtMs: number }) | undefined {
-  try {
-    const c = calibrationRepo(store.db).latest<StoredFit>(endpoint);
-    return c ? { ...c.fit, agrees: c.agrees, madeAtMs: c.madeAt } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** One line naming a disagreeing calibration's numbers (tune's hold reason, the report's warning). */
-export function disagreementText(endpoint: string, c: StoredFit): string {
-  const pct = c.percent === null ? '' : ` (${c.percent >= 0 ? '+' : ''}${c.percent.toFixed(1)}%)`;
-  return (
-    `${endpoint}: calibration of ${c.madeAt.slice(0, 16)}Z disagrees: simulated ${fmtH(c.predictedInstanceHours)} ` +
-    `instance-hours against ${fmtH(c.observedInstanceHours)} observed${pct} over ${c.window.start.slice(0, 10)}..${c.window.end.slice(0, 10)}`
-  );
 }
 
 /** The first whole minute in [from, to) at which the variant ran at most `resting` instances. */

@@ -113,5 +113,27 @@ export interface CostReport {
   gaps: ReportGap[];
   /** Transitions recovered from scaling activities in `gaps`: the sum over every gap and endpoint. */
   backfilledTransitions: number;
+  /**
+   * The newest stored calibration of each endpoint that has one (`sagezero calibrate`): simulated
+   * against observed instance-hours over the calibration's own window, and whether they agree.
+   * Absent when no endpoint has been calibrated.
+   */
+  calibration?: ReportCalibration[];
   warnings: string[];
+}
+
+export interface ReportCalibration {
+  endpoint: string;
+  madeAt: string;
+  window: { start: string; end: string };
+  observedInstanceHours: number;
+  predictedInstanceHours: number;
+  /** (predicted - observed) / observed x 100; null when nothing was observed. */
+  differencePercent: number | null;
+  agrees: boolean;
+  /** Fitted boot (lognormal) and alarm delay (s). */
+  bootMedianSeconds: number;
+  bootSigma: number;
+  alarmDelaySeconds: number;
+  samples: { probes: number; scaleOuts: number; wakes: number; scaleIns: number };
 }

@@ -27,6 +27,7 @@ import type {
   SeriesPoint,
 } from './report-types.js';
 import { buckets, type ReportWindow } from './window.js';
+import { reportCalibration } from '../calibrate/report.js';
 
 export interface ReportDeps {
   store: Store;
@@ -61,6 +62,7 @@ export async function buildReport(deps: ReportDeps, w: ReportWindow): Promise<Co
     samples.push(...ttfr);
   }
   const { gaps, backfilledTransitions } = reportGaps(deps, w, warnings);
+  const calibration = reportCalibration(deps.store, config.endpoints, warnings);
   return {
     project: config.project,
     region: config.region,
@@ -77,6 +79,7 @@ export async function buildReport(deps: ReportDeps, w: ReportWindow): Promise<Co
     total: totalFigures(endpoints, samples, bucketList.length > 0),
     gaps,
     backfilledTransitions,
+    ...(calibration.length > 0 ? { calibration } : {}),
     warnings,
   };
 }

@@ -2,6 +2,7 @@
 // state kept in the store between runs, the apply decision for a tuner result, and the rollback check
 // of the last change against what the endpoint delivered since.
 import type { Store } from '../store/index.js';
+import { calibrationHold } from '../calibrate/use.js';
 import type { Objective } from './config.js';
 import {
   decideApply,
@@ -33,6 +34,9 @@ export function decideForResult(
   now: number,
   rules?: Partial<GuardrailRules>,
 ): ApplyDecision {
+  // The simulator's predictions are trusted for this endpoint only while they match what it did.
+  const held = calibrationHold(store, result.endpoint);
+  if (held) return { action: 'hold', reason: held };
   return decideApply({
     now,
     current: {

@@ -18,6 +18,13 @@ import {
 import { readStoreTraffic } from './reconstruct.js';
 import type { TrafficWindow } from '../simulate/replay.js';
 import { tuneTraffic, type TuneResult } from './tune.js';
+import {
+  calibratedBoot,
+  calibrationNotes,
+  calibrationSummary,
+  latestCalibration,
+  type CalibrationSummary,
+} from '../calibrate/use.js';
 
 const MINUTE_MS = 60_000;
 
@@ -56,6 +63,8 @@ export interface TuneOptions {
 export interface EndpointTuneResult extends TuneResult {
   mode: TuneConfig['mode'];
   traffic: { source: 'store' | 'trace'; processed?: number };
+  /** The stored calibration the replays used (src/calibrate/), when there is one. */
+  calibration?: CalibrationSummary;
 }
 
 export async function tuneEndpoint(ctx: TuneContext, opts: TuneOptions = {}): Promise<EndpointTuneResult> {
@@ -111,10 +120,13 @@ export async function tuneEndpoint(ctx: TuneContext, opts: TuneOptions = {}): Pr
     end - MAX_HISTORY_MS,
     end + 1,
   );
-  const boot: BootEstimate = estimateBoot(
+  let boot: BootEstimate = estimateBoot(
     [...samples.probes, ...samples.scaleOuts],
     tune.coldStartPriorSeconds,
   );
+  // A stored calibration (sagezero calibrate) brings the alarm timing the endpoint showed, and its boot.
+  const calibration = latestCalibration(ctx.store, endpoint.name);
+  if (calibration) boot = calibratedBoot(calibration);
 
   const region = ctx.config.region;
   const price =
@@ -140,6 +152,7 @@ export async function tuneEndpoint(ctx: TuneContext, opts: TuneOptions = {}): Pr
       defaultServiceSeconds: serviceSeconds ?? tune.serviceSecondsPrior,
       requestTtlSeconds: opts.requestTtlSeconds ?? DEFAULT_SETTINGS.requestTtlSeconds,
       invocationTimeoutSeconds: DEFAULT_SETTINGS.invocationTimeoutSeconds,
+      ...(calibration ? { simOptions: calibration.simOptions } : {}),
     },
     boot,
     pricePerHourUsd: price,
@@ -151,5 +164,11 @@ export async function tuneEndpoint(ctx: TuneContext, opts: TuneOptions = {}): Pr
     result.notes.push(
       `no processed requests to time: assumed ${tune.serviceSecondsPrior} s per request (tune.serviceSecondsPrior)`,
     );
-  return { ...result, mode: tune.mode, traffic };
+  if (calibration) result.notes.push(...calibrationNotes(endpoint.name, calibration, tune.mode));
+  return {
+    ...result,
+    mode: tune.mode,
+    traffic,
+    ...(calibration ? { calibration: calibrationSummary(calibration) } : {}),
+  };
 }

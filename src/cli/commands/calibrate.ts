@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SystemClock, type Clock } from '../../clock.js';
 import { calibrateEndpoint, type EndpointCalibration } from '../../calibrate/calibrate.js';
+import { latestCalibration, type StoredFit } from '../../calibrate/use.js';
+import type { BootDistribution } from '../../cloud/sim/boot.js';
 import { formatCalibration } from '../../calibrate/format.js';
 import { loadConfig, type Config, type EndpointConfig } from '../../config/load.js';
 import { MAX_HISTORY_MS, parseHistory } from '../../tune/config.js';
@@ -108,6 +110,57 @@ export async function runCalibrate(
     for (const endpoint of targets)
       results.push(await calibrateEndpoint({ store, config, endpoint, clock }, { sinceMs, seed }));
     return results;
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * `simulate --calibration CONFIG:ENDPOINT`: the newest stored fit of that endpoint (from the config's
+ * store), as the boot distribution and simulator options a simulation should use, and a line saying so.
+ */
+export function storedCalibrationFor(
+  spec: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { boot: BootDistribution; simOptions: StoredFit['simOptions']; line: string } {
+  const i = spec.lastIndexOf(':');
+  if (i <= 0 || i === spec.length - 1) {
+    throw new UserError(`--calibration must be CONFIG:ENDPOINT (e.g. sagezero.yaml:my-llm), got "${spec}"`);
+  }
+  const file = spec.slice(0, i);
+  const name = spec.slice(i + 1);
+  const config = loadConfig(file, env);
+  if (!config.endpoints.some((e) => e.name === name)) {
+    throw new UserError(
+      `--calibration: no endpoint named "${name}" in ${config.file} (it has: ${config.endpoints.map((e) => e.name).join(', ')})`,
+    );
+  }
+  if (!existsSync(config.storePath)) {
+    throw new UserError(
+      `--calibration: the store ${config.storePath} does not exist; run \`sagezero calibrate -c ${file}\` first`,
+    );
+  }
+  let store: Store;
+  try {
+    store = openStore(config.storePath);
+  } catch (e) {
+    throw new UserError(`--calibration: ${e instanceof StoreError ? e.message : (e as Error).message}`);
+  }
+  try {
+    const c = latestCalibration(store, name);
+    if (!c) {
+      throw new UserError(
+        `--calibration: ${name} has no stored calibration in ${config.storePath}; run \`sagezero calibrate -c ${file} --endpoint ${name}\` first`,
+      );
+    }
+    return {
+      boot: { kind: 'lognormal', medianSeconds: c.boot.medianSeconds, sigma: c.boot.sigma },
+      simOptions: c.simOptions,
+      line:
+        `using the calibration of ${name} made ${c.madeAt.slice(0, 16)}Z: boot median ${Math.round(c.boot.medianSeconds)} s, ` +
+        `sigma ${c.boot.sigma.toFixed(2)}, alarm delay ${c.alarmDelay.seconds} s (publication delay ${c.simOptions.metricDelaySeconds} s)` +
+        ` (instead of --boot-seconds/--boot-sigma)${c.agrees ? '' : '; note: that calibration DISAGREES with what the endpoint did'}`,
+    };
   } finally {
     store.close();
   }

@@ -8,6 +8,7 @@ import { hourlyPrice } from '../../simulate/prices.js';
 import { DEFAULT_SETTINGS, type SimulationSettings } from '../../simulate/runner.js';
 import { selectEndpoints, simulate, type SimulationReport } from '../../simulate/simulate.js';
 import { loadTrace, TRACE_FORMATS, TraceError, type TraceFormat } from '../../simulate/traces/index.js';
+import { storedCalibrationFor } from './calibrate.js';
 import { UserError } from '../errors.js';
 import { processOutput, type Output } from '../output.js';
 
@@ -29,6 +30,7 @@ export interface SimulateFlags {
   price?: string;
   seed: string;
   json?: boolean;
+  calibration?: string;
 }
 
 /** Every arrival time is kept in memory (8 bytes each); beyond this a run would exhaust it. */
@@ -96,6 +98,10 @@ export function registerSimulate(program: Command, out: Output = processOutput):
     .option('--price <usd>', 'hourly price override (USD)')
     .option('--seed <n>', 'random seed (arrival spreading, boot times)', '1')
     .option('--json', 'print the report as JSON')
+    .option(
+      '--calibration <config:endpoint>',
+      "use that endpoint's stored calibration (sagezero calibrate): its boot distribution and alarm timing",
+    )
     .action(async (flags: SimulateFlags) => {
       const report = await runSimulate(flags, out);
       if (flags.json) out.out(JSON.stringify(report, null, 2));
@@ -131,6 +137,12 @@ export async function runSimulate(flags: SimulateFlags, out: Output): Promise<Si
     defaultServiceSeconds: number('--service-seconds', flags.serviceSeconds, { min: 0, max: 3600 }),
     requestTtlSeconds: number('--ttl-seconds', flags.ttlSeconds, { min: 60, max: 21_600, integer: true }),
   };
+  if (flags.calibration !== undefined) {
+    const c = storedCalibrationFor(flags.calibration);
+    settings.boot = c.boot;
+    settings.simOptions = c.simOptions;
+    out.err(c.line);
+  }
   if (!/^ml\.[a-z0-9]+(-[a-z0-9]+)?\.[a-z0-9]+$/.test(settings.instanceType)) {
     throw new UserError(
       `--instance-type must be a SageMaker instance type like ml.g5.12xlarge, got "${settings.instanceType}"`,

@@ -276,6 +276,49 @@
     (r.warnings || []).forEach(function (w) {
       ul.appendChild(el('li', w));
     });
+    renderCalibration(r);
+  }
+
+  // Calibration (sagezero calibrate): simulated against observed instance-hours per endpoint, from
+  // the newest stored fit. The section is created here, before the warnings, when there is one.
+  function renderCalibration(r) {
+    var sec = $('calibration');
+    var rows = r.calibration || [];
+    if (rows.length === 0) {
+      if (sec) sec.remove();
+      return;
+    }
+    if (!sec) {
+      sec = document.createElement('section');
+      sec.id = 'calibration';
+      $('warnings').before(sec);
+    }
+    sec.replaceChildren(el('h2', 'Calibration: simulated vs observed'));
+    var table = document.createElement('table');
+    var head = document.createElement('tr');
+    ['Endpoint', 'Window', 'Simulated inst-h', 'Observed inst-h', 'Difference', 'Boot (median)', 'Alarm delay', 'Verdict'].forEach(
+      function (h) {
+        head.appendChild(el('th', h));
+      },
+    );
+    table.appendChild(head);
+    rows.forEach(function (c) {
+      var tr = document.createElement('tr');
+      [
+        c.endpoint,
+        c.window.start.slice(0, 16) + 'Z – ' + c.window.end.slice(0, 16) + 'Z',
+        num(c.predictedInstanceHours, 2),
+        num(c.observedInstanceHours, 2),
+        c.differencePercent === null ? '—' : (c.differencePercent >= 0 ? '+' : '') + num(c.differencePercent, 1) + '%',
+        secs(c.bootMedianSeconds),
+        secs(c.alarmDelaySeconds),
+        c.agrees ? 'agrees' : 'disagrees: tune will not apply',
+      ].forEach(function (v, i) {
+        tr.appendChild(el('td', v, i === 7 && !c.agrees ? 'err' : undefined));
+      });
+      table.appendChild(tr);
+    });
+    sec.appendChild(table);
   }
 
   function load() {

@@ -1,0 +1,37 @@
+// The report's calibration section: the newest stored calibration of each configured endpoint (made
+// by `sagezero calibrate`; the report does not replay anything itself), and a warning for each one
+// whose prediction disagrees with what the endpoint did.
+import type { EndpointConfig } from '../config/load.js';
+import type { ReportCalibration } from '../cost/report-types.js';
+import type { Store } from '../store/index.js';
+import { disagreementText, latestCalibration } from './use.js';
+
+export function reportCalibration(
+  store: Store,
+  endpoints: readonly Pick<EndpointConfig, 'name'>[],
+  warnings: string[],
+): ReportCalibration[] {
+  const out: ReportCalibration[] = [];
+  for (const e of endpoints) {
+    const c = latestCalibration(store, e.name);
+    if (!c) continue;
+    out.push({
+      endpoint: e.name,
+      madeAt: c.madeAt,
+      window: c.window,
+      observedInstanceHours: c.observedInstanceHours,
+      predictedInstanceHours: c.predictedInstanceHours,
+      differencePercent: c.percent,
+      agrees: c.agrees,
+      bootMedianSeconds: c.boot.medianSeconds,
+      bootSigma: c.boot.sigma,
+      alarmDelaySeconds: c.alarmDelay.seconds,
+      samples: { ...c.boot.samples, ...c.alarmDelay.samples },
+    });
+    if (!c.agrees)
+      warnings.push(
+        `${disagreementText(e.name, c)}; tune.mode apply holds for this endpoint until it agrees again`,
+      );
+  }
+  return out;
+}
