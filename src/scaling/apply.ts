@@ -39,13 +39,19 @@ export async function applyScalingChanges(
     );
   }
   const arns = new Map(observed.policies.map((p) => [p.policyName, p.policyArn]));
+  // Policies whose ARN this apply changed (an updated policy can come back under a new ARN; moto
+  // does that): their alarms are re-wired even when the plan had nothing else to change on them.
+  const rearned = new Set<string>();
   for (const p of set.policies) {
     if (!wants('scaling-policy', p.policyName)) continue;
-    arns.set(p.policyName, await cloud.putScalingPolicy(p));
+    const arn = await cloud.putScalingPolicy(p);
+    const before = arns.get(p.policyName);
+    if (before !== undefined && before !== arn) rearned.add(p.policyName);
+    arns.set(p.policyName, arn);
     log(`put ${p.type} policy ${p.policyName}`);
   }
   for (const a of set.alarms) {
-    if (!wants('alarm', a.spec.name)) continue;
+    if (!wants('alarm', a.spec.name) && !rearned.has(a.actionPolicyName)) continue;
     await cloud.putAlarm(withAction(a, arns));
     log(`put alarm ${a.spec.name} -> ${a.actionPolicyName}`);
   }

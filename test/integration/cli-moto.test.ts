@@ -1,5 +1,5 @@
 // The real CLI and the real AWS SDK clients against moto: the whole provisioning life cycle.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -18,6 +18,7 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { openStore } from '../../src/store/index.js';
 import { motoEnv, runCli } from '../support/cli.js';
 
 const endpoint = inject('motoEndpoint');
@@ -228,7 +229,9 @@ endpoints:
             Statistic: 'Average',
           },
           ScaleInCooldown: 600,
-          ScaleOutCooldown: 300,
+          // What the config derives (default boot prior 480 s: p90 581.7 s + 120 s -> 720), so only
+          // targetValue drifts.
+          ScaleOutCooldown: 720,
         },
       }),
     );
@@ -236,6 +239,74 @@ endpoints:
     expect(plan.code).toBe(2);
     expect(plan.stdout).toMatch(/~\s+scaling-policy sagezero-clitest-drift-backlog-target \[drift\]/);
     expect(plan.stdout).toMatch(/targetValue: 42 -> 5/);
+    expect((await runCli(['apply', '-c', cfg, '--yes'], { env })).code).toBe(0);
+    expect((await runCli(['plan', '-c', cfg], { env })).code).toBe(0);
+    expect((await runCli(['destroy', '-c', cfg, '--yes'], { env })).code).toBe(0);
+  });
+
+  it('warns when measured cold starts outlast the wake cooldown, without changing the exit code or the policy', async () => {
+    const name = 'clitest-boot';
+    const cfg = path.join(dir, 'boot.yaml');
+    const write = (extra: string) =>
+      writeFileSync(
+        cfg,
+        `region: us-east-1
+project: clitest
+store: ./boot-var/store.db
+endpoints:
+  - name: ${name}
+    model: { image: 763104351884.dkr.ecr.us-east-1.amazonaws.com/x:1 }
+    executionRoleArn: arn:aws:iam::123456789012:role/SageMakerExecution
+    instanceType: ml.g4dn.xlarge
+    async: { outputPath: s3://sagezero-clitest-out/out/ }
+${extra}`,
+      );
+    write('');
+    expect((await runCli(['apply', '-c', cfg, '--yes'], { env })).code).toBe(0);
+    const quiet = await runCli(['plan', '-c', cfg], { env });
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).not.toMatch(/scaleOutCooldownSeconds/);
+
+    // Five cold probes whose scale-out took 780-860 s: median 820 s, p90 820 * e^(1.2816 * 0.05) = 874 s.
+    mkdirSync(path.join(dir, 'boot-var'), { recursive: true });
+    const store = openStore(path.join(dir, 'boot-var', 'store.db'));
+    const t0 = Date.UTC(2025, 0, 6);
+    [780, 800, 820, 840, 860].forEach((s, i) =>
+      store.probes.save({
+        id: `boot-${i}`,
+        endpoint: name,
+        startedAt: t0 + i * 3_600_000,
+        finishedAt: t0 + i * 3_600_000 + (s + 150) * 1000,
+        instancesAtStart: 0,
+        cold: true,
+        scaleOutS: s,
+        totalS: s + 150,
+        outcome: 'success',
+      }),
+    );
+    store.close();
+
+    const warned = await runCli(['plan', '-c', cfg], { env });
+    expect(warned.code).toBe(0); // still "no changes": a warning is not a change
+    expect(warned.stdout).toContain(
+      `warning: ${name}: scaling.scaleOutCooldownSeconds (the wake policy's cooldown) is 720 s, shorter than the measured boot p90 of 874 s`,
+    );
+    // 874.3 + 60 + 60 = 994.3 -> 1020
+    expect(warned.stdout).toContain('Set scaling.scaleOutCooldownSeconds: 1020');
+    const json = JSON.parse((await runCli(['plan', '-c', cfg, '--json'], { env })).stdout) as {
+      warnings: string[];
+    };
+    expect(json.warnings).toEqual([expect.stringContaining('measured boot p90 of 874 s')]);
+    // apply with the measurements in the store still has nothing to do
+    const again = await runCli(['apply', '-c', cfg, '--yes'], { env });
+    expect(again.code).toBe(0);
+    expect(again.stderr).not.toMatch(/apply complete/);
+
+    // The suggested cooldown covers it: one policy update, then silence.
+    write('    scaling: { scaleOutCooldownSeconds: 1020 }\n');
+    const fix = await runCli(['plan', '-c', cfg], { env });
+    expect(fix.code).toBe(2);
+    expect(fix.stdout).not.toMatch(/warning: .*scaleOutCooldownSeconds/);
     expect((await runCli(['apply', '-c', cfg, '--yes'], { env })).code).toBe(0);
     expect((await runCli(['plan', '-c', cfg], { env })).code).toBe(0);
     expect((await runCli(['destroy', '-c', cfg, '--yes'], { env })).code).toBe(0);
