@@ -23,7 +23,8 @@ const API_MINUTE_RETENTION_MS = 7 * 24 * 3600_000;
 const ACTIVITY_SLACK_MS = 2 * 3600_000;
 /** CloudWatch revises the last few datapoints; re-read this much of what was already read. */
 const METRIC_OVERLAP_MS = 5 * 60_000;
-const METRIC_MAX_LOOKBACK_MS = 3 * 3600_000;
+/** After a gap, GetMetricData reads at most this far back (the simulated CloudWatch keeps at least this). */
+export const METRIC_MAX_LOOKBACK_MS = 3 * 3600_000;
 
 export interface PollContext {
   cloud: Cloud;

@@ -33,12 +33,15 @@ export function compileAlarm(spec: AlarmSpec): Map<string, Compiled> | undefined
     if (spec.metric.periodSeconds < 60 || spec.metric.periodSeconds % 60 !== 0) {
       throw validation(`alarm ${spec.name}: Period must be a multiple of 60`, op);
     }
+    checkEvaluationRange(spec, spec.metric.periodSeconds);
     return undefined;
   }
   const queries = spec.metrics ?? [];
   const returning = queries.filter((q) => q.returnData);
   if (returning.length !== 1)
     throw validation(`alarm ${spec.name}: exactly one metric query must have ReturnData true`, op);
+  const period = queries.find((q) => q.metric)?.metric?.periodSeconds;
+  if (period !== undefined) checkEvaluationRange(spec, period);
   const ids = new Set(queries.map((q) => q.id));
   const compiled = new Map<string, Compiled>();
   for (const q of queries) {
@@ -56,6 +59,20 @@ export function compileAlarm(spec: AlarmSpec): Map<string, Compiled> | undefined
     }
   }
   return compiled;
+}
+
+/**
+ * PutMetricAlarm's limit on the evaluation range (period x evaluation periods): seven days, one day for
+ * periods under an hour. The simulated store keeps the longest registered range (see metrics.ts).
+ */
+function checkEvaluationRange(spec: AlarmSpec, periodSeconds: number): void {
+  const limit = periodSeconds < 3600 ? 86_400 : 604_800;
+  if (periodSeconds * spec.evaluationPeriods > limit) {
+    throw validation(
+      `alarm ${spec.name}: Period x EvaluationPeriods must be at most ${limit} seconds`,
+      'PutMetricAlarm',
+    );
+  }
 }
 
 /** The endpoint every metric of the alarm is about (same EndpointName dimension), if there is one. */
@@ -106,6 +123,11 @@ export class CloudWatch {
 
   /** Registers an alarm (also the ones target tracking creates). */
   add(alarm: SimAlarm): void {
+    // The store keeps what the alarm's window reads: n periods ending at the last complete period
+    // before the delivery delay, so up to (n + 1) periods and the delay back from now.
+    const store = this.sim.metrics;
+    const period = alarmPeriodMs(alarm.spec);
+    store.retainAtLeast(((alarm.spec.evaluationPeriods + 1) * period + store.delayMs) / MINUTE_MS + 1);
     const name = alarmEndpoint(alarm.spec);
     if (name !== undefined) alarm.endpointName = name;
     this.alarms.set(alarm.spec.name, alarm);
