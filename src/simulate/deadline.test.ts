@@ -206,13 +206,66 @@ describe('deadlineOptimum: properties (c = 1)', () => {
         fc.pre(windowProduct(a, s, D) <= 30_000);
         const b = bruteForce(a, s, boot, D);
         const r = deadlineOptimum(a, s, boot, 1, D, { exactLimit: 0, blockSize });
-        expect(r.exact).toBe(false);
-        expect(r.method).toMatch(/lower bound/);
         expect(r.instanceSeconds).toBeLessThanOrEqual(b + EPS);
         expect(r.upperBound).toBeGreaterThanOrEqual(b - EPS);
+        // exact only when the schedule found meets the bound, i.e. is the optimum.
+        if (r.exact) {
+          expect(r.instanceSeconds).toBeCloseTo(b, 9);
+          expect(r.upperBound).toBeCloseTo(b, 9);
+          expect(r.method).toMatch(/^exact: .*meets the lower bound/);
+        } else {
+          expect(r.method).toMatch(/^lower bound/);
+        }
       }),
       { numRuns: 100, seed: 99 },
     );
+  });
+
+  it('large clusters: the schedule found is feasible, billed as claimed, and above the bound', () => {
+    const trace = fc.record({
+      gaps: fc.array(fc.double({ min: 0, max: 400, noNaN: true }), { minLength: 1, maxLength: 300 }),
+      s: fc.array(fc.double({ min: 0, max: 120, noNaN: true }), { minLength: 300, maxLength: 300 }),
+      boot: fc.integer({ min: 0, max: 600 }),
+      D: fc.integer({ min: 0, max: 1200 }),
+      exactLimit: fc.integer({ min: 0, max: 10 }),
+      blockSize: fc.integer({ min: 1, max: 8 }),
+    });
+    fc.assert(
+      fc.property(trace, ({ gaps, s: sAll, boot, D, exactLimit, blockSize }) => {
+        const a: number[] = [];
+        let x = 0;
+        for (const g of gaps) a.push((x += g));
+        const s = sAll.slice(0, a.length);
+        // Input order need not be sorted: reverse it.
+        a.reverse();
+        s.reverse();
+        const r = deadlineOptimum(a, s, boot, 1, D, { exactLimit, blockSize });
+        const tol = 1e-7 * (x + 2000);
+        for (let i = 0; i < a.length; i++) {
+          const t = r.starts[i] as number;
+          expect(t).toBeGreaterThanOrEqual((a[i] as number) - tol);
+          expect(t + (s[i] as number)).toBeLessThanOrEqual(
+            (a[i] as number) + Math.max(D, s[i] as number) + tol,
+          );
+        }
+        expect(oracleCost(r.starts, s, boot, 1, Infinity).instanceSeconds).toBeCloseTo(r.upperBound, 6);
+        expect(r.upperBound).toBeGreaterThanOrEqual(r.instanceSeconds - tol);
+        expect(r.upperBound).toBeLessThanOrEqual(oracleCost(a, s, boot, 1, Infinity).instanceSeconds + tol);
+        expect(r.instanceSeconds).toBeGreaterThanOrEqual(s.reduce((p, q) => p + q, 0) - tol);
+      }),
+      { numRuns: 100, seed: 5 },
+    );
+  });
+
+  it('a regular stream batches behind one boot per deadline window', () => {
+    // A request every 100 s for 8 hours, s = 10, boot 480, D = 900. Always on costs about 28 800;
+    // batching the requests of each ~900 s window behind one boot costs about 480 + 90 per window.
+    const a = Array.from({ length: 288 }, (_, i) => 100 * i + 50);
+    const s = a.map(() => 10);
+    const r = deadlineOptimum(a, s, 480, 1, 900);
+    expect(r.exact).toBe(false);
+    expect(r.upperBound).toBeLessThan(0.6 * oracleCost(a, s, 480, 1, Infinity).instanceSeconds);
+    expect(r.instanceSeconds).toBeLessThanOrEqual(r.upperBound);
   });
 
   it('stays finite and ordered on a trace too large to solve exactly', () => {

@@ -93,6 +93,9 @@ export interface DeadlineOptimumResult {
 }
 
 const MAX_SUBSET_BITS = 20;
+/** Clusters over this many requests get blocks of at most LARGE_BLOCK (bounded time per request). */
+const LARGE_CLUSTER = 20_000;
+const LARGE_BLOCK = 5;
 
 interface BlockInput {
   a: Float64Array; // arrivals, sorted order
@@ -102,21 +105,52 @@ interface BlockInput {
   tol: number;
 }
 
+/** Work arrays of the subset DP, allocated once per call for the largest block. */
+interface Scratch {
+  lo: Float64Array;
+  hi: Float64Array;
+  sum: Float64Array;
+  cc: Float64Array;
+  ok: Uint8Array;
+  cost: Float64Array;
+  bestU: Float64Array;
+  f: Float64Array;
+  choice: Int32Array;
+}
+
+function makeScratch(bits: number): Scratch {
+  const size = 1 << bits;
+  return {
+    lo: new Float64Array(size),
+    hi: new Float64Array(size),
+    sum: new Float64Array(size),
+    cc: new Float64Array(size),
+    ok: new Uint8Array(size),
+    cost: new Float64Array(size),
+    bestU: new Float64Array(size),
+    f: new Float64Array(size),
+    choice: new Int32Array(size),
+  };
+}
+
 /**
  * Exact min over partitions of jobs [off, off + m) (sorted order) into sessions of
  * sum (span + beta(first start)), beta(u) = min(bootcost(u), max(0, u - prevEnd)) (prevEnd = -Infinity:
  * beta = bootcost). Writes the chosen start times into `out` and returns the cost.
  */
-function solveBlock(inp: BlockInput, off: number, m: number, prevEnd: number, out: Float64Array): number {
+function solveBlock(
+  inp: BlockInput,
+  off: number,
+  m: number,
+  prevEnd: number,
+  out: Float64Array,
+  w: Scratch,
+): number {
   const { a, s, late, boot, tol } = inp;
   const size = 1 << m;
-  const lo = new Float64Array(size);
-  const hi = new Float64Array(size);
-  const sum = new Float64Array(size);
-  const cc = new Float64Array(size);
-  const ok = new Uint8Array(size);
-  const cost = new Float64Array(size).fill(Infinity);
-  const bestU = new Float64Array(size);
+  const { lo, hi, sum, cc, ok, cost, bestU, f, choice } = w;
+  ok.fill(0, 0, size);
+  cost.fill(Infinity, 0, size);
   const beta = (u: number): number => {
     const bc = Math.min(Math.max(u, 0), boot);
     return prevEnd === -Infinity ? bc : Math.min(bc, Math.max(0, u - prevEnd));
@@ -177,8 +211,6 @@ function solveBlock(inp: BlockInput, off: number, m: number, prevEnd: number, ou
     bestU[mask] = bu;
   }
 
-  const f = new Float64Array(size).fill(Infinity);
-  const choice = new Int32Array(size);
   f[0] = 0;
   for (let mask = 1; mask < size; mask++) {
     const low = mask & -mask;
@@ -213,6 +245,149 @@ function solveBlock(inp: BlockInput, off: number, m: number, prevEnd: number, ou
     mask ^= S;
   }
   return f[size - 1] as number;
+}
+
+/**
+ * A session's standalone cost, min over its first start u in [lo, hi] of max(sum, C - u) + bootcost(u)
+ * (see the header), and the u that reaches it. Piecewise linear in u with breakpoints C - sum, 0 and
+ * boot, so one of those (clamped into [lo, hi]) or an end of the interval is a minimum.
+ */
+function sessionBest(
+  lo: number,
+  hi: number,
+  sum: number,
+  c: number,
+  boot: number,
+  out: { u: number; cost: number },
+): void {
+  out.u = lo;
+  out.cost = Infinity;
+  for (let k = 0; k < 5; k++) {
+    const u = k === 0 ? c - sum : k === 1 ? hi : k === 2 ? lo : k === 3 ? boot : 0;
+    if (u !== u || u === -Infinity) continue; // C = -Infinity (one request): no breakpoint C - sum
+    const x = Math.min(hi, Math.max(lo, u));
+    const v = Math.max(sum, c - x) + Math.min(Math.max(x, 0), boot);
+    if (v < out.cost) {
+      out.cost = v;
+      out.u = x;
+    }
+  }
+}
+
+/**
+ * A feasible schedule for requests [from, to) (sorted order), written into `out`: first come, first
+ * served onto sessions (one up-period of one instance each; the requests of a session run in sorted
+ * order, each as early as possible after the session's first start u). A session is the state
+ * (lo, hi, sum, C) of the header, so a request can join it iff C <= late_j and lo <= min(hi, late_j -
+ * sum), the same test as the DP, and u stays free until the end: a session opened for a burst can
+ * still start on arrival, one opened for a lone request can still start late enough that the requests
+ * after it batch behind it. The request joins
+ *  - 'fit': the feasible session that frees up latest (best fit), else opens a new one;
+ *  - 'cost': the feasible session whose standalone cost grows least, unless opening a new session
+ *    (cost bootcost + s) is cheaper.
+ * A session that cannot end within boot of the request's arrival is closed (joining it would idle at
+ * least boot: no cheaper than a new session). At the end every session takes its cheapest u
+ * (sessionBest) and each request the earliest start after its predecessor and its arrival, which
+ * the join test keeps within [a_j, late_j]. At most maxOpen sessions stay open (the one that can end
+ * earliest is dropped first), so it takes O((to - from) * maxOpen).
+ */
+function greedySchedule(
+  inp: BlockInput,
+  from: number,
+  to: number,
+  rule: 'fit' | 'cost',
+  theta: number,
+  maxOpen: number,
+  out: Float64Array,
+): void {
+  const { a, s, late, boot, tol } = inp;
+  const m = to - from;
+  const lo = new Float64Array(m);
+  const hi = new Float64Array(m);
+  const sum = new Float64Array(m);
+  const cc = new Float64Array(m);
+  const owner = new Int32Array(m);
+  const open: number[] = [];
+  const best = { u: 0, cost: 0 };
+  let ns = 0;
+  for (let k = from; k < to; k++) {
+    const ak = a[k] as number;
+    const sk = s[k] as number;
+    const lk = late[k] as number;
+    let pick = -1;
+    let pickKey = rule === 'fit' ? -Infinity : Math.min(Math.max(ak, 0), boot) + sk;
+    for (let q = 0; q < open.length;) {
+      const id = open[q] as number;
+      const sm = sum[id] as number;
+      const c = cc[id] as number;
+      if (ak > Math.max((hi[id] as number) + sm, c) + theta) {
+        open[q] = open[open.length - 1] as number;
+        open.pop();
+        continue;
+      }
+      q++;
+      const h = Math.min(hi[id] as number, lk - sm);
+      if (c > lk + tol || (lo[id] as number) > h + tol) continue;
+      let key: number;
+      if (rule === 'fit') {
+        key = Math.max((lo[id] as number) + sm, c);
+        if (key <= pickKey) continue;
+      } else {
+        sessionBest(lo[id] as number, hi[id] as number, sm, c, boot, best);
+        const before = best.cost;
+        sessionBest(
+          lo[id] as number,
+          Math.max(lo[id] as number, h),
+          sm + sk,
+          Math.max(c + sk, ak + sk),
+          boot,
+          best,
+        );
+        key = best.cost - before;
+        if (key >= pickKey) continue;
+      }
+      pickKey = key;
+      pick = id;
+    }
+    if (pick < 0) {
+      pick = ns++;
+      lo[pick] = ak;
+      hi[pick] = lk;
+      sum[pick] = sk;
+      cc[pick] = -Infinity;
+      if (open.length >= maxOpen) {
+        // Drop the open session that can end earliest: the least likely to take later requests.
+        let worst = 0;
+        for (let q = 1; q < open.length; q++) {
+          const x = open[q] as number;
+          const y = open[worst] as number;
+          if ((hi[x] as number) + (sum[x] as number) < (hi[y] as number) + (sum[y] as number)) worst = q;
+        }
+        open[worst] = open[open.length - 1] as number;
+        open.pop();
+      }
+      open.push(pick);
+    } else {
+      const sm = sum[pick] as number;
+      hi[pick] = Math.max(lo[pick] as number, Math.min(hi[pick] as number, lk - sm));
+      cc[pick] = Math.max((cc[pick] as number) + sk, ak + sk);
+      sum[pick] = sm + sk;
+    }
+    owner[k - from] = pick;
+  }
+  const u = new Float64Array(ns);
+  const end = new Float64Array(ns).fill(NaN);
+  for (let id = 0; id < ns; id++) {
+    sessionBest(lo[id] as number, hi[id] as number, sum[id] as number, cc[id] as number, boot, best);
+    u[id] = best.u;
+  }
+  for (let k = from; k < to; k++) {
+    const id = owner[k - from] as number;
+    const e = end[id] as number;
+    const tk = Number.isNaN(e) ? (u[id] as number) : Math.max(a[k] as number, e);
+    out[k] = tk;
+    end[id] = tk + (s[k] as number);
+  }
 }
 
 function intOption(v: number | undefined, dflt: number, min: number): number {
@@ -290,14 +465,22 @@ export function deadlineOptimum(
     late[k] = (d[k] as number) - (s[k] as number);
   }
   const inp: BlockInput = { a, s, late, boot, tol: 1e-9 * scale };
-  const t = new Float64Array(n);
+  const t = new Float64Array(n); // schedule found, sorted order
+  const tb = new Float64Array(n); // candidate schedules of a large cluster
+  let scratch = makeScratch(0);
+  const block = (off: number, m: number, prevEnd: number, out: Float64Array): number => {
+    if (1 << m > scratch.f.length) scratch = makeScratch(m);
+    return solveBlock(inp, off, m, prevEnd, out, scratch);
+  };
 
   let lb1 = 0; // c = 1 floor
   let lbc = 0; // c floor
-  let exact1 = true;
   let clusters = 0;
   let largest = 0;
   let allSingletons = true;
+  let large = 0; // clusters over exactLimit
+  let largeExact = 0; // ... whose schedule found meets their lower bound
+  let smallerBlocks = false;
   const solveCluster = (from: number, to: number): void => {
     const m = to - from;
     clusters++;
@@ -305,15 +488,60 @@ export function deadlineOptimum(
     if (m > 1) allSingletons = false;
     let k1 = 0;
     if (m <= exactLimit) {
-      k1 = solveBlock(inp, from, m, -Infinity, t);
+      k1 = block(from, m, -Infinity, t);
     } else {
-      exact1 = false;
+      large++;
+      const bs = m > LARGE_CLUSTER ? Math.min(blockSize, LARGE_BLOCK) : blockSize;
+      if (bs < blockSize) smallerBlocks = true;
       let prevEnd = -Infinity;
-      for (let b = from; b < to; b += blockSize) {
-        const e = Math.min(to, b + blockSize);
-        k1 += solveBlock(inp, b, e - b, prevEnd, t);
+      for (let b = from; b < to; b += bs) {
+        const e = Math.min(to, b + bs);
+        if ((a[e - 1] as number) <= prevEnd) {
+          // Every request of the block arrives by E_p: beta(a_k) = 0, so singletons on arrival reach
+          // the block's floor, its work (each piece's span is at least its work).
+          for (let k = b; k < e; k++) {
+            k1 += s[k] as number;
+            tb[k] = a[k] as number;
+          }
+        } else {
+          k1 += block(b, e - b, prevEnd, tb);
+        }
         for (let k = b; k < e; k++) prevEnd = Math.max(prevEnd, d[k] as number);
       }
+      // The cheapest of the candidate schedules, each billed exactly (oracleCost prices a start vector).
+      const sub = s.subarray(from, to);
+      const price = (x: Float64Array): number =>
+        oracleCost(x.subarray(from, to), sub, boot, 1, Infinity).instanceSeconds;
+      let ub = price(tb); // the blocks' starts
+      t.set(tb.subarray(from, to), from);
+      const take = (): void => {
+        const v = price(tb);
+        if (v < ub) {
+          ub = v;
+          t.set(tb.subarray(from, to), from);
+        }
+      };
+      tb.set(a.subarray(from, to), from); // serve on arrival
+      take();
+      // Greedy variants (see greedySchedule); a cluster over LARGE_CLUSTER requests runs
+      // the two cheap best-fit ones, with fewer sessions open.
+      const variants: ['fit' | 'cost', number][] =
+        m > LARGE_CLUSTER
+          ? [
+              ['fit', 0],
+              ['fit', boot],
+            ]
+          : [
+              ['fit', 0],
+              ['cost', 0],
+              ['fit', boot],
+              ['cost', boot],
+            ];
+      for (const [rule, theta] of variants) {
+        greedySchedule(inp, from, to, rule, theta, m > LARGE_CLUSTER ? 8 : 16, tb);
+        take();
+      }
+      if (ub <= k1 + inp.tol * m) largeExact++;
     }
     lb1 += k1;
     if (c > 1) {
@@ -341,24 +569,28 @@ export function deadlineOptimum(
   let starts = new Float64Array(n);
   for (let k = 0; k < n; k++) starts[order[k] as number] = t[k] as number;
   let feasible = oracleCost(starts, inS, boot, 1, Infinity);
-  if (!exact1) {
-    // The blocks' start times are only a heuristic schedule: keep serving on arrival if that is cheaper.
-    const zeroWait = oracleCost(inA, inS, boot, 1, Infinity);
-    if (zeroWait.instanceSeconds < feasible.instanceSeconds) {
-      starts = inA;
-      feasible = zeroWait;
-    }
+  // Serving on arrival is always feasible; keep it if cheaper (it can beat a DP schedule only
+  // through rounding, e.g. zero or subnormal service times).
+  const zeroWait = oracleCost(inA, inS, boot, 1, Infinity);
+  if (zeroWait.instanceSeconds < feasible.instanceSeconds) {
+    starts = inA;
+    feasible = zeroWait;
   }
   const upperBound = feasible.instanceSeconds;
+  const exact1 = largeExact === large;
   if (c === 1) {
+    const blocks = `blocks of ${blockSize}${smallerBlocks ? ` (${Math.min(blockSize, LARGE_BLOCK)} in clusters over ${LARGE_CLUSTER} requests)` : ''}`;
     return {
       instanceSeconds: Math.min(lb1, upperBound),
       upperBound,
       peakInstances: feasible.peakInstances,
       exact: exact1,
-      method: exact1
-        ? `exact: session-partition DP per cluster (<= ${exactLimit} requests each)`
-        : `lower bound: clusters over ${exactLimit} requests cut into blocks of ${blockSize} with discounted boots`,
+      method:
+        large === 0
+          ? `exact: session-partition DP per cluster (<= ${exactLimit} requests each)`
+          : exact1
+            ? `exact: session-partition DP per cluster of <= ${exactLimit} requests; in the ${large} larger, the schedule found meets the lower bound (${blocks})`
+            : `lower bound: session-partition DP per cluster of <= ${exactLimit} requests; the ${large} larger cut into ${blocks} with discounted boots (${largeExact} of them met by the schedule found); schedule: cheapest of greedy, block starts and serving on arrival`,
       starts,
       clusters,
       largestCluster: largest,
