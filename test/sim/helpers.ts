@@ -1,7 +1,7 @@
 // Shared set-up for the simulated-cloud scenario tests: a region driven by its own engine clock, an
 // endpoint provisioned and its policy installed the way `sagezero apply` does it.
 import { createDrivenSimCloud, type SimCloud } from '../../src/cloud/sim/sim-cloud.js';
-import type { SimEngine } from '../../src/cloud/sim/engine.js';
+import type { SimEngine, SimOptions } from '../../src/cloud/sim/engine.js';
 import type { SimEndpoint } from '../../src/cloud/sim/entities.js';
 import { resolveScaling, scalingInputSchema, type ScalingInput } from '../../src/config/scaling-schema.js';
 import type { Policy } from '../../src/simulate/policies.js';
@@ -30,6 +30,8 @@ export async function region(
     startTime?: number;
     seed?: number;
     concurrency?: number;
+    /** Simulator behaviour options (docs/SIMULATOR.md); defaults otherwise. */
+    sim?: Partial<SimOptions>;
   } = {},
 ): Promise<Region> {
   const boot = { kind: 'fixed' as const, seconds: opts.bootSeconds ?? 480 };
@@ -39,6 +41,7 @@ export async function region(
     boot,
     seed: opts.seed ?? 7,
     serviceSeconds: () => service,
+    ...opts.sim,
   });
   const settings: SimulationSettings = { ...DEFAULT_SETTINGS, boot, concurrency: opts.concurrency ?? 1 };
   const ep = await provisionEndpoint(engine, cloud, policy, settings);

@@ -34,9 +34,13 @@ describe('preset blog (target tracking alone)', () => {
     const first = await invoke(r);
     for (let i = 0; i < 5; i++) await invoke(r);
     const launchedAt = runUntilTrue(r.engine, () => r.ep.live.length > 0, 30 * MIN);
-    // Backlog 6 > target 5 is published for the minute of the arrivals and two more: 3 of 3.
+    // Backlog 6 > target 5 is published for the minute of the arrivals and two more: 3 of 3. The third
+    // of those minutes ends at firstMinuteEnd + 2 min; its datapoint is visible 60 s later
+    // (metricDelaySeconds) and the next evaluation is 30 s into that minute (alarmEvaluationOffsetSeconds):
+    // firstMinuteEnd + 3 min + 30 s. (Was + 2 min 30 s with the old, unsourced 10 s delivery delay,
+    // which made the third datapoint visible at the first evaluation after its minute.)
     const firstMinuteEnd = Math.floor(first.at / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
-    expect(launchedAt).toBe(firstMinuteEnd + 2 * MINUTE_MS + 30_000);
+    expect(launchedAt).toBe(firstMinuteEnd + 3 * MINUTE_MS + 30_000);
     expect(r.ep.desired).toBe(2);
   });
 });
@@ -74,8 +78,10 @@ describe('preset aws-recommended', () => {
     expect(acts.map((a) => a.startTime)).toEqual([...acts.map((a) => a.startTime)].sort((x, y) => y - x));
   });
 
-  it('keeps the last instance until 15 low-backlog minutes have passed, and holds the scale-in cooldown', async () => {
-    const r = await region(presetPolicy('aws-recommended'), { serviceSeconds: 60 });
+  const drain = async (
+    scaleInDamping: 'none' | 'ten-percent',
+  ): Promise<{ lastHigh: number; downs: { at: number; to: number }[] }> => {
+    const r = await region(presetPolicy('aws-recommended'), { serviceSeconds: 60, sim: { scaleInDamping } });
     r.engine.runUntil(r.engine.now + 60 * MIN);
     for (let i = 0; i < 30; i++) await invoke(r);
     runUntilTrue(r.engine, () => r.ep.completed === 30, 120 * MIN);
@@ -96,7 +102,22 @@ describe('preset aws-recommended', () => {
     const toZero = downs[downs.length - 1];
     expect(toZero?.to).toBe(0);
     expect(toZero?.at).toBeGreaterThanOrEqual((lastHigh + 1) * MINUTE_MS + 15 * MIN);
-    // 2 -> 1 -> 0: the second scale-in waits out the 600 s scale-in cooldown.
+    return { lastHigh, downs };
+  };
+
+  it('keeps the last instance until 15 low-backlog minutes have passed, then scales in to the proportional capacity', async () => {
+    // Default scaleInDamping 'none' (documented computation): once the 30 requests are done the newest
+    // per-instance backlog is 0, ceil(0 x serving / 5) = 0, so 2 -> 0 in one activity. (The old
+    // expectation [1, 0] came from the unsourced 10%-or-one-instance rule.)
+    const { downs } = await drain('none');
+    expect(downs.map((d) => d.to)).toEqual([0]);
+  });
+
+  it("with 'ten-percent' damping, steps 2 -> 1 -> 0 and holds the scale-in cooldown between", async () => {
+    // 10% of 2 rounds down to 0, so at least one instance per activity: 2 -> 1, then 1 -> 0 no sooner
+    // than the 600 s scale-in cooldown after the first scale-in completed (it completes at once: no
+    // instance was booting).
+    const { downs } = await drain('ten-percent');
     expect(downs.map((d) => d.to)).toEqual([1, 0]);
     expect((downs[1]?.at as number) - (downs[0]?.at as number)).toBeGreaterThanOrEqual(600_000);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateAlarm, latestValue, type AlarmRule } from './alarm-eval.js';
+import { aggregateValues, evaluateAlarm, latestValue, type AlarmRule } from './alarm-eval.js';
 
 const rule = (over: Partial<AlarmRule> = {}): AlarmRule => ({
   evaluationPeriods: 3,
@@ -43,5 +43,13 @@ describe('alarm evaluation', () => {
   it('reports the newest present value', () => {
     expect(latestValue(v(1, 2, M))).toBe(2);
     expect(latestValue(v(M, M))).toBeUndefined();
+  });
+
+  it('aggregates the datapoints a step policy sees with its MetricAggregationType, skipping missing ones', () => {
+    // (1 + 0.5 + 0) / 3 = 0.5; min 0; max 1; the NaN is not a datapoint.
+    expect(aggregateValues(v(1, 0.5, M, 0), 'Average')).toBe(0.5);
+    expect(aggregateValues(v(1, 0.5, M, 0), 'Minimum')).toBe(0);
+    expect(aggregateValues(v(1, 0.5, M, 0), 'Maximum')).toBe(1);
+    expect(aggregateValues(v(M, M), 'Average')).toBeUndefined();
   });
 });

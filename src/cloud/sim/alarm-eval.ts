@@ -64,3 +64,33 @@ export function latestValue(values: Float64Array): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * The metric value a step scaling policy compares with the alarm threshold: the alarm's datapoints in
+ * its evaluation range, aggregated with the policy's MetricAggregationType ("The aggregation type for
+ * the CloudWatch metrics. Valid values are Minimum, Maximum, and Average. If the aggregation type is
+ * null, the value is treated as Average." StepScalingPolicyConfiguration, Application Auto Scaling API
+ * Reference, https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepScalingPolicyConfiguration.html).
+ * Missing datapoints (NaN) are left out; undefined when every one is missing. Which datapoints AAS
+ * aggregates (the whole evaluation range or only the breaching ones) is not documented: the sim uses
+ * every present datapoint of the range (assumed).
+ */
+export function aggregateValues(
+  values: Float64Array,
+  type: 'Average' | 'Minimum' | 'Maximum',
+): number | undefined {
+  let n = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (Number.isNaN(v)) continue;
+    n++;
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (n === 0) return undefined;
+  return type === 'Average' ? sum / n : type === 'Minimum' ? min : max;
+}

@@ -2,16 +2,29 @@
 // the two alarms AAS creates and owns), step policies driven by alarms, scheduled actions, and the
 // activity history DescribeScalingActivities returns.
 //
-// Rules (AAS documentation, and DESIGN.md "AWS facts"):
+// Rules (AAS documentation, and DESIGN.md "AWS facts"; docs/SIMULATOR.md tags each as documented or
+// assumed):
 // - target tracking scales out to ceil(metric x serving / target) when its high alarm (3 of 3 above
-//   the target) is in ALARM, and scales in gradually when its low alarm (15 of 15 below 0.9 x target)
-//   is, no sooner than the scale-in cooldown after the previous scale-in; DisableScaleIn drops the
-//   low alarm. A zero-instance endpoint wakes only once the backlog exceeds the target.
-// - step scaling applies the step whose bounds contain metric - threshold; during its cooldown a
-//   scale-in is refused and a scale-out only adds what exceeds the capacity the cooldown started from.
+//   the target) is in ALARM, and scales in to the same proportional capacity when its low alarm (15 of
+//   15 below 0.9 x target) is (documented: "How target tracking scaling for Application Auto Scaling
+//   works"; any extra damping is the named, assumed option SimOptions.scaleInDamping). DisableScaleIn
+//   drops the low alarm. A zero-instance endpoint wakes only once the backlog exceeds the target.
+// - the scale-in cooldown runs from the completion of the previous scale-in activity, and a scale-out
+//   ends it ("The amount of time, in seconds, after a scale in activity completes before another scale
+//   in activity can start. [...] if another alarm triggers a scale out policy during the cooldown period
+//   after a scale-in, application auto scaling scales out your scalable target immediately."
+//   TargetTrackingScalingPolicyConfiguration.ScaleInCooldown, Application Auto Scaling API Reference).
+// - step scaling applies the step whose bounds contain metric - threshold, where metric is the alarm's
+//   datapoints aggregated with the policy's MetricAggregationType (StepScalingPolicyConfiguration,
+//   Application Auto Scaling API Reference); during its cooldown a scale-in is refused and a scale-out
+//   only adds what exceeds the capacity the cooldown started from.
 // - alarms in ALARM invoke their Auto Scaling action at every evaluation (once a minute), not only on
 //   the transition, so a policy acts again once its cooldown has passed.
-// - a scheduled action sets min/max and moves the capacity into the new range.
+// - a scheduled action sets min/max and moves the capacity into the new range ("How scheduled scaling
+//   for Application Auto Scaling works"). When SageMaker refuses the change (endpoint Updating), the
+//   sim retries every SimOptions.scheduledActionRetrySeconds until the capacity is in range: ASSUMED,
+//   AWS documents no retry for scheduled actions; without one a keep-warm window that opens during an
+//   update would never warm the endpoint, which users do not report.
 import {
   CloudError,
   type AlarmSpec,
@@ -25,7 +38,7 @@ import {
   type ScheduledActionState,
   type TargetTrackingPolicySpec,
 } from '../types.js';
-import { latestValue } from './alarm-eval.js';
+import { aggregateValues, latestValue } from './alarm-eval.js';
 import { EV_SCHEDULED, type SimEngine } from './engine.js';
 import type {
   SimActivity,
@@ -39,7 +52,7 @@ import { parseSchedule, ScheduleError, type ParsedSchedule } from './schedule.js
 import {
   applyAdjustment,
   clamp,
-  gradualScaleIn,
+  scaleInCapacity,
   selectStep,
   targetTrackingCapacity,
 } from './scaling-math.js';
@@ -61,6 +74,10 @@ export class AutoScaling {
   readonly scheduled: (SimScheduledAction | undefined)[] = [];
   readonly activities = new Map<ScalableResourceId, SimActivity[]>();
   private readonly parsedSchedules = new Map<number, ParsedSchedule>();
+  /** Scheduled actions (by slot) whose move into the new range failed: when the retry is due. */
+  private readonly scheduledRetryAt = new Map<number, number>();
+  /** Target-tracking policies whose scale-in activity is still in progress (cooldown not started). */
+  private readonly scaleInPending = new Set<SimPolicy>();
 
   constructor(private readonly sim: SimEngine) {}
 
@@ -182,6 +199,7 @@ export class AutoScaling {
 
   private removePolicy(p: SimPolicy): void {
     this.policies.delete(p.arn);
+    this.scaleInPending.delete(p);
     if (p.spec.type === 'TargetTracking') for (const name of p.alarmNames) this.sim.cw.alarms.delete(name);
   }
 
@@ -264,6 +282,7 @@ export class AutoScaling {
     };
     const slot = idx >= 0 ? idx : this.scheduled.length;
     this.scheduled[slot] = action;
+    this.scheduledRetryAt.delete(slot);
     this.parsedSchedules.set(slot, parsed);
     this.armScheduled(slot, this.sim.now);
   }
@@ -277,6 +296,7 @@ export class AutoScaling {
       );
     this.scheduled[idx] = undefined;
     this.parsedSchedules.delete(idx);
+    this.scheduledRetryAt.delete(idx);
   }
 
   /** (Re)queues the next fire time of a scheduled action after `after`. */
@@ -295,7 +315,13 @@ export class AutoScaling {
 
   fireScheduled(idx: number, time: number): void {
     const action = this.scheduled[idx];
-    if (!action || action.nextAt !== time) return;
+    if (!action) return;
+    if (this.scheduledRetryAt.get(idx) === time && action.nextAt !== time) {
+      this.retryScheduled(idx, action, time);
+      return;
+    }
+    if (action.nextAt !== time) return;
+    this.scheduledRetryAt.delete(idx);
     const target = this.targets.get(action.spec.resourceId);
     if (target) {
       if (action.spec.minCapacity !== undefined) target.minCapacity = action.spec.minCapacity;
@@ -306,9 +332,26 @@ export class AutoScaling {
         cause,
         statusCode: 'Successful',
       });
-      this.moveIntoRange(target, cause);
+      if (!this.moveIntoRange(target, cause)) this.queueScheduledRetry(idx, time);
     }
     this.armScheduled(idx, time);
+  }
+
+  /** Tries again to bring the capacity into the range a scheduled action set (assumed; see header). */
+  private retryScheduled(idx: number, action: SimScheduledAction, time: number): void {
+    this.scheduledRetryAt.delete(idx);
+    const target = this.targets.get(action.spec.resourceId);
+    if (!target) return;
+    const cause = `scheduled action name ${action.spec.name} was triggered`;
+    if (!this.moveIntoRange(target, cause)) this.queueScheduledRetry(idx, time);
+  }
+
+  private queueScheduledRetry(idx: number, time: number): void {
+    const retryMs = this.sim.opts.scheduledActionRetrySeconds * 1000;
+    if (!(retryMs > 0)) return;
+    const at = time + retryMs;
+    this.scheduledRetryAt.set(idx, at);
+    this.sim.heap.push(at, EV_SCHEDULED, idx);
   }
 
   // ---------- scaling ----------
@@ -327,12 +370,16 @@ export class AutoScaling {
     return ep && ep.variantName === parsed.variant ? ep : undefined;
   }
 
-  /** Brings the desired count inside [min, max] after the range changed. */
-  private moveIntoRange(target: SimTarget, cause: string): void {
+  /**
+   * Brings the desired count inside [min, max] after the range changed. False when the capacity is
+   * still outside the range (SageMaker refused the change).
+   */
+  private moveIntoRange(target: SimTarget, cause: string): boolean {
     const ep = this.endpointOf(target.resourceId);
-    if (!ep) return;
+    if (!ep) return true;
     const want = clamp(ep.desired, target.minCapacity, target.maxCapacity);
-    if (want !== ep.desired) this.setCapacity(target, ep, want, cause);
+    if (want === ep.desired) return true;
+    return this.setCapacity(target, ep, want, cause);
   }
 
   /** Changes the desired instance count as AAS would, and records the activity. */
@@ -354,8 +401,10 @@ export class AutoScaling {
       return false;
     }
     this.sim.setDesired(ep, want);
-    if (want > current) ep.scaleOuts++;
-    else ep.scaleIns++;
+    if (want > current) {
+      ep.scaleOuts++;
+      this.endScaleInCooldowns(target.resourceId);
+    } else ep.scaleIns++;
     this.recordActivity(target.resourceId, {
       description: `Setting desired instance count to ${want}.`,
       cause,
@@ -389,8 +438,26 @@ export class AutoScaling {
     this.activities.set(resourceId, list);
   }
 
+  /**
+   * A scale-out during a scale-in cooldown happens at once and ends the cooldown
+   * (TargetTrackingScalingPolicyConfiguration.ScaleInCooldown, Application Auto Scaling API Reference).
+   */
+  private endScaleInCooldowns(resourceId: string): void {
+    for (const p of this.policies.values()) {
+      if (p.spec.resourceId !== resourceId || p.spec.type !== 'TargetTracking') continue;
+      p.lastScaleInAt = -Infinity;
+      this.scaleInPending.delete(p);
+    }
+  }
+
   /** Marks in-progress activities done once the endpoint has no instance booting. */
   onCapacitySettled(ep: SimEndpoint): void {
+    // A scale-in whose activity was in progress completes now: its cooldown starts here.
+    for (const p of this.scaleInPending) {
+      if (p.spec.resourceId !== ep.resourceId) continue;
+      p.lastScaleInAt = this.sim.now;
+      this.scaleInPending.delete(p);
+    }
     const list = this.activities.get(ep.resourceId);
     if (!list) return;
     // In-progress activities are recent; failed attempts may have been recorded after them.
@@ -460,9 +527,19 @@ export class AutoScaling {
       return;
     }
     if (spec.disableScaleIn || current === 0) return;
+    // The cooldown runs from the completion of the previous scale-in activity (see the header).
+    if (this.scaleInPending.has(policy)) return;
     if (now < policy.lastScaleInAt + spec.scaleInCooldownSeconds * 1000) return;
-    const want = clamp(gradualScaleIn(current, proportional), target.minCapacity, target.maxCapacity);
-    if (want < current && this.setCapacity(target, ep, want, cause)) policy.lastScaleInAt = now;
+    const want = clamp(
+      scaleInCapacity(current, proportional, this.sim.opts.scaleInDamping),
+      target.minCapacity,
+      target.maxCapacity,
+    );
+    if (want < current && this.setCapacity(target, ep, want, cause)) {
+      // setCapacity records the activity InProgress while instances boot; it completes at settle.
+      if (ep.bootingCount > 0) this.scaleInPending.add(policy);
+      else policy.lastScaleInAt = now;
+    }
   }
 
   private stepScaling(
@@ -476,7 +553,7 @@ export class AutoScaling {
     if (policy.spec.type !== 'StepScaling') return;
     const spec = policy.spec;
     const now = this.sim.now;
-    const metric = latestValue(values) ?? alarm.spec.threshold;
+    const metric = aggregateValues(values, spec.metricAggregationType ?? 'Average') ?? alarm.spec.threshold;
     const step = selectStep(spec.stepAdjustments, metric - alarm.spec.threshold);
     if (!step) return;
     const current = ep.desired;

@@ -19,10 +19,11 @@ import {
   F64List,
 } from './entities.js';
 import { EventHeap } from './heap.js';
-import { DEFAULT_METRIC_RETENTION_MINUTES, MetricStore, MINUTE_MS } from './metrics.js';
+import { MetricStore, MINUTE_MS } from './metrics.js';
 import { REQ_QUEUED, REQ_RUNNING, RequestPool } from './requests.js';
 import { Rng } from './rng.js';
 import { SageMaker } from './sagemaker.js';
+import type { ScaleInDamping } from './scaling-math.js';
 
 export const EV_COMPLETE = 1;
 export const EV_BOOT = 2;
@@ -31,6 +32,7 @@ export const EV_SNAPSHOT = 4;
 export const EV_EVAL = 5;
 export const EV_SCHEDULED = 6;
 export const EV_ENDPOINT = 7;
+export const EV_SAMPLE = 8;
 
 export const SAGEMAKER_NAMESPACE = 'AWS/SageMaker';
 
@@ -41,22 +43,65 @@ export interface SimOptions {
   /** Virtual time (ms since the epoch) the region starts at. */
   startTime: number;
   boot: BootDistribution;
-  /** Delivery delay of a minute's datapoint after the minute ends (default 10 s). */
+  /**
+   * Publication delay: a minute's datapoint becomes visible (to alarms and GetMetricData) this long
+   * after the minute ends. Default 60 s, ASSUMED: AWS documents no delivery latency for SageMaker's
+   * metrics, only that alarms "evaluate metrics based on the datapoints that are immediately
+   * available" and that samples published later change the aggregate (AWS Knowledge Center, "Why did
+   * my CloudWatch alarm trigger when its metric doesn't have any breaching data points?",
+   * https://repost.aws/knowledge-center/cloudwatch-trigger-metric). Evidence for about a minute or more:
+   * a 1-of-1 one-minute ALB alarm changing state ~3 min after the breaching minute ended
+   * (stackoverflow.com/questions/64045238); "CloudWatch metrics for most AWS services are published with
+   * a 1-5 minute latency" (grafana/alloy#6518, default delay 120 s); a SageMaker endpoint's 3-of-3
+   * invocations alarm scaling out >5 min after the metric rose (repost.aws/questions/QUf450Wsd9RROGGOIwaolN9w);
+   * an async-endpoint user reporting 0->1 detection + scale-up in about 2-3 minutes. 60 s (with the
+   * 30 s evaluation offset) puts a 2-of-2 wake 2.5-3.5 min after a lone arrival; 120 s would put it past
+   * that last report. See docs/SIMULATOR.md.
+   */
   metricDelaySeconds: number;
-  /** When, after each minute boundary, alarms are evaluated (default 30 s; at least the delay). */
+  /**
+   * When, after each minute boundary, alarms are evaluated (default 30 s, in [1, 59]). CloudWatch
+   * evaluates an alarm with a 60 s period once a minute (documented: "Using Amazon CloudWatch alarms");
+   * the second within the minute is not documented (ASSUMED).
+   */
   alarmEvaluationOffsetSeconds: number;
+  /**
+   * Samples per minute of the gauge metrics (ApproximateBacklogSize, ApproximateBacklogSizePerInstance,
+   * ApproximateAgeOfOldestRequest, HasBacklogWithoutCapacity): each minute's datapoint is the statistic
+   * set of that many samples, taken every 60/n s, the last at the minute's end. Default 1, ASSUMED:
+   * SageMaker documents 1-minute resolution for these metrics but not how often it samples the queue;
+   * its per-instance metrics carry one sample per instance per minute (SampleCount per minute = instance
+   * count, "Troubleshooting" in the SageMaker async inference guide), so one sample is the analogy.
+   * With n > 1 an Average alarm sees partial minutes as fractions (a lone request arriving mid-minute
+   * makes HasBacklogWithoutCapacity's Average < 1 for that minute).
+   */
+  metricSamplesPerMinute: number;
+  /**
+   * Damping of target tracking's scale-in beyond the documented proportional capacity: 'none' (default,
+   * documented) or 'ten-percent' (assumed; see scaling-math.ts).
+   */
+  scaleInDamping: ScaleInDamping;
+  /**
+   * Whether HasBacklogWithoutCapacity stays 1 while the first instance boots (default true: UNVERIFIED).
+   * AWS defines it as a backlog with no instance behind the endpoint, without saying whether a booting
+   * instance counts. With true, a wake policy whose cooldown is shorter than the boot fires again and
+   * launches a second instance (DESIGN.md, "AWS facts"); false models the metric ignoring the backlog
+   * while capacity is launching.
+   */
+  backlogWithoutCapacityWhileBooting: boolean;
+  /**
+   * A scheduled action whose capacity change SageMaker refuses (endpoint Updating) is retried this often
+   * until the capacity is inside the new range (default 60 s; 0 = never). ASSUMED: AWS documents no
+   * retry; see autoscaling.ts.
+   */
+  scheduledActionRetrySeconds: number;
   /** How long a deleted endpoint stays in Deleting (default 30 s). */
   deleteSeconds: number;
   /** Processing time of a request sent through the port (default 5 s). */
   serviceSeconds: (invocation: { endpointName: string; inputBytes: number }) => number;
-  /**
-   * Minutes the simulated CloudWatch keeps one-minute datapoints (default 240: sagezero's telemetry
-   * reads at most the last 3 hours). The store also keeps the longest alarm's evaluation range. A
-   * query for an older minute returns no datapoint, as CloudWatch does past its own retention (15
-   * days on AWS): see metrics.ts.
-   */
-  metricRetentionMinutes: number;
-  /** Minutes of datapoints each metric series has room for before it grows (up to the retention). */
+  /** CloudWatch keeps one-minute datapoints for 15 days. */
+  metricRetentionDays: number;
+  /** Minutes of datapoints each metric series has room for before it grows (a run's length, if known). */
   metricCapacityMinutes: number;
 }
 
@@ -66,11 +111,15 @@ export function simOptions(partial: Partial<SimOptions> & { startTime: number })
     accountId: '123456789012',
     seed: 1,
     boot: defaultBoot(480),
-    metricDelaySeconds: 10,
+    metricDelaySeconds: 60,
     alarmEvaluationOffsetSeconds: 30,
+    metricSamplesPerMinute: 1,
+    scaleInDamping: 'none',
+    backlogWithoutCapacityWhileBooting: true,
+    scheduledActionRetrySeconds: 60,
     deleteSeconds: 30,
     serviceSeconds: () => 5,
-    metricRetentionMinutes: DEFAULT_METRIC_RETENTION_MINUTES,
+    metricRetentionDays: 15,
     metricCapacityMinutes: 256,
     ...partial,
   };
@@ -109,6 +158,11 @@ export class SimEngine {
   eventsProcessed = 0;
   requestsSubmitted = 0;
   private lastTrimMinute = 0;
+  private readonly samplesPerMinute: number;
+  /** Interval between gauge samples (ms); a whole minute when there is one sample per minute. */
+  private readonly sampleStepMs: number;
+  /** Per endpoint (by idx): the gauge samples taken so far this minute, before the one at its end. */
+  private readonly gaugeAcc: (GaugeAcc | undefined)[] = [];
 
   /** `pool` lets a caller that runs many engines one after another reuse the request arrays. */
   constructor(opts: SimOptions, pool?: RequestPool) {
@@ -116,11 +170,9 @@ export class SimEngine {
     this.pool = pool ?? new RequestPool();
     this.pool.reset();
     this.now = opts.startTime;
-    this.metrics = new MetricStore(
-      opts.metricDelaySeconds * 1000,
-      opts.metricRetentionMinutes,
-      opts.metricCapacityMinutes,
-    );
+    this.samplesPerMinute = Math.min(60, Math.max(1, Math.floor(opts.metricSamplesPerMinute)));
+    this.sampleStepMs = Math.floor(MINUTE_MS / this.samplesPerMinute);
+    this.metrics = new MetricStore(opts.metricDelaySeconds * 1000, opts.metricCapacityMinutes);
     this.bootRng = Rng.derive(opts.seed, 'boot');
     this.idRng = Rng.derive(opts.seed, 'ids');
     this.jitterRng = Rng.derive(opts.seed, 'client-jitter');
@@ -134,9 +186,24 @@ export class SimEngine {
   scheduleTicks(): void {
     const nextMinute = Math.floor(this.now / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
     this.heap.push(nextMinute, EV_SNAPSHOT, 0);
-    const offset = Math.max(this.opts.alarmEvaluationOffsetSeconds, this.opts.metricDelaySeconds) * 1000;
+    // Evaluations run at a fixed second of every minute; what they see is set by the publication delay
+    // (MetricStore.delayMs), not by this offset.
+    const offset = Math.min(59, Math.max(1, this.opts.alarmEvaluationOffsetSeconds)) * 1000;
     const firstEval = Math.floor((this.now - offset) / MINUTE_MS) * MINUTE_MS + MINUTE_MS + offset;
     this.heap.push(firstEval, EV_EVAL, 0);
+    if (this.samplesPerMinute > 1) this.heap.push(this.nextSampleAfter(this.now), EV_SAMPLE, 0);
+  }
+
+  /**
+   * The next mid-minute gauge sample after `t`: samples fall at j x step (j = 1 .. n-1) into each
+   * minute; the n-th, at the minute's end, is taken by publishMinute.
+   */
+  private nextSampleAfter(t: number): number {
+    const minuteStart = Math.floor(t / MINUTE_MS) * MINUTE_MS;
+    const j = Math.floor((t - minuteStart) / this.sampleStepMs) + 1;
+    return j < this.samplesPerMinute
+      ? minuteStart + j * this.sampleStepMs
+      : minuteStart + MINUTE_MS + this.sampleStepMs;
   }
 
   /** Processes every event due at or before `t`, then sets the clock to `t` (never backwards). */
@@ -182,6 +249,11 @@ export class SimEngine {
       case EV_ENDPOINT:
         this.sagemaker.onEndpointTimer(payload, time);
         return;
+      case EV_SAMPLE: {
+        this.sampleGauges(time);
+        this.heap.push(this.nextSampleAfter(time), EV_SAMPLE, 0);
+        return;
+      }
     }
   }
 
@@ -548,23 +620,73 @@ export class SimEngine {
   }
 
   /**
-   * Publishes the minute that ends at `boundary`: gauges as a snapshot at the boundary, counts only
-   * for minutes that had any (SageMaker's count metrics have no datapoint for an idle minute).
+   * The four gauges at `time`, written into `out` (backlog, per instance, oldest age, without capacity).
+   * HasBacklogWithoutCapacity: 1 while requests wait and no instance serves; whether a booting instance
+   * counts as capacity is SimOptions.backlogWithoutCapacityWhileBooting (unverified).
+   */
+  private gauges(ep: SimEndpoint, time: number, out: Float64Array): void {
+    const backlog = ep.queue.size + ep.inFlight;
+    const serving = this.servingCount(ep);
+    out[0] = backlog;
+    out[1] = backlog / Math.max(1, serving);
+    out[2] = ep.queue.size > 0 ? (time - (this.pool.arrival[ep.queue.peek()] as number)) / 1000 : 0;
+    out[3] =
+      backlog > 0 && serving === 0 && (this.opts.backlogWithoutCapacityWhileBooting || ep.bootingCount === 0)
+        ? 1
+        : 0;
+  }
+
+  private readonly gaugeNow = new Float64Array(4);
+
+  /** A mid-minute gauge sample (SimOptions.metricSamplesPerMinute > 1), kept until the minute ends. */
+  private sampleGauges(time: number): void {
+    const g = this.gaugeNow;
+    for (const ep of this.endpointByIdx) {
+      if (!ep || (ep.status !== 'InService' && ep.status !== 'Updating')) continue;
+      this.gauges(ep, time, g);
+      let acc = this.gaugeAcc[ep.idx];
+      if (!acc) {
+        acc = newGaugeAcc();
+        this.gaugeAcc[ep.idx] = acc;
+      }
+      addGaugeSample(acc, g);
+    }
+  }
+
+  /**
+   * Publishes the minute that ends at `boundary`: gauges as the statistic set of the minute's samples
+   * (one at the boundary, plus the mid-minute ones when SimOptions.metricSamplesPerMinute > 1), counts
+   * only for minutes that had any (SageMaker's count metrics have no datapoint for an idle minute).
    */
   private publishMinute(boundary: number): void {
     const minute = boundary / MINUTE_MS - 1;
+    const g = this.gaugeNow;
     for (const ep of this.endpointByIdx) {
       if (!ep || (ep.status !== 'InService' && ep.status !== 'Updating')) continue;
       const s = this.seriesFor(ep);
-      const backlog = ep.queue.size + ep.inFlight;
+      this.gauges(ep, boundary, g);
+      const backlog = g[0] as number;
       const serving = this.servingCount(ep);
-      const perInstance = backlog / Math.max(1, serving);
-      const age = ep.queue.size > 0 ? (boundary - (this.pool.arrival[ep.queue.peek()] as number)) / 1000 : 0;
-      const without = backlog > 0 && serving === 0 ? 1 : 0;
-      s.backlog.add(minute, backlog, 1, backlog, backlog);
-      s.backlogPerInstance.add(minute, perInstance, 1, perInstance, perInstance);
-      s.oldestAge.add(minute, age, 1, age, age);
-      s.withoutCapacity.add(minute, without, 1, without, without);
+      let busyInMinute = backlog > 0;
+      const acc = this.gaugeAcc[ep.idx];
+      if (acc && acc.n > 0) {
+        addGaugeSample(acc, g);
+        const st = acc.stats;
+        s.backlog.add(minute, st[0] as number, acc.n, st[1] as number, st[2] as number);
+        s.backlogPerInstance.add(minute, st[3] as number, acc.n, st[4] as number, st[5] as number);
+        s.oldestAge.add(minute, st[6] as number, acc.n, st[7] as number, st[8] as number);
+        s.withoutCapacity.add(minute, st[9] as number, acc.n, st[10] as number, st[11] as number);
+        if ((st[2] as number) > 0) busyInMinute = true;
+        acc.n = 0;
+      } else {
+        const perInstance = g[1] as number;
+        const age = g[2] as number;
+        const without = g[3] as number;
+        s.backlog.add(minute, backlog, 1, backlog, backlog);
+        s.backlogPerInstance.add(minute, perInstance, 1, perInstance, perInstance);
+        s.oldestAge.add(minute, age, 1, age, age);
+        s.withoutCapacity.add(minute, without, 1, without, without);
+      }
       if (ep.mProcessed > 0) s.processed.add(minute, ep.mProcessed, ep.mProcessed, 1, 1);
       // TimeInBacklog and TotalProcessingTime are in milliseconds, one sample per request.
       if (ep.mStarted > 0) s.timeInBacklog.add(minute, ep.mTibSum, ep.mStarted, ep.mTibMin, ep.mTibMax);
@@ -573,7 +695,7 @@ export class SimEngine {
       if (ep.mFailures > 0) s.failures.add(minute, ep.mFailures, ep.mFailures, 1, 1);
       if (ep.mExpired > 0) s.expired.add(minute, ep.mExpired, ep.mExpired, 1, 1);
       const quiet =
-        backlog === 0 && serving === 0 && ep.mStarted === 0 && finished === 0 && ep.mExpired === 0;
+        !busyInMinute && serving === 0 && ep.mStarted === 0 && finished === 0 && ep.mExpired === 0;
       if (!quiet) ep.quietSince = -1;
       else if (ep.quietSince < 0) ep.quietSince = minute;
       ep.mProcessed = 0;
@@ -587,10 +709,9 @@ export class SimEngine {
       ep.mFailures = 0;
       ep.mExpired = 0;
     }
-    // Each series drops what falls out of the metric retention as it is written (see MetricSeries);
-    // once a simulated day, also free the series nobody writes to any more.
+    const keepMinutes = this.opts.metricRetentionDays * 1440;
     if (minute - this.lastTrimMinute > 1440) {
-      this.metrics.expire(boundary);
+      this.metrics.trimBefore(minute - keepMinutes);
       this.aas.trimActivities(boundary - 42 * 86_400_000);
       this.lastTrimMinute = minute;
     }
@@ -610,4 +731,32 @@ export class SimEngine {
       ? { ttr: new F32List(), starts: new F64List(), durations: new F64List() }
       : { ttr: new F32List() };
   }
+}
+
+/** The gauge samples of one endpoint within the current minute: n, then sum/min/max of each gauge. */
+interface GaugeAcc {
+  n: number;
+  stats: Float64Array;
+}
+
+function newGaugeAcc(): GaugeAcc {
+  return { n: 0, stats: new Float64Array(12) };
+}
+
+function addGaugeSample(acc: GaugeAcc, g: Float64Array): void {
+  const st = acc.stats;
+  for (let k = 0; k < 4; k++) {
+    const v = g[k] as number;
+    const o = 3 * k;
+    if (acc.n === 0) {
+      st[o] = v;
+      st[o + 1] = v;
+      st[o + 2] = v;
+    } else {
+      st[o] = (st[o] as number) + v;
+      if (v < (st[o + 1] as number)) st[o + 1] = v;
+      if (v > (st[o + 2] as number)) st[o + 2] = v;
+    }
+  }
+  acc.n++;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyAdjustment, gradualScaleIn, selectStep, targetTrackingCapacity } from './scaling-math.js';
+import { applyAdjustment, scaleInCapacity, selectStep, targetTrackingCapacity } from './scaling-math.js';
 
 describe('step selection', () => {
   const steps = [
@@ -36,9 +36,18 @@ describe('target tracking', () => {
     expect(targetTrackingCapacity(0, 5, 3)).toBe(0);
   });
 
-  it('removes at most 10% (at least one instance) per scale-in', () => {
-    expect(gradualScaleIn(2, 0)).toBe(1);
-    expect(gradualScaleIn(30, 0)).toBe(27);
-    expect(gradualScaleIn(30, 29)).toBe(29);
+  it('scales in straight to the proportional capacity by default (the documented computation)', () => {
+    // metric 0 on 10 instances: ceil(0 x 10 / 5) = 0, and 'none' sets it at once.
+    expect(scaleInCapacity(10, 0, 'none')).toBe(0);
+    // metric 2 on 10 instances, target 5: ceil(2 x 10 / 5) = 4.
+    expect(scaleInCapacity(10, targetTrackingCapacity(2, 5, 10), 'none')).toBe(4);
+    // Never a scale-out.
+    expect(scaleInCapacity(3, 5, 'none')).toBe(3);
+  });
+
+  it("removes at most 10% (at least one instance) per scale-in with 'ten-percent' damping", () => {
+    expect(scaleInCapacity(2, 0, 'ten-percent')).toBe(1);
+    expect(scaleInCapacity(30, 0, 'ten-percent')).toBe(27);
+    expect(scaleInCapacity(30, 29, 'ten-percent')).toBe(29);
   });
 });

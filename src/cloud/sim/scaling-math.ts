@@ -44,10 +44,25 @@ export function targetTrackingCapacity(metric: number, target: number, serving: 
 }
 
 /**
- * Target tracking removes capacity gradually: at most 10% of the current capacity (at least one
- * instance) per scale-in activity, never below the proportional capacity.
+ * How target tracking's scale-in is damped beyond the proportional computation (SimOptions.scaleInDamping).
+ * - 'none' (default): the documented rule. Target tracking "calculates the scaling adjustment based on
+ *   the metric and the target value" (Application Auto Scaling User Guide, "How target tracking scaling
+ *   for Application Auto Scaling works",
+ *   https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html),
+ *   i.e. the capacity proportional to metric / target, for scale-in as for scale-out. The only damping AWS
+ *   documents is the scale-in cooldown and the 15-of-15 low alarm ("You should scale in conservatively",
+ *   TargetTrackingScalingPolicyConfiguration.ScaleInCooldown, Application Auto Scaling API Reference).
+ * - 'ten-percent': ASSUMED, no AWS source. Removes at most 10% of the capacity (at least one instance) per
+ *   scale-in activity. Kept as an option because AWS says target tracking removes capacity "more
+ *   conservatively" than it adds it and users report slow drains; how much it removes at once is not
+ *   documented (DESIGN.md, "AWS facts").
  */
-export function gradualScaleIn(current: number, proportional: number): number {
+export type ScaleInDamping = 'none' | 'ten-percent';
+
+/** The capacity a target-tracking scale-in sets, never below the proportional capacity. */
+export function scaleInCapacity(current: number, proportional: number, damping: ScaleInDamping): number {
+  if (proportional >= current) return current;
+  if (damping === 'none') return proportional;
   const maxStep = Math.max(1, Math.floor(current * 0.1));
   return Math.max(proportional, current - maxStep);
 }
