@@ -28,7 +28,8 @@ describe('bounded steps', () => {
     const target: ScalingConfig = {
       ...step(1),
       wake: { periodSeconds: 60, evaluationPeriods: 1 },
-      scaleOutCooldownSeconds: 720,
+      // AWS now has 720 (derived from the 480 s boot prior): a longer one is a change.
+      scaleOutCooldownSeconds: 1020,
     };
     const steps = candidateSteps(AWS, target);
     expect(steps.map((s) => s.cls).sort()).toEqual(['cooldowns', 'idle', 'wake']);

@@ -14,14 +14,13 @@ import {
 type Preset = 'aws-recommended' | 'blog' | 'custom';
 
 function inputFor(s: ScalingConfig, preset: Preset): ScalingInput {
-  const base = resolveScaling(scalingInputSchema.parse(preset === 'custom' ? customSeed(s) : { preset }));
+  const seed: ScalingInput = preset === 'custom' ? customSeed(s) : { preset };
+  const base = resolveScaling(scalingInputSchema.parse(seed));
   const out: ScalingInput = { preset };
   if (preset === 'custom' || s.minCapacity !== base.minCapacity) out.minCapacity = s.minCapacity;
   if (preset === 'custom' || s.maxCapacity !== base.maxCapacity) out.maxCapacity = s.maxCapacity;
   if (preset === 'custom' || s.targetBacklogPerInstance !== base.targetBacklogPerInstance)
     out.targetBacklogPerInstance = s.targetBacklogPerInstance;
-  if (s.scaleOutCooldownSeconds !== base.scaleOutCooldownSeconds)
-    out.scaleOutCooldownSeconds = s.scaleOutCooldownSeconds;
   if (s.scaleInCooldownSeconds !== base.scaleInCooldownSeconds)
     out.scaleInCooldownSeconds = s.scaleInCooldownSeconds;
   const wakeSame =
@@ -30,6 +29,12 @@ function inputFor(s: ScalingConfig, preset: Preset): ScalingInput {
       : s.wake.periodSeconds === base.wake.periodSeconds &&
         s.wake.evaluationPeriods === base.wake.evaluationPeriods;
   if (!wakeSame) out.wake = s.wake === false ? false : { ...s.wake };
+  // The default scale-out cooldown depends on the wake policy (it is derived from the boot when
+  // there is one): compare with what the block resolves to with this wake.
+  const cooldownBase = wakeSame
+    ? base.scaleOutCooldownSeconds
+    : resolveScaling(scalingInputSchema.parse({ ...seed, wake: out.wake })).scaleOutCooldownSeconds;
+  if (s.scaleOutCooldownSeconds !== cooldownBase) out.scaleOutCooldownSeconds = s.scaleOutCooldownSeconds;
   if (s.idle.mode !== base.idle.mode || s.idle.minutes !== base.idle.minutes) {
     out.idle =
       s.idle.mode === 'step' ? { mode: 'step', minutes: s.idle.minutes } : { mode: 'target-tracking' };
