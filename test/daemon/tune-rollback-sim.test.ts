@@ -247,19 +247,29 @@ describe('the tuner in apply mode, when its step breaks the objective in reality
     }>(tuneMetaKey(EP));
     expect(rec?.at).toBe(nextRun);
     expect(rec?.changed).toContain('idle');
-    // ...but holds: nothing new was applied, on the cloud or in the store.
-    expect(rec?.applied).toBe('held: every step that meets the objective was rolled back recently');
-    expect(logLines('tuner applies a step')).toHaveLength(1);
+    // ...and the rejected step is still one of the bounded steps toward it...
+    const towards = candidateSteps(previous, rec!.recommended.scaling).map((c) => policyKey(c.scaling));
+    expect(towards).toContain(policyKey(step));
+    // ...but it does not take it again: the idle timeout stays the previous policy's, in the store and on
+    // the cloud, and day 1's is the only idle step ever logged. A step of another class that meets the
+    // objective and was never rolled back may be taken (it is no oscillation): under the simulator's
+    // timing since issue 13 (60 s metric delay) a wake step is the other one, and the tuner takes it
+    // when it saves enough; otherwise it holds, saying why.
+    expect(logLines('tuner applies a step').filter((l) => l.step === 'idle')).toHaveLength(1);
+    const applied = run.store.meta.getJson<ScalingConfig>(appliedKey(EP))!;
+    expect(applied.idle).toEqual(previous.idle);
+    expect(policyKey(applied)).not.toBe(policyKey(step));
+    expect((await cloudRuns(applied)).changes).toEqual([]);
     const state = loadTuneState(run.store, EP);
-    expect(state).toEqual(before);
-    expect(run.store.meta.getJson<ScalingConfig>(appliedKey(EP))).toEqual(previous);
-    expect((await cloudRuns(previous)).changes).toEqual([]);
-
-    // The one bounded step toward its recommendation is exactly the step that was rolled back (which
-    // is why it holds): the record of the rollback keeps the endpoint from oscillating.
-    expect(candidateSteps(previous, rec!.recommended.scaling).map((c) => policyKey(c.scaling))).toEqual([
-      policyKey(step),
-    ]);
+    if (towards.length === 1) {
+      expect(rec?.applied).toBe('held: every step that meets the objective was rolled back recently');
+      expect(state).toEqual(before);
+    } else {
+      // The other step: one more entry in the history, after the rollback, and not the rejected one.
+      expect(state.recent.length).toBeLessThanOrEqual(before.recent.length + 1);
+      for (const r of state.recent.filter((x) => x.since > rollbackAt))
+        expect(policyKey(r.scaling)).not.toBe(policyKey(step));
+    }
     expect(rec?.recommended.choose.meetsObjective).toBe(true);
   });
 });
