@@ -19,7 +19,7 @@ import {
   F64List,
 } from './entities.js';
 import { EventHeap } from './heap.js';
-import { MetricStore, MINUTE_MS } from './metrics.js';
+import { DEFAULT_METRIC_RETENTION_MINUTES, MetricStore, MINUTE_MS } from './metrics.js';
 import { REQ_QUEUED, REQ_RUNNING, RequestPool } from './requests.js';
 import { Rng } from './rng.js';
 import { SageMaker } from './sagemaker.js';
@@ -99,9 +99,14 @@ export interface SimOptions {
   deleteSeconds: number;
   /** Processing time of a request sent through the port (default 5 s). */
   serviceSeconds: (invocation: { endpointName: string; inputBytes: number }) => number;
-  /** CloudWatch keeps one-minute datapoints for 15 days. */
-  metricRetentionDays: number;
-  /** Minutes of datapoints each metric series has room for before it grows (a run's length, if known). */
+  /**
+   * Minutes the simulated CloudWatch keeps one-minute datapoints (default 240: sagezero's telemetry
+   * reads at most the last 3 hours). The store also keeps the longest alarm's evaluation range. A
+   * query for an older minute returns no datapoint, as CloudWatch does past its own retention (15
+   * days on AWS): see metrics.ts.
+   */
+  metricRetentionMinutes: number;
+  /** Minutes of datapoints each metric series has room for before it grows (up to the retention). */
   metricCapacityMinutes: number;
 }
 
@@ -119,7 +124,7 @@ export function simOptions(partial: Partial<SimOptions> & { startTime: number })
     scheduledActionRetrySeconds: 60,
     deleteSeconds: 30,
     serviceSeconds: () => 5,
-    metricRetentionDays: 15,
+    metricRetentionMinutes: DEFAULT_METRIC_RETENTION_MINUTES,
     metricCapacityMinutes: 256,
     ...partial,
   };
@@ -172,7 +177,11 @@ export class SimEngine {
     this.now = opts.startTime;
     this.samplesPerMinute = Math.min(60, Math.max(1, Math.floor(opts.metricSamplesPerMinute)));
     this.sampleStepMs = Math.floor(MINUTE_MS / this.samplesPerMinute);
-    this.metrics = new MetricStore(opts.metricDelaySeconds * 1000, opts.metricCapacityMinutes);
+    this.metrics = new MetricStore(
+      opts.metricDelaySeconds * 1000,
+      opts.metricRetentionMinutes,
+      opts.metricCapacityMinutes,
+    );
     this.bootRng = Rng.derive(opts.seed, 'boot');
     this.idRng = Rng.derive(opts.seed, 'ids');
     this.jitterRng = Rng.derive(opts.seed, 'client-jitter');
@@ -709,9 +718,10 @@ export class SimEngine {
       ep.mFailures = 0;
       ep.mExpired = 0;
     }
-    const keepMinutes = this.opts.metricRetentionDays * 1440;
+    // Each series drops what falls out of the metric retention as it is written (see MetricSeries);
+    // once a simulated day, also free the series nobody writes to any more.
     if (minute - this.lastTrimMinute > 1440) {
-      this.metrics.trimBefore(minute - keepMinutes);
+      this.metrics.expire(boundary);
       this.aas.trimActivities(boundary - 42 * 86_400_000);
       this.lastTrimMinute = minute;
     }
