@@ -106,6 +106,29 @@ export interface EndpointRow {
   alwaysOnUsd: number;
 }
 
+/** The simulator's options whose values are assumptions (docs/SIMULATOR.md), and their alternatives. */
+export const VARIANTS: { name: string; options?: SimulationSettings['simOptions'] }[] = [
+  { name: 'defaults (metric delay 60 s, 1 sample/min, proportional scale-in, wake repeats while booting)' },
+  { name: 'metric delay 10 s (before issue 13)', options: { metricDelaySeconds: 10 } },
+  { name: 'metric delay 120 s', options: { metricDelaySeconds: 120 } },
+  { name: '6 metric samples per minute', options: { metricSamplesPerMinute: 6 } },
+  { name: 'scale-in at most 10% per activity (before issue 13)', options: { scaleInDamping: 'ten-percent' } },
+  { name: 'no repeated wake while booting', options: { backlogWithoutCapacityWhileBooting: false } },
+];
+
+export interface SensitivityRow {
+  traceSet: string;
+  variant: string;
+  costUsd: number;
+  /** cost / the defaults' cost. */
+  toDefault: number | null;
+  meeting: number;
+  endpoints: number;
+  p95: number;
+  launches: number;
+  coldStarts: number;
+}
+
 export interface PolicyRow {
   traceSet: string;
   policy: PolicyName;
@@ -141,6 +164,7 @@ export interface PolicyBenchmark {
   }[];
   rows: PolicyRow[];
   speed: SpeedRow[];
+  sensitivity: SensitivityRow[];
   /** Parsing plus the first policy on the 500 Azure functions, from a cold start of the process. */
   azure500FirstRunSeconds: number;
 }
@@ -153,6 +177,7 @@ export async function runPolicyBenchmark(log: (line: string) => void): Promise<P
   const usd = (seconds: number): number => (seconds / 3600) * price;
   const rows: PolicyRow[] = [];
   const speed: SpeedRow[] = [];
+  const sensitivity: SensitivityRow[] = [];
   const traceSets: PolicyBenchmark['traceSets'] = [];
   let azure500FirstRunSeconds = NaN;
   for (const set of TRACE_SETS) {
@@ -290,6 +315,46 @@ export async function runPolicyBenchmark(log: (line: string) => void): Promise<P
         r.servesLess = r.run.completed < a.run.completed || r.withinDeadline < a.withinDeadline;
       });
     }
+    // Sensitivity: aws-recommended again under each simulator option's alternative (docs/SIMULATOR.md).
+    const base = byPolicy.get('aws-recommended') ?? [];
+    for (const v of VARIANTS) {
+      const list: EndpointRow[] = [];
+      for (const [i, x] of sized.entries()) {
+        const run =
+          v.options === undefined
+            ? (base[i] as EndpointRow).run
+            : await replay(
+                policyFor('aws-recommended', x.alwaysOn, x.maxCapacity),
+                {
+                  startMs: settings.dayStart + trace.startOfDaySeconds * 1000,
+                  durationSeconds: endpointDuration(trace, x.te),
+                  arrivals: x.te.arrivals,
+                  service: x.service,
+                },
+                { ...settings, simOptions: v.options },
+              );
+        list.push({
+          ...(base[i] as EndpointRow),
+          run,
+          meetsObjective: run.unserved === 0 && run.p95Seconds <= DEADLINE_SECONDS,
+          costUsd: usd(run.instanceSeconds),
+        });
+      }
+      const cost = list.reduce((a, r) => a + r.costUsd, 0);
+      const baseCost = base.reduce((a, r) => a + r.costUsd, 0);
+      const requestsAll = list.reduce((a, r) => a + r.run.requests, 0);
+      sensitivity.push({
+        traceSet: set.name,
+        variant: v.name,
+        costUsd: cost,
+        toDefault: baseCost > 0 ? cost / baseCost : null,
+        meeting: list.filter((r) => r.meetsObjective).length,
+        endpoints: list.length,
+        p95: p95WithUnserved(concat(list.map((r) => r.run.ttr)), requestsAll),
+        launches: list.reduce((a, r) => a + r.run.launches, 0),
+        coldStarts: list.reduce((a, r) => a + r.run.coldStarts, 0),
+      });
+    }
     for (const r of rows.filter((x) => x.traceSet === set.name)) {
       const s = summarizeRow(r);
       log(
@@ -298,7 +363,7 @@ export async function runPolicyBenchmark(log: (line: string) => void): Promise<P
       );
     }
   }
-  return { settings, pricePerHourUsd: price, traceSets, rows, speed, azure500FirstRunSeconds };
+  return { settings, pricePerHourUsd: price, traceSets, rows, speed, sensitivity, azure500FirstRunSeconds };
 }
 
 function money(x: number): string {
@@ -383,6 +448,22 @@ export function speedTable(b: PolicyBenchmark): string[] {
       `| ${r.traceSet} | ${r.policy} | ${s.simulatedRequests} | ${s.simulationSeconds.toFixed(2)} s | ${Math.round(s.requestsPerSecond).toLocaleString('en-US')} | ` +
         `${s.events} | ${Math.round(s.eventsPerSecond).toLocaleString('en-US')} | ${s.wallSeconds.toFixed(2)} s | ${r.cpuSeconds.toFixed(2)} s | ` +
         `${Math.round(s.simulatedRequests / r.cpuSeconds).toLocaleString('en-US')} |`,
+    );
+  }
+  return lines;
+}
+
+/** Markdown: aws-recommended under each alternative of the simulator's assumed options. */
+export function sensitivityTable(b: PolicyBenchmark): string[] {
+  const lines: string[] = [];
+  lines.push(
+    '| trace set | simulator options | aws-recommended cost | ÷ defaults | endpoints meeting the objective | p95 time to result (all requests) | instances launched / wakes |',
+  );
+  lines.push('|---|---|--:|--:|--:|--:|--:|');
+  for (const r of b.sensitivity) {
+    lines.push(
+      `| ${r.traceSet} | ${r.variant} | ${money(r.costUsd)} | ${ratio(r.toDefault)} | ${r.meeting} / ${r.endpoints} | ` +
+        `${r.p95 === Infinity ? 'unserved' : formatSeconds(r.p95)} | ${r.launches} / ${r.coldStarts} |`,
     );
   }
   return lines;

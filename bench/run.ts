@@ -6,7 +6,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEADLINE_SECONDS, MAX_FLEET, policyTables, runPolicyBenchmark, speedTable } from './policies.js';
+import {
+  DEADLINE_SECONDS,
+  MAX_FLEET,
+  policyTables,
+  runPolicyBenchmark,
+  sensitivityTable,
+  speedTable,
+} from './policies.js';
 import { runTunerBenchmark, tunerSection } from './tuner.js';
 import { runReportBench } from './report.js';
 
@@ -104,6 +111,16 @@ async function main(): Promise<void> {
       'never lets a request wait (src/simulate/oracle.ts): a reference, not a floor, so a policy that batches requests ' +
       'behind one boot can go below it.',
   );
+  md.push('');
+  md.push("## Sensitivity to the simulator's assumptions");
+  md.push('');
+  md.push(
+    'aws-recommended on the same endpoints at the same sizes, replayed again with each simulator option that is an ' +
+      'assumption rather than documented AWS behaviour (docs/SIMULATOR.md) set to an alternative. The tuner section ' +
+      'below is measured at the defaults only.',
+  );
+  md.push('');
+  md.push(...sensitivityTable(b));
   md.push('');
   md.push('## Simulator speed (stress configuration)');
   md.push('');

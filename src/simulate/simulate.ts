@@ -37,6 +37,8 @@ export interface EndpointReport {
   deadlineOptimumUsd: number;
   /** Whether deadlineOptimumUsd is the exact optimum (else a lower bound, see deadline.ts). */
   deadlineOptimumExact: boolean;
+  /** Cost of the cheapest feasible schedule found: the optimum lies between this and deadlineOptimumUsd. */
+  deadlineScheduleUsd: number;
   /**
    * cost / deadline optimum; null when the optimum costs nothing. A floor only for a policy that
    * served every request within the deadline (withinDeadline = requests): below 1 otherwise means
@@ -124,6 +126,7 @@ interface References {
   oracleSeconds: number;
   deadlineSeconds: number;
   deadlineExact: boolean;
+  deadlineScheduleSeconds: number;
 }
 
 // The references depend on the trace, not on the policy: compute them once per endpoint and setting.
@@ -152,6 +155,7 @@ function referencesFor(
       oracleSeconds: oracle.instanceSeconds,
       deadlineSeconds: opt.instanceSeconds,
       deadlineExact: opt.exact,
+      deadlineScheduleSeconds: opt.upperBound,
     };
     byKey.set(key, r);
   }
@@ -230,6 +234,7 @@ export async function simulate(
       costToOracle: oracleUsd > 0 ? cost / oracleUsd : null,
       deadlineOptimumUsd: optimumUsd,
       deadlineOptimumExact: refs.deadlineExact,
+      deadlineScheduleUsd: usd(refs.deadlineScheduleSeconds),
       costToDeadlineOptimum: optimumUsd > 0 ? cost / optimumUsd : null,
       coldStarts: run.coldStarts,
       scaleOuts: run.scaleOuts,
@@ -277,6 +282,7 @@ export async function simulate(
       alwaysOnCostUsd: sum((r) => r.alwaysOnCostUsd),
       oracleCostUsd: sum((r) => r.oracleCostUsd),
       deadlineOptimumUsd: sum((r) => r.deadlineOptimumUsd),
+      deadlineScheduleUsd: sum((r) => r.deadlineScheduleUsd),
       deadlineOptimumExact: reports.every((r) => r.deadlineOptimumExact),
       coldStarts: sum((r) => r.coldStarts),
       scaleOuts: sum((r) => r.scaleOuts),
