@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig, type Config } from '../../src/config/load.js';
 import { parseSimHistory } from '../../src/config/schema.js';
 import { PriceResolver } from '../../src/cost/prices.js';
+import { buildReport } from '../../src/cost/report.js';
 import { startDaemon, type RunningDaemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/daemon/logger.js';
 import { ClockScheduler } from '../../src/daemon/scheduler.js';
@@ -162,6 +163,29 @@ describe('serve on cloud: sim with sim.history on a fresh store', () => {
       const probes = first.store.probes.between(EP, from, from + DAY);
       expect(probes.length).toBe(1);
       expect(probes[0]!.outcome).toBe('success');
+    }
+  });
+
+  it('never shows an always-on baseline larger than the endpoint’s life so far, at any hour of the history', async () => {
+    // The dashboard, /api/v1/report and /metrics all read buildReport: ask it, hour by hour through the
+    // two simulated days and the live start, for the default 7-day window ending then (at the start, the
+    // window reaches five days before the endpoint existed).
+    const life = first.store.instances.lives(EP, 'AllTraffic')[0]!;
+    const prices = new PriceResolver({ store: first.store, clock: first.sim.clock, pricing: config.pricing });
+    for (let t = HISTORY_START + 3_600_000; t <= LIVE; t += 3_600_000) {
+      const clock = { now: () => t, sleep: () => Promise.resolve() };
+      const report = await buildReport(
+        { store: first.store, config, prices, clock },
+        { start: t - 7 * DAY, end: t },
+      );
+      const e = report.endpoints[0]!;
+      const lifeHours = (t - life.start) / 3_600_000;
+      // One baseline instance (max(1, minCapacity 0)) over the life: never more.
+      expect(e.baseline.instanceHours).toBeLessThanOrEqual(lifeHours * e.baselineInstances + 1e-9);
+      expect(e.baseline.instanceHours).toBeCloseTo(lifeHours * e.baselineInstances, 6);
+      expect(e.life?.startSource).toBe('created');
+      // Spend is over the same life (0 before the first record): the saving is the baseline minus it.
+      expect(e.savingsUsd!).toBeCloseTo(e.baseline.spendUsd! - e.spendUsd!, 6);
     }
   });
 
