@@ -5,9 +5,12 @@ import type { Percentiles } from './stats.js';
 
 export function formatSeconds(s: number | undefined | null): string {
   if (s === undefined || s === null || Number.isNaN(s)) return '-';
-  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(Math.round(s - m * 60)).padStart(2, '0')}s`;
+  if (s === Infinity) return 'never';
+  if (s < 59.5) return `${s < 10 ? s.toFixed(1) : Math.round(s)}s`;
+  // Round to whole seconds first, so 779.6 s reads 13m00s, not 12m60s.
+  const whole = Math.round(s);
+  const m = Math.floor(whole / 60);
+  if (m < 60) return `${m}m${String(whole - m * 60).padStart(2, '0')}s`;
   const h = Math.floor(m / 60);
   return `${h}h${String(m % 60).padStart(2, '0')}m`;
 }
