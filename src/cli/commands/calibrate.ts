@@ -4,14 +4,15 @@
 // Stores the fit, which `tune` and `simulate --calibration` then use.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { SystemClock, type Clock } from '../../clock.js';
+import type { Clock } from '../../clock.js';
 import { calibrateEndpoint, type EndpointCalibration } from '../../calibrate/calibrate.js';
 import { latestCalibration, type StoredFit } from '../../calibrate/use.js';
 import type { BootDistribution } from '../../cloud/sim/boot.js';
 import { formatCalibration } from '../../calibrate/format.js';
 import { loadConfig, type Config, type EndpointConfig } from '../../config/load.js';
 import { MAX_HISTORY_MS, parseHistory } from '../../tune/config.js';
-import { META, openStore, StoreError, type Store } from '../../store/index.js';
+import { openStore, StoreError, type Store } from '../../store/index.js';
+import { commandClock, openCommandStore } from '../store-clock.js';
 import { EXIT, UserError } from '../errors.js';
 import type { Output } from '../output.js';
 
@@ -93,19 +94,9 @@ export async function runCalibrate(
       `no history to calibrate on: the store ${config.storePath} does not exist. Run \`sagezero serve -c ${flags.config}\`, which records it there.`,
     );
   }
-  let store: Store;
+  const store = openCommandStore(config);
   try {
-    store = openStore(config.storePath);
-  } catch (e) {
-    throw new UserError(
-      e instanceof StoreError ? e.message : `cannot open the store: ${(e as Error).message}`,
-    );
-  }
-  try {
-    const wall = deps.clock ?? new SystemClock();
-    const simNow = config.cloud === 'sim' ? store.meta.getNumber(META.lastPollAt) : undefined;
-    const clock: Clock =
-      simNow !== undefined ? { now: () => simNow, sleep: (ms, s) => wall.sleep(ms, s) } : wall;
+    const clock = commandClock(config, store, deps.clock);
     const results: EndpointCalibration[] = [];
     for (const endpoint of targets)
       results.push(await calibrateEndpoint({ store, config, endpoint, clock }, { sinceMs, seed }));

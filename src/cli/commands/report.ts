@@ -2,7 +2,7 @@
 // Prints the cost report from the store that `sagezero serve` fills.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { SystemClock, type Clock } from '../../clock.js';
+import type { Clock } from '../../clock.js';
 import { loadConfig, type Config } from '../../config/load.js';
 import { reportToCsv } from '../../cost/csv.js';
 import { loadAwsPriceApi } from '../../cost/price-api.js';
@@ -11,7 +11,7 @@ import { PriceResolver } from '../../cost/prices.js';
 import { buildReport } from '../../cost/report.js';
 import type { CostFigures, CostReport, EndpointReport } from '../../cost/report-types.js';
 import { parseWindow, ReportParamError, STEPS } from '../../cost/window.js';
-import { META, openStore, StoreError } from '../../store/index.js';
+import { commandClock, openCommandStore } from '../store-clock.js';
 import { UserError } from '../errors.js';
 import { processOutput, type Output } from '../output.js';
 
@@ -74,20 +74,9 @@ export async function runReport(opts: ReportOptions, deps: ReportCommandDeps = {
       `no data yet: the store ${config.storePath} does not exist. Run \`sagezero serve -c ${opts.config}\`, which records telemetry there.`,
     );
   }
-  let store;
+  const store = openCommandStore(config);
   try {
-    store = openStore(config.storePath);
-  } catch (e) {
-    throw new UserError(
-      e instanceof StoreError ? e.message : `cannot open the store: ${(e as Error).message}`,
-    );
-  }
-  try {
-    const wall = deps.clock ?? new SystemClock();
-    // The simulated cloud runs on virtual time; its "now" is the last poll the daemon recorded.
-    const simNow = config.cloud === 'sim' ? store.meta.getNumber(META.lastPollAt) : undefined;
-    const clock: Clock =
-      simNow !== undefined ? { now: () => simNow, sleep: (ms, s) => wall.sleep(ms, s) } : wall;
+    const clock = commandClock(config, store, deps.clock);
     let window;
     try {
       window = parseWindow(

@@ -4,7 +4,7 @@
 // and the recommended policy with the `scaling:` block to put in the config.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { SystemClock, type Clock } from '../../clock.js';
+import type { Clock } from '../../clock.js';
 import { loadConfig, type Config, type EndpointConfig } from '../../config/load.js';
 import { DEFAULT_SETTINGS } from '../../simulate/runner.js';
 import { selectEndpoints } from '../../simulate/simulate.js';
@@ -15,7 +15,7 @@ import {
   endpointDuration,
   type TraceFormat,
 } from '../../simulate/traces/index.js';
-import { META, openStore, StoreError, type Store } from '../../store/index.js';
+import { commandClock, openCommandStore } from '../store-clock.js';
 import {
   tuneEndpoint,
   TuneInputError,
@@ -130,21 +130,10 @@ export async function runTune(
         'which records it there, or tune on a trace file with --trace FILE --format FORMAT.',
     );
   }
-  let store: Store;
+  // With a trace and no store yet, an empty store stands in (no measured cold starts: the prior).
+  const store = openCommandStore(config, storeExists ? config.storePath : ':memory:');
   try {
-    // With a trace and no store yet, an empty store stands in (no measured cold starts: the prior).
-    store = storeExists ? openStore(config.storePath) : openStore(':memory:');
-  } catch (e) {
-    throw new UserError(
-      e instanceof StoreError ? e.message : `cannot open the store: ${(e as Error).message}`,
-    );
-  }
-  try {
-    const wall = deps.clock ?? new SystemClock();
-    // The simulated cloud runs on virtual time; its "now" is the last poll the daemon recorded.
-    const simNow = config.cloud === 'sim' && storeExists ? store.meta.getNumber(META.lastPollAt) : undefined;
-    const clock: Clock =
-      simNow !== undefined ? { now: () => simNow, sleep: (ms, s) => wall.sleep(ms, s) } : wall;
+    const clock = commandClock(config, storeExists ? store : undefined, deps.clock);
     const results: EndpointTuneResult[] = [];
     for (const endpoint of targets) {
       if (targets.length > 1 && out.interactive) out.err(`tuning ${endpoint.name}...`);

@@ -1,0 +1,29 @@
+// The store a read-only command (report, tune, calibrate) works on, and the clock it reads "now" from.
+import { SystemClock, type Clock } from '../clock.js';
+import type { Config } from '../config/load.js';
+import { META, openStore, StoreError, type Store } from '../store/index.js';
+import { UserError } from './errors.js';
+
+/** Opens `path` (default: the config's store), turning a broken store into a clear user error. */
+export function openCommandStore(config: Config, path: string = config.storePath): Store {
+  try {
+    return openStore(path);
+  } catch (e) {
+    throw new UserError(
+      e instanceof StoreError ? e.message : `cannot open the store: ${(e as Error).message}`,
+    );
+  }
+}
+
+/**
+ * The clock a command reads the store with. The simulated cloud runs on virtual time: its "now" is
+ * the last poll the daemon recorded, not the wall clock (which may be days ahead of the history).
+ */
+export function commandClock(
+  config: Config,
+  store: Store | undefined,
+  wall: Clock = new SystemClock(),
+): Clock {
+  const simNow = config.cloud === 'sim' && store ? store.meta.getNumber(META.lastPollAt) : undefined;
+  return simNow !== undefined ? { now: () => simNow, sleep: (ms, s) => wall.sleep(ms, s) } : wall;
+}
