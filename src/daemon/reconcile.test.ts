@@ -185,3 +185,32 @@ describe('reconcile: the tuner’s own changes are not drift', () => {
     expect(again).toMatchObject({ drift: [], tuner: [{ applied: true }] });
   });
 });
+
+describe('plan warnings in the daemon', () => {
+  it('logs a wake cooldown shorter than the boot once, not at every round', async () => {
+    // 300 s against the prior's boot p90 (582 s for the default 480 s prior) plus the alarm lag: the
+    // wake policy would fire again while the first instance boots.
+    const c = testConfig('scaling: { preset: aws-recommended, scaleOutCooldownSeconds: 300 }');
+    let out = '';
+    const log = createLogger(
+      new Redactor(),
+      new Writable({
+        write(chunk: Buffer, _e, done) {
+          out += chunk.toString();
+          done();
+        },
+      }),
+    );
+    const ctx = { cloud: new FakeCloud(), clock, config: c, store, repair: true };
+    await reconcileOnce({ ...ctx, log });
+    await reconcileOnce({ ...ctx, log });
+    const warnings = out
+      .split('\n')
+      .filter((l) => l.includes('plan warning'))
+      .map((l) => JSON.parse(l) as { warning: string });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.warning).toMatch(
+      /^llm-async: scaling\.scaleOutCooldownSeconds .* is 300 s, shorter than/,
+    );
+  });
+});

@@ -18,6 +18,7 @@ import type { JumpStartSpecCache } from '../provision/jumpstart/index.js';
 import { buildPlan } from '../provision/plan.js';
 import { modelResolver } from '../provision/resolve-model.js';
 import type { EndpointPlan, ResourceChange, ResourceKind } from '../provision/types.js';
+import { endpointBoot } from '../scaling/boot.js';
 import { buildScalingResources } from '../scaling/build.js';
 import { planScaling } from '../scaling/plan.js';
 import type { Store } from '../store/index.js';
@@ -97,9 +98,35 @@ function splitChanges(
   };
 }
 
+// Each plan warning is logged once per daemon (its logger lives as long as it does; the context is
+// built anew for every round), not at every reconcile.
+const warned = new WeakMap<Logger, Set<string>>();
+
+function logWarningsOnce(ctx: ReconcileContext, warnings: readonly string[]): void {
+  let seen = warned.get(ctx.log);
+  if (!seen) {
+    seen = new Set();
+    warned.set(ctx.log, seen);
+  }
+  for (const w of warnings) {
+    if (seen.has(w)) continue;
+    seen.add(w);
+    ctx.log.warn({ warning: w }, 'plan warning');
+  }
+}
+
 export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal): Promise<ReconcileResult> {
   const { cloud, clock, config, log, store } = ctx;
-  const plan = await buildPlan(cloud, config, modelResolver(cloud, config, storeSpecCache(store, clock)));
+  const plan = await buildPlan(
+    cloud,
+    config,
+    modelResolver(cloud, config, storeSpecCache(store, clock)),
+    undefined,
+    // Measured cold starts from the daemon's own store: the same warning `plan` prints when a wake
+    // cooldown does not cover the boot.
+    { boot: (e) => endpointBoot(e, store) },
+  );
+  logWarningsOnce(ctx, plan.warnings);
   const result: ReconcileResult = { drift: [], provisioned: [], busy: [], tuner: [] };
   for (const ep of plan.endpoints) {
     if (signal?.aborted) break;
