@@ -11,6 +11,7 @@ import type { Config } from '../config/load.js';
 import type { ScalingConfig } from '../config/scaling-schema.js';
 import { Redactor } from '../secrets.js';
 import { openStore, type Store } from '../store/index.js';
+import { endpointBoot, wakeCooldownWarning } from '../scaling/boot.js';
 import { createLogger } from './logger.js';
 import { reconcileOnce, type ReconcileResult } from './reconcile.js';
 import { setTunedScaling, tunerChange, withTunedScaling } from './tuned.js';
@@ -202,6 +203,26 @@ describe('plan warnings in the daemon', () => {
       }),
     );
     const ctx = { cloud: new FakeCloud(), clock, config: c, store, repair: true };
+    await reconcileOnce({ ...ctx, log });
+    // A cold start measured since changes the numbers in the warning, not what it is about.
+    const before = wakeCooldownWarning(c.endpoints[0]!, endpointBoot(c.endpoints[0]!, store));
+    // A cold probe whose scale-out phase took 900 s.
+    store.probes.save({
+      id: 'p-measured',
+      endpoint: EP,
+      startedAt: clock.now() - 3_600_000,
+      finishedAt: clock.now() - 3_600_000 + 1_050_000,
+      instancesAtStart: 0,
+      cold: true,
+      queuedS: 120,
+      scaleOutS: 900,
+      inServiceToOutputS: 30,
+      totalS: 1050,
+      outcome: 'success',
+    });
+    const after = wakeCooldownWarning(c.endpoints[0]!, endpointBoot(c.endpoints[0]!, store));
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
     await reconcileOnce({ ...ctx, log });
     await reconcileOnce({ ...ctx, log });
     const warnings = out

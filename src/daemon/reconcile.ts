@@ -109,8 +109,11 @@ function logWarningsOnce(ctx: ReconcileContext, warnings: readonly string[]): vo
     warned.set(ctx.log, seen);
   }
   for (const w of warnings) {
-    if (seen.has(w)) continue;
-    seen.add(w);
+    // Keyed by what the warning is about (its text up to the first comma: endpoint, key and configured
+    // value), not by the measured numbers after it, which move with every new cold start.
+    const key = w.split(',')[0] ?? w;
+    if (seen.has(key)) continue;
+    seen.add(key);
     ctx.log.warn({ warning: w }, 'plan warning');
   }
 }
