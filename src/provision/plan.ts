@@ -48,7 +48,7 @@ export async function buildPlan(
   // Warnings only: the cooldown is derived from the config, so measurements never change what apply does.
   const boot = options.boot ?? ((e: EndpointConfig) => endpointBoot(e));
   for (const e of endpoints) {
-    const w = wakeCooldownWarning(e, boot(e));
+    const w = wakeCooldownWarning(e, () => boot(e));
     if (w) warnings.push(w);
   }
   for (const p of plans) {

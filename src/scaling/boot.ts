@@ -60,9 +60,15 @@ export function endpointBoot(endpoint: EndpointConfig, store?: Store): EndpointB
  * the boot p90 plus the time the wake alarm needs to see the new capacity; undefined when it covers
  * that, or when there is no wake policy or the endpoint never sits at zero.
  */
-export function wakeCooldownWarning(endpoint: EndpointConfig, boot: EndpointBoot): string | undefined {
+export function wakeCooldownWarning(
+  endpoint: EndpointConfig,
+  bootOf: EndpointBoot | (() => EndpointBoot),
+): string | undefined {
   const s = endpoint.scaling;
   if (s.wake === false || s.minCapacity > 0) return undefined;
+  // Read the boot (store queries, for measured cold starts) only for an endpoint the warning is about:
+  // the daemon plans every endpoint at each reconcile.
+  const boot = typeof bootOf === 'function' ? bootOf() : bootOf;
   const lag = wakeAlarmLagSeconds(s.wake.periodSeconds);
   const cooldown = s.scaleOutCooldownSeconds;
   if (cooldown >= boot.p90Seconds + lag) return undefined;
