@@ -217,6 +217,14 @@ export class FakeCloud implements Cloud {
       .map((a) => clone(a));
   }
 
+  async listAllScalingActivities(since: number): Promise<ScalingActivity[]> {
+    this.call('DescribeScalingActivities');
+    return this.activities
+      .filter((a) => a.startTime >= since)
+      .sort((a, b) => b.startTime - a.startTime)
+      .map((a) => clone(a));
+  }
+
   async listAlarms(prefix: string): Promise<AlarmState[]> {
     this.call('DescribeAlarms');
     return [...this.alarms.values()].filter((a) => a.name.startsWith(prefix)).map((a) => clone(a));

@@ -298,6 +298,12 @@ export interface Cloud {
   deleteScheduledAction(resourceId: ScalableResourceId, name: string): Promise<void>;
   /** Newest first, as DescribeScalingActivities returns them, back to `since` (ms). */
   listScalingActivities(resourceId: ScalableResourceId, since: number): Promise<ScalingActivity[]>;
+  /**
+   * Every scaling activity of the `sagemaker` namespace that started at or after `since`, newest
+   * first: one paginated DescribeScalingActivities without a ResourceId, so telemetry learns which
+   * endpoints changed with one call a minute however many endpoints there are.
+   */
+  listAllScalingActivities(since: number): Promise<ScalingActivity[]>;
 
   /** Alarms whose name starts with `prefix`. */
   listAlarms(prefix: string): Promise<AlarmState[]>;

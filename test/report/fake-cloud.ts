@@ -90,6 +90,14 @@ export class FakeCloud implements Cloud {
       .sort((a, b) => b.startTime - a.startTime);
   }
 
+  async listAllScalingActivities(since: number): Promise<ScalingActivity[]> {
+    this.calls.push('listAllScalingActivities');
+    return [...this.activities.values()]
+      .flat()
+      .filter((a) => a.startTime >= since)
+      .sort((a, b) => b.startTime - a.startTime);
+  }
+
   async getMetricData(queries: MetricDataQuery[], start: number, end: number): Promise<MetricSeries[]> {
     this.calls.push('getMetricData');
     this.metricCalls.push({ queries, start, end });

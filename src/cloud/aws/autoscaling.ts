@@ -216,29 +216,44 @@ export function autoScalingOps(ctx: AwsContext) {
     },
 
     /** Pages newest-first and stops at the first page that reaches back past `since`. */
-    async listScalingActivities(resourceId: ScalableResourceId, since: number): Promise<ScalingActivity[]> {
-      const resource = `scaling activities of "${resourceId}"`;
-      return optional('DescribeScalingActivities', resource, [], async () => {
-        const out: ScalingActivity[] = [];
-        let token: string | undefined;
-        for (;;) {
-          const page = await aas.send(
-            new DescribeScalingActivitiesCommand({ ...target, ResourceId: resourceId, NextToken: token }),
-          );
-          const activities: SdkScalingActivity[] = page.ScalingActivities ?? [];
-          let reachedSince = false;
-          for (const a of activities) {
-            const mapped = fromScalingActivity(a);
-            if (mapped.startTime < since) {
-              reachedSince = true;
-              continue;
-            }
-            out.push(mapped);
-          }
-          if (reachedSince || !page.NextToken || page.NextToken === token) return out;
-          token = page.NextToken;
-        }
-      });
+    listScalingActivities(resourceId: ScalableResourceId, since: number): Promise<ScalingActivity[]> {
+      return pagedActivities(`scaling activities of "${resourceId}"`, resourceId, since);
+    },
+
+    listAllScalingActivities(since: number): Promise<ScalingActivity[]> {
+      return pagedActivities('scaling activities of the sagemaker namespace', undefined, since);
     },
   };
+
+  function pagedActivities(
+    resource: string,
+    resourceId: ScalableResourceId | undefined,
+    since: number,
+  ): Promise<ScalingActivity[]> {
+    return optional('DescribeScalingActivities', resource, [], async () => {
+      const out: ScalingActivity[] = [];
+      let token: string | undefined;
+      for (;;) {
+        const page = await aas.send(
+          new DescribeScalingActivitiesCommand({
+            ...target,
+            ...(resourceId !== undefined ? { ResourceId: resourceId } : {}),
+            NextToken: token,
+          }),
+        );
+        const activities: SdkScalingActivity[] = page.ScalingActivities ?? [];
+        let reachedSince = false;
+        for (const a of activities) {
+          const mapped = fromScalingActivity(a);
+          if (mapped.startTime < since) {
+            reachedSince = true;
+            continue;
+          }
+          out.push(mapped);
+        }
+        if (reachedSince || !page.NextToken || page.NextToken === token) return out;
+        token = page.NextToken;
+      }
+    });
+  }
 }

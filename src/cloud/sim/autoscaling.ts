@@ -481,6 +481,12 @@ export class AutoScaling {
     return out;
   }
 
+  listAllActivities(since: number): ScalingActivity[] {
+    const out: ScalingActivity[] = [];
+    for (const resourceId of this.activities.keys()) out.push(...this.listActivities(resourceId, since));
+    return out.sort((a, b) => b.startTime - a.startTime);
+  }
+
   trimActivities(before: number): void {
     for (const [k, list] of this.activities) {
       const keep = list.filter((a) => a.startTime >= before);

@@ -231,6 +231,12 @@ export class SimCloud implements Cloud {
     );
   }
 
+  listAllScalingActivities(since: number): Promise<ScalingActivity[]> {
+    return this.call('application-autoscaling', 'DescribeScalingActivities', () =>
+      this.engine.aas.listAllActivities(since),
+    );
+  }
+
   // ---------- CloudWatch ----------
 
   listAlarms(prefix: string): Promise<AlarmState[]> {
