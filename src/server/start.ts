@@ -10,10 +10,27 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * The listener could not bind: a busy port or a privileged one is the user's setup, not a bug, so
+ * callers that own the flags (serve, start) can turn it into advice on choosing another port.
+ */
+export class ListenError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly host: string,
+    readonly port: number,
+  ) {
+    super(message);
+    this.name = 'ListenError';
+  }
+}
+
 export function startServer(app: Hono, opts: { host?: string; port?: number } = {}): Promise<RunningServer> {
   const hostname = opts.host ?? '127.0.0.1';
+  const port = opts.port ?? 8080;
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname, port: opts.port ?? 8080 }, (info: AddressInfo) => {
+    const server = serve({ fetch: app.fetch, hostname, port }, (info: AddressInfo) => {
       const host = info.family === 'IPv6' || hostname.includes(':') ? `[${info.address}]` : info.address;
       resolve({
         url: `http://${host}:${info.port}`,
@@ -29,11 +46,13 @@ export function startServer(app: Hono, opts: { host?: string; port?: number } = 
     server.once('error', (err: NodeJS.ErrnoException) => {
       const why =
         err.code === 'EADDRINUSE'
-          ? `port ${opts.port} is already in use`
+          ? `port ${port} is already in use`
           : err.code === 'EACCES'
-            ? `no permission to bind port ${opts.port}`
-            : err.message;
-      reject(new Error(`cannot listen on ${hostname}:${opts.port}: ${why}`));
+            ? `no permission to bind port ${port}`
+            : err.code === 'EADDRNOTAVAIL'
+              ? `${hostname} is not an address of this machine`
+              : err.message;
+      reject(new ListenError(`cannot listen on ${hostname}:${port}: ${why}`, err.code, hostname, port));
     });
   });
 }

@@ -13,6 +13,7 @@ import { ClockScheduler, CronScheduler, type Scheduler } from '../../daemon/sche
 import { createSimRuntime } from '../../daemon/sim-runtime.js';
 import { Redactor } from '../../secrets.js';
 import { resolveAuthToken } from '../../server/config.js';
+import { ListenError } from '../../server/start.js';
 import { openStore, storeApiCallObserver, type Store } from '../../store/index.js';
 import { UserError } from '../errors.js';
 import type { Output } from '../output.js';
@@ -93,7 +94,7 @@ export async function runServe(opts: ServeOptions, out: Output): Promise<number>
     );
   } catch (e) {
     store.close();
-    throw e;
+    throw e instanceof ListenError ? new UserError(listenAdvice(e, opts.config)) : e;
   }
 
   const running = daemon;
@@ -177,6 +178,22 @@ async function runtime(
     scheduler: new ClockScheduler(sim.clock),
     ...(sim.historyMs > 0 ? { fetch } : {}),
   };
+}
+
+/** A port someone else holds is the user's setup, not a bug: say how to pick another. */
+export function listenAdvice(e: ListenError, configFile: string): string {
+  if (e.code === 'EADDRNOTAVAIL')
+    return `${e.message}; choose another address with --host or server.host in ${configFile}`;
+  const why =
+    e.code === 'EADDRINUSE'
+      ? ' (another sagezero or another program is listening there)'
+      : e.code === 'EACCES'
+        ? ' (ports below 1024 need privileges)'
+        : '';
+  return (
+    `${e.message}${why}. Choose another port with --port (e.g. --port 8081; with npm start: ` +
+    `npm start -- --port 8081) or server.port in ${configFile}; --port 0 takes any free port`
+  );
 }
 
 function parsePort(raw: string): number {
