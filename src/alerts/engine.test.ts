@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SkippingClock } from '../clock.js';
 import { AlertEngine } from './engine.js';
@@ -148,6 +150,36 @@ describe('AlertEngine', () => {
     const [o] = await engine.process([cond('k')], all);
     expect(o?.action).toBe('failed');
     expect(JSON.stringify(o)).not.toContain('secretsecret');
+  });
+
+  it('logs a suppressed repeat at debug, so the default info log shows only what changed', async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const l of chunk.toString().split('\n').filter(Boolean))
+          lines.push(JSON.parse(l) as { level: number; msg: string });
+        done();
+      },
+    });
+    const { clock, state, notifier } = setup(60);
+    const engine = new AlertEngine({
+      state,
+      notifier,
+      clock,
+      repeatMinutes: 60,
+      log: pino({ level: 'debug' }, sink),
+    });
+    const c = cond('probe-failed:llm-a');
+    for (let i = 0; i < 3; i++) {
+      await engine.process([c], all);
+      await clock.sleep(MIN);
+    }
+    const suppressed = lines.filter((l) => l.msg.startsWith('alert suppressed'));
+    // pino's numeric levels: debug 20, info 30.
+    expect(suppressed.map((l) => l.level)).toEqual([20, 20]);
+    expect(lines.filter((l) => l.level >= 30).map((l) => l.msg)).toEqual([
+      'alert firing sent: Probe failed on llm-a',
+    ]);
   });
 
   it('counts alerts as told when no webhook is configured, so resolves still happen', async () => {

@@ -72,7 +72,9 @@ export class AlertEngine {
     else if (now - rec.lastNotifiedAt >= this.options.repeatMinutes * 60_000) kind = 'reminder';
     if (!kind) {
       this.options.state.save(rec);
-      this.options.log?.info({ ...base }, 'alert suppressed (repeat within the window)');
+      // Every evaluation of a firing alert lands here until the repeat window ends: at info it would
+      // bury the lines an operator watches for.
+      this.options.log?.debug({ ...base }, 'alert suppressed (repeat within the window)');
       return { ...base, action: 'suppressed' };
     }
     const message = this.message(kind, c, rec.firstFiredAt, now);

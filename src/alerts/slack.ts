@@ -26,6 +26,7 @@ export interface AlertNotifier {
 
 /** The slice of a pino logger the alerts use (pino's `logger.warn(obj, msg)` fits). */
 export interface AlertLogger {
+  debug(obj: object, msg: string): void;
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
 }
