@@ -1,7 +1,13 @@
 // Report windows from query parameters or CLI flags: `since=7d`, or `start`/`end` in RFC 3339,
 // plus an optional `step` for a time series. Errors name the parameter at fault.
 
-export const STEPS = { '5m': 5 * 60_000, '15m': 15 * 60_000, '1h': 3600_000, '1d': 86_400_000 } as const;
+export const STEPS = {
+  '5m': 5 * 60_000,
+  '15m': 15 * 60_000,
+  '1h': 3600_000,
+  '6h': 6 * 3600_000,
+  '1d': 86_400_000,
+} as const;
 export type Step = keyof typeof STEPS;
 
 export interface ReportWindow {
@@ -30,7 +36,8 @@ export class ReportParamError extends Error {
 
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3600_000, d: 86_400_000, w: 7 * 86_400_000 };
 const MAX_WINDOW_MS = 400 * 86_400_000;
-const MAX_BUCKETS = 5000;
+/** Buckets in one series; series-limit.ts also bounds the points over all endpoints. */
+export const MAX_BUCKETS = 5000;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 export const DEFAULT_SINCE = '7d';

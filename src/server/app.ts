@@ -1,6 +1,8 @@
 // The HTTP API and dashboard: hono on @hono/node-server.
 //   GET /healthz                 liveness
-//   GET /api/v1/report           cost report, JSON (since | start,end; step; endpoint)
+//   GET /api/v1/report           cost report, JSON (since | start,end; step; endpoint); a series
+//                                over MAX_SERIES_POINTS is a 400 saying what fits; step=auto picks
+//                                the smallest step that fits (src/cost/series-limit.ts)
 //   GET /api/v1/report.csv       the same as CSV
 //   GET /api/v1/endpoints        current state, policy, last probe
 //   GET /metrics                 Prometheus exposition
@@ -13,7 +15,8 @@ import type { Config } from '../config/load.js';
 import { reportToCsv } from '../cost/csv.js';
 import type { PriceResolver } from '../cost/prices.js';
 import { buildReport } from '../cost/report.js';
-import { parseWindow, ReportParamError } from '../cost/window.js';
+import { parseSeriesWindow, SeriesLimitError } from '../cost/series-limit.js';
+import { ReportParamError } from '../cost/window.js';
 import type { Store } from '../store/index.js';
 import { asset } from './assets.js';
 import { bearerAuth } from './auth.js';
@@ -65,7 +68,6 @@ export function createApp(deps: AppDeps): SagezeroApp {
   );
 
   const report = async (q: Record<string, string>) => {
-    const w = parseWindow(q, deps.clock.now());
     let config = deps.config;
     if (q.endpoint) {
       const one = config.endpoints.filter((e) => e.name === q.endpoint);
@@ -76,6 +78,8 @@ export function createApp(deps: AppDeps): SagezeroApp {
         );
       config = { ...config, endpoints: one };
     }
+    // Checked before anything is built: the limit exists to keep the work and the answer bounded.
+    const w = parseSeriesWindow(q, deps.clock.now(), config.endpoints.length);
     return buildReport({ store: deps.store, config, prices: deps.prices, clock: deps.clock }, w);
   };
 
@@ -122,6 +126,9 @@ export function createApp(deps: AppDeps): SagezeroApp {
 
   app.notFound((c) => c.json({ error: { message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {
+    if (err instanceof SeriesLimitError) {
+      return c.json({ error: { parameter: err.param, message: err.message, ...err.details } }, 400);
+    }
     if (err instanceof ReportParamError) {
       return c.json({ error: { parameter: err.param, message: err.message } }, 400);
     }

@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/cli/errors.js';
+import { main } from '../../src/cli/main.js';
 import { registerReport } from '../../src/cli/commands/report.js';
 import { SUMMARY_COLUMNS } from '../../src/cost/csv.js';
 import { META, openStore } from '../../src/store/index.js';
@@ -102,7 +103,7 @@ describe('sagezero report', () => {
     [['--since', 'a week'], /^--since: must be a duration/],
     [['--start', 'yesterday'], /^--start: must be an RFC 3339 time/],
     [['--since', '1d', '--start', '2026-01-01T00:00:00Z'], /--since cannot be combined/],
-    [['--step', '2h'], /^--step: must be one of 5m, 15m, 1h, 1d/],
+    [['--step', '2h'], /^--step: must be one of 5m, 15m, 1h, 6h, 1d or auto/],
     [['--endpoint', 'beta'], /--endpoint: no endpoint named "beta"/],
   ])('rejects %j with a UserError', async (args, message) => {
     seed();
@@ -117,5 +118,57 @@ describe('sagezero report', () => {
     expect((err as Error).message).toContain(
       `no data yet: the store ${path.join(dir, 'var', 'sz.db')} does not exist`,
     );
+  });
+
+  describe('bounded series', () => {
+    // Ten endpoints: alpha (seeded) and nine without history.
+    function tenEndpoints(): void {
+      const more = Array.from(
+        { length: 9 },
+        (_, i) => `  - name: ep${i}
+    model: { image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1 }
+    executionRoleArn: arn:aws:iam::123456789012:role/x
+    instanceType: ml.g5.xlarge
+`,
+      ).join('');
+      writeFileSync(file, readFileSync(file, 'utf8') + more);
+    }
+
+    async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(['report', '-c', file, ...args], {
+        out: (l) => out.push(l),
+        err: (l) => err.push(l),
+        interactive: false,
+      });
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    }
+
+    it('refuses a step over the point limit with exit 1 and says what fits', async () => {
+      tenEndpoints();
+      seed();
+      // SIM_NOW is noon: 90 d back starts on the hour, so 90 x 24 = 2,160 hourly buckets x 10
+      // endpoints = 21,600 points, over 20,000; 6h gives 360 x 10 = 3,600. At 1h: 20,000 / 10 =
+      // 2,000 buckets, capped at 5,000 per series, so a window of at most 1,999 h.
+      const r = await cli('--since', '90d', '--step', '1h');
+      expect(r.code).toBe(1);
+      expect(r.out).toBe('');
+      expect(r.err).toBe(
+        'error: --step: 1h gives 21,600 points for this window (10 endpoints x 2,160 buckets), more than ' +
+          'the limit of 20,000 points; the smallest step that fits is 6h (auto picks it); at 1h the window ' +
+          'may be at most 1999h (since 1999h); or report one endpoint at a time (endpoint)',
+      );
+    });
+
+    it('--step auto prints the series at the step it picked', async () => {
+      tenEndpoints();
+      seed();
+      const r = await cli('--since', '90d', '--step', 'auto', '--json');
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.out) as { window: { step: string }; total: { series: unknown[] } };
+      expect(report.window.step).toBe('6h');
+      expect(report.total.series).toHaveLength(360);
+    });
   });
 });

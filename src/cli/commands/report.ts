@@ -1,5 +1,6 @@
-// sagezero report -c FILE [--since 7d | --start T [--end T]] [--step 1h] [--endpoint NAME] [--json | --csv]
-// Prints the cost report from the store that `sagezero serve` fills.
+// sagezero report -c FILE [--since 7d | --start T [--end T]] [--step 1h|auto] [--endpoint NAME] [--json | --csv]
+// Prints the cost report from the store that `sagezero serve` fills. A series over MAX_SERIES_POINTS
+// (endpoints x buckets) is refused as the API refuses it; --step auto picks the smallest step that fits.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Clock } from '../../clock.js';
@@ -10,7 +11,8 @@ import { pricingConfigOf } from '../../cost/pricing-config.js';
 import { PriceResolver } from '../../cost/prices.js';
 import { buildReport } from '../../cost/report.js';
 import type { CostFigures, CostReport, EndpointReport } from '../../cost/report-types.js';
-import { parseWindow, ReportParamError, STEPS } from '../../cost/window.js';
+import { AUTO_STEP, MAX_SERIES_POINTS, parseSeriesWindow, STEP_LADDER } from '../../cost/series-limit.js';
+import { ReportParamError } from '../../cost/window.js';
 import { commandClock, openCommandStore } from '../store-clock.js';
 import { UserError } from '../errors.js';
 import { processOutput, type Output } from '../output.js';
@@ -41,7 +43,10 @@ export function registerReport(program: Command, deps: ReportCommandDeps = {}): 
     .option('--since <duration>', 'window ending now, like 24h, 7d or 2w (default 7d)')
     .option('--start <time>', 'window start, RFC 3339 (e.g. 2026-03-01T00:00:00Z)')
     .option('--end <time>', 'window end, RFC 3339 (default: now)')
-    .option('--step <step>', `also print a time series: ${Object.keys(STEPS).join(', ')}`)
+    .option(
+      '--step <step>',
+      `also print a time series: ${STEP_LADDER.join(', ')}, or ${AUTO_STEP} (the smallest giving at most ${MAX_SERIES_POINTS.toLocaleString('en-US')} points, endpoints x buckets)`,
+    )
     .option('--endpoint <name>', 'only this endpoint')
     .option('--json', 'print the report as JSON')
     .option('--csv', 'print the report as CSV')
@@ -77,11 +82,15 @@ export async function runReport(opts: ReportOptions, deps: ReportCommandDeps = {
   const store = openCommandStore(config);
   try {
     const clock = commandClock(config, store, deps.clock);
+    const scoped = opts.endpoint
+      ? { ...config, endpoints: config.endpoints.filter((e) => e.name === opts.endpoint) }
+      : config;
     let window;
     try {
-      window = parseWindow(
+      window = parseSeriesWindow(
         { since: opts.since, start: opts.start, end: opts.end, step: opts.step },
         clock.now(),
+        scoped.endpoints.length,
       );
     } catch (e) {
       if (e instanceof ReportParamError) throw new UserError(`--${e.message}`);
@@ -93,9 +102,6 @@ export async function runReport(opts: ReportOptions, deps: ReportCommandDeps = {
       pricing: pricingConfigOf(config),
       ...(config.cloud === 'aws' ? { api: () => loadAwsPriceApi() } : {}),
     });
-    const scoped = opts.endpoint
-      ? { ...config, endpoints: config.endpoints.filter((e) => e.name === opts.endpoint) }
-      : config;
     return await buildReport({ store, config: scoped, prices, clock }, window);
   } finally {
     store.close();
