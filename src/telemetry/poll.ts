@@ -1,6 +1,10 @@
 // The telemetry controller's one step: read instance counts and async metrics for every configured
 // endpoint into the store, and after a gap (first start, daemon down) rebuild the missing instance
 // history from Application Auto Scaling's scaling activities, which reach back six weeks.
+//
+// With a PollMemory (the daemon keeps one), a poll costs a fixed handful of calls however many
+// endpoints there are: one ListEndpoints and one DescribeScalingActivities for the whole sagemaker
+// namespace say which endpoints changed, and only those are described (poll-memory.ts).
 import type { Clock } from '../clock.js';
 import {
   CloudError,
@@ -11,6 +15,7 @@ import {
 } from '../cloud/types.js';
 import type { Config } from '../config/load.js';
 import { META, type Store } from '../store/index.js';
+import { PollMemory, type ChangeHints } from './poll-memory.js';
 import { planMetricQueries, toMetricPoints } from './queries.js';
 
 export const DEFAULT_POLL_INTERVAL_MS = 60_000;
@@ -39,6 +44,8 @@ export interface PollContext {
    * configured `controllerFailures`.
    */
   recordRun?: boolean;
+  /** What earlier polls of this process saw; without it every endpoint is described each poll. */
+  memory?: PollMemory;
 }
 
 export interface EndpointPoll {
@@ -46,6 +53,12 @@ export interface EndpointPoll {
   variant: string;
   instances: number;
   status: EndpointState['status'] | 'Missing';
+  /** The endpoint as last described (this poll or, with a PollMemory, an earlier one); undefined: missing. */
+  state?: EndpointState;
+  /** Whether this poll called DescribeEndpoint for it. */
+  described: boolean;
+  /** The billed instance count the store held before this poll (undefined: none yet). */
+  previous?: number;
   changed: boolean;
   /** Transitions added from scaling activities (backfill or refinement). */
   fromActivities: number;
@@ -70,9 +83,19 @@ export async function pollOnce(ctx: PollContext): Promise<PollResult> {
   const errors: string[] = [];
   const endpoints: EndpointPoll[] = [];
 
+  let hints: ChangeHints | undefined;
+  if (ctx.memory && ctx.config.endpoints.length > 0) {
+    try {
+      hints = await ctx.memory.read(ctx.cloud, now);
+    } catch (err) {
+      // Without the namespace-wide view this poll describes every endpoint, as without a memory.
+      errors.push(`change detection: ${errorMessage(err)}`);
+    }
+  }
+
   for (const e of ctx.config.endpoints) {
     try {
-      endpoints.push(await pollEndpoint(ctx, e.name, e.variantName, now, interval));
+      endpoints.push(await pollEndpoint(ctx, e.name, e.variantName, now, interval, hints));
     } catch (err) {
       const msg = `${e.name}: ${errorMessage(err)}`;
       errors.push(msg);
@@ -81,6 +104,7 @@ export async function pollOnce(ctx: PollContext): Promise<PollResult> {
         variant: e.variantName,
         instances: -1,
         status: 'Missing',
+        described: false,
         changed: false,
         fromActivities: 0,
         error: msg,
@@ -119,12 +143,17 @@ async function pollEndpoint(
   variant: string,
   now: number,
   interval: number,
+  hints: ChangeHints | undefined,
 ): Promise<EndpointPoll> {
   const { cloud, store } = ctx;
   const lastObserved = store.meta.getNumber(lastObservedKey(name));
   const gap = lastObserved === undefined || now - lastObserved > 2 * interval;
+  const resourceId = scalableResourceId(name, variant);
 
-  const state = await cloud.getEndpoint(name);
+  const known = gap || !hints ? undefined : hints.unchanged(name, resourceId, now);
+  const described = known === undefined;
+  const state = known ? known.state : await cloud.getEndpoint(name);
+  if (described && hints) hints.described(name, resourceId, state, now);
   const v = state?.variants.find((x) => x.variantName === variant) ?? state?.variants[0];
   // Billed instances: booting ones (desired above current) bill, and so do draining ones (current
   // above desired), so the larger of the two is what costs money.
@@ -133,12 +162,15 @@ async function pollEndpoint(
   const changed = prev === undefined || prev.count !== observed;
 
   let activities: ScalingActivity[] = [];
-  if (state && (gap || changed)) {
+  if (state && hints && !gap) {
+    // The namespace-wide read already holds this endpoint's recent activities.
+    activities = hints.activities(resourceId);
+  } else if (state && (gap || changed)) {
     const since =
       lastObserved === undefined
         ? now - ACTIVITY_HORIZON_MS
         : Math.max(now - ACTIVITY_HORIZON_MS, lastObserved - ACTIVITY_SLACK_MS);
-    activities = await cloud.listScalingActivities(scalableResourceId(name, variant), since);
+    activities = await cloud.listScalingActivities(resourceId, since);
   }
   // The endpoint's first instances come from its creation, not from a scaling activity. So do those
   // of an endpoint re-created after a recorded deletion (a new life).
@@ -251,6 +283,9 @@ async function pollEndpoint(
     variant,
     instances: observed,
     status: state?.status ?? 'Missing',
+    ...(state ? { state } : {}),
+    described,
+    ...(prev ? { previous: prev.source === 'deleted' ? 0 : prev.count } : {}),
     changed,
     fromActivities,
   };

@@ -1,0 +1,62 @@
+// A probe controller's task: one synthetic invocation of one endpoint, recorded in the store under
+// this process's name (so a crash leaves it to be recovered, not lost), and a failure thrown so the
+// controller's failure count and the alerts see it.
+import path from 'node:path';
+import type { Clock } from '../clock.js';
+import type { Cloud } from '../cloud/types.js';
+import type { Config, EndpointConfig } from '../config/load.js';
+import type { ProbeConfig } from '../probe/config.js';
+import { runProbe } from '../probe/probe.js';
+import type { Store } from '../store/index.js';
+import type { Logger } from './logger.js';
+import type { Task } from './scheduler.js';
+
+export interface ProbeTaskDeps {
+  cloud: Cloud;
+  clock: Clock;
+  config: Config;
+  store: Store;
+  log: Logger;
+  holder: string;
+  /**
+   * Whether this process's first reconcile has finished. Probing an endpoint that start-up is still
+   * creating would record a failed probe, and page someone, for nothing.
+   */
+  ready: () => boolean;
+}
+
+export function probeTask(deps: ProbeTaskDeps, endpoint: EndpointConfig, probe: ProbeConfig): Task {
+  const { cloud, clock, store, log } = deps;
+  return async (signal) => {
+    if (!deps.ready()) {
+      log.info({ endpoint: endpoint.name }, 'probe skipped: the first reconcile has not finished');
+      return;
+    }
+    const run = await runProbe(
+      {
+        cloud,
+        clock,
+        sink: { save: (r) => store.probes.save({ ...r, holder: deps.holder }) },
+        signal,
+        configDir: path.dirname(deps.config.file),
+      },
+      endpoint,
+      probe,
+    );
+    log.info(
+      {
+        endpoint: endpoint.name,
+        outcome: run.result.outcome,
+        cold: run.result.cold,
+        totalS: run.result.totalS,
+        phases: run.phases,
+      },
+      'probe finished',
+    );
+    if (run.result.outcome !== 'success' && run.result.outcome !== 'interrupted') {
+      throw new Error(
+        `probe of ${endpoint.name} ended ${run.result.outcome}${run.result.errorMessage ? `: ${run.result.errorMessage}` : ''}`,
+      );
+    }
+  };
+}

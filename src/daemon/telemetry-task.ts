@@ -1,0 +1,64 @@
+// The telemetry controller's task: one poll (src/telemetry/poll.ts) with a memory of what earlier
+// polls saw, so DescribeEndpoint is called when an endpoint changes rather than every minute; the
+// endpoint states it saw, for the alert rules; and one info line for each capacity change.
+import type { Clock } from '../clock.js';
+import type { Cloud, EndpointState } from '../cloud/types.js';
+import type { Config } from '../config/load.js';
+import type { Store } from '../store/index.js';
+import { pollOnce, PollMemory, type EndpointPoll } from '../telemetry/index.js';
+import type { Logger } from './logger.js';
+import type { Task } from './scheduler.js';
+
+export interface TelemetryTaskDeps {
+  cloud: Cloud;
+  clock: Clock;
+  config: Config;
+  store: Store;
+  log: Logger;
+}
+
+export interface TelemetryTask {
+  run: Task;
+  /** Endpoint states as the last poll saw them (undefined: the endpoint does not exist). */
+  states(): ReadonlyMap<string, EndpointState | undefined>;
+}
+
+export function telemetryTask(deps: TelemetryTaskDeps): TelemetryTask {
+  const { cloud, clock, store, config, log } = deps;
+  const memory = new PollMemory();
+  let states = new Map<string, EndpointState | undefined>();
+  return {
+    states: () => states,
+    run: async () => {
+      const r = await pollOnce({ cloud, clock, store, config, recordRun: false, memory });
+      const next = new Map<string, EndpointState | undefined>();
+      for (const e of r.endpoints) {
+        if (e.error === undefined) next.set(e.endpoint, e.state);
+        else if (states.has(e.endpoint)) next.set(e.endpoint, states.get(e.endpoint));
+        logCapacityChange(log, e);
+      }
+      states = next;
+      if (r.errors.length > 0) throw new Error(r.errors.join('; '));
+    },
+  };
+}
+
+/**
+ * What the README tells a user to watch: every scale-out, wake from zero and scale-in, one line each
+ * (the poll that noticed it; the store times it from the scaling activity).
+ */
+export function logCapacityChange(log: Logger, e: EndpointPoll): void {
+  if (e.previous === undefined || e.previous === e.instances || e.instances < 0) return;
+  const kind =
+    e.previous === 0
+      ? 'wake from zero'
+      : e.instances === 0
+        ? 'scale-in to zero'
+        : e.instances > e.previous
+          ? 'scale-out'
+          : 'scale-in';
+  log.info(
+    { endpoint: e.endpoint, from: e.previous, to: e.instances, status: e.status },
+    `${kind}: ${e.endpoint} ${e.previous} → ${e.instances} instance${e.instances === 1 ? '' : 's'}`,
+  );
+}
