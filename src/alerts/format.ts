@@ -131,3 +131,25 @@ export function formatAlert(m: AlertMessage): SlackPayload {
   const text = clip(`${mention}${escapeMrkdwn(`${prefix}${m.title}`)}: ${escapeMrkdwn(m.summary)}`, 3000);
   return { text, blocks };
 }
+
+/** `sagezero alerts test`: says what it is, so nobody in the channel takes it for an incident. */
+export function formatTestMessage(t: { project: string; configFile: string; now: number }): SlackPayload {
+  const what = `sagezero test notification for project \`${escapeMrkdwn(t.project)}\``;
+  const body =
+    `This is a test sent by \`sagezero alerts test\` at ${isoMinute(t.now)}; nothing is wrong. ` +
+    `Alerts from \`${escapeMrkdwn(t.configFile)}\` will arrive in this channel.`;
+  return {
+    text: `${what}: ${body}`,
+    blocks: [
+      {
+        type: 'header',
+        text: { type: 'plain_text', text: ':bell: sagezero test notification', emoji: true },
+      },
+      { type: 'section', text: { type: 'mrkdwn', text: body } },
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: `sagezero · project \`${escapeMrkdwn(t.project)}\`` }],
+      },
+    ],
+  };
+}

@@ -13,7 +13,7 @@ import { describeError, redact, secretsOf } from './redact.js';
 export interface DeliveryResult {
   ok: boolean;
   attempts: number;
-  /** HTTP status of the last failed attempt, if Slack answered. */
+  /** HTTP status of the last attempt, if Slack answered. */
   status?: number;
   /** Why the last attempt failed, redacted. */
   error?: string;
@@ -54,6 +54,7 @@ export class SlackNotifier implements AlertNotifier {
   readonly #secrets: string[];
   readonly #options: SlackNotifierOptions;
   #retryAfterMs: number | undefined;
+  #lastStatus: number | undefined;
 
   constructor(webhookUrl: string, options: SlackNotifierOptions) {
     this.#secrets = secretsOf(webhookUrl);
@@ -62,7 +63,9 @@ export class SlackNotifier implements AlertNotifier {
     // Wrapped to read Retry-After, which the client's errors do not carry.
     const fetchFn = (async (url: string | URL, init?: RequestInit) => {
       this.#retryAfterMs = undefined;
+      this.#lastStatus = undefined;
       const res = await baseFetch(url, init);
+      this.#lastStatus = res.status;
       if (res.status === 429) this.#retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
       return res;
     }) as unknown as FetchFunction;
@@ -90,7 +93,11 @@ export class SlackNotifier implements AlertNotifier {
     for (let attempt = 1; attempt <= max; attempt++) {
       try {
         await this.#webhook.send(payload);
-        return { ok: true, attempts: attempt };
+        return {
+          ok: true,
+          attempts: attempt,
+          ...(this.#lastStatus !== undefined ? { status: this.#lastStatus } : {}),
+        };
       } catch (e) {
         const status = httpStatusOf(e);
         const body = bodyOf(e);

@@ -15,6 +15,7 @@ import { registerReport } from './commands/report.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerTune } from './commands/tune.js';
 import { registerCalibrate } from './commands/calibrate.js';
+import { registerAlerts } from './commands/alerts.js';
 import { EXIT, UserError } from './errors.js';
 import { processOutput, type Output } from './output.js';
 import { VERSION } from '../version.js';
@@ -37,6 +38,7 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
   registerIamPolicy(program, out, setExit);
   registerTune(program, out, setExit);
   registerCalibrate(program, out, setExit);
+  registerAlerts(program, out, setExit);
   return program;
 }
 
