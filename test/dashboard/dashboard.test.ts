@@ -1,6 +1,8 @@
-// The dashboard in headless Chromium (Debian's chromium driven by playwright-core): charts render
-// with data, text from AWS stays text, no console errors. Screenshot: test-artifacts/dashboard.png.
-import { existsSync, mkdirSync } from 'node:fs';
+// The dashboard in headless Chromium (Debian's chromium, or any Chromium/Chrome found by
+// find-chromium.ts, driven by playwright-core): charts render with data, text from AWS stays text, no
+// console errors. Screenshot: test-artifacts/dashboard.png. Without a browser the suite is skipped
+// with a line on stderr saying where it looked and what to install.
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -11,9 +13,12 @@ import { startServer, type RunningServer } from '../../src/server/start.js';
 import { META, openStore, type Store } from '../../src/store/index.js';
 import { config, endpoint, tablePrices } from '../report/helpers.js';
 import { seedHistory } from '../report/seed.js';
+import { findChromium, skipMessage } from './find-chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const browserLookup = findChromium();
+const CHROMIUM = browserLookup.found ? browserLookup.path : '';
+// vitest's summary only counts skips ("1 skipped"); the reason has to be printed to be seen.
+if (!browserLookup.found) console.warn(skipMessage(browserLookup));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NOW = Date.UTC(2026, 2, 10, 12, 0, 0);
 const DAY = 86_400_000;
@@ -40,8 +45,10 @@ interface ChartInfo {
   points: number;
 }
 
-describe.skipIf(!HAVE_CHROMIUM)(
-  `dashboard in headless Chromium (skipped: ${CHROMIUM} is not installed)`,
+describe.skipIf(!browserLookup.found)(
+  browserLookup.found
+    ? `dashboard in headless Chromium (${CHROMIUM})`
+    : `dashboard in headless Chromium (skipped: ${browserLookup.reason})`,
   () => {
     let store: Store;
     let browser: Browser;
