@@ -83,9 +83,11 @@ export class PollMemory {
         const seen = this.seen.get(endpoint);
         if (!seen || at - seen.describedAt >= REFRESH_MS) return undefined;
         const status = statuses.get(endpoint);
+        // Known missing and still absent from the list: no news. Listed again: re-created, describe.
+        if (!seen.state) return status === undefined ? { state: undefined } : undefined;
         // Absent from ListEndpoints: confirm with DescribeEndpoint before recording a deletion, which
-        // ends the endpoint's life in the report (the list may lag a creation).
-        if (status === undefined || !seen.state) return undefined;
+        // ends the endpoint's life in the report.
+        if (status === undefined) return undefined;
         if (status !== seen.state.status || settling(seen.state)) return undefined;
         for (const k of keys(resourceId)) if (!seen.activities.has(k)) return undefined;
         return { state: seen.state };
