@@ -38,11 +38,17 @@ describe('invokeAsync', () => {
     expect(cloud.invocations[0]?.requestTtlSeconds).toBe(1800);
     expect(cloud.contentTypes.get(r.inputLocation)).toBe('application/json');
     expect(r.instancesAtStart).toBe(1);
-    // The output exists from 7 s after the invoke; polls at +0, +1, +3, +7 s (delays 1, 2, 4 s).
+    // The output exists from 7 s after the invoke; polls at +1, +3, +7 s (delays 1, 2, 4 s; nothing
+    // is read at +0, when nothing can have been written yet).
     expect(r.timings.totalMs).toBe(7_000);
-    expect(r.polls).toBe(4);
+    expect(r.polls).toBe(3);
+    expect(r.capacityPolls).toBe(0);
+    // GetObject: the output at each poll, the failure location at the 1st and 3rd (every other one),
+    // but not after the output was found at the 3rd.
+    expect(cloud.calls.filter((c) => c === 'GetObject')).toHaveLength(4);
     expect(cloud.objects.size).toBe(0);
-    expect(cloud.calls.filter((c) => c === 'DeleteObject')).toHaveLength(3);
+    // Input and output; SageMaker wrote no failure object, so there is none to delete.
+    expect(cloud.calls.filter((c) => c === 'DeleteObject')).toHaveLength(2);
     expect(events.map((e) => e.kind)).toEqual(['started', 'uploaded', 'invoked', 'finished']);
   });
 
@@ -193,9 +199,11 @@ describe('invokeAsync', () => {
       processingMs: 1,
     });
     const ac = new AbortController();
-    let gets = 0;
-    cloud.onGetObject = () => {
-      if (++gets === 5) ac.abort(new Error('SIGTERM'));
+    const describe = cloud.getEndpoint.bind(cloud);
+    let describes = 0;
+    cloud.getEndpoint = async (name) => {
+      if (++describes === 5) ac.abort(new Error('SIGTERM'));
+      return describe(name);
     };
     const r = await invokeAsync(cloud, clock, { ...base, payload: {}, signal: ac.signal });
     expect(r.outcome).toBe('interrupted');

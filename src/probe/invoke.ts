@@ -36,10 +36,16 @@ export interface InvokeAsyncOptions {
   signal?: AbortSignal;
   onProgress?: (event: InvokeProgress) => void;
   /**
-   * Polling delays (defaults: 1 s doubling to 30 s, jittered with the cloud's own random source when
-   * it has one, as the simulated cloud does from its seed, else Math.random).
+   * Delays between looks at the output/failure locations once the endpoint has an instance in service
+   * (defaults: 1 s doubling to 30 s). Both schedules jitter with `poll.random`, else the cloud's own
+   * random source when it has one (the simulated cloud's, from its seed), else Math.random.
    */
   poll?: BackoffOptions;
+  /**
+   * Delays between DescribeEndpoint calls while the endpoint has no instance in service, when S3 is
+   * not read at all (default: DEFAULT_CAPACITY_POLL; `random` is taken from `poll`).
+   */
+  capacityPoll?: Omit<BackoffOptions, 'random'>;
   /**
    * Read at most this many bytes of the output (`output` then holds that prefix and
    * `outputTruncated` says so). Default: all of it. Probes set it: they need to know the model
@@ -105,8 +111,10 @@ export interface InvokeAsyncResult {
   instancesAtStart: number;
   /** Endpoint states seen while waiting for capacity, in time order. */
   capacity: CapacityObservation[];
-  /** How many times the output/failure locations were checked. */
+  /** How many times the output/failure locations were checked (one or two GetObject each). */
   polls: number;
+  /** DescribeEndpoint calls made while waiting (not counting the one before the upload). */
+  capacityPolls: number;
   /** Objects that could not be deleted, with why (never fatal: the result is already known). */
   cleanupErrors: string[];
 }
@@ -123,6 +131,14 @@ export class InvokeError extends Error {
 }
 
 const MAX_FAILURE_TEXT = 64 * 1024;
+/**
+ * Waiting for capacity: a cold start takes minutes (the wake alarm, then the instance's boot), so
+ * DescribeEndpoint backs off from 15 s to every 67.5-90 s. The cap bounds how late the first look at
+ * S3 after the instance came up can be, and with it how late a result already written then is seen;
+ * the quarter jitter (not half) keeps the unluckiest draws from adding calls to an 11-minute cold
+ * start (see test/probe/probe-api-budget.test.ts for the count).
+ */
+export const DEFAULT_CAPACITY_POLL = { initialMs: 15_000, maxMs: 90_000, jitter: 0.25 } as const;
 /** Consecutive retryable errors while polling before the wait gives up. */
 const MAX_TRANSIENT_POLL_ERRORS = 5;
 const INFERENCE_ID = /^\S[\x20-\x7e]{0,63}$/;
@@ -208,6 +224,7 @@ export async function invokeAsync(
     instancesAtStart: 0,
     capacity: [],
     polls: 0,
+    capacityPolls: 0,
     cleanupErrors: [],
   };
   let uploaded = false;
@@ -295,7 +312,39 @@ export async function invokeAsync(
       message: `queued inference ${inferenceId}; output will appear at ${invoked.outputLocation}`,
     });
 
-    const backoff = new Backoff({ ...options.poll, random: options.poll?.random ?? jitterFrom(cloud) });
+    /** One look at the output location and, with `withFailure`, the failure location: the answer, if any. */
+    const readAnswer = async (withFailure: boolean): Promise<InvokeAsyncResult | undefined> => {
+      result.polls++;
+      // One byte past the limit tells whether there was more.
+      const max = options.outputMaxBytes;
+      const output = await cloud.getObject(
+        invoked.outputLocation,
+        max !== undefined ? { maxBytes: max + 1 } : undefined,
+      );
+      if (output !== undefined) {
+        if (max !== undefined && output.length > max) {
+          result.output = output.subarray(0, max);
+          result.outputTruncated = true;
+        } else result.output = output;
+        return finish('success');
+      }
+      if (!withFailure || !invoked.failureLocation) return undefined;
+      const failure = await cloud.getObject(invoked.failureLocation, { maxBytes: MAX_FAILURE_TEXT + 1 });
+      if (failure === undefined) return undefined;
+      result.failure = decodeText(failure, MAX_FAILURE_TEXT);
+      // A failure seen once the request's TTL has run out is SageMaker expiring it in the queue (no
+      // capacity in time), not the model failing: that is a timeout.
+      return finish(clock.now() >= ttlExpiresAt ? 'timeout' : 'model_error');
+    };
+
+    const random = options.poll?.random ?? jitterFrom(cloud);
+    // Two schedules (see "Polling" in the README): while no instance is in service the output cannot
+    // appear, so only DescribeEndpoint is called, on a slow backoff; once one is, only S3 is read, on
+    // a fast backoff that starts over, since the output usually follows within seconds.
+    const resultBackoff = new Backoff({ ...options.poll, random });
+    const capacityBackoff = new Backoff({ ...DEFAULT_CAPACITY_POLL, ...options.capacityPoll, random });
+    /** Result checks since capacity was seen: the failure location is read on every other one. */
+    let resultChecks = 0;
     let transientErrors = 0;
     if (instances === 0) waitingSince = startedAt;
     let lastBeat = clock.now();
@@ -307,64 +356,9 @@ export async function invokeAsync(
         message: capacityMessage(options.endpointName, desired, 0),
       });
     }
+    // The first look waits one delay: nothing can have been written the instant the request was queued.
     for (;;) {
-      if (signal?.aborted) return finish('interrupted');
-      try {
-        result.polls++;
-        // One byte past the limit tells whether there was more.
-        const max = options.outputMaxBytes;
-        const output = await cloud.getObject(
-          invoked.outputLocation,
-          max !== undefined ? { maxBytes: max + 1 } : undefined,
-        );
-        if (output !== undefined) {
-          if (max !== undefined && output.length > max) {
-            result.output = output.subarray(0, max);
-            result.outputTruncated = true;
-          } else result.output = output;
-          return finish('success');
-        }
-        if (invoked.failureLocation) {
-          const failure = await cloud.getObject(invoked.failureLocation, { maxBytes: MAX_FAILURE_TEXT + 1 });
-          if (failure !== undefined) {
-            result.failure = decodeText(failure, MAX_FAILURE_TEXT);
-            // A failure seen once the request's TTL has run out is SageMaker expiring it in the queue
-            // (no capacity in time), not the model failing: that is a timeout.
-            return finish(clock.now() >= ttlExpiresAt ? 'timeout' : 'model_error');
-          }
-        }
-        if (instances === 0) {
-          const ep = await cloud.getEndpoint(options.endpointName);
-          if (ep) {
-            observe(ep);
-            instances = inServiceInstances(ep);
-            desired = desiredInstances(ep);
-            if (instances > 0) {
-              if (waitingSince !== undefined)
-                result.timings.waitingForCapacityMs += clock.now() - waitingSince;
-              waitingSince = undefined;
-              // The output usually follows soon after the first instance is up: look often again.
-              backoff.reset();
-              lastBeat = clock.now();
-              emit({
-                kind: 'capacity-ready',
-                instances,
-                desiredInstances: desired,
-                message: `${options.endpointName}: ${instances} instance(s) in service after ${formatDuration(clock.now() - startedAt)}; waiting for the result`,
-              });
-            }
-          }
-        }
-        transientErrors = 0;
-      } catch (e) {
-        // One throttled or failed S3/DescribeEndpoint call (after the SDK's own retries) should not
-        // lose a 20-minute cold start; a persistent one still ends the wait.
-        if (!(e instanceof CloudError) || !e.retryable || ++transientErrors >= MAX_TRANSIENT_POLL_ERRORS)
-          throw e;
-        emit({ kind: 'waiting', message: `transient error while polling (${e.code}); trying again` });
-      }
       const now = clock.now();
-      if (now >= deadline) return finish('timeout');
       if (now - lastBeat >= heartbeatMs) {
         lastBeat = now;
         if (instances === 0) {
@@ -383,12 +377,61 @@ export async function invokeAsync(
           });
         }
       }
+      const delay = instances === 0 ? capacityBackoff.next() : resultBackoff.next();
       try {
-        await clock.sleep(Math.min(backoff.next(), Math.max(1, deadline - now)), signal);
+        await clock.sleep(Math.min(delay, Math.max(1, deadline - now)), signal);
       } catch (e) {
         if (signal?.aborted) return finish('interrupted');
         throw e;
       }
+      if (signal?.aborted) return finish('interrupted');
+      try {
+        /** Read S3 now; with `bothLocations`, the failure location too whatever the turn. */
+        let readResult = instances > 0;
+        let bothLocations = false;
+        if (instances === 0) {
+          result.capacityPolls++;
+          const ep = await cloud.getEndpoint(options.endpointName);
+          const before = desired;
+          if (ep) {
+            observe(ep);
+            instances = inServiceInstances(ep);
+            desired = desiredInstances(ep);
+          }
+          if (instances > 0) {
+            if (waitingSince !== undefined) result.timings.waitingForCapacityMs += clock.now() - waitingSince;
+            waitingSince = undefined;
+            resultBackoff.reset();
+            resultChecks = 0;
+            lastBeat = clock.now();
+            emit({
+              kind: 'capacity-ready',
+              instances,
+              desiredInstances: desired,
+              message: `${options.endpointName}: ${instances} instance(s) in service after ${formatDuration(clock.now() - startedAt)}; waiting for the result`,
+            });
+          }
+          // S3 is read while waiting only when the result may be there without an instance to show for
+          // it: the request's TTL ran out (SageMaker writes an expiry failure), the endpoint is gone,
+          // or a scale-out was seen to end at zero (an instance came and went between two looks).
+          const mayHaveAnswered = clock.now() >= ttlExpiresAt || !ep || (desired < before && instances === 0);
+          readResult = instances > 0 || mayHaveAnswered;
+          bothLocations = readResult;
+        }
+        if (readResult) {
+          const answer = await readAnswer(bothLocations || resultChecks % 2 === 0);
+          resultChecks++;
+          if (answer) return answer;
+        }
+        transientErrors = 0;
+      } catch (e) {
+        // One throttled or failed S3/DescribeEndpoint call (after the SDK's own retries) should not
+        // lose a 20-minute cold start; a persistent one still ends the wait.
+        if (!(e instanceof CloudError) || !e.retryable || ++transientErrors >= MAX_TRANSIENT_POLL_ERRORS)
+          throw e;
+        emit({ kind: 'waiting', message: `transient error while polling (${e.code}); trying again` });
+      }
+      if (clock.now() >= deadline) return finish('timeout');
     }
   } finally {
     const unfinished = !finished || result.outcome === 'timeout' || result.outcome === 'interrupted';
@@ -406,10 +449,12 @@ export async function invokeAsync(
 }
 
 async function cleanUp(cloud: Cloud, result: InvokeAsyncResult, uploaded: boolean): Promise<void> {
+  // SageMaker writes exactly one of the output and the failure object: once one was read, the other
+  // does not exist and deleting it would be a wasted call.
   const targets = [
     uploaded ? result.inputLocation : undefined,
-    result.outputLocation,
-    result.failureLocation,
+    result.failure === undefined ? result.outputLocation : undefined,
+    result.output === undefined ? result.failureLocation : undefined,
   ].filter((u): u is string => u !== undefined);
   for (const uri of targets) {
     try {
