@@ -2,7 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../clock.js';
 import { buildReport } from '../cost/report.js';
 import { META, openStore, type Store } from '../store/index.js';
-import { FakeCloud } from '../../test/report/fake-cloud.js';
+import { FakeCloud } from '../cloud/fake.js';
+import { CloudError } from '../cloud/types.js';
+import {
+  minuteMetrics,
+  seedActivity,
+  seedEndpoint,
+  setInstances,
+  type MinuteMetrics,
+} from '../../test/support/fake-cloud-seed.js';
 import { config, endpoint, tablePrices } from '../../test/report/helpers.js';
 import { pollOnce, type PollContext } from './poll.js';
 import { ASYNC_METRICS } from './queries.js';
@@ -13,6 +21,7 @@ const T0 = Date.UTC(2026, 2, 2, 0, 0, 0);
 
 let store: Store;
 let cloud: FakeCloud;
+let metrics: MinuteMetrics;
 let clock: VirtualClock;
 
 const cfg = (names: string[]): PollContext['config'] => ({
@@ -28,7 +37,7 @@ const history = (name = 'a'): [number, number, string][] =>
 /** Endpoints 'a' and 'b', long created and at zero instances, polled once. */
 async function twoScaledToZeroAndPolled(): Promise<void> {
   for (const name of ['a', 'b']) {
-    cloud.addEndpoint({
+    seedEndpoint(cloud, {
       name,
       variant: 'AllTraffic',
       count: 0,
@@ -42,6 +51,7 @@ async function twoScaledToZeroAndPolled(): Promise<void> {
 beforeEach(() => {
   store = openStore(':memory:');
   cloud = new FakeCloud();
+  metrics = minuteMetrics(cloud);
   clock = new VirtualClock(T0);
 });
 afterEach(() => store.close());
@@ -49,9 +59,9 @@ afterEach(() => store.close());
 describe('pollOnce', () => {
   it('on first start rebuilds history from creation and scaling activities', async () => {
     clock = new VirtualClock(T0 + 3 * HOUR);
-    cloud.addEndpoint({ name: 'a', variant: 'AllTraffic', count: 1, createdAt: T0, initialCount: 1 });
+    seedEndpoint(cloud, { name: 'a', variant: 'AllTraffic', count: 1, createdAt: T0, initialCount: 1 });
     const act = (id: string, start: number, end: number, desired: number) =>
-      cloud.addActivity('a', 'AllTraffic', {
+      seedActivity(cloud, 'a', 'AllTraffic', {
         activityId: id,
         description: `Setting desired count to ${desired}.`,
         cause: 'alarm',
@@ -63,7 +73,7 @@ describe('pollOnce', () => {
     act('in-1', 30 * MIN, 31 * MIN, 0);
     act('out-1', 90 * MIN, 98 * MIN, 1);
     // An activity that did not complete changes nothing.
-    cloud.addActivity('a', 'AllTraffic', {
+    seedActivity(cloud, 'a', 'AllTraffic', {
       activityId: 'failed',
       description: 'Setting desired count to 2.',
       cause: 'alarm',
@@ -92,7 +102,7 @@ describe('pollOnce', () => {
   });
 
   it('backfill is idempotent: the same activities seen again add nothing', async () => {
-    cloud.addEndpoint({
+    seedEndpoint(cloud, {
       name: 'a',
       variant: 'AllTraffic',
       count: 0,
@@ -102,7 +112,7 @@ describe('pollOnce', () => {
     await pollOnce(ctx());
     expect(history()).toEqual([[0, 0, 'poll']]);
     // Daemon down for an hour; the endpoint woke and slept again meanwhile.
-    cloud.addActivity('a', 'AllTraffic', {
+    seedActivity(cloud, 'a', 'AllTraffic', {
       activityId: 'o',
       description: '',
       cause: '',
@@ -111,7 +121,7 @@ describe('pollOnce', () => {
       statusCode: 'Successful',
       desiredCapacity: 1,
     });
-    cloud.addActivity('a', 'AllTraffic', {
+    seedActivity(cloud, 'a', 'AllTraffic', {
       activityId: 'i',
       description: '',
       cause: '',
@@ -136,14 +146,14 @@ describe('pollOnce', () => {
       { endpoint: 'a', start: T0, end: T0 + HOUR, backfilledTransitions: 2 },
       { endpoint: 'a', start: T0 + HOUR, end: T0 + 70 * MIN, backfilledTransitions: 0 },
     ]);
-    expect(cloud.calls.filter((c) => c.startsWith('listScalingActivities'))).toHaveLength(3);
+    expect(cloud.callCount('DescribeScalingActivities')).toBe(3);
   });
 
   it('records each endpoint its own gap under a shared start, and the report sums what they recovered', async () => {
     await twoScaledToZeroAndPolled();
     // Daemon down for an hour: 'a' woke and slept (2 transitions), 'b' woke, grew and slept (3).
-    const act = (name: string, id: string, start: number, desired: number): void =>
-      cloud.addActivity(name, 'AllTraffic', {
+    const act = (name: string, id: string, start: number, desired: number) =>
+      seedActivity(cloud, name, 'AllTraffic', {
         activityId: id,
         description: '',
         cause: '',
@@ -198,9 +208,12 @@ describe('pollOnce', () => {
     // After a 30-minute silence a poll reaches 'a' but not 'b' (as a poll killed midway would), and
     // the next poll a minute later reaches both: 'b' was silent 31 minutes, 'a' only 30.
     await clock.advance(30 * MIN);
-    cloud.failEndpoint.add('b');
+    cloud.failNext(
+      'DescribeEndpoint',
+      new CloudError('DescribeEndpoint failed for b', 'Throttling', true),
+      (n) => n === 'b',
+    );
     expect((await pollOnce(ctx(['a', 'b']))).errors).toHaveLength(1);
-    cloud.failEndpoint.clear();
     await clock.advance(MIN);
     expect((await pollOnce(ctx(['a', 'b']))).errors).toEqual([]);
     expect(store.gaps.overlapping(T0, T0 + HOUR)).toEqual([
@@ -217,11 +230,11 @@ describe('pollOnce', () => {
       createdAt: T0 - 100 * 24 * HOUR,
       initialCount: 1,
     };
-    cloud.addEndpoint(ep);
+    seedEndpoint(cloud, ep);
     await pollOnce(ctx());
     await clock.advance(MIN);
     await pollOnce(ctx());
-    expect(cloud.calls.filter((c) => c.startsWith('listScalingActivities'))).toHaveLength(1); // first start only
+    expect(cloud.callCount('DescribeScalingActivities')).toBe(1); // first start only
 
     // The wake policy raises the desired count 20 s after the last poll: an instance boots (and bills).
     const wake = {
@@ -232,21 +245,20 @@ describe('pollOnce', () => {
       statusCode: 'InProgress' as const,
       desiredCapacity: 1,
     };
-    cloud.addActivity('a', 'AllTraffic', wake);
-    cloud.endpoints.get('a')!.desired = 1;
+    const wakeActivity = seedActivity(cloud, 'a', 'AllTraffic', wake);
+    setInstances(cloud, 'a', 0, 1);
     await clock.advance(MIN);
     await pollOnce(ctx());
     // Eight minutes later it is in service and the activity completes: nothing new is billed.
-    cloud.endpoints.get('a')!.count = 1;
-    Object.assign(cloud.activities.get('endpoint/a/variant/AllTraffic')![0]!, {
+    setInstances(cloud, 'a', 1);
+    Object.assign(wakeActivity, {
       statusCode: 'Successful',
       endTime: T0 + 9 * MIN,
     });
     await clock.advance(8 * MIN);
     await pollOnce(ctx());
     // Scaled in by hand (UpdateEndpointWeightsAndCapacities, no activity): the poll time is all there is.
-    cloud.endpoints.get('a')!.count = 0;
-    cloud.endpoints.get('a')!.desired = 0;
+    setInstances(cloud, 'a', 0);
     await clock.advance(MIN);
     await pollOnce(ctx());
     await clock.advance(MIN);
@@ -266,7 +278,7 @@ describe('pollOnce', () => {
   });
 
   it('treats a missing endpoint as zero instances', async () => {
-    cloud.addEndpoint({
+    seedEndpoint(cloud, {
       name: 'a',
       variant: 'AllTraffic',
       count: 2,
@@ -292,7 +304,7 @@ describe('pollOnce', () => {
   });
 
   it('records the deletion of an endpoint already at zero, and nothing for one never seen to exist', async () => {
-    cloud.addEndpoint({
+    seedEndpoint(cloud, {
       name: 'a',
       variant: 'AllTraffic',
       count: 0,
@@ -312,7 +324,7 @@ describe('pollOnce', () => {
   });
 
   it('starts a new life at the CreationTime of an endpoint re-created after a deletion', async () => {
-    cloud.addEndpoint({
+    seedEndpoint(cloud, {
       name: 'a',
       variant: 'AllTraffic',
       count: 1,
@@ -324,7 +336,7 @@ describe('pollOnce', () => {
     await clock.advance(MIN);
     await pollOnce(ctx());
     // Re-created 30 s after the deletion was seen, with 2 initial instances; polled 1.5 min later.
-    cloud.addEndpoint({
+    seedEndpoint(cloud, {
       name: 'a',
       variant: 'AllTraffic',
       count: 2,
@@ -347,16 +359,22 @@ describe('pollOnce', () => {
   it('asks CloudWatch for every metric of every endpoint in as few calls as the 500-query limit allows', async () => {
     const names = Array.from({ length: 60 }, (_, i) => `ep-${i}`);
     for (const n of names)
-      cloud.addEndpoint({ name: n, variant: 'AllTraffic', count: 0, createdAt: T0 - 1e10, initialCount: 1 });
-    cloud.metricValue = (ep, metric, minute) =>
+      seedEndpoint(cloud, {
+        name: n,
+        variant: 'AllTraffic',
+        count: 0,
+        createdAt: T0 - 1e10,
+        initialCount: 1,
+      });
+    metrics.value = (ep, metric, minute) =>
       ep === 'ep-7' && metric === 'InvocationsProcessed' ? (minute - T0) / MIN : 0;
     clock = new VirtualClock(T0 + HOUR + 30_000);
     const res = await pollOnce(ctx(names));
 
-    expect(cloud.metricCalls).toHaveLength(2);
-    const queries = cloud.metricCalls.flatMap((c) => c.queries);
+    expect(metrics.requests).toHaveLength(2);
+    const queries = metrics.requests.flatMap((c) => c.queries);
     expect(queries).toHaveLength(60 * ASYNC_METRICS.length);
-    expect(cloud.metricCalls.every((c) => c.queries.length <= 500)).toBe(true);
+    expect(metrics.requests.every((c) => c.queries.length <= 500)).toBe(true);
     expect(new Set(queries.map((q) => q.id)).size).toBe(queries.length);
     const processed = queries.find((q) => q.metricName === 'InvocationsProcessed')!;
     expect(processed.dimensions).toEqual([
@@ -376,16 +394,32 @@ describe('pollOnce', () => {
     // The next poll re-reads a few minutes (CloudWatch revises them) but not the whole hour again.
     await clock.advance(MIN);
     await pollOnce(ctx(names));
-    const next = cloud.metricCalls[2]!;
+    const next = metrics.requests[2]!;
     expect(next.end).toBe(T0 + 61 * MIN);
     expect(next.start).toBe(T0 + 55 * MIN);
   });
 
   it('keeps polling the other endpoints when one fails, and records the failure', async () => {
-    cloud.addEndpoint({ name: 'a', variant: 'AllTraffic', count: 1, createdAt: T0 - 1e10, initialCount: 1 });
-    cloud.addEndpoint({ name: 'b', variant: 'AllTraffic', count: 1, createdAt: T0 - 1e10, initialCount: 1 });
-    cloud.failEndpoint.add('a');
-    cloud.failMetrics = true;
+    seedEndpoint(cloud, {
+      name: 'a',
+      variant: 'AllTraffic',
+      count: 1,
+      createdAt: T0 - 1e10,
+      initialCount: 1,
+    });
+    seedEndpoint(cloud, {
+      name: 'b',
+      variant: 'AllTraffic',
+      count: 1,
+      createdAt: T0 - 1e10,
+      initialCount: 1,
+    });
+    cloud.failAlways(
+      'DescribeEndpoint',
+      new CloudError('DescribeEndpoint failed for a', 'Throttling', true),
+      (n) => n === 'a',
+    );
+    cloud.failAlways('GetMetricData', new CloudError('GetMetricData denied', 'AccessDenied', false));
     const res = await pollOnce(ctx(['a', 'b']));
     expect(res.errors).toEqual(['a: DescribeEndpoint failed for a', 'metrics: GetMetricData denied']);
     expect(history('b')).toEqual([[0, 1, 'poll']]);
