@@ -24,6 +24,15 @@ export function commandClock(
   store: Store | undefined,
   wall: Clock = new SystemClock(),
 ): Clock {
-  const simNow = config.cloud === 'sim' && store ? store.meta.getNumber(META.lastPollAt) : undefined;
+  const simNow = store ? storeSimNow(config, store) : undefined;
   return simNow !== undefined ? { now: () => simNow, sleep: (ms, s) => wall.sleep(ms, s) } : wall;
+}
+
+/**
+ * The store's simulated "now" when its history runs on a daemon's simulated clock (cloud: sim and
+ * a poll recorded), else undefined. A CLI command's own simulated region has another clock: rows it
+ * stamped would land at the wrong place in that history.
+ */
+export function storeSimNow(config: Config, store: Store): number | undefined {
+  return config.cloud === 'sim' ? store.meta.getNumber(META.lastPollAt) : undefined;
 }

@@ -14,6 +14,7 @@ import {
 import type { Config, EndpointConfig } from '../../config/load.js';
 import type { ApiCallObserver } from '../../cloud/types.js';
 import { withCloud } from '../context.js';
+import { refuseWhileSimDaemonRuns } from '../sim-daemon.js';
 import { EXIT, UserError } from '../errors.js';
 import type { Output } from '../output.js';
 
@@ -87,6 +88,8 @@ export async function runInvokeCommand(
   observer?: ApiCallObserver,
 ): Promise<number> {
   const timeoutSeconds = parseTimeout(opts.timeout);
+  // Before reading the payload: a refused command leaves standard input unread.
+  refuseWhileSimDaemonRuns(opts.config);
   const payload = readPayload(opts.payload);
   const contentType =
     opts.contentType ??

@@ -1,16 +1,21 @@
 // sagezero probe — run the configured synthetic invocation now, for one endpoint or every endpoint
-// with a probe block, record it in the store, and exit non-zero unless every probe succeeded.
+// with a probe block, record it in the store, and exit non-zero unless every probe succeeded. On
+// cloud: sim it refuses while a daemon owns the simulated region, and records nothing in a store whose
+// history runs on a daemon's simulated clock (the probe ran in the CLI's own region, on its own clock).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../../config/load.js';
 import { configuredProbes, probeConfigOf } from '../../probe/from-config.js';
 import { formatDuration } from '../../probe/invoke.js';
 import { runProbe, type ProbeRun } from '../../probe/probe.js';
-import { openStore, StoreError, type Store } from '../../store/index.js';
+import { openStore, StoreError, type ProbeResult, type Store } from '../../store/index.js';
 import { holderId } from '../../daemon/probe-recovery.js';
 import { randomUUID } from 'node:crypto';
 import type { ApiCallObserver } from '../../cloud/types.js';
 import { withCloud } from '../context.js';
+import { refuseWhileSimDaemonRuns } from '../sim-daemon.js';
+import { storeSimNow } from '../store-clock.js';
 import { EXIT, UserError } from '../errors.js';
 import type { Output } from '../output.js';
 import type { ProbeConfig } from '../../probe/config.js';
@@ -69,9 +74,16 @@ export async function runProbeCommand(
   out: Output,
   observer?: ApiCallObserver,
 ): Promise<number> {
+  refuseWhileSimDaemonRuns(opts.config);
   return withCloud(opts.config, out, observer, async ({ config, opened }) => {
     const targets = probeTargets(config, opts.endpoint);
     const store = openProbeStore(config);
+    if (!store) {
+      out.err(
+        `(not recorded in ${config.storePath}: its history runs on the daemon's simulated clock, ` +
+          `and this probe runs in the CLI's own simulated region)`,
+      );
+    }
     const abort = new AbortController();
     const onSignal = (): void => {
       out.err('interrupted: stopping the probes and deleting their S3 objects');
@@ -88,7 +100,7 @@ export async function runProbeCommand(
               cloud: opened.cloud,
               clock: opened.clock,
               // Stamped with this process, so a serve on the same store leaves the probe alone.
-              sink: { save: (r) => store.probes.save({ ...r, holder }) },
+              sink: { save: (r: ProbeResult) => store?.probes.save({ ...r, holder }) },
               signal: abort.signal,
               configDir: path.dirname(config.file),
               onProgress: (e) => {
@@ -113,12 +125,27 @@ export async function runProbeCommand(
     } finally {
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
-      store.close();
+      store?.close();
     }
   });
 }
 
-function openProbeStore(config: Config): Store {
+/** The store the probe records into; undefined when its history runs on another clock. */
+function openProbeStore(config: Config): Store | undefined {
+  if (config.cloud === 'sim' && existsSync(config.storePath)) {
+    let simNow: number | undefined;
+    try {
+      const ro = openStore(config.storePath, { readonly: true });
+      try {
+        simNow = storeSimNow(config, ro);
+      } finally {
+        ro.close();
+      }
+    } catch {
+      // Unreadable read-only: the writable open below says why, naming the file.
+    }
+    if (simNow !== undefined) return undefined;
+  }
   try {
     return openStore(config.storePath);
   } catch (e) {

@@ -15,6 +15,7 @@ import type { ApiCallObserver } from '../../cloud/types.js';
 import { endpointBoot } from '../../scaling/boot.js';
 import { openStore, type Store } from '../../store/index.js';
 import { withCloud } from '../context.js';
+import { refuseWhileSimDaemonRuns } from '../sim-daemon.js';
 import { EXIT, UserError } from '../errors.js';
 import type { Output } from '../output.js';
 import { confirm } from '../prompt.js';
@@ -117,6 +118,7 @@ function printPlan(plan: Plan, out: Output, json: boolean | undefined): void {
 }
 
 export async function runPlan(opts: CommonOptions, out: Output, observer?: ApiCallObserver): Promise<number> {
+  refuseWhileSimDaemonRuns(opts.config);
   return withCloud(opts.config, out, observer, async ({ config, opened }) => {
     checkEndpoint(config, opts.endpoint);
     const plan = await makePlan(opened, config, opts.endpoint);
@@ -131,6 +133,7 @@ export async function runApply(
   out: Output,
   observer?: ApiCallObserver,
 ): Promise<number> {
+  refuseWhileSimDaemonRuns(opts.config);
   return withCloud(opts.config, out, observer, async ({ config, opened }) => {
     checkEndpoint(config, opts.endpoint);
     const wait = waitOptions(opened, out, opts.waitTimeout);
@@ -171,6 +174,7 @@ export async function runDestroy(
   out: Output,
   observer?: ApiCallObserver,
 ): Promise<number> {
+  refuseWhileSimDaemonRuns(opts.config);
   return withCloud(opts.config, out, observer, async ({ config, opened }) => {
     checkEndpoint(config, opts.endpoint);
     const wait = waitOptions(opened, out, opts.waitTimeout);
