@@ -1,7 +1,8 @@
 // Carries out one endpoint's plan, in the order SageMaker and Application Auto Scaling require:
 // model -> endpoint config -> endpoint (and wait) -> clean-up of replaced resources -> scaling.
 // Every step is create-if-missing against content-addressed names, so a run killed midway is
-// finished by the next one without duplicates.
+// finished by the next one without duplicates. So is one cut short by its signal (the daemon stopping),
+// which ends before the next step rather than after the current wait.
 import { CloudError, scalableResourceId } from '../cloud/types.js';
 import { applyScalingChanges, removeScaling } from '../scaling/apply.js';
 import { observeScaling } from '../scaling/observe.js';
@@ -15,6 +16,7 @@ export type ApplyContext = WaitOptions;
 export async function applyEndpointPlan(ctx: ApplyContext, plan: EndpointPlan): Promise<void> {
   const { cloud } = ctx;
   const log = ctx.progress;
+  const go = (): void => ctx.signal?.throwIfAborted();
   if (plan.refused) throw new Error(plan.refused);
   const { desired } = plan;
   const has = (
@@ -28,6 +30,7 @@ export async function applyEndpointPlan(ctx: ApplyContext, plan: EndpointPlan): 
         (kind !== 'endpoint' || c.name === desired.endpointName),
     );
 
+  go();
   if (has('model', 'create', 'replace')) {
     await createOnce(
       `model ${desired.model.name}`,
@@ -39,6 +42,7 @@ export async function applyEndpointPlan(ctx: ApplyContext, plan: EndpointPlan): 
     );
     log(`created model ${desired.model.name}`);
   }
+  go();
   if (has('endpoint-config', 'create', 'replace')) {
     await createOnce(
       `endpoint config ${desired.config.name}`,
@@ -53,6 +57,7 @@ export async function applyEndpointPlan(ctx: ApplyContext, plan: EndpointPlan): 
 
   const resourceId = scalableResourceId(desired.endpointName, desired.config.variantName);
   const endpointChange = has('endpoint', 'create', 'update', 'replace');
+  go();
   if (endpointChange?.action === 'create') {
     await createOnce(
       `endpoint ${desired.endpointName}`,
@@ -98,6 +103,7 @@ export async function applyEndpointPlan(ctx: ApplyContext, plan: EndpointPlan): 
     await waitForSettled(desired.endpointName, ctx);
   }
 
+  go();
   for (const c of plan.changes.filter((x) => x.action === 'delete' && x.kind === 'endpoint-config')) {
     await cloud.deleteEndpointConfig(c.name);
     log(`deleted endpoint config ${c.name}`);
@@ -111,6 +117,7 @@ export async function applyEndpointPlan(ctx: ApplyContext, plan: EndpointPlan): 
   // look again rather than trusting the plan's picture of scaling.
   const hostingOnly = plan.changes.every((c) => ['model', 'endpoint-config', 'endpoint'].includes(c.kind));
   if (hostingOnly && !endpointChange) return;
+  go();
   const observed = await observeScaling(cloud, desired.endpointName, resourceId);
   const changes = planScaling(plan.scaling, observed);
   if (changes.length > 0) await applyScalingChanges(cloud, plan.scaling, observed, changes, log);

@@ -32,18 +32,52 @@ export async function buildPlan(
   only?: string,
   options: PlanOptions = {},
 ): Promise<Plan> {
-  const accountId = await cloud.accountId();
-  const endpoints = config.endpoints.filter((e) => !only || e.name === only);
+  const wanted = await desiredEndpoints(cloud, config, resolveModel, only);
   const plans: EndpointPlan[] = [];
-  for (const endpoint of endpoints) {
+  for (const { endpoint, desired } of wanted)
+    plans.push(await planEndpoint(cloud, config.project, endpoint, desired));
+  const warnings = planWarnings(
+    config,
+    wanted.map((w) => w.endpoint),
+    plans,
+    options,
+  );
+  return { project: config.project, cloud: cloud.kind, region: cloud.region, endpoints: plans, warnings };
+}
+
+export interface EndpointDesired {
+  endpoint: EndpointConfig;
+  desired: DesiredEndpoint;
+}
+
+/** What the config asks for, endpoint by endpoint: no call but the account id (and cached JumpStart specs). */
+export async function desiredEndpoints(
+  cloud: Cloud,
+  config: Config,
+  resolveModel: ModelResolver,
+  only?: string,
+): Promise<EndpointDesired[]> {
+  const accountId = await cloud.accountId();
+  const out: EndpointDesired[] = [];
+  for (const endpoint of config.endpoints.filter((e) => !only || e.name === only)) {
     const model = await resolveModel(endpoint);
     const desired = desiredEndpoint(endpoint, model, {
       project: config.project,
       region: config.region,
       accountId,
     });
-    plans.push(await planEndpoint(cloud, config.project, endpoint, desired));
+    out.push({ endpoint, desired });
   }
+  return out;
+}
+
+/** The config's warnings about these endpoints, and what their plans add (a wake cooldown, foreign policies). */
+export function planWarnings(
+  config: Config,
+  endpoints: readonly EndpointConfig[],
+  plans: readonly EndpointPlan[],
+  options: PlanOptions = {},
+): string[] {
   const warnings = config.warnings.filter((w) => endpoints.some((e) => w.startsWith(`${e.name}:`)));
   // Warnings only: the cooldown is derived from the config, so measurements never change what apply does.
   const boot = options.boot ?? ((e: EndpointConfig) => endpointBoot(e));
@@ -58,7 +92,7 @@ export async function buildPlan(
       );
     }
   }
-  return { project: config.project, cloud: cloud.kind, region: cloud.region, endpoints: plans, warnings };
+  return warnings;
 }
 
 export async function planEndpoint(

@@ -1,5 +1,7 @@
 // Endpoint creation takes about ten minutes: wait with progress, and stop with SageMaker's own
-// FailureReason when it fails.
+// FailureReason when it fails. The wait stops at once when its signal aborts (the daemon shutting
+// down): the endpoint goes on being created in SageMaker, and the next run finds it Creating and waits
+// for it there.
 import type { Clock } from '../clock.js';
 import type { Cloud, EndpointState } from '../cloud/types.js';
 
@@ -9,6 +11,8 @@ export interface WaitOptions {
   progress: (line: string) => void;
   pollIntervalMs: number;
   timeoutMs: number;
+  /** Stops the wait (rejecting with the signal's reason); what was asked of SageMaker goes on. */
+  signal?: AbortSignal;
 }
 
 export class EndpointFailedError extends Error {
@@ -32,6 +36,7 @@ export async function waitForSettled(
   const start = opts.clock.now();
   let lastStatus = '';
   for (;;) {
+    opts.signal?.throwIfAborted();
     const ep = await opts.cloud.getEndpoint(name);
     const elapsed = opts.clock.now() - start;
     if (!ep) {
@@ -39,8 +44,10 @@ export async function waitForSettled(
       throw new EndpointFailedError(name, 'the endpoint disappeared while sagezero was waiting for it');
     }
     if (goal === 'InService' && SETTLED.has(ep.status)) {
-      if (ep.status !== 'InService')
+      if (ep.status !== 'InService') {
+        opts.progress(`${name}: ${ep.status} after ${formatDuration(elapsed)}`);
         throw new EndpointFailedError(name, ep.failureReason ?? `status ${ep.status}`);
+      }
       opts.progress(`${name}: InService after ${formatDuration(elapsed)}`);
       return ep;
     }
@@ -54,7 +61,7 @@ export async function waitForSettled(
         `still ${ep.status} after ${formatDuration(elapsed)}; sagezero stopped waiting (run apply again to keep waiting)`,
       );
     }
-    await opts.clock.sleep(opts.pollIntervalMs);
+    await opts.clock.sleep(opts.pollIntervalMs, opts.signal);
   }
 }
 

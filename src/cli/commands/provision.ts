@@ -3,13 +3,13 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import type { Config } from '../../config/load.js';
-import { applyEndpointPlan } from '../../provision/apply.js';
+import { applyMany } from '../../provision/apply-many.js';
 import { executeDestroy, planDestroy } from '../../provision/destroy.js';
 import { buildPlan, planEndpoint } from '../../provision/plan.js';
 import { planToJson, renderChange, renderPlan } from '../../provision/render.js';
 import { modelResolver } from '../../provision/resolve-model.js';
 import { planHasChanges, planRefusals, type Plan } from '../../provision/types.js';
-import { EndpointFailedError, waitForSettled, type WaitOptions } from '../../provision/wait.js';
+import { EndpointFailedError, type WaitOptions } from '../../provision/wait.js';
 import type { OpenedCloud } from '../../cloud/open.js';
 import type { ApiCallObserver } from '../../cloud/types.js';
 import { endpointBoot } from '../../scaling/boot.js';
@@ -149,21 +149,19 @@ export async function runApply(
       out.err('apply cancelled; nothing was changed');
       return EXIT.error;
     }
-    for (let ep of plan.endpoints) {
-      if (ep.changes.length === 0) continue;
-      try {
-        if (ep.busy) {
-          out.err(ep.busy);
-          await waitForSettled(ep.endpoint, wait).catch(() => undefined);
-          const endpoint = config.endpoints.find((e) => e.name === ep.endpoint);
-          // The endpoint moved on while we waited: compare again before acting.
-          if (endpoint) ep = await planEndpoint(opened.cloud, config.project, endpoint, ep.desired);
-        }
-        await applyEndpointPlan(wait, ep);
-      } catch (e) {
-        return endpointFailed(e, out);
-      }
-    }
+    // Several endpoints at a time (daemon.provisionConcurrency), each with its own progress lines.
+    const outcomes = await applyMany(wait, plan.endpoints, {
+      concurrency: config.daemon.provisionConcurrency,
+      replan: async (ep) => {
+        const endpoint = config.endpoints.find((e) => e.name === ep.endpoint);
+        return endpoint ? planEndpoint(opened.cloud, config.project, endpoint, ep.desired) : ep;
+      },
+    });
+    const failed = outcomes.filter((o) => o.error !== undefined);
+    for (const f of failed) if (f.error instanceof EndpointFailedError) endpointFailed(f.error, out);
+    const other = failed.find((f) => !(f.error instanceof EndpointFailedError));
+    if (other) throw other.error;
+    if (failed.length > 0) return EXIT.error;
     out.err('apply complete');
     return EXIT.ok;
   });
