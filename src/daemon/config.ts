@@ -29,6 +29,24 @@ export const daemonConfigSchema = z
       .describe(
         'Serve processes sharing a store elect one leader; a standby takes over within about this long after it dies.',
       ),
+    provisionConcurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(10)
+      .describe(
+        'Endpoints created or updated at once (by the reconcile, and by apply). Halved while AWS throttles, then grown back one at a time.',
+      ),
+    driftCheckMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(10080)
+      .default(60)
+      .describe(
+        'An endpoint whose config has not changed and that telemetry sees InService is described in full (and hand edits found) at most this often; a changed config is checked at the next reconcile.',
+      ),
   })
   .default({
     reconcileSchedule: '*/10 * * * *',
@@ -36,6 +54,8 @@ export const daemonConfigSchema = z
     alertsSchedule: '* * * * *',
     repairDrift: true,
     leaseSeconds: 30,
+    provisionConcurrency: 10,
+    driftCheckMinutes: 60,
   })
   .describe('The serve daemon’s controllers.');
 
