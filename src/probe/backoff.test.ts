@@ -20,6 +20,13 @@ describe('Backoff', () => {
     }
   });
 
+  it('keeps every delay within [ceiling * (1 - jitter), ceiling] for a smaller jitter share', () => {
+    const low = new Backoff({ initialMs: 1000, maxMs: 4000, jitter: 0.25, random: () => 0 });
+    expect([low.next(), low.next(), low.next(), low.next()]).toEqual([750, 1500, 3000, 3000]);
+    const high = new Backoff({ initialMs: 1000, maxMs: 4000, jitter: 0.25, random: () => 1 });
+    expect([high.next(), high.next(), high.next()]).toEqual([1000, 2000, 4000]);
+  });
+
   it('starts over after reset()', () => {
     const b = new Backoff({ initialMs: 100, maxMs: 10_000, random: () => 1 });
     b.next();

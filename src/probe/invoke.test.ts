@@ -135,6 +135,81 @@ describe('invokeAsync', () => {
     expect(r.timings.waitingForCapacityMs).toBe(ready!.at - T0);
   });
 
+  it('while no instance is in service, only describes the endpoint, backing off from 15 s to 90 s', async () => {
+    const { clock, cloud } = setup({ initialInstances: 0, processingMs: 0, never: true });
+    const r = await invokeAsync(cloud, clock, { ...base, payload: {}, timeoutSeconds: 400 });
+    expect(r.outcome).toBe('timeout');
+    // Ceilings 15, 30, 60, 90 s (no jitter here), the last sleep cut at the deadline: looks at 15, 45,
+    // 105, 195, 285, 375, 400 s.
+    expect(clock.sleeps).toEqual([15_000, 30_000, 60_000, 90_000, 90_000, 90_000, 25_000]);
+    expect(r.capacityPolls).toBe(7);
+    // S3 is read once, at 400 s: the request's TTL (the timeout, 400 s) ran out, and SageMaker then
+    // writes an expiry failure with no instance to show for it.
+    expect(r.polls).toBe(1);
+    expect(cloud.calls.filter((c) => c === 'GetObject')).toHaveLength(2);
+
+    const own = setup({ initialInstances: 0, processingMs: 0, never: true });
+    await invokeAsync(own.cloud, own.clock, {
+      ...base,
+      payload: {},
+      timeoutSeconds: 60,
+      capacityPoll: { initialMs: 5_000, maxMs: 20_000 },
+    });
+    expect(own.clock.sleeps).toEqual([5_000, 10_000, 20_000, 20_000, 5_000]);
+  });
+
+  it('reads S3 once the request’s TTL has run out, even with no instance', async () => {
+    const { clock, cloud } = setup({ initialInstances: 0, processingMs: 0, never: true, expireAtTtl: true });
+    const r = await invokeAsync(cloud, clock, {
+      ...base,
+      payload: {},
+      timeoutSeconds: 600,
+      requestTtlSeconds: 120,
+    });
+    // Looks at 15, 45, 105 s (describe only), then 195 s: past the TTL, the expiry failure is read.
+    expect(r.outcome).toBe('timeout');
+    expect(r.failure).toMatch(/expired/);
+    expect(r.timings.totalMs).toBe(195_000);
+    expect(r.polls).toBe(1);
+  });
+
+  it('reads S3 when a scale-out is seen to end at zero (an instance came and went between looks)', async () => {
+    const { clock, cloud } = setup({
+      initialInstances: 0,
+      wakeAfterMs: 20_000,
+      processingMs: 0,
+      never: true,
+    });
+    const describe = cloud.getEndpoint.bind(cloud);
+    cloud.getEndpoint = async (name) => {
+      const ep = await describe(name);
+      if (ep && clock.now() >= T0 + 100_000) {
+        // The instance served the request and was scaled in again, all between two looks.
+        for (const v of ep.variants) v.desiredInstanceCount = 0;
+        cloud.objects.set(cloud.outputUri('gone'), new TextEncoder().encode('{}'));
+      }
+      return ep;
+    };
+    const r = await invokeAsync(cloud, clock, { ...base, payload: {}, inferenceId: 'gone' });
+    // Looks at 15 s (desired 0), 45 s (desired 1), 105 s (desired 0 again: S3 is read, the output is there).
+    expect(r.outcome).toBe('success');
+    expect(r.timings.totalMs).toBe(105_000);
+    expect(r.polls).toBe(1);
+  });
+
+  it('reads the failure location at every other look, so a model error may be seen one look later', async () => {
+    const { clock, cloud } = setup({ initialInstances: 1, processingMs: 2_000, fail: 'CUDA out of memory' });
+    const r = await invokeAsync(cloud, clock, { ...base, payload: {} });
+    // Looks at 1 s (output, failure), 3 s (output only: the failure written at 2 s is not read), 7 s
+    // (output, failure: found).
+    expect(r.outcome).toBe('model_error');
+    expect(r.timings.totalMs).toBe(7_000);
+    expect(cloud.calls.filter((c) => c === 'GetObject')).toHaveLength(5);
+    // Input and failure deleted; no output object exists to delete.
+    expect(cloud.calls.filter((c) => c === 'DeleteObject')).toHaveLength(2);
+    expect(cloud.objects.size).toBe(0);
+  });
+
   it('rides out a few throttled polls, but not a persistent or non-retryable error', async () => {
     const { clock, cloud } = setup({ initialInstances: 1, processingMs: 10_000 });
     let gets = 0;

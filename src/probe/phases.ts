@@ -5,12 +5,16 @@
 // - start: the clock just before DescribeEndpoint/upload (so "queued" includes upload and invoke).
 // - scale-out began: the StartTime of the Application Auto Scaling activity that raised the desired
 //   count from zero (exact, from DescribeScalingActivities), or the first DescribeEndpoint during the
-//   wait that showed desired > 0, whichever is earlier (the poll is only an upper bound).
+//   wait that showed desired > 0, whichever is earlier (the look is only an upper bound: late by at
+//   most one capacity look, 90 s; see DEFAULT_CAPACITY_POLL in invoke.ts).
 // - instance InService: the EndTime of that activity when it succeeded (AAS ends it when SageMaker
 //   reports the variant at its new count), or the first DescribeEndpoint that showed an instance in
-//   service, whichever is earlier; both are upper bounds of the true moment.
-// - output seen: the poll that found the output (or failure) object; late by at most one poll
-//   interval, and the poll interval is reset to its minimum when capacity appears to keep this short.
+//   service, whichever is earlier; both are upper bounds of the true moment (the look by up to 90 s).
+// - output seen: the first look after the output (or failure) object was written; late by at most
+//   one look. That is an S3 read, at most 30 s apart once an instance was seen; or, when the output
+//   was already there when the instance was first seen, the DescribeEndpoint that saw it (S3 is read
+//   at once then), at most 90 s after the previous one. A failure object is read every other look,
+//   so it may be seen one look later still.
 //
 // Each boundary is clamped between its neighbours, so the three phases are never negative and add up
 // to the total exactly. When no activity and no observation shows the scale-out, the phases are

@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RecordingSkippingClock, ScriptedCloud, type Script } from '../../test/probe/scripted-cloud.js';
 import { openStore, type Store } from '../store/index.js';
 import type { ProbeResult } from '../store/probes.js';
 import { runProbe, type ProbeSettings } from './probe.js';
+import { tempDir } from '../../test/support/temp-dir.js';
 
 const T0 = Date.UTC(2026, 0, 5, 6, 0, 0);
 const EP = { name: 'llm-a', variantName: 'AllTraffic', async: { outputPath: 's3://my-out-bucket/out/' } };
@@ -166,7 +166,7 @@ describe('runProbe', () => {
   });
 
   it('reads payloadFile relative to the config directory', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-probe-'));
+    const dir = tempDir('sagezero-probe-');
     writeFileSync(path.join(dir, 'req.json'), '{"inputs":"from a file"}');
     const { clock, cloud } = setup({ initialInstances: 1, processingMs: 1_000 });
     let uploaded = '';
