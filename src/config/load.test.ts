@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ConfigError } from './errors.js';
 import { formatPath, loadConfig, parseConfig } from './load.js';
+import { tempDir } from '../../test/support/temp-dir.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/SageMakerExecution';
 
@@ -181,7 +181,7 @@ endpoints:
 });
 
 describe('loadConfig', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-load-'));
+  const dir = tempDir('sagezero-load-');
   const endpoint = `endpoints:\n  - { name: a, model: { image: img }, executionRoleArn: "${ROLE}", instanceType: ml.g5.xlarge }\n`;
 
   it('resolves the store relative to the config file, not the working directory', () => {

@@ -1,8 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePolicyYaml, PolicyError, resolvePolicy } from './policies.js';
+import { tempDir } from '../../test/support/temp-dir.js';
 
 describe('policies', () => {
   it('resolves the built-in names', () => {
@@ -18,7 +18,7 @@ describe('policies', () => {
   });
 
   it('reads a scaling: block with the config rules, from a file', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'sagezero-policy-'));
+    const dir = tempDir('sagezero-policy-');
     const file = path.join(dir, 'p.yaml');
     await writeFile(file, 'scaling:\n  preset: aws-recommended\n  idle: { mode: step, minutes: 5 }\n');
     const p = resolvePolicy(file);

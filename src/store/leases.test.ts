@@ -1,12 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from './store.js';
+import { tempDir } from '../../test/support/temp-dir.js';
 
 describe('leases', () => {
   it('one holder at a time across two connections; expiry and release hand it over', () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'sagezero-lease-')), 's.db');
+    const file = path.join(tempDir('sagezero-lease-'), 's.db');
     const a = openStore(file);
     const b = openStore(file);
     try {

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrate } from './migrations.js';
 import { openStore, StoreError, type Store } from './store.js';
 import Database from 'better-sqlite3';
+import { tempDir } from '../../test/support/temp-dir.js';
 
 const opened: Store[] = [];
 function open(file: string): Store {
@@ -18,7 +18,7 @@ afterEach(() => {
   while (opened.length) opened.pop()?.close();
 });
 
-const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'sagezero-store-'));
+const tmp = (): string => tempDir('sagezero-store-');
 
 describe('openStore', () => {
   it('creates the directory, uses WAL and records every migration once', () => {

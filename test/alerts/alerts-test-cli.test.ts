@@ -2,14 +2,14 @@
 // Slack's answer printed, exit 0 sent / 1 failed, and the webhook URL (a secret) never in the output,
 // whatever Slack or the network says. The success path runs the real CLI in a child process; the
 // failures run main() in this process (the same parsing and exit codes, without a tsx start each).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { runCli, type CliResult } from '../support/cli.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const SECRET = 'AlertsTestCliS3cretT0ken77';
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
-  dir = mkdtempSync(path.join(tmpdir(), 'sagezero-alerts-test-'));
+  dir = tempDir('sagezero-alerts-test-');
   file = path.join(dir, 'alerts.yaml');
   writeFileSync(
     file,

@@ -1,10 +1,10 @@
 // sagezero calibrate: user mistakes end with a message naming the file or flag, exit 1, no stack trace.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { Output } from '../../src/cli/output.js';
+import { tempDir } from '../support/temp-dir.js';
 
 function capture(): Output & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -13,7 +13,7 @@ function capture(): Output & { stdout: string[]; stderr: string[] } {
 }
 
 function config(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-calibrate-cli-'));
+  const dir = tempDir('sagezero-calibrate-cli-');
   const file = path.join(dir, 'c.yaml');
   writeFileSync(
     file,

@@ -2,8 +2,7 @@
 // delay...): the real controllers (telemetry, probes) against a SimEngine built here, the bundled demo
 // trace replayed into it every simulated day from 07:45, for `hours` simulated hours. For calibration
 // tests: what the store holds afterwards is a history produced by known timing.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { VirtualClock } from '../../src/clock.js';
@@ -19,6 +18,7 @@ import { Redactor } from '../../src/secrets.js';
 import { loadTrace } from '../../src/simulate/traces/index.js';
 import { openStore, storeApiCallObserver, type Store } from '../../src/store/index.js';
 import { ROOT } from '../support/cli.js';
+import { tempDir } from '../support/temp-dir.js';
 
 export interface SimHistory {
   config: Config;
@@ -42,7 +42,7 @@ export interface SimHistoryOptions {
 }
 
 export async function simHistory(o: SimHistoryOptions): Promise<SimHistory> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-calibrate-'));
+  const dir = tempDir('sagezero-calibrate-');
   const configFile = path.join(dir, `${o.project}.yaml`);
   const traceFile = path.join(ROOT, 'data/traces/demo-azure-functions.csv');
   writeFileSync(

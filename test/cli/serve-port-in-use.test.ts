@@ -1,13 +1,13 @@
 // A port someone else holds: `serve` and `start` say how to pick another one (--port, server.port)
 // and exit 1 without calling it a bug or printing a stack, through the real CLI in a child process
 // (so a listener or timer left open by the failed start would show up as a hang).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let occupier: Server;
 let busyPort: number;
@@ -34,7 +34,7 @@ endpoints:
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'sagezero-port-'));
+  dir = tempDir('sagezero-port-');
   occupier = createServer();
   await new Promise<void>((r) => occupier.listen(0, '127.0.0.1', r));
   busyPort = (occupier.address() as AddressInfo).port;

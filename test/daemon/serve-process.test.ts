@@ -1,14 +1,14 @@
 // `sagezero serve` as a child process on the simulated cloud: it answers /healthz, runs a probe on
 // its schedule, and on SIGTERM stops cleanly with exit 0, leaving no probe marked running.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { openStore } from '../../src/store/index.js';
 import { ROOT } from '../support/cli.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const SECRET = 'https://hooks.slack.com/services/T0TEST/B0TEST/serveprocesssecret1234';
@@ -16,7 +16,7 @@ const TOKEN = 'api-token-serveprocess-5678';
 
 describe('sagezero serve (child process, cloud: sim)', () => {
   it('answers /healthz, probes on schedule, and exits 0 on SIGTERM', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-serve-'));
+    const dir = tempDir('sagezero-serve-');
     const file = path.join(dir, 'serve.yaml');
     writeFileSync(
       file,

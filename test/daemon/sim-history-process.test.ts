@@ -2,15 +2,15 @@
 // history it answers /healthz and counts the days on stderr, posts nothing to Slack about the simulated
 // past (the alerts are recorded), and SIGTERM in the middle of it stops it cleanly with exit 0.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { ROOT } from '../support/cli.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
@@ -25,7 +25,7 @@ describe('sagezero serve with sim.history (child process)', () => {
     await new Promise<void>((r) => slack.listen(0, '127.0.0.1', r));
     const hook = `http://127.0.0.1:${(slack.address() as AddressInfo).port}/services/T0/B0/historytest`;
 
-    const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-history-proc-'));
+    const dir = tempDir('sagezero-history-proc-');
     const file = path.join(dir, 'hist.yaml');
     writeFileSync(
       file,

@@ -1,8 +1,7 @@
 // serve on cloud: sim with `sim.history`: a fresh store first simulates the days before the live start,
 // as fast as the machine allows, with the real controllers and the trace replayed every simulated day;
 // then the runtime goes live. A store that has history resumes without catching up again.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { createSimRuntime, type CatchUpEvent, type SimRuntime } from '../../src/
 import { Redactor } from '../../src/secrets.js';
 import { openStore, storeApiCallObserver, type Store } from '../../src/store/index.js';
 import { ROOT } from '../support/cli.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const DAY = 86_400_000;
 const EP = 'hist-llm';
@@ -27,7 +27,7 @@ const LIVE = Date.UTC(2026, 2, 10, 7, 45, 0);
 const HISTORY_START = LIVE - 2 * DAY;
 
 function writeConfig(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-history-'));
+  const dir = tempDir('sagezero-history-');
   const file = path.join(dir, 'hist.yaml');
   writeFileSync(
     file,

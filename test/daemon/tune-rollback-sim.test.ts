@@ -12,8 +12,7 @@
 // endpoint delivered can catch this. Day 2: the daemon must see the expiries in the telemetry it
 // gathered, roll back, put the previous policy back on the cloud, record the rollback and alert.
 // Day 3: the follow-ups no longer expire, and it must not take the rejected step again.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScalingConfig } from '../../src/config/scaling-schema.js';
@@ -29,6 +28,7 @@ import { loadTrace } from '../../src/simulate/traces/index.js';
 import { candidateSteps, loadTuneState, observedLatency, type TuneState } from '../../src/tune/index.js';
 import { policyKey } from '../../src/tune/space.js';
 import { runSimDaemon, type SimDaemonRun } from '../support/sim-daemon.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const EP = 'rollback-llm';
 const MINUTE = 60_000;
@@ -140,7 +140,7 @@ describe('the tuner in apply mode, when its step breaks the objective in reality
     expect(posts.filter((p) => p.body.includes('Drift on'))).toEqual([]);
 
     // From now on the new client's traffic reaches the endpoint (from day 2: day 1's hours are over).
-    const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-rollback-'));
+    const dir = tempDir('sagezero-rollback-');
     const file = path.join(dir, 'follow-up-client.csv');
     const rows = ['arrival_s,service_s'];
     for (let hour = 8; hour <= 15; hour++) rows.push(`${hour * 3600 + CLIENT_MINUTE * 60},20`);

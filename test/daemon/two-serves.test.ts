@@ -1,14 +1,14 @@
 // Two `serve` processes on one store (cloud: aws, moto): only the lease holder acts; the other stands
 // by and takes over when the first is killed with SIGKILL. Nothing is created twice.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { openStore } from '../../src/store/index.js';
 import { motoEnv, ROOT } from '../support/cli.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const children: ChildProcess[] = [];
@@ -48,7 +48,7 @@ afterAll(() => {
 
 describe('two serve processes on one store', () => {
   it('elects one leader; the standby takes over after the leader is killed; no double actions', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-lease-'));
+    const dir = tempDir('sagezero-lease-');
     const file = path.join(dir, 'lease.yaml');
     writeFileSync(
       file,

@@ -1,6 +1,5 @@
 // `apply` on an unchanged config makes no mutating AWS call: counted on the real SDK clients against moto.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -14,6 +13,7 @@ import { runApply, runDestroy, runPlan } from '../../src/cli/commands/provision.
 import type { Output } from '../../src/cli/output.js';
 import { ApiCallCounter } from '../../src/cloud/types.js';
 import { motoEnv } from '../support/cli.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const lines: string[] = [];
 const out: Output = { out: (l) => lines.push(l), err: (l) => lines.push(l), interactive: false };
@@ -21,7 +21,7 @@ let cfg: string;
 
 beforeAll(() => {
   Object.assign(process.env, motoEnv(inject('motoEndpoint')));
-  const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-idem-'));
+  const dir = tempDir('sagezero-idem-');
   cfg = path.join(dir, 'idem.yaml');
   writeFileSync(
     cfg,

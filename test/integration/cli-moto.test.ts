@@ -1,6 +1,5 @@
 // The real CLI and the real AWS SDK clients against moto: the whole provisioning life cycle.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   ApplicationAutoScalingClient,
@@ -20,6 +19,7 @@ import {
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { motoEnv, runCli } from '../support/cli.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const endpoint = inject('motoEndpoint');
 const env = motoEnv(endpoint);
@@ -79,7 +79,7 @@ async function ours(): Promise<{ endpoints: string[]; configs: string[]; models:
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'sagezero-cli-moto-'));
+  dir = tempDir('sagezero-cli-moto-');
 });
 
 describe('sagezero plan/apply/destroy against moto', () => {

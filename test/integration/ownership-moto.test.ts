@@ -3,8 +3,7 @@
 // resource and why (exit 1); apply refuses the same way and changes nothing. Plain moto (no fault
 // proxy) silently overwrites a create of an existing name, so without plan's check apply would "succeed"
 // on top of the foreign resource: this is what these tests catch.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   CreateEndpointConfigCommand,
@@ -19,6 +18,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { motoEnv, runCli, type CliResult } from '../support/cli.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const moto = inject('motoEndpoint');
 const env = motoEnv(moto);
@@ -31,7 +31,7 @@ const ROLE = 'arn:aws:iam::123456789012:role/SageMakerExecution';
 let dir: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'sagezero-ownership-'));
+  dir = tempDir('sagezero-ownership-');
 });
 
 function writeConfig(name: string): string {

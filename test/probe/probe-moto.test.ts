@@ -8,8 +8,7 @@
 // through POST /moto-api/static/sagemaker/async-endpoint-results, so this file uses its own region to
 // stay out of other files' way. The output therefore exists by the first poll: these tests cover the
 // wire protocol and the S3 life cycle; timing is tested against the simulated cloud.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   CreateBucketCommand,
@@ -31,6 +30,7 @@ import { PROBE_OUTPUT_MAX_BYTES, runProbe } from '../../src/probe/probe.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { openStore } from '../../src/store/index.js';
 import { endpointSchema } from '../../src/config/schema.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const motoEndpoint = inject('motoEndpoint');
 const REGION = 'ap-southeast-2';
@@ -255,7 +255,7 @@ describe('sagezero invoke / probe commands against moto', () => {
       saved[k] = process.env[k];
       process.env[k] = v;
     }
-    dir = mkdtempSync(path.join(tmpdir(), 'sagezero-probe-cli-'));
+    dir = tempDir('sagezero-probe-cli-');
     configFile = path.join(dir, 'sagezero.yaml');
     writeFileSync(
       configFile,

@@ -3,8 +3,7 @@
 // (bounded); then a plan over a clean connection shows no changes and moto holds exactly one of each
 // resource. The SDK must have retried the injected errors itself, and every error it gave up on must
 // have reached the ApiCallObserver.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runApply, runDestroy, runPlan } from '../../src/cli/commands/provision.js';
@@ -13,6 +12,7 @@ import { ApiCallCounter } from '../../src/cloud/types.js';
 import { motoEnv } from '../support/cli.js';
 import { ERROR_FAULTS, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { expectOneOfEach, inventory } from './inventory.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const moto = inject('motoEndpoint');
 const NAME = 'faults-llm';
@@ -72,7 +72,7 @@ beforeAll(async () => {
   Object.assign(process.env, motoEnv(moto));
   clean = await startFaultProxy({ target: moto, seed: 0, rate: 0, awsSemantics: true, scalableTargetTags });
   process.env.AWS_ENDPOINT_URL = clean.url;
-  dir = mkdtempSync(path.join(tmpdir(), 'sagezero-faults-'));
+  dir = tempDir('sagezero-faults-');
   // Throttles weigh less than the other faults only to keep the test fast: after one, the SDK's
   // adaptive retry mode rate-limits that client (down to 0.5 requests/s), which is right for AWS and
   // slow for a test.

@@ -4,10 +4,9 @@
 // A field sagezero cannot act without (see fromDescribeEndpoint) must end in a clear error that names
 // the operation, the endpoint and the field, with exit 1 and no stack trace; a field with a documented
 // default must keep everything working; and the store must keep every row either way.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runApply, runDestroy, runPlan } from '../../src/cli/commands/provision.js';
@@ -19,6 +18,7 @@ import { pollOnce } from '../../src/telemetry/poll.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { motoEnv, runCli } from '../support/cli.js';
 import { classify, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const moto = inject('motoEndpoint');
 const NAME = 'brokendesc-llm';
@@ -218,7 +218,7 @@ beforeAll(async () => {
   backend = await startFaultProxy({ target: moto, seed: 0, rate: 0, awsSemantics: true });
   broken = await startBreakingProxy(backend.url);
   process.env.AWS_ENDPOINT_URL = broken.url;
-  dir = mkdtempSync(path.join(tmpdir(), 'sagezero-broken-describe-'));
+  dir = tempDir('sagezero-broken-describe-');
   cfgFile = path.join(dir, 'broken.yaml');
   writeFileSync(
     cfgFile,

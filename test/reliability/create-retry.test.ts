@@ -4,8 +4,7 @@
 // and endpoint config, same config for the endpoint), so one network blip no longer fails an apply,
 // and nothing someone else made is ever taken over. Runs against moto through the fault proxy with AWS
 // semantics (moto itself silently overwrites an existing name).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   CreateEndpointCommand,
@@ -30,6 +29,7 @@ import { motoEnv, runCli } from '../support/cli.js';
 import { testConfig } from '../support/configs.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { expectOneOfEach, inventory } from './inventory.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const moto = inject('motoEndpoint');
 const region = 'us-east-1';
@@ -102,7 +102,7 @@ const tagList = (tags: Record<string, string>) =>
 describe('a create whose response was lost', () => {
   it('apply through the real CLI exits 0 in one run, with exactly one of each resource', async () => {
     const name = 'lostcreate-llm';
-    const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-create-retry-'));
+    const dir = tempDir('sagezero-create-retry-');
     const cfg = path.join(dir, `${name}.yaml`);
     writeFileSync(
       cfg,

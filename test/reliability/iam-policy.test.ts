@@ -4,8 +4,7 @@
 // would evaluate (action, resource ARNs, condition keys), and the policy `sagezero iam-policy` prints
 // for the config must allow each one, and name no action with a wildcard. The ApiCallObserver's list
 // of calls cross-checks that the wire recording missed nothing.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -20,6 +19,7 @@ import { resolveInputPrefix } from '../../src/probe/target.js';
 import { motoEnv } from '../support/cli.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { derive, iamActionOfObserved, type DerivedRequest } from './authz.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const moto = inject('motoEndpoint');
 // Upper case on purpose: SageMaker ARNs carry names in lower case, alarm names keep their case.
@@ -76,7 +76,7 @@ beforeAll(async () => {
   Object.assign(process.env, motoEnv(moto));
   // This file builds an SDK client before sagezero does, so it silences the SDK's Node 20 notice itself.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  dir = mkdtempSync(path.join(tmpdir(), 'sagezero-iam-'));
+  dir = tempDir('sagezero-iam-');
   const s3 = new S3Client({ region: 'us-east-1', endpoint: moto, forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   s3.destroy();

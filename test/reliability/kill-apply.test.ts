@@ -5,8 +5,7 @@
 // Seeds come in pairs on one endpoint: the first kills a fresh create, the second an instance-type
 // change (deregister, new config, UpdateEndpoint, old config deleted, scaling set re-created) of the
 // endpoint the first left converged.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runApply, runPlan } from '../../src/cli/commands/provision.js';
@@ -14,6 +13,7 @@ import type { Output } from '../../src/cli/output.js';
 import { motoEnv, spawnCli } from '../support/cli.js';
 import { seededRandom, startFaultProxy, type FaultProxy, type HookDecision } from '../support/fault-proxy.js';
 import { expectOneOfEach, inventory } from './inventory.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const moto = inject('motoEndpoint');
 const SEEDS = Number(process.env.KILL_SEEDS ?? 8);
@@ -109,7 +109,7 @@ beforeAll(async () => {
   Object.assign(process.env, motoEnv(moto));
   clean = await startFaultProxy({ target: moto, seed: 0, rate: 0, awsSemantics: true, scalableTargetTags });
   process.env.AWS_ENDPOINT_URL = clean.url;
-  dir = mkdtempSync(path.join(tmpdir(), 'sagezero-kill-'));
+  dir = tempDir('sagezero-kill-');
 });
 
 afterAll(async () => {

@@ -23,9 +23,8 @@
 // Each seed therefore gets a region no other test file uses, so the result buckets made in it are its
 // own. The seed also chooses whether moto answers with an output or a failure object (a queued
 // `is_failure` result), so both poll paths are kill points.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import {
@@ -56,6 +55,7 @@ import {
   type FaultProxy,
   type ProxiedRequest,
 } from '../support/fault-proxy.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const moto = inject('motoEndpoint');
 const SEEDS = Number(process.env.KILL_SEEDS ?? 8);
@@ -436,7 +436,7 @@ beforeAll(async () => {
   Object.assign(process.env, motoEnv(moto));
   clean = await startFaultProxy({ target: moto, seed: 0, rate: 0, awsSemantics: true });
   process.env.AWS_ENDPOINT_URL = clean.url;
-  dir = mkdtempSync(path.join(tmpdir(), 'sagezero-kill-probe-'));
+  dir = tempDir('sagezero-kill-probe-');
 });
 
 afterAll(async () => {

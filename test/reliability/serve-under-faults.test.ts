@@ -8,10 +8,9 @@
 // 3. Recovery: that alert resolves, once.
 // The daemon runs on a ScaledClock (wall time × 30) so its minute-based rules play out in seconds;
 // the SDK, its retries and backoff, the sockets, the proxy and moto all run in real time.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -28,6 +27,7 @@ import { motoEnv } from '../support/cli.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { parseExposition } from '../support/prometheus.js';
 import { ScaledClock } from '../support/scaled-clock.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const moto = inject('motoEndpoint');
 const SEED = Number(process.env.FAULT_SEED ?? 20261126);
@@ -116,7 +116,7 @@ beforeAll(async () => {
     onRequest: () => (outage ? 'error503' : 'pass'),
   });
 
-  const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-serve-faults-'));
+  const dir = tempDir('sagezero-serve-faults-');
   const file = path.join(dir, 'faults.yaml');
   writeFileSync(
     file,

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { main } from '../../src/cli/main.js';
 import { registerReport } from '../../src/cli/commands/report.js';
 import { SUMMARY_COLUMNS } from '../../src/cost/csv.js';
 import { META, openStore } from '../../src/store/index.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const HOUR = 3600_000;
 const SIM_NOW = Date.UTC(2026, 0, 5, 12); // the simulated clock of the last poll
@@ -16,7 +16,7 @@ let dir: string;
 let file: string;
 
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'sagezero-cli-report-'));
+  dir = tempDir('sagezero-cli-report-');
   file = path.join(dir, 'demo.yaml');
   writeFileSync(
     file,

@@ -1,7 +1,6 @@
 // The CLI's simulated region outlives the process: what one `sagezero` run creates, the next one sees,
 // with virtual time continuing, requests still in flight and alarms still armed.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSimCloudForCli } from '../../src/cloud/sim/cli-state.js';
@@ -10,6 +9,7 @@ import { parseConfig, type Config } from '../../src/config/load.js';
 import { ownerTags } from '../../src/ownership.js';
 import { buildScalingResources } from '../../src/scaling/build.js';
 import { installScalingResources } from '../../src/scaling/install.js';
+import { tempDir } from '../support/temp-dir.js';
 
 async function config(dir: string, region = 'eu-west-1'): Promise<Config> {
   const file = path.join(dir, 'sagezero.yaml');
@@ -32,7 +32,7 @@ const ROLE = 'arn:aws:iam::111122223333:role/SageMakerExecution';
 
 describe('openSimCloudForCli', () => {
   it('persists the region between runs, continuing virtual time', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'sagezero-sim-'));
+    const dir = tempDir('sagezero-sim-');
     const cfg = await config(dir);
     const counter = new ApiCallCounter();
     const first = await openSimCloudForCli(cfg, { observer: counter });
@@ -97,7 +97,7 @@ describe('openSimCloudForCli', () => {
   });
 
   it('says what to do when the state file is corrupt', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'sagezero-sim-'));
+    const dir = tempDir('sagezero-sim-');
     const cfg = await config(dir);
     const first = await openSimCloudForCli(cfg, {});
     await first.close();

@@ -1,7 +1,6 @@
 // `sagezero simulate` end to end through commander: JSON and table output, and a clear error naming
 // the flag for every bad input.
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { registerSimulate } from '../../src/cli/commands/simulate.js';
 import { UserError } from '../../src/cli/errors.js';
 import type { Output } from '../../src/cli/output.js';
 import type { SimulationReport } from '../../src/simulate/simulate.js';
+import { tempDir } from '../support/temp-dir.js';
 
 async function cli(args: string[]): Promise<{ out: string[]; err: string[] }> {
   const out: string[] = [];
@@ -21,7 +21,7 @@ async function cli(args: string[]): Promise<{ out: string[]; err: string[] }> {
 }
 
 async function csvTrace(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'sagezero-cli-'));
+  const dir = tempDir('sagezero-cli-');
   const file = path.join(dir, 'burst.csv');
   // Three requests, then one more after an idle hour; the trace lasts two hours.
   await writeFile(file, 'arrival_s,service_s\n600,30\n610,30\n620,30\n4800,30\n7199,1\n');
@@ -74,7 +74,7 @@ describe('sagezero simulate', () => {
 
   it('bills a lone request after three idle hours at least its boot and its service', async () => {
     // The issue's case: before, simulate reported 0 completed, 1 queued, cost $0.00.
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'sagezero-cli-'));
+    const dir = tempDir('sagezero-cli-');
     const file = path.join(dir, 'lone.csv');
     await writeFile(file, 'arrival_s,service_s\n10800,20\n');
     const { out } = await cli([
@@ -146,7 +146,7 @@ describe('sagezero simulate', () => {
       ['--trace', '/nonexistent.csv', '--format', 'csv'],
       /--trace: \/nonexistent\.csv: no such file/,
     );
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'sagezero-cli-'));
+    const dir = tempDir('sagezero-cli-');
     const policy = path.join(dir, 'p.yaml');
     await writeFile(policy, 'scaling:\n  maxCapacity: 0\n');
     await fails([...base, '--policy', policy], /p\.yaml:2: scaling\.maxCapacity: must be at least 1/);

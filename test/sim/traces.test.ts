@@ -1,12 +1,12 @@
 // Trace loaders on small slices of the real shared files (cut at test time, not copied into the
 // repository; see ../shared/data/README.md for sources and licences), and on malformed rows.
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FALCON_40B_ON_G5_12XLARGE, llmServiceSeconds } from '../../src/simulate/traces/azure-llm.js';
 import { clearTraceCache, loadTrace, TraceError, type TraceFormat } from '../../src/simulate/traces/index.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const DATA = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -20,7 +20,7 @@ const DATA = path.resolve(
 const opts = { seed: 5, defaultServiceSeconds: 10 };
 
 async function slice(src: string, lines: number, name = path.basename(src)): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'sagezero-trace-'));
+  const dir = tempDir('sagezero-trace-');
   const text = await readFile(src, 'utf8');
   const file = path.join(dir, name);
   await writeFile(file, text.split('\n').slice(0, lines).join('\n') + '\n');
@@ -28,7 +28,7 @@ async function slice(src: string, lines: number, name = path.basename(src)): Pro
 }
 
 async function write(name: string, text: string): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'sagezero-trace-'));
+  const dir = tempDir('sagezero-trace-');
   const file = path.join(dir, name);
   await writeFile(file, text);
   return file;
@@ -123,7 +123,7 @@ describe('Azure LLM 2023 (per request)', () => {
 
 describe('ServeGen (per 600 s window)', () => {
   it('loads a directory as one endpoint per client and samples only windows with traffic', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'sagezero-servegen-'));
+    const dir = tempDir('sagezero-servegen-');
     await mkdir(path.join(dir, 'reason'), { recursive: true });
     const real = await slice(path.join(DATA, 'servegen', 'reason', 'deepseek-r1', 'chunk-7-trace.csv'), 144);
     await copyFile(real, path.join(dir, 'reason', 'chunk-7-trace.csv'));

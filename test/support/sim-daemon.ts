@@ -1,7 +1,6 @@
 // The daemon on the simulated cloud in virtual time, replaying the bundled demo trace for ten
 // simulated hours from 07:45 (08:00-16:00 UTC traffic), for tests that check what it did afterwards.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config/load.js';
@@ -13,6 +12,7 @@ import { createSimRuntime, type SimRuntime } from '../../src/daemon/sim-runtime.
 import { Redactor } from '../../src/secrets.js';
 import { openStore, storeApiCallObserver, type Store } from '../../src/store/index.js';
 import { ROOT } from './cli.js';
+import { tempDir } from './temp-dir.js';
 
 export interface SimDaemonRun {
   config: Config;
@@ -37,7 +37,7 @@ export interface SimDaemonOptions {
 }
 
 export async function runSimDaemon(o: SimDaemonOptions): Promise<SimDaemonRun> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-e2e-'));
+  const dir = tempDir('sagezero-e2e-');
   const file = path.join(dir, `${o.project}.yaml`);
   writeFileSync(
     file,

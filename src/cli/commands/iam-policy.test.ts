@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
@@ -7,8 +6,9 @@ import { ConfigError } from '../../config/errors.js';
 import { UserError } from '../errors.js';
 import type { Output } from '../output.js';
 import { registerIamPolicy, runIamPolicy } from './iam-policy.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-iam-cli-'));
+const dir = tempDir('sagezero-iam-cli-');
 
 function writeConfig(cloud: 'aws' | 'sim' = 'aws'): string {
   const file = path.join(dir, `${cloud}.yaml`);
