@@ -4,22 +4,16 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/clock.js';
 import { FakeCloud } from '../../src/cloud/fake.js';
-import { CloudError, type Cloud } from '../../src/cloud/types.js';
+import { CloudError } from '../../src/cloud/types.js';
 import { testConfig } from '../support/configs.js';
 import { startFakeDaemon } from '../support/fake-daemon.js';
 
 describe('controller run counts', () => {
   it('counts each failed telemetry poll once in the store', async () => {
     const clock = new VirtualClock(Date.UTC(2026, 4, 1));
-    const fake = new FakeCloud();
+    const cloud = new FakeCloud();
     // DescribeEndpoint fails: every reconcile and every poll fails.
-    const cloud = new Proxy(fake, {
-      get(target, prop, receiver) {
-        if (prop === 'getEndpoint')
-          return () => Promise.reject(new CloudError('injected', 'ServiceUnavailable', true));
-        return Reflect.get(target, prop, receiver) as unknown;
-      },
-    }) as Cloud;
+    cloud.failAlways('DescribeEndpoint', new CloudError('injected', 'ServiceUnavailable', true));
     const { store, daemon } = await startFakeDaemon(cloud, clock, testConfig());
     await clock.advance(1000);
     await daemon.runNow('telemetry');
