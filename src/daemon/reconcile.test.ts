@@ -13,7 +13,7 @@ import { Redactor } from '../secrets.js';
 import { openStore, type Store } from '../store/index.js';
 import { endpointBoot, wakeCooldownWarning } from '../scaling/boot.js';
 import { createLogger } from './logger.js';
-import { reconcileOnce, type ReconcileResult } from './reconcile.js';
+import { reconcileAndWait, reconcileOnce, type ReconcileResult } from './reconcile.js';
 import { setTunedScaling, tunerChange, withTunedScaling } from './tuned.js';
 
 const EP = 'llm-async';
@@ -42,7 +42,8 @@ async function reconcile(repair = true): Promise<ReconcileResult> {
       done();
     },
   });
-  return reconcileOnce({
+  // The round and the background work it starts (the first one creates the endpoint), to the end.
+  return reconcileAndWait({
     cloud,
     clock,
     config: withTunedScaling(config, store),

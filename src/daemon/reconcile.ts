@@ -8,21 +8,30 @@
 // tuner step" / "rolling back tuner step" and announced by the tuner, not alerted as drift. Drift is
 // what differs from what sagezero last put there: hosting changes, and the scaling plan against the
 // previous policy. Both can happen at once; then both are applied and only the hand edits are drift.
+//
+// A round is cheap when nothing changed: an endpoint is described in full only when its fingerprint
+// says it needs it (drift-check.ts). Work that waits for SageMaker (creating an endpoint, moving one to
+// a new endpoint config, an endpoint found Creating after a restart) goes to the background queue
+// (provision-queue.ts), several endpoints at a time; its outcome is reported by the first round after
+// it ends. The other endpoints are checked and repaired meanwhile.
 import type { Clock } from '../clock.js';
 import type { Cloud } from '../cloud/types.js';
 import type { Config } from '../config/load.js';
 import type { DriftEvent } from '../alerts/rules/ops.js';
 import { ownerTags } from '../ownership.js';
-import { applyEndpointPlan } from '../provision/apply.js';
+import { applyEndpointPlan, type ApplyContext } from '../provision/apply.js';
 import type { JumpStartSpecCache } from '../provision/jumpstart/index.js';
-import { buildPlan } from '../provision/plan.js';
+import { desiredEndpoints, planEndpoint, planWarnings, type EndpointDesired } from '../provision/plan.js';
 import { modelResolver } from '../provision/resolve-model.js';
 import type { EndpointPlan, ResourceChange, ResourceKind } from '../provision/types.js';
+import { waitForSettled } from '../provision/wait.js';
 import { endpointBoot } from '../scaling/boot.js';
 import { buildScalingResources } from '../scaling/build.js';
 import { planScaling } from '../scaling/plan.js';
 import type { Store } from '../store/index.js';
+import { desiredFingerprint, forgetVerified, fullCheckReason, recordVerified } from './drift-check.js';
 import type { Logger } from './logger.js';
+import { ProvisionQueue } from './provision-queue.js';
 import {
   describeScalingChange,
   markTunerChangeOnCloud,
@@ -38,6 +47,8 @@ export interface ReconcileContext {
   store: Store;
   log: Logger;
   repair: boolean;
+  /** What lasts from round to round (default: one per store, i.e. per daemon). */
+  memory?: ReconcileMemory;
 }
 
 /** A tuner change this round put on the cloud, or tried to. */
@@ -57,6 +68,53 @@ export interface ReconcileResult {
   provisioned: string[];
   busy: string[];
   tuner: TunerApplication[];
+  /** Endpoints whose creation or update is still running in the background after this round. */
+  provisioning: string[];
+  /** Endpoints described in full this round (the others' fingerprints vouched for them). */
+  checked: string[];
+}
+
+type Outcome = Pick<ReconcileResult, 'drift' | 'provisioned' | 'tuner'>;
+
+/** A daemon's reconcile state between rounds: the background queue, and what it has checked itself. */
+export interface ReconcileMemory {
+  queue: ProvisionQueue<Outcome>;
+  /**
+   * Endpoints this process has described in full at least once. Until then a fingerprint recorded by
+   * an earlier process is not trusted (a simulated region, for one, starts empty at every start).
+   */
+  checked: Set<string>;
+}
+
+export function newReconcileMemory(ctx: Pick<ReconcileContext, 'clock' | 'log' | 'config'>): ReconcileMemory {
+  return {
+    queue: new ProvisionQueue<Outcome>({
+      clock: ctx.clock,
+      log: ctx.log,
+      concurrency: ctx.config.daemon.provisionConcurrency,
+    }),
+    checked: new Set(),
+  };
+}
+
+// The daemon builds the context anew for every round; its store lives as long as it does.
+const memories = new WeakMap<Store, ReconcileMemory>();
+
+function memoryOf(ctx: ReconcileContext): ReconcileMemory {
+  if (ctx.memory) return ctx.memory;
+  let m = memories.get(ctx.store);
+  if (!m) {
+    m = newReconcileMemory(ctx);
+    memories.set(ctx.store, m);
+  }
+  return m;
+}
+
+/** The daemon's background provisioning on this store, if any: what stop() waits for. */
+export function backgroundProvisioning(
+  store: Store,
+): { inFlight(): string[]; settled(): Promise<void> } | undefined {
+  return memories.get(store)?.queue;
 }
 
 const SCALING_KINDS = new Set<ResourceKind>([
@@ -118,23 +176,72 @@ function logWarningsOnce(ctx: ReconcileContext, warnings: readonly string[]): vo
   }
 }
 
+const POLL_MS = 30_000;
+const WAIT_TIMEOUT_MS = 60 * 60_000;
+const WAITING_KINDS = new Set(['create', 'replace', 'update']);
+
 export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal): Promise<ReconcileResult> {
   const { cloud, clock, config, log, store } = ctx;
-  const plan = await buildPlan(
+  const memory = memoryOf(ctx);
+  const stop = signal ?? new AbortController().signal;
+  const result: ReconcileResult = {
+    drift: [],
+    provisioned: [],
+    busy: [],
+    tuner: [],
+    provisioning: [],
+    checked: [],
+  };
+  for (const done of memory.queue.takeFinished()) merge(result, done);
+
+  const wanted = await desiredEndpoints(
     cloud,
     config,
     modelResolver(cloud, config, storeSpecCache(store, clock)),
-    undefined,
-    // Measured cold starts from the daemon's own store: the same warning `plan` prints when a wake
-    // cooldown does not cover the boot.
-    { boot: (e) => endpointBoot(e, store) },
   );
-  logWarningsOnce(ctx, plan.warnings);
-  const result: ReconcileResult = { drift: [], provisioned: [], busy: [], tuner: [] };
-  for (const ep of plan.endpoints) {
-    if (signal?.aborted) break;
+  const intervalMs = config.daemon.driftCheckMinutes * 60_000;
+  const toCheck: (EndpointDesired & { fingerprint: string })[] = [];
+  for (const w of wanted) {
+    const name = w.endpoint.name;
+    if (memory.queue.has(name)) continue;
+    const fingerprint = desiredFingerprint(
+      w.desired,
+      buildScalingResources(w.endpoint, ownerTags(config.project, name)),
+    );
+    const why = !memory.checked.has(name)
+      ? 'first check by this process'
+      : pendingTunerChange(store, name, w.endpoint.scaling)
+        ? 'a tuner change waits'
+        : fullCheckReason(store, name, w.desired, fingerprint, clock.now(), intervalMs);
+    if (why === undefined) continue;
+    log.debug({ endpoint: name, why }, 'reconcile: full check');
+    toCheck.push({ ...w, fingerprint });
+  }
+
+  const plans: EndpointPlan[] = [];
+  for (const w of toCheck) {
+    if (stop.aborted) break;
+    plans.push(await planEndpoint(cloud, config.project, w.endpoint, w.desired));
+  }
+  // Measured cold starts from the daemon's own store: the same warning `plan` prints when a wake
+  // cooldown does not cover the boot.
+  logWarningsOnce(
+    ctx,
+    planWarnings(
+      config,
+      toCheck.map((w) => w.endpoint),
+      plans,
+      { boot: (e) => endpointBoot(e, store) },
+    ),
+  );
+
+  for (const ep of plans) {
+    if (stop.aborted) break;
     const now = clock.now();
+    memory.checked.add(ep.endpoint);
+    result.checked.push(ep.endpoint);
     if (ep.refused) {
+      forgetVerified(store, ep.endpoint);
       log.error({ endpoint: ep.endpoint }, ep.refused);
       result.drift.push({
         endpoint: ep.endpoint,
@@ -147,12 +254,28 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
     }
     const desired = config.endpoints.find((e) => e.name === ep.endpoint)?.scaling;
     const tunerChange = desired ? pendingTunerChange(store, ep.endpoint, desired) : undefined;
-    if (ep.changes.length === 0) {
+    if (ep.changes.length === 0 && !ep.busy) {
+      // In sync: later rounds trust the fingerprint until something says otherwise.
+      recordVerified(
+        store,
+        ep.endpoint,
+        toCheck.find((w) => w.endpoint.name === ep.endpoint)!.fingerprint,
+        now,
+      );
       // The cloud already runs the tuner's policy (a reconcile that applied it was cut short).
       if (tunerChange) markTunerChangeOnCloud(store, ep.endpoint, now);
       continue;
     }
+    // Something to do, or still to settle: the next round looks in full again.
+    forgetVerified(store, ep.endpoint);
+    if (ep.changes.length === 0) continue;
     if (ep.busy) {
+      if (ep.observed.endpoint?.status === 'Creating') {
+        // Created by an earlier run (a process stopped while it waited): wait for it here rather than
+        // at the next round, and finish it as the provisioning it is, not as drift.
+        queueCreationLeftRunning(ctx, memory, ep, stop);
+        continue;
+      }
       // Never act on an endpoint mid-change; the next round looks again (a tuner change stays pending).
       result.busy.push(ep.endpoint);
       continue;
@@ -202,27 +325,20 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
       }
       continue;
     }
-    try {
-      await applyEndpointPlan(
-        {
-          cloud,
-          clock,
-          progress: (line) => log.info({ endpoint: ep.endpoint }, line),
-          pollIntervalMs: 30_000,
-          timeoutMs: 60 * 60_000,
-        },
-        ep,
-      );
-      if (tunerChange) markTunerChangeOnCloud(store, ep.endpoint, clock.now());
-      if (isNew) result.provisioned.push(ep.endpoint);
-      if (driftLines.length > 0)
-        result.drift.push({ endpoint: ep.endpoint, at: clock.now(), changes: driftLines, repaired: true });
-      if (tunerChange && tunerLines.length > 0) result.tuner.push(tunerEntry(true));
-    } catch (e) {
-      const message = (e as Error).message;
+    const done = (error: unknown): Outcome => {
+      const out: Outcome = { drift: [], provisioned: [], tuner: [] };
+      if (error === undefined) {
+        if (tunerChange) markTunerChangeOnCloud(store, ep.endpoint, clock.now());
+        if (isNew) out.provisioned.push(ep.endpoint);
+        if (driftLines.length > 0)
+          out.drift.push({ endpoint: ep.endpoint, at: clock.now(), changes: driftLines, repaired: true });
+        if (tunerChange && tunerLines.length > 0) out.tuner.push(tunerEntry(true));
+        return out;
+      }
+      const message = (error as Error).message;
       log.error({ endpoint: ep.endpoint, err: message }, 'reconcile could not apply the plan');
       if (driftLines.length > 0 || isNew)
-        result.drift.push({
+        out.drift.push({
           endpoint: ep.endpoint,
           at: clock.now(),
           changes: isNew ? changeLines(ep.changes) : driftLines,
@@ -230,8 +346,8 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
           error: message,
         });
       if (tunerChange && tunerLines.length > 0) {
-        result.tuner.push(tunerEntry(false, message));
-        result.drift.push({
+        out.tuner.push(tunerEntry(false, message));
+        out.drift.push({
           endpoint: ep.endpoint,
           at: clock.now(),
           changes: tunerLines,
@@ -240,9 +356,96 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
           cause: tunerChange.kind === 'step' ? 'tuner-step' : 'tuner-rollback',
         });
       }
+      return out;
+    };
+    const work = (s: AbortSignal): Promise<void> => applyEndpointPlan(applyContext(ctx, ep.endpoint, s), ep);
+    if (ep.changes.some((c) => c.kind === 'endpoint' && WAITING_KINDS.has(c.action))) {
+      memory.queue.add(ep.endpoint, stop, { work, done });
+      continue;
+    }
+    try {
+      await work(stop);
+      merge(result, done(undefined));
+    } catch (e) {
+      if (stop.aborted) break;
+      merge(result, done(e));
     }
   }
+  result.provisioning = memory.queue.inFlight();
   return result;
+}
+
+/**
+ * One round, then the background work it started, to the end: for callers that want the whole outcome
+ * at once (tests, one-shot runs). The daemon runs rounds alone and collects the rest at the next one.
+ */
+export async function reconcileAndWait(
+  ctx: ReconcileContext,
+  signal?: AbortSignal,
+): Promise<ReconcileResult> {
+  const memory = memoryOf(ctx);
+  const result = await reconcileOnce({ ...ctx, memory }, signal);
+  await memory.queue.settled();
+  for (const done of memory.queue.takeFinished()) merge(result, done);
+  result.provisioning = memory.queue.inFlight();
+  return result;
+}
+
+function merge(into: ReconcileResult, from: Outcome): void {
+  into.drift.push(...from.drift);
+  into.provisioned.push(...from.provisioned);
+  into.tuner.push(...from.tuner);
+}
+
+function applyContext(ctx: ReconcileContext, endpoint: string, signal: AbortSignal): ApplyContext {
+  return {
+    cloud: ctx.cloud,
+    clock: ctx.clock,
+    progress: (line) => ctx.log.info({ endpoint }, line),
+    pollIntervalMs: POLL_MS,
+    timeoutMs: WAIT_TIMEOUT_MS,
+    signal,
+  };
+}
+
+/** An endpoint found Creating: wait until it settles, then plan again and finish it as new. */
+function queueCreationLeftRunning(
+  ctx: ReconcileContext,
+  memory: ReconcileMemory,
+  ep: EndpointPlan,
+  signal: AbortSignal,
+): void {
+  const { cloud, config, clock, log } = ctx;
+  const endpoint = config.endpoints.find((e) => e.name === ep.endpoint);
+  if (!endpoint) return;
+  log.info({ endpoint: ep.endpoint }, 'found Creating (left by an earlier run): waiting for it');
+  memory.queue.add(ep.endpoint, signal, {
+    work: async (s) => {
+      const apply = applyContext(ctx, ep.endpoint, s);
+      await waitForSettled(ep.endpoint, apply);
+      const again = await planEndpoint(cloud, config.project, endpoint, ep.desired);
+      if (again.refused) throw new Error(again.refused);
+      if (again.changes.length > 0) await applyEndpointPlan(apply, again);
+    },
+    done: (error) => {
+      if (error === undefined) return { drift: [], provisioned: [ep.endpoint], tuner: [] };
+      const message = (error as Error).message;
+      log.error({ endpoint: ep.endpoint, err: message }, 'reconcile could not finish the endpoint');
+      return {
+        drift: [
+          {
+            endpoint: ep.endpoint,
+            at: clock.now(),
+            changes: changeLines(ep.changes),
+            repaired: false,
+            error: message,
+          },
+        ],
+        provisioned: [],
+        tuner: [],
+      };
+    },
+  });
 }
 
 /** The store's JumpStart spec cache behind the resolver's async interface. */
