@@ -1,6 +1,17 @@
 // A controller that fails keeps failing alone: each run is caught, timed and recorded, so the others
 // go on and the failure shows in logs, /metrics and (when sustained) an alert.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '../clock.js';
+
+const running = new AsyncLocalStorage<string>();
+
+/**
+ * The controller whose run the caller is part of (e.g. `telemetry`, `probe:llm`), or undefined outside
+ * one: lets an API call observer say which controller spends the API budget.
+ */
+export function runningController(): string | undefined {
+  return running.getStore();
+}
 
 export interface ControllerStatus {
   name: string;
@@ -35,7 +46,7 @@ export class ControllerRegistry {
       status.runs++;
       status.lastRunAt = started;
       try {
-        await fn(signal);
+        await running.run(name, () => fn(signal));
         status.consecutiveFailures = 0;
         status.failingSince = undefined;
         status.lastSuccessAt = this.clock.now();

@@ -22,6 +22,7 @@ import type { Scheduler, Task } from './scheduler.js';
 import { telemetryTask } from './telemetry-task.js';
 import { tuneTask } from './tune-task.js';
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { SystemClock } from '../clock.js';
 
@@ -63,6 +64,9 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   const controllers = new ControllerRegistry(clock, log);
   const tasks = new Map<string, Task>();
   const background = new AbortController();
+  // Every probe and wait of every endpoint listens on this one signal: a fleet has more than the
+  // default 10 listeners, which is not a leak.
+  setMaxListeners(0, background.signal);
 
   // Several serve processes may share a store: the lease holder acts, the others stand by, so there
   // are never double probes or double scaling actions.

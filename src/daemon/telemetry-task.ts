@@ -9,6 +9,9 @@ import { pollOnce, PollMemory, type EndpointPoll } from '../telemetry/index.js';
 import type { Logger } from './logger.js';
 import type { Task } from './scheduler.js';
 
+/** From this many endpoints on, telemetry learns of changes namespace-wide (PollMemory). */
+export const MEMORY_FROM_ENDPOINTS = 3;
+
 export interface TelemetryTaskDeps {
   cloud: Cloud;
   clock: Clock;
@@ -25,12 +28,21 @@ export interface TelemetryTask {
 
 export function telemetryTask(deps: TelemetryTaskDeps): TelemetryTask {
   const { cloud, clock, store, config, log } = deps;
-  const memory = new PollMemory();
+  // The namespace-wide reads cost two calls a poll, so they pay from three endpoints on; with one or
+  // two, describing each endpoint every poll is as cheap or cheaper.
+  const memory = config.endpoints.length >= MEMORY_FROM_ENDPOINTS ? new PollMemory() : undefined;
   let states = new Map<string, EndpointState | undefined>();
   return {
     states: () => states,
     run: async () => {
-      const r = await pollOnce({ cloud, clock, store, config, recordRun: false, memory });
+      const r = await pollOnce({
+        cloud,
+        clock,
+        store,
+        config,
+        recordRun: false,
+        ...(memory ? { memory } : {}),
+      });
       const next = new Map<string, EndpointState | undefined>();
       for (const e of r.endpoints) {
         if (e.error === undefined) next.set(e.endpoint, e.state);

@@ -1,0 +1,158 @@
+// AWS calls per endpoint-hour of the daemon at fleet scale (issue 14): `serve` on the simulated cloud
+// with 1, 10, 100 and 1,000 copies of the demo endpoint (same traffic each, probed every two hours),
+// every controller running on the virtual clock. It counts every call the simulated region answers,
+// by operation, over a steady-state window that starts once every endpoint is InService, and prints
+// how long provisioning the fleet took in simulated time.
+//
+//   npx tsx bench/api-calls.ts [--endpoints 1,10,100,1000] [--hours 24] [--hours-large 6]
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import type { ApiCallObserver } from '../src/cloud/types.js';
+import { loadConfig } from '../src/config/load.js';
+import { PriceResolver } from '../src/cost/prices.js';
+import { startDaemon } from '../src/daemon/daemon.js';
+import { runningController } from '../src/daemon/controllers.js';
+import { createLogger } from '../src/daemon/logger.js';
+import { ClockScheduler } from '../src/daemon/scheduler.js';
+import { createSimRuntime } from '../src/daemon/sim-runtime.js';
+import { Redactor } from '../src/secrets.js';
+import { openStore } from '../src/store/index.js';
+import { fleetConfigYaml, fleetNames } from './fleet-config.js';
+
+const HOUR = 3600_000;
+
+export interface ApiCallsRow {
+  endpoints: number;
+  /** Simulated minutes from the daemon's start until every endpoint was InService. */
+  provisionMinutes: number;
+  hours: number;
+  callsPerEndpointHour: number;
+  describeEndpointPerEndpointHour: number;
+  byOperation: [string, number][];
+  /** Calls per endpoint-hour by the controller that made them (probe: all probes; other: none). */
+  byController: [string, number][];
+  wallSeconds: number;
+}
+
+export async function measureApiCalls(n: number, hours: number): Promise<ApiCallsRow> {
+  const began = Date.now();
+  const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-api-calls-'));
+  try {
+    const file = path.join(dir, 'fleet.yaml');
+    writeFileSync(file, fleetConfigYaml(n, 'fleet'));
+    const config = loadConfig(file);
+    const store = openStore(config.storePath);
+    store.db.pragma('synchronous = OFF');
+    // Nothing is counted until the window is set (empty until then).
+    const window = { from: Infinity, to: -Infinity };
+    const counts = new Map<string, number>();
+    const byController = new Map<string, number>();
+    const observe = (clock: { now(): number }): ApiCallObserver => ({
+      onCall(call) {
+        const t = clock.now();
+        if (t < window.from || t >= window.to) return;
+        counts.set(call.operation, (counts.get(call.operation) ?? 0) + 1);
+        const controller = (runningController() ?? 'other').replace(/:.*/, '');
+        byController.set(controller, (byController.get(controller) ?? 0) + 1);
+      },
+    });
+    const sim = await createSimRuntime(config, store, observe, Date.UTC(2026, 2, 10, 12, 0, 0));
+    const daemon = await startDaemon({
+      config,
+      cloud: sim.cloud,
+      clock: sim.clock,
+      scheduler: new ClockScheduler(sim.clock),
+      store,
+      log: createLogger(new Redactor(), new Writable({ write: (_c, _e, done) => done() }), 'warn'),
+      prices: new PriceResolver({ store, clock: sim.clock, pricing: config.pricing }),
+      listen: false,
+      background: [sim.replay],
+    });
+    const start = sim.clock.now();
+    const names = fleetNames(n);
+    const inService = (): boolean =>
+      names.every((name) => sim.engine.endpoints.get(name)?.status === 'InService');
+    while (!inService()) {
+      if (sim.clock.now() - start > 48 * HOUR)
+        throw new Error(`${n} endpoints not InService after 48 simulated hours`);
+      await sim.clock.advance(60_000);
+      await yieldToEventLoop();
+    }
+    const provisionMinutes = (sim.clock.now() - start) / 60_000;
+    // Steady state from the next round hour: the first reconcile, backfill and the first telemetry
+    // poll after creation are provisioning's, not the running cost.
+    const from = Math.ceil(sim.clock.now() / HOUR) * HOUR + HOUR;
+    window.from = from;
+    window.to = from + hours * HOUR;
+    // A minute at a time, letting every controller started by that minute's schedules run to its
+    // next wait on the virtual clock, as in the live daemon (bigger steps skip runs that overlap).
+    while (sim.clock.now() < window.to) {
+      await sim.clock.advance(60_000);
+      await yieldToEventLoop();
+    }
+    await daemon.stop();
+    store.close();
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    const endpointHours = n * hours;
+    return {
+      endpoints: n,
+      provisionMinutes,
+      hours,
+      callsPerEndpointHour: total / endpointHours,
+      describeEndpointPerEndpointHour: (counts.get('DescribeEndpoint') ?? 0) / endpointHours,
+      byOperation: perEndpointHour(counts, endpointHours),
+      byController: perEndpointHour(byController, endpointHours),
+      wallSeconds: (Date.now() - began) / 1000,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function perEndpointHour(counts: Map<string, number>, endpointHours: number): [string, number][] {
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([k, c]) => [k, c / endpointHours]);
+}
+
+export function apiCallsTable(rows: ApiCallsRow[]): string {
+  const lines = [
+    '| endpoints | provisioning (simulated min) | window (simulated h) | AWS calls per endpoint-hour | DescribeEndpoint per endpoint-hour | by controller | top operations | wall s |',
+    '|---:|---:|---:|---:|---:|---|---|---:|',
+  ];
+  for (const r of rows) {
+    const top = r.byOperation
+      .slice(0, 5)
+      .map(([op, v]) => `${op} ${v.toFixed(1)}`)
+      .join(', ');
+    const controllers = r.byController.map(([c, v]) => `${c} ${v.toFixed(1)}`).join(', ');
+    lines.push(
+      `| ${r.endpoints} | ${r.provisionMinutes.toFixed(0)} | ${r.hours} | ${r.callsPerEndpointHour.toFixed(1)} | ${r.describeEndpointPerEndpointHour.toFixed(1)} | ${controllers} | ${top} | ${r.wallSeconds.toFixed(0)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      endpoints: { type: 'string', default: '1,10,100,1000' },
+      hours: { type: 'string', default: '24' },
+      'hours-large': { type: 'string', default: '6' },
+    },
+  });
+  const rows: ApiCallsRow[] = [];
+  for (const n of values.endpoints.split(',').map(Number)) {
+    const hours = n >= 1000 ? Number(values['hours-large']) : Number(values.hours);
+    const row = await measureApiCalls(n, hours);
+    rows.push(row);
+    process.stdout.write(`${apiCallsTable([row]).split('\n').at(-1)}\n`);
+  }
+  process.stdout.write(`\n${apiCallsTable(rows)}\n`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  await main();
+}
