@@ -111,7 +111,7 @@ export class FakeCloud implements Cloud {
     return this;
   }
 
-  /** Every call of `op` (whose arguments `matches` accepts) throws `error` until `reset()`. */
+  /** Every call of `op` (whose arguments `matches` accepts) throws `error` until `clearFailures` or `reset`. */
   failAlways(op: FakeOperation, error: Error, matches?: CallMatcher): this {
     queue(this.standingErrors, op).push({ error, matches });
     return this;
