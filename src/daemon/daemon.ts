@@ -18,6 +18,7 @@ import { ControllerRegistry } from './controllers.js';
 import type { Logger } from './logger.js';
 import { probeTask } from './probe-task.js';
 import { reconcileTask } from './reconcile-task.js';
+import { backgroundProvisioning } from './reconcile.js';
 import type { Scheduler, Task } from './scheduler.js';
 import { telemetryTask } from './telemetry-task.js';
 import { tuneTask } from './tune-task.js';
@@ -236,6 +237,9 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       background.abort(new Error('shutting down'));
       await scheduler.stop();
       await Promise.allSettled([...backgroundRuns, ...pending]);
+      // Endpoint creations the reconcile left running in the background: aborted above, they end at
+      // once (SageMaker carries on; the next start finds them Creating) and must not outlive the store.
+      await backgroundProvisioning(store)?.settled();
       await server?.close();
       // Only this process's probes: another process's are its own business.
       store.probes.interruptRunning(clock.now(), 'the daemon stopped while the probe was running', holder);

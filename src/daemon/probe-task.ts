@@ -9,6 +9,7 @@ import type { ProbeConfig } from '../probe/config.js';
 import { runProbe } from '../probe/probe.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from './logger.js';
+import { backgroundProvisioning } from './reconcile.js';
 import type { Task } from './scheduler.js';
 
 export interface ProbeTaskDeps {
@@ -30,6 +31,11 @@ export function probeTask(deps: ProbeTaskDeps, endpoint: EndpointConfig, probe: 
   return async (signal) => {
     if (!deps.ready()) {
       log.info({ endpoint: endpoint.name }, 'probe skipped: the first reconcile has not finished');
+      return;
+    }
+    // The reconcile creates endpoints in the background, past its own end (reconcile.ts).
+    if (backgroundProvisioning(store)?.inFlight().includes(endpoint.name)) {
+      log.info({ endpoint: endpoint.name }, 'probe skipped: the endpoint is being provisioned');
       return;
     }
     const run = await runProbe(

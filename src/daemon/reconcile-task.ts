@@ -51,7 +51,7 @@ export function reconcileTask(deps: ReconcileTaskDeps): Task {
       },
       signal,
     );
+    // Each endpoint's "provisioned" is logged by reconcile.ts when its background creation ends.
     if (r.drift.length > 0) deps.onDrift(r.drift);
-    if (r.provisioned.length > 0) log.info({ endpoints: r.provisioned }, 'provisioned');
   };
 }

@@ -329,7 +329,10 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
       const out: Outcome = { drift: [], provisioned: [], tuner: [] };
       if (error === undefined) {
         if (tunerChange) markTunerChangeOnCloud(store, ep.endpoint, clock.now());
-        if (isNew) out.provisioned.push(ep.endpoint);
+        if (isNew) {
+          out.provisioned.push(ep.endpoint);
+          log.info({ endpoint: ep.endpoint }, 'provisioned');
+        }
         if (driftLines.length > 0)
           out.drift.push({ endpoint: ep.endpoint, at: clock.now(), changes: driftLines, repaired: true });
         if (tunerChange && tunerLines.length > 0) out.tuner.push(tunerEntry(true));
@@ -428,7 +431,10 @@ function queueCreationLeftRunning(
       if (again.changes.length > 0) await applyEndpointPlan(apply, again);
     },
     done: (error) => {
-      if (error === undefined) return { drift: [], provisioned: [ep.endpoint], tuner: [] };
+      if (error === undefined) {
+        log.info({ endpoint: ep.endpoint }, 'provisioned');
+        return { drift: [], provisioned: [ep.endpoint], tuner: [] };
+      }
       const message = (error as Error).message;
       log.error({ endpoint: ep.endpoint, err: message }, 'reconcile could not finish the endpoint');
       return {

@@ -101,6 +101,9 @@ describe('tuner changes are announced as such, drift is still drift', () => {
     const before = posts.length;
     const driftLogs = logLines('drift: the cloud differs from the config').length;
     const tunerLogs = logLines('applying tuner step').length;
+    // Telemetry cannot see a policy edit: the reconcile finds it at its next full check, within
+    // daemon.driftCheckMinutes (default 60).
+    await run.sim.clock.advance(60 * MINUTE);
     await run.daemon.runNow('reconcile');
     await run.daemon.runNow('alerts');
 
