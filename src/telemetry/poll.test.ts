@@ -57,6 +57,21 @@ beforeEach(() => {
 afterEach(() => store.close());
 
 describe('pollOnce', () => {
+  it('records the creation when the first poll runs at the instant the endpoint was created', async () => {
+    // The daemon's first telemetry can run at the same virtual instant as CreateEndpoint (the creation
+    // goes on in the background): its life must still start from 'created', not a first poll record.
+    seedEndpoint(cloud, {
+      name: 'a',
+      variant: 'AllTraffic',
+      count: 0,
+      desired: 1,
+      createdAt: T0,
+      initialCount: 1,
+    });
+    await pollOnce(ctx());
+    expect(history()[0]).toEqual([0, 1, 'created']);
+  });
+
   it('on first start rebuilds history from creation and scaling activities', async () => {
     clock = new VirtualClock(T0 + 3 * HOUR);
     seedEndpoint(cloud, { name: 'a', variant: 'AllTraffic', count: 1, createdAt: T0, initialCount: 1 });

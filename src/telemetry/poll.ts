@@ -177,7 +177,7 @@ async function pollEndpoint(
   const newLife =
     prev === undefined || (prev.source === 'deleted' && state !== undefined && state.createdAt > prev.at);
   let initialCount: number | undefined;
-  if (state && newLife && state.createdAt > now - ACTIVITY_HORIZON_MS && state.createdAt < now) {
+  if (state && newLife && state.createdAt > now - ACTIVITY_HORIZON_MS && state.createdAt <= now) {
     initialCount = (await cloud.getEndpointConfig(state.configName))?.initialInstanceCount;
   }
 
