@@ -328,7 +328,12 @@
     statusEl.textContent = 'Loading…';
     state.ready = false;
     return Promise.all([
-      api('/api/v1/report?since=' + encodeURIComponent(since) + '&step=' + encodeURIComponent(step)),
+      // A large fleet's series at the preferred step can exceed the server's point limit (a 400):
+      // then the server picks the finest step that fits.
+      api('/api/v1/report?since=' + encodeURIComponent(since) + '&step=' + encodeURIComponent(step)).catch(function (e) {
+        if (!/step/.test(String(e && e.message))) throw e;
+        return api('/api/v1/report?since=' + encodeURIComponent(since) + '&step=auto');
+      }),
       api('/api/v1/endpoints'),
     ])
       .then(function (res) {
