@@ -1,10 +1,30 @@
 // Memory of `serve` on cloud: sim with many endpoints (issue 13): the real daemon (controllers,
 // telemetry, probes, the trace replay) on the simulated region with N copies of the demo endpoint
 // (config/demo.yaml's endpoint and traffic, sim.history 0), driven in virtual time as fast as the
-// machine allows for D simulated days. Prints the process's RSS (and V8 heap) after each simulated day.
+// machine allows for D simulated days, on a store in a temporary directory. Prints, after each
+// simulated day, the process's RSS and V8 heap (after a full GC when run with --expose-gc) and what the
+// simulated region holds (SimEngine.retained(): entry counts that could grow with time).
 //
-//   npx tsx bench/sim-memory.ts [--endpoints 100] [--days 30] [--step-minutes 1]
-//   node --expose-gc --import tsx bench/sim-memory.ts ...   (collects garbage before each reading)
+//   node --expose-gc --import tsx bench/sim-memory.ts [--endpoints 100] [--days 30] [--step-minutes 1]
+//       [--region-only] [--wall-minutes M] [--snapshot-days 2,6]
+//
+// --region-only: the region alone (provisioned by reconcile rounds, then only the trace replay and the
+// daemon's telemetry poll every --poll-minutes, default 1; 0 = none: the poll's SQLite writes are most
+// of the CPU time, and the region's memory does not depend on them); without it, the whole daemon. --wall-minutes stops
+// after the first simulated day that ends past that much real time. --snapshot-days writes V8 heap
+// snapshots to the temp directory (writing one raises RSS; compare heaps, not RSS, on those runs).
+//
+// `serve` runs compiled JavaScript; tsx adds ~35 MB of RSS (its loader and the transpiled sources).
+// For RSS as `serve` has it, compile the bench first (the imports it follows, nothing else):
+//
+//   cat > /tmp/sm/tsconfig.json <<'JSON'
+//   { "extends": "<repo>/tsconfig.json", "include": ["<repo>/bench/sim-memory.ts"],
+//     "compilerOptions": { "rootDir": "<repo>", "outDir": "/tmp/sm/build", "declaration": false,
+//       "sourceMap": false, "typeRoots": ["<repo>/node_modules/@types"] } }
+//   JSON
+//   npx tsc -p /tmp/sm/tsconfig.json && ln -s <repo>/node_modules /tmp/sm/build/node_modules
+//   cp -r data src/cost/prices.tsv --parents /tmp/sm/build/   # the trace and the price table
+//   node --expose-gc /tmp/sm/build/bench/sim-memory.js --region-only
 //
 // The clock moves `--step-minutes` of virtual time at a time (the daemon's controllers run at their
 // scheduled instants within each step, as in the catch-up of sim.history).
@@ -14,6 +34,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { writeHeapSnapshot } from 'node:v8';
 import { loadConfig, type Config } from '../src/config/load.js';
 import { PriceResolver } from '../src/cost/prices.js';
 import { startDaemon } from '../src/daemon/daemon.js';
@@ -34,12 +55,18 @@ const { values: args } = parseArgs({
     days: { type: 'string', default: '30' },
     'step-minutes': { type: 'string', default: '1' },
     'region-only': { type: 'boolean', default: false },
+    'snapshot-days': { type: 'string', default: '' },
+    'wall-minutes': { type: 'string', default: 'Infinity' },
+    'poll-minutes': { type: 'string', default: '1' },
   },
 });
 const endpoints = Number(args.endpoints);
 const days = Number(args.days);
 const stepMs = Number(args['step-minutes']) * 60_000;
 const regionOnly = args['region-only'];
+const wallMinutes = Number(args['wall-minutes']);
+const pollMs = Number(args['poll-minutes']) * 60_000;
+const snapshotDays = new Set(args['snapshot-days'].split(',').filter(Boolean).map(Number));
 
 function configYaml(n: number): string {
   const trace = path.join(ROOT, 'data/traces/demo-azure-functions.csv');
@@ -87,6 +114,13 @@ function mb(bytes: number): string {
   return (bytes / 1048576).toFixed(0);
 }
 
+interface Run {
+  sim: SimRuntime;
+  /** Moves the clock to `until`, running whatever the mode runs on the way. */
+  advanceTo(until: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-sim-memory-'));
   const file = path.join(dir, 'memory.yaml');
@@ -105,55 +139,94 @@ async function main(): Promise<void> {
       done();
     },
   });
-  if (regionOnly) {
-    await regionAlone(config, store, sim, createLogger(new Redactor(), sink));
-    return;
+  const log = createLogger(new Redactor(), sink);
+  const run = regionOnly
+    ? await regionAlone(config, store, sim, log)
+    : await wholeDaemon(config, store, sim, log);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const start = sim.clock.now();
+  const began = Date.now();
+  const row = (day: number): void => {
+    gc?.();
+    const m = process.memoryUsage();
+    const r = sim.engine.retained();
+    console.log(
+      [
+        day,
+        mb(m.rss),
+        mb(m.heapTotal),
+        mb(m.heapUsed),
+        mb(m.external),
+        ((Date.now() - began) / 1000).toFixed(0),
+        sim.engine.requestsSubmitted,
+        r.activities,
+        r.instances,
+        r.s3Objects,
+        r.seriesMinutes,
+        r.events,
+      ].join('\t'),
+    );
+    if (snapshotDays.has(day)) {
+      console.log(`heap snapshot: ${writeHeapSnapshot(path.join(dir, `day${day}.heapsnapshot`))}`);
+    }
+  };
+  const what = !regionOnly
+    ? 'daemon'
+    : pollMs > 0
+      ? `region alone + telemetry poll every ${pollMs / 60_000} min`
+      : 'region alone (no telemetry poll)';
+  console.log(
+    `${what}: ${endpoints} endpoints, ${days} simulated days, steps of ${stepMs / 60_000} min, ${gc ? 'GC before each row' : 'no --expose-gc'}`,
+  );
+  console.log(
+    'day\trss_MB\theapTotal_MB\theapUsed_MB\texternal_MB\twall_s\trequests\tactivities\tinstances\ts3_objects\tmetric_minutes\tevents',
+  );
+  row(0);
+  let day = 1;
+  for (; day <= days; day++) {
+    await run.advanceTo(start + day * DAY_MS);
+    row(day);
+    if (Date.now() - began > wallMinutes * 60_000) break;
   }
+  if (day < days) console.log(`stopped after ${day} simulated days: --wall-minutes ${wallMinutes} reached`);
+  await run.stop();
+  store.close();
+  if (snapshotDays.size === 0) rmSync(dir, { recursive: true, force: true });
+  console.log(`log output: ${mb(logBytes)} MB`);
+}
+
+async function wholeDaemon(
+  config: Config,
+  store: Store,
+  sim: SimRuntime,
+  log: ReturnType<typeof createLogger>,
+): Promise<Run> {
   const daemon = await startDaemon({
     config,
     cloud: sim.cloud,
     clock: sim.clock,
     scheduler: new ClockScheduler(sim.clock),
     store,
-    log: createLogger(new Redactor(), sink),
+    log,
     prices: new PriceResolver({ store, clock: sim.clock, pricing: config.pricing }),
     listen: false,
     background: [sim.replay],
   });
-  const gc = (globalThis as { gc?: () => void }).gc;
-  const start = sim.clock.now();
-  const began = Date.now();
-  console.log(`${endpoints} endpoints, ${days} simulated days, steps of ${stepMs / 60_000} min`);
-  console.log('day\trss_MB\theap_MB\texternal_MB\twall_s\trequests\tevents');
-  for (let day = 1; day <= days; day++) {
-    const until = start + day * DAY_MS;
-    while (sim.clock.now() < until) {
-      await sim.clock.advanceTo(Math.min(sim.clock.now() + stepMs, until));
-      await yieldToEventLoop();
-    }
-    gc?.();
-    const m = process.memoryUsage();
-    console.log(
-      [
-        day,
-        mb(m.rss),
-        mb(m.heapUsed),
-        mb(m.external + m.arrayBuffers),
-        ((Date.now() - began) / 1000).toFixed(0),
-        sim.engine.requestsSubmitted,
-        sim.engine.eventsProcessed,
-      ].join('\t'),
-    );
-  }
-  await daemon.stop();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-  console.log(`log output: ${mb(logBytes)} MB`);
+  return {
+    sim,
+    advanceTo: async (until) => {
+      while (sim.clock.now() < until) {
+        await sim.clock.advanceTo(Math.min(sim.clock.now() + stepMs, until));
+        await yieldToEventLoop();
+      }
+    },
+    stop: () => daemon.stop(),
+  };
 }
 
 /**
- * --region-only: the simulated region alone with the same endpoints and traffic, provisioned by one
- * reconcile round, plus the daemon's telemetry poll (pollOnce) every simulated minute; none of the
+ * --region-only: the simulated region alone with the same endpoints and traffic, provisioned by
+ * reconcile rounds, plus the daemon's telemetry poll (pollOnce) every simulated minute; none of the
  * other controllers (probes, reports, alerts, tuner).
  */
 async function regionAlone(
@@ -161,54 +234,40 @@ async function regionAlone(
   store: Store,
   sim: SimRuntime,
   log: ReturnType<typeof createLogger>,
-): Promise<void> {
+): Promise<Run> {
   const abort = new AbortController();
-  const provisioning = reconcileOnce({
-    cloud: sim.cloud,
-    clock: sim.clock,
-    config,
-    store,
-    log,
-    repair: true,
-  });
-  let settled = false;
-  void provisioning.finally(() => (settled = true)).catch(() => undefined);
-  for (let i = 0; i < 24 * 60 && !settled; i++) await sim.clock.advance(60_000);
-  const provisioned = await provisioning;
-  console.log(
-    `provisioned at +${(sim.clock.now() - sim.engine.opts.startTime) / 60_000} min, ${sim.engine.endpoints.size} endpoints`,
-  );
-  void provisioned;
-  const replay = sim.replay(abort.signal);
-  const gc = (globalThis as { gc?: () => void }).gc;
-  const start = sim.clock.now();
-  const began = Date.now();
-  console.log(`region alone + pollOnce each minute: ${endpoints} endpoints, ${days} simulated days`);
-  console.log('day\trss_MB\theap_MB\texternal_MB\twall_s\trequests\tevents');
-  for (let day = 1; day <= days; day++) {
-    const until = start + day * DAY_MS;
-    while (sim.clock.now() < until) {
-      await sim.clock.advanceTo(Math.min(sim.clock.now() + 60_000, until));
-      await pollOnce({ cloud: sim.cloud, clock: sim.clock, store, config });
-    }
-    gc?.();
-    const m = process.memoryUsage();
-    console.log(
-      [
-        day,
-        mb(m.rss),
-        mb(m.heapUsed),
-        mb(m.external + m.arrayBuffers),
-        ((Date.now() - began) / 1000).toFixed(0),
-        sim.engine.requestsSubmitted,
-        sim.engine.eventsProcessed,
-      ].join('\t'),
-    );
+  // Reconcile rounds until every endpoint serves: a round may leave creations running in the
+  // background for the next rounds to report (the daemon's provision queue).
+  const inService = (): number =>
+    [...sim.engine.endpoints.values()].filter((e) => e.status === 'InService').length;
+  const provisionUntil = sim.clock.now() + 2 * DAY_MS;
+  while (inService() < endpoints && sim.clock.now() < provisionUntil) {
+    const round = reconcileOnce({ cloud: sim.cloud, clock: sim.clock, config, store, log, repair: true });
+    let settled = false;
+    void round.finally(() => (settled = true)).catch(() => undefined);
+    while (!settled && sim.clock.now() < provisionUntil) await sim.clock.advance(60_000);
+    await round;
+    for (let i = 0; i < 5 && inService() < endpoints; i++) await sim.clock.advance(60_000);
   }
-  abort.abort();
-  await sim.clock.advance(60_000);
-  await replay;
-  store.close();
+  console.log(
+    `provisioned at +${(sim.clock.now() - sim.engine.opts.startTime) / 60_000} min, ${inService()} endpoints in service`,
+  );
+  const replay = sim.replay(abort.signal);
+  return {
+    sim,
+    advanceTo: async (until) => {
+      while (sim.clock.now() < until) {
+        await sim.clock.advanceTo(Math.min(sim.clock.now() + (pollMs > 0 ? pollMs : 60_000), until));
+        if (pollMs > 0)
+          await pollOnce({ cloud: sim.cloud, clock: sim.clock, store, config, intervalMs: pollMs });
+      }
+    },
+    stop: async () => {
+      abort.abort();
+      await sim.clock.advance(60_000);
+      await replay;
+    },
+  };
 }
 
 await main();

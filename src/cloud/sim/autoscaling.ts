@@ -40,13 +40,14 @@ import {
 } from '../types.js';
 import { aggregateValues, latestValue } from './alarm-eval.js';
 import { EV_SCHEDULED, type SimEngine } from './engine.js';
-import type {
-  SimActivity,
-  SimAlarm,
-  SimEndpoint,
-  SimPolicy,
-  SimScheduledAction,
-  SimTarget,
+import {
+  activityCause,
+  type SimActivity,
+  type SimAlarm,
+  type SimEndpoint,
+  type SimPolicy,
+  type SimScheduledAction,
+  type SimTarget,
 } from './entities.js';
 import { parseSchedule, ScheduleError, type ParsedSchedule } from './schedule.js';
 import {
@@ -78,6 +79,8 @@ export class AutoScaling {
   private readonly scheduledRetryAt = new Map<number, number>();
   /** Target-tracking policies whose scale-in activity is still in progress (cooldown not started). */
   private readonly scaleInPending = new Set<SimPolicy>();
+  /** One copy of each activity description and cause text (activities repeat the same few). */
+  private readonly texts = new Map<string, string>();
 
   constructor(private readonly sim: SimEngine) {}
 
@@ -426,8 +429,8 @@ export class AutoScaling {
     const activity: SimActivity = {
       activityId: this.sim.uuid(),
       resourceId,
-      description: a.description,
-      cause: `At ${new Date(this.sim.now).toISOString()} ${a.cause}.`,
+      description: this.shared(a.description),
+      causeText: this.shared(a.cause),
       startTime: this.sim.now,
       statusCode: a.statusCode,
     };
@@ -475,8 +478,8 @@ export class AutoScaling {
     for (let i = list.length - 1; i >= 0; i--) {
       const a = list[i] as SimActivity;
       if (a.startTime < since) break;
-      const { endpoint: _endpoint, ...rest } = a;
-      out.push({ ...rest });
+      const { endpoint: _endpoint, causeText: _cause, ...rest } = a;
+      out.push({ ...rest, cause: activityCause(a) });
     }
     return out;
   }
@@ -487,10 +490,26 @@ export class AutoScaling {
     return out.sort((a, b) => b.startTime - a.startTime);
   }
 
+  private shared(text: string): string {
+    let t = this.texts.get(text);
+    if (t === undefined) {
+      // A string built from parts is a tree of them until flattened; keep one flat copy.
+      t = Buffer.from(text).toString();
+      this.texts.set(t, t);
+    }
+    return t;
+  }
+
+  /** Forgets activities that started before `before` (SimOptions.activityRetentionDays). */
   trimActivities(before: number): void {
+    // Texts of alarms and actions long gone would otherwise stay; sharing simply starts over.
+    if (this.texts.size > 10_000) this.texts.clear();
     for (const [k, list] of this.activities) {
-      const keep = list.filter((a) => a.startTime >= before);
-      if (keep.length !== list.length) this.activities.set(k, keep);
+      // Recorded in start order, so the expired ones are a prefix.
+      let drop = 0;
+      while (drop < list.length && (list[drop] as SimActivity).startTime < before) drop++;
+      if (drop === list.length) this.activities.delete(k);
+      else if (drop > 0) list.splice(0, drop);
     }
   }
 

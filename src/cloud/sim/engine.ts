@@ -108,6 +108,32 @@ export interface SimOptions {
   metricRetentionMinutes: number;
   /** Minutes of datapoints each metric series has room for before it grows (up to the retention). */
   metricCapacityMinutes: number;
+  /**
+   * Days of scaling activities the region keeps (default 7). AWS keeps six weeks
+   * (DescribeScalingActivities: "you can view the scaling activities for a scalable target within the
+   * last six weeks", Application Auto Scaling API Reference); at a few dozen activities per endpoint per
+   * day that is tens of MB for a hundred endpoints. What reads them: telemetry's backfill after a gap
+   * (src/telemetry/poll.ts asks up to six weeks back; on sim it finds at most this many days), its
+   * refinement (the last poll minus 2 h) and the probe (its start minus 1 h). On `cloud: sim` the region
+   * lives and dies with the process that polls it, so a longer gap cannot happen within one region.
+   * See docs/SIMULATOR.md, "What the region keeps".
+   */
+  activityRetentionDays: number;
+  /**
+   * Hours an async result object the region wrote (the OutputLocation / FailureLocation of an
+   * invocation) stays in the simulated S3 before it expires (default 24), as under an S3 Lifecycle
+   * expiration rule (Amazon S3 User Guide, "Expiring objects"; rules count whole days, so one day is the
+   * shortest real rule). S3 itself keeps objects until deleted; sagezero's probe reads its output within
+   * its timeout and then deletes it, so only outputs nobody collected expire. Objects written through
+   * PutObject never expire.
+   */
+  asyncOutputRetentionHours: number;
+  /**
+   * Hours a terminated instance's record stays (default 24): nothing in the AWS API lists terminated
+   * instances; the record only serves billedMs() and tests looking at recent launches. Endpoints whose
+   * results are recorded (record(): the trace runner, which bills whole traces) keep every record.
+   */
+  instanceHistoryHours: number;
 }
 
 export function simOptions(partial: Partial<SimOptions> & { startTime: number }): SimOptions {
@@ -126,8 +152,18 @@ export function simOptions(partial: Partial<SimOptions> & { startTime: number })
     serviceSeconds: () => 5,
     metricRetentionMinutes: DEFAULT_METRIC_RETENTION_MINUTES,
     metricCapacityMinutes: 256,
+    activityRetentionDays: 7,
+    asyncOutputRetentionHours: 24,
+    instanceHistoryHours: 24,
     ...partial,
   };
+}
+
+/** An object in the simulated S3; `expiresAt` is set on the result objects the region writes. */
+export interface SimObject {
+  body: Uint8Array;
+  contentType?: string;
+  expiresAt?: number;
 }
 
 /** What a request sent through the port carries besides its timing. */
@@ -157,12 +193,20 @@ export class SimEngine {
   jitterRng: Rng;
   readonly endpoints = new Map<string, SimEndpoint>();
   readonly endpointByIdx: (SimEndpoint | undefined)[] = [];
+  /** Running instances and those terminated within SimOptions.instanceHistoryHours, in launch order. */
   readonly instances: SimInstance[] = [];
-  readonly s3 = new Map<string, { body: Uint8Array; contentType?: string }>();
+  /** The same instances by id (ids are never reused). */
+  readonly instanceById = new Map<number, SimInstance>();
+  nextInstanceId = 0;
+  readonly s3 = new Map<string, SimObject>();
+  /** Result objects the region wrote, in write order, until they expire (asyncOutputRetentionHours). */
+  readonly s3Expiry: { uri: string; at: number }[] = [];
+  private s3ExpiryHead = 0;
   readonly portRequests = new Map<number, PortRequest>();
   eventsProcessed = 0;
   requestsSubmitted = 0;
   private lastTrimMinute = 0;
+  private lastTrimHour = 0;
   private readonly samplesPerMinute: number;
   /** Interval between gauge samples (ms); a whole minute when there is one sample per minute. */
   private readonly sampleStepMs: number;
@@ -281,7 +325,7 @@ export class SimEngine {
   launchInstance(ep: SimEndpoint, configName: string): SimInstance {
     const boot = drawBootMs(this.opts.boot, this.bootRng);
     const inst: SimInstance = {
-      id: this.instances.length,
+      id: this.nextInstanceId++,
       endpoint: ep.idx,
       launchedAt: this.now,
       readyAt: this.now + boot,
@@ -291,6 +335,7 @@ export class SimEngine {
       configName,
     };
     this.instances.push(inst);
+    this.instanceById.set(inst.id, inst);
     ep.instances.push(inst);
     ep.live.push(inst);
     if (configName === ep.configName) ep.bootingCount++;
@@ -300,7 +345,7 @@ export class SimEngine {
   }
 
   private onBoot(id: number): void {
-    const inst = this.instances[id];
+    const inst = this.instanceById.get(id);
     if (!inst || inst.state !== INST_BOOTING) return;
     const ep = this.endpointByIdx[inst.endpoint];
     if (!ep) return;
@@ -504,7 +549,7 @@ export class SimEngine {
       this.releaseSlot(slot);
       return;
     }
-    const inst = this.instances[pool.instance[slot] as number] as SimInstance;
+    const inst = this.instanceById.get(pool.instance[slot] as number) as SimInstance;
     inst.busy--;
     ep.inFlight--;
     const start = pool.start[slot] as number;
@@ -581,7 +626,7 @@ export class SimEngine {
         simulated: true,
         processingSeconds: durMs / 1000,
       });
-      this.s3.set(meta.outputLocation, { body: enc.encode(body), contentType: 'application/json' });
+      this.putResult(meta.outputLocation, enc.encode(body));
     } else if (meta.failureLocation) {
       const body = JSON.stringify({
         inferenceId: meta.inferenceId,
@@ -589,8 +634,15 @@ export class SimEngine {
         simulated: true,
         error,
       });
-      this.s3.set(meta.failureLocation, { body: enc.encode(body), contentType: 'application/json' });
+      this.putResult(meta.failureLocation, enc.encode(body));
     }
+  }
+
+  /** Writes a result object that expires after SimOptions.asyncOutputRetentionHours. */
+  private putResult(uri: string, body: Uint8Array): void {
+    const expiresAt = this.now + this.opts.asyncOutputRetentionHours * 3_600_000;
+    this.s3.set(uri, { body, contentType: 'application/json', expiresAt });
+    this.s3Expiry.push({ uri, at: expiresAt });
   }
 
   /** Drops an endpoint's queue and in-flight work (the endpoint is being deleted). */
@@ -722,9 +774,86 @@ export class SimEngine {
     // once a simulated day, also free the series nobody writes to any more.
     if (minute - this.lastTrimMinute > 1440) {
       this.metrics.expire(boundary);
-      this.aas.trimActivities(boundary - 42 * 86_400_000);
       this.lastTrimMinute = minute;
     }
+    if (minute - this.lastTrimHour >= 60) {
+      this.forgetExpired(boundary);
+      this.lastTrimHour = minute;
+    }
+  }
+
+  /**
+   * Drops what the region no longer keeps at `now` (once a simulated hour, so each kind holds at most
+   * an hour beyond its bound): scaling activities past activityRetentionDays, result objects past
+   * asyncOutputRetentionHours, terminated instances past instanceHistoryHours.
+   */
+  forgetExpired(now: number): void {
+    this.aas.trimActivities(now - this.opts.activityRetentionDays * 86_400_000);
+    const q = this.s3Expiry;
+    while (this.s3ExpiryHead < q.length && (q[this.s3ExpiryHead] as { at: number }).at <= now) {
+      const { uri, at } = q[this.s3ExpiryHead++] as { uri: string; at: number };
+      // Rewritten since (a newer result, or a PutObject): that write decides.
+      if (this.s3.get(uri)?.expiresAt === at) this.s3.delete(uri);
+    }
+    if (this.s3ExpiryHead > 1024 && this.s3ExpiryHead * 2 > q.length) {
+      q.splice(0, this.s3ExpiryHead);
+      this.s3ExpiryHead = 0;
+    }
+    const forgetBefore = now - this.opts.instanceHistoryHours * 3_600_000;
+    const keep = (inst: SimInstance): boolean =>
+      !(inst.state === INST_TERMINATED && inst.terminatedAt < forgetBefore) ||
+      this.endpointByIdx[inst.endpoint]?.record !== undefined;
+    const all = this.instances;
+    let n = 0;
+    for (const inst of all) {
+      if (keep(inst)) all[n++] = inst;
+      else this.instanceById.delete(inst.id);
+    }
+    if (n === all.length) return;
+    all.length = n;
+    for (const ep of this.endpointByIdx) {
+      if (ep && ep.instances.length > ep.live.length) ep.instances = ep.instances.filter(keep);
+    }
+  }
+
+  // ---------- what the region holds ----------
+
+  /**
+   * Entry counts of everything the region keeps that could grow with simulated time (the memory
+   * bench prints them per simulated day; test/sim/retention.test.ts pins their bounds).
+   */
+  retained(): SimRetained {
+    let seriesMinutes = 0;
+    let seriesSlots = 0;
+    let series = 0;
+    for (const s of this.metrics.all()) {
+      series++;
+      seriesMinutes += s.length;
+      seriesSlots += s.count.length;
+    }
+    let activities = 0;
+    for (const list of this.aas.activities.values()) activities += list.length;
+    let endpointInstances = 0;
+    for (const ep of this.endpointByIdx) if (ep) endpointInstances += ep.instances.length;
+    let s3Bytes = 0;
+    for (const o of this.s3.values()) s3Bytes += o.body.length;
+    let targetsWithActivities = 0;
+    for (const list of this.aas.activities.values()) if (list.length > 0) targetsWithActivities++;
+    return {
+      activities,
+      targetsWithActivities,
+      instances: this.instances.length,
+      endpointInstances,
+      s3Objects: this.s3.size,
+      s3Bytes,
+      series,
+      seriesMinutes,
+      seriesSlots,
+      events: this.heap.size,
+      liveRequests: this.pool.live,
+      portRequests: this.portRequests.size,
+      alarms: this.cw.alarms.size,
+    };
   }
 
   // ---------- the trace runner's view ----------
@@ -741,6 +870,27 @@ export class SimEngine {
       ? { ttr: new F32List(), starts: new F64List(), durations: new F64List() }
       : { ttr: new F32List() };
   }
+}
+
+/** See SimEngine.retained(). */
+export interface SimRetained {
+  /** Scaling activities over all scalable targets, and the targets that have any. */
+  activities: number;
+  targetsWithActivities: number;
+  /** Instance records, running or terminated (the engine's list, and the endpoints' own lists). */
+  instances: number;
+  endpointInstances: number;
+  s3Objects: number;
+  s3Bytes: number;
+  /** Metric series, the minutes they hold, and the slots their arrays have room for. */
+  series: number;
+  seriesMinutes: number;
+  seriesSlots: number;
+  /** Pending events in the queue. */
+  events: number;
+  liveRequests: number;
+  portRequests: number;
+  alarms: number;
 }
 
 /** The gauge samples of one endpoint within the current minute: n, then sum/min/max of each gauge. */

@@ -2,7 +2,7 @@
 // Pending events are not stored: each one is a consequence of state (an instance's boot end, a
 // request's completion, a queue head's TTL, a scheduled action's next time, the minute ticks), so the
 // restored engine rebuilds its event queue from the state itself.
-import type { EndpointConfigState, EndpointStatus, ModelState, Tags } from '../types.js';
+import type { EndpointConfigState, EndpointStatus, ModelState, ScalingActivity, Tags } from '../types.js';
 import type { BootDistribution } from './boot.js';
 import {
   EV_BOOT,
@@ -12,6 +12,7 @@ import {
   SimEngine,
   simOptions,
   type PortRequest,
+  type SimObject,
   type SimOptions,
 } from './engine.js';
 import {
@@ -19,7 +20,8 @@ import {
   INST_READY,
   INST_TERMINATED,
   SimEndpoint,
-  type SimActivity,
+  activityCause,
+  causeText,
   type SimAlarm,
   type SimInstance,
   type SimPolicy,
@@ -98,7 +100,10 @@ export interface SimStateJson {
   endpoints: EndpointJson[];
   instances: InstanceJson[];
   requests: RequestJson[];
-  s3: { uri: string; base64: string; contentType?: string }[];
+  /** `expiresAt`: a result object the region wrote (SimOptions.asyncOutputRetentionHours). */
+  s3: { uri: string; base64: string; contentType?: string; expiresAt?: number }[];
+  /** The next instance id; absent from files written before instance records were forgotten. */
+  nextInstanceId?: number;
   targets: SimTarget[];
   policies: (Omit<SimPolicy, 'lastScaleInAt' | 'lastScaleOutAt' | 'cooldownUntil'> & {
     lastScaleInAt: number | null;
@@ -106,7 +111,7 @@ export interface SimStateJson {
     cooldownUntil: number | null;
   })[];
   scheduled: (Omit<SimScheduledAction, 'nextAt'> | null)[];
-  activities: SimActivity[];
+  activities: (ScalingActivity & { endpoint?: string })[];
   alarms: Omit<SimAlarm, 'compiled'>[];
   metrics: SeriesJson[];
 }
@@ -188,13 +193,12 @@ export function snapshot(sim: SimEngine): SimStateJson {
     instances: sim.instances.map((i) => ({ ...i, terminatedAt: finite(i.terminatedAt) })),
     requests,
     s3: [...sim.s3.entries()].map(([uri, o]) => {
-      const e: { uri: string; base64: string; contentType?: string } = {
-        uri,
-        base64: Buffer.from(o.body).toString('base64'),
-      };
+      const e: SimStateJson['s3'][number] = { uri, base64: Buffer.from(o.body).toString('base64') };
       if (o.contentType !== undefined) e.contentType = o.contentType;
+      if (o.expiresAt !== undefined) e.expiresAt = o.expiresAt;
       return e;
     }),
+    nextInstanceId: sim.nextInstanceId,
     targets: [...sim.aas.targets.values()],
     policies: [...sim.aas.policies.values()].map((p) => ({
       ...p,
@@ -205,7 +209,10 @@ export function snapshot(sim: SimEngine): SimStateJson {
     scheduled: sim.aas.scheduled.map((a) =>
       a ? { spec: a.spec, arn: a.arn, createdAt: a.createdAt, version: a.version } : null,
     ),
-    activities: [...sim.aas.activities.values()].flat(),
+    activities: [...sim.aas.activities.values()].flat().map(({ causeText: text, ...a }) => ({
+      ...a,
+      cause: activityCause({ startTime: a.startTime, causeText: text }),
+    })),
     alarms: [...sim.cw.alarms.values()].map(
       ({ compiled: _c, series: _s, lastValues: _v, quietFrom: _q, endpointName: _e, ...rest }) => rest,
     ),
@@ -270,6 +277,8 @@ export function restore(state: SimStateJson, serviceSeconds?: SimOptions['servic
   for (const ij of state.instances) {
     const inst: SimInstance = { ...ij, terminatedAt: ij.terminatedAt ?? NaN };
     sim.instances.push(inst);
+    sim.instanceById.set(inst.id, inst);
+    sim.nextInstanceId = Math.max(sim.nextInstanceId, inst.id + 1);
     const ep = sim.endpointByIdx[inst.endpoint];
     if (!ep) continue;
     ep.instances.push(inst);
@@ -315,13 +324,18 @@ export function restore(state: SimStateJson, serviceSeconds?: SimOptions['servic
     sim.heap.push(ep.expiryEventAt, EV_EXPIRY, ep.idx);
   }
 
+  sim.nextInstanceId = Math.max(sim.nextInstanceId, state.nextInstanceId ?? 0);
+  const expiring: { uri: string; at: number }[] = [];
   for (const o of state.s3) {
-    const obj: { body: Uint8Array; contentType?: string } = {
-      body: new Uint8Array(Buffer.from(o.base64, 'base64')),
-    };
+    const obj: SimObject = { body: new Uint8Array(Buffer.from(o.base64, 'base64')) };
     if (o.contentType !== undefined) obj.contentType = o.contentType;
+    if (o.expiresAt !== undefined) {
+      obj.expiresAt = o.expiresAt;
+      expiring.push({ uri: o.uri, at: o.expiresAt });
+    }
     sim.s3.set(o.uri, obj);
   }
+  for (const e of expiring.sort((a, b) => a.at - b.at)) sim.s3Expiry.push(e);
   for (const t of state.targets) sim.aas.targets.set(t.resourceId, t);
   for (const p of state.policies) {
     sim.aas.policies.set(p.arn, {
@@ -335,9 +349,9 @@ export function restore(state: SimStateJson, serviceSeconds?: SimOptions['servic
     sim.aas.scheduled[i] = a ? { ...a, nextAt: Infinity } : undefined;
     if (a) sim.aas.armScheduled(i, sim.now);
   });
-  for (const a of state.activities) {
+  for (const { cause, ...a } of state.activities) {
     const list = sim.aas.activities.get(a.resourceId) ?? [];
-    list.push(a);
+    list.push({ ...a, causeText: causeText({ startTime: a.startTime, cause }) });
     sim.aas.activities.set(a.resourceId, list);
   }
   for (const a of state.alarms) {
