@@ -84,6 +84,8 @@ export interface ReconcileMemory {
    * an earlier process is not trusted (a simulated region, for one, starts empty at every start).
    */
   checked: Set<string>;
+  /** The account's id, asked once (it cannot change under a running process). */
+  accountId?: string;
 }
 
 export function newReconcileMemory(ctx: Pick<ReconcileContext, 'clock' | 'log' | 'config'>): ReconcileMemory {
@@ -194,10 +196,13 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
   };
   for (const done of memory.queue.takeFinished()) merge(result, done);
 
+  memory.accountId ??= await cloud.accountId();
   const wanted = await desiredEndpoints(
     cloud,
     config,
     modelResolver(cloud, config, storeSpecCache(store, clock)),
+    undefined,
+    memory.accountId,
   );
   const intervalMs = config.daemon.driftCheckMinutes * 60_000;
   const toCheck: (EndpointDesired & { fingerprint: string })[] = [];

@@ -56,8 +56,10 @@ export async function desiredEndpoints(
   config: Config,
   resolveModel: ModelResolver,
   only?: string,
+  /** Known already (it cannot change under a running process): no call. */
+  knownAccountId?: string,
 ): Promise<EndpointDesired[]> {
-  const accountId = await cloud.accountId();
+  const accountId = knownAccountId ?? (await cloud.accountId());
   const out: EndpointDesired[] = [];
   for (const endpoint of config.endpoints.filter((e) => !only || e.name === only)) {
     const model = await resolveModel(endpoint);
