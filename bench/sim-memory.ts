@@ -6,13 +6,14 @@
 // simulated region holds (SimEngine.retained(): entry counts that could grow with time).
 //
 //   node --expose-gc --import tsx bench/sim-memory.ts [--endpoints 100] [--days 30] [--step-minutes 1]
-//       [--region-only] [--wall-minutes M] [--snapshot-days 2,6]
+//       [--region-only] [--poll-minutes 1] [--row-hours 24] [--wall-minutes M] [--snapshot-days 2,6]
 //
 // --region-only: the region alone (provisioned by reconcile rounds, then only the trace replay and the
 // daemon's telemetry poll every --poll-minutes, default 1; 0 = none: the poll's SQLite writes are most
-// of the CPU time, and the region's memory does not depend on them); without it, the whole daemon. --wall-minutes stops
-// after the first simulated day that ends past that much real time. --snapshot-days writes V8 heap
-// snapshots to the temp directory (writing one raises RSS; compare heaps, not RSS, on those runs).
+// of the CPU time, and the region's memory does not depend on them); without it, the whole daemon.
+// --row-hours prints rows more often than daily (the whole daemon with 100 endpoints takes minutes per
+// simulated day); --wall-minutes stops after the first row past that much real time. --snapshot-days
+// writes V8 heap snapshots to the temp directory (writing one raises RSS: compare heaps, not RSS).
 //
 // `serve` runs compiled JavaScript; tsx adds ~35 MB of RSS (its loader and the transpiled sources).
 // For RSS as `serve` has it, compile the bench first (the imports it follows, nothing else):
@@ -58,6 +59,7 @@ const { values: args } = parseArgs({
     'snapshot-days': { type: 'string', default: '' },
     'wall-minutes': { type: 'string', default: 'Infinity' },
     'poll-minutes': { type: 'string', default: '1' },
+    'row-hours': { type: 'string', default: '24' },
   },
 });
 const endpoints = Number(args.endpoints);
@@ -66,6 +68,8 @@ const stepMs = Number(args['step-minutes']) * 60_000;
 const regionOnly = args['region-only'];
 const wallMinutes = Number(args['wall-minutes']);
 const pollMs = Number(args['poll-minutes']) * 60_000;
+/** A row every this much virtual time (the daemon with 100 endpoints takes many minutes a day). */
+const rowMs = Number(args['row-hours']) * 3_600_000;
 const snapshotDays = new Set(args['snapshot-days'].split(',').filter(Boolean).map(Number));
 
 function configYaml(n: number): string {
@@ -146,7 +150,8 @@ async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   const start = sim.clock.now();
   const began = Date.now();
-  const row = (day: number): void => {
+  const row = (at: number): void => {
+    const day = Number(((at - start) / DAY_MS).toFixed(3));
     gc?.();
     const m = process.memoryUsage();
     const r = sim.engine.retained();
@@ -181,14 +186,18 @@ async function main(): Promise<void> {
   console.log(
     'day\trss_MB\theapTotal_MB\theapUsed_MB\texternal_MB\twall_s\trequests\tactivities\tinstances\ts3_objects\tmetric_minutes\tevents',
   );
-  row(0);
-  let day = 1;
-  for (; day <= days; day++) {
-    await run.advanceTo(start + day * DAY_MS);
-    row(day);
+  row(start);
+  const end = start + days * DAY_MS;
+  let at = start;
+  while (at < end) {
+    at = Math.min(end, at + rowMs);
+    await run.advanceTo(at);
+    row(at);
     if (Date.now() - began > wallMinutes * 60_000) break;
   }
-  if (day < days) console.log(`stopped after ${day} simulated days: --wall-minutes ${wallMinutes} reached`);
+  if (at < end) {
+    console.log(`stopped after ${((at - start) / DAY_MS).toFixed(2)} simulated days: --wall-minutes reached`);
+  }
   await run.stop();
   store.close();
   if (snapshotDays.size === 0) rmSync(dir, { recursive: true, force: true });
