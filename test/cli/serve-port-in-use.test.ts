@@ -46,6 +46,7 @@ function expectAdvice(stderr: string, file: string): void {
   expect(stderr).toContain(`cannot listen on 127.0.0.1:${busyPort}: port ${busyPort} is already in use`);
   expect(stderr).toContain('--port');
   expect(stderr).toContain(`server.port in ${file}`);
+  expect(stderr).toContain(`--port ${busyPort + 1}`);
   expect(stderr).not.toMatch(/bug in sagezero/);
   expect(stderr).not.toMatch(/^\s+at /m);
 }

@@ -27,11 +27,7 @@ export function registerAlerts(program: Command, out: Output, setExit: (code: nu
     });
 }
 
-export async function runAlertsTest(
-  opts: AlertsTestOptions,
-  out: Output,
-  deps: { fetch?: typeof globalThis.fetch } = {},
-): Promise<number> {
+export async function runAlertsTest(opts: AlertsTestOptions, out: Output): Promise<number> {
   const config = loadConfig(opts.config);
   const slack = config.alerts?.slack;
   if (!slack || slack.webhookUrl === '') {
@@ -47,7 +43,6 @@ export async function runAlertsTest(
     clock,
     timeoutMs: slack.timeoutSeconds * 1000,
     maxAttempts: 1,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
   const host = new URL(slack.webhookUrl).host;
   const result = await notifier.send(

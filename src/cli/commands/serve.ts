@@ -190,9 +190,10 @@ export function listenAdvice(e: ListenError, configFile: string): string {
       : e.code === 'EACCES'
         ? ' (ports below 1024 need privileges)'
         : '';
+  const other = e.port > 0 && e.port < 65535 ? e.port + 1 : 8081;
   return (
-    `${e.message}${why}. Choose another port with --port (e.g. --port 8081; with npm start: ` +
-    `npm start -- --port 8081) or server.port in ${configFile}; --port 0 takes any free port`
+    `${e.message}${why}. Choose another port with --port (e.g. --port ${other}; with npm start: ` +
+    `npm start -- --port ${other}) or server.port in ${configFile}; --port 0 takes any free port`
   );
 }
 
