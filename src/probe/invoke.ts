@@ -1,6 +1,6 @@
 // One asynchronous inference from start to finish: upload the payload, InvokeEndpointAsync, wait for
 // the output or the failure object, delete what was created. SageMaker has no status API for async
-// requests (DESIGN.md), so waiting means polling S3; while the endpoint has no instance the wait is a
+// requests (docs/ARCHITECTURE.md, "AWS facts the code honours"), so waiting means polling S3; while the endpoint has no instance the wait is a
 // cold start, which is reported as "waiting for capacity" from DescribeEndpoint.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';

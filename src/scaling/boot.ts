@@ -1,5 +1,5 @@
 // Does the wake policy's cooldown cover the boot? HasBacklogWithoutCapacity stays 1 while the first
-// instance boots (DESIGN.md, "AWS facts"), so a wake step policy whose cooldown ends before the alarm
+// instance boots (docs/ARCHITECTURE.md, "AWS facts the code honours"), so a wake step policy whose cooldown ends before the alarm
 // sees the new capacity fires again and launches a second instance. The cooldown itself is derived
 // from the config alone (resolveScaling); measured cold starts only ever make plan say something.
 import type { EndpointConfig } from '../config/load.js';

@@ -1,5 +1,5 @@
 // Config -> the exact set of Application Auto Scaling and CloudWatch resources that make one endpoint
-// scale to zero and wake again (DESIGN.md, "AWS facts"). Pure: the same input always builds the same set,
+// scale to zero and wake again (docs/ARCHITECTURE.md, "AWS facts the code honours"). Pure: the same input always builds the same set,
 // which is what lets plan compare it with what AWS has.
 import type {
   AlarmSpec,

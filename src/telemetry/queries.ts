@@ -1,5 +1,5 @@
 // The async-endpoint metrics sagezero records, and how to ask CloudWatch for all of them at once.
-// Async endpoints publish no Invocations metric: these are what they do publish (DESIGN.md).
+// Async endpoints publish no Invocations metric: these are what they do publish (docs/ARCHITECTURE.md, "AWS facts the code honours").
 import type { MetricDataQuery, MetricSeries } from '../cloud/types.js';
 import type { MetricPoint } from '../store/index.js';
 

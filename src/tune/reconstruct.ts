@@ -1,4 +1,4 @@
-// Arrivals from the telemetry store. Async endpoints publish no Invocations metric (DESIGN.md), so
+// Arrivals from the telemetry store. Async endpoints publish no Invocations metric (docs/ARCHITECTURE.md, "AWS facts the code honours"), so
 // the requests that arrived are rebuilt from what they do publish, by conservation of the queue:
 //
 //   arrivals(m) = processed(m) + failures(m) + expired(m) + backlog(m) - backlog(m - 1)

@@ -4,7 +4,7 @@ The integration tests start this instead of the bare `moto_server` (same flags).
 documented AWS behaviour the tests depend on, nothing more:
 - UpdateEndpoint moves the endpoint to another endpoint config (InService at once, like moto's create);
 - it fails with a ValidationException when the new config changes the instance type while the variant
-  is registered as an Application Auto Scaling scalable target (DESIGN.md, "AWS facts").
+  is registered as an Application Auto Scaling scalable target (docs/ARCHITECTURE.md, "AWS facts the code honours").
 Everything else is moto as shipped.
 """
 
