@@ -112,8 +112,9 @@ export interface SimOptions {
    * Days of scaling activities the region keeps (default 7). AWS keeps six weeks
    * (DescribeScalingActivities "provides descriptive information about the scaling activities in the
    * specified namespace from the previous six weeks", Application Auto Scaling API Reference); at a few
-   * dozen activities per endpoint per day, six weeks for a hundred endpoints is over 100,000 records. What reads them: telemetry's backfill after a gap
-   * (src/telemetry/poll.ts asks up to six weeks back; on sim it finds at most this many days), its
+   * dozen activities per endpoint per day, six weeks for a hundred endpoints is over 100,000 records.
+   * What reads them: telemetry's backfill after a gap (src/telemetry/poll.ts asks up to six weeks
+   * back; on sim it finds at most this many days), its
    * refinement (the last poll minus 2 h) and the probe (its start minus 1 h). On `cloud: sim` the region
    * lives and dies with the process that polls it, so a longer gap cannot happen within one region.
    * See docs/SIMULATOR.md, "What the region keeps".
