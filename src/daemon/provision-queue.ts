@@ -35,12 +35,9 @@ export class ProvisionQueue<T> {
 
   constructor(private readonly o: ProvisionQueueOptions) {
     this.limit = new AdaptiveLimit(o.concurrency, (limit, why) =>
-      o.log.warn(
-        { limit, max: o.concurrency },
-        why === 'throttled'
-          ? 'AWS is throttling: fewer endpoints provisioned at once'
-          : 'provisioning concurrency grows back',
-      ),
+      why === 'throttled'
+        ? o.log.warn({ limit, max: o.concurrency }, 'AWS is throttling: fewer endpoints provisioned at once')
+        : o.log.info({ limit, max: o.concurrency }, 'provisioning concurrency grows back'),
     );
   }
 
@@ -77,22 +74,27 @@ export class ProvisionQueue<T> {
           },
           retryInMs !== undefined ? 'throttled; trying again later' : 'throttled; giving up for this round',
         ),
-    }).then(
-      () => {
-        log.info({ endpoint, elapsed: formatDuration(clock.now() - queuedAt) }, 'provisioning done');
-        this.finished.push(item.done(undefined));
-      },
-      (e: unknown) => {
-        if (signal.aborted) {
-          log.info(
-            { endpoint },
-            'stopped waiting (shutting down); SageMaker carries on, and the next start picks the endpoint up where it is',
-          );
-          return;
-        }
-        this.finished.push(item.done(e));
-      },
-    );
+    })
+      .then(
+        () => {
+          log.info({ endpoint, elapsed: formatDuration(clock.now() - queuedAt) }, 'provisioning done');
+          this.finished.push(item.done(undefined));
+        },
+        (e: unknown) => {
+          if (signal.aborted) {
+            log.info(
+              { endpoint },
+              'stopped waiting (shutting down); SageMaker carries on, and the next start picks the endpoint up where it is',
+            );
+            return;
+          }
+          this.finished.push(item.done(e));
+        },
+      )
+      // Nobody awaits this but settled(): recording the outcome must not become an unhandled rejection.
+      .catch((e: unknown) =>
+        log.error({ endpoint, err: (e as Error).message }, 'could not record the provisioning outcome'),
+      );
     const tracked = run.finally(() => this.running.delete(endpoint));
     this.running.set(endpoint, tracked);
     return true;
