@@ -2,8 +2,9 @@
 // six times an hour. Most rounds find nothing to do, so the reconcile first compares fingerprints: the
 // hash of what the config (and the tuner) want for an endpoint against the hash recorded the last time
 // a full check found the cloud in sync with it. Only an endpoint that needs it is described in full:
-// its desired state changed, telemetry saw it leave InService or run another instance type since, a
-// tuner change waits for it, or its last full check is older than the drift-check interval. Hand edits
+// its desired state changed, telemetry saw it Failed, OutOfService or the like (not Updating: every
+// scaling change shows that) or run another instance type since, a tuner change waits for it, or its
+// last full check is older than the drift-check interval. Hand edits
 // that telemetry cannot see (a scaling policy changed in the console) are therefore found within that
 // interval (daemon.driftCheckMinutes), not at the next round.
 import { createHash } from 'node:crypto';
@@ -57,7 +58,12 @@ export function fullCheckReason(
   if (now - v.at >= intervalMs) return 'drift check due';
   const seen = store.meta.getJson<ObservedStatus>(META.endpointStatus(endpoint));
   if (seen?.observedAt !== undefined && seen.observedAt > v.at) {
-    if (seen.status !== undefined && seen.status !== 'InService') return `telemetry saw it ${seen.status}`;
+    // Updating is what every scale-out and scale-in of an async endpoint shows (capacity changes go
+    // through UpdateEndpointWeightsAndCapacities), several times an hour on a busy endpoint: not a
+    // reason to describe everything. A hand UpdateEndpoint also shows Updating; the drift check
+    // interval finds it.
+    if (seen.status !== undefined && seen.status !== 'InService' && seen.status !== 'Updating')
+      return `telemetry saw it ${seen.status}`;
     if (seen.instanceType !== undefined && seen.instanceType !== desired.config.instanceType)
       return `telemetry saw it run ${seen.instanceType}`;
   }

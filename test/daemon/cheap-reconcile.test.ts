@@ -112,7 +112,7 @@ describe('cheap reconcile', () => {
     expect((await cloud.getScalableTarget(RID))?.maxCapacity).toBe(2);
   });
 
-  it('telemetry seeing the endpoint leave InService, or run another instance type, asks for a full check', async () => {
+  it('telemetry seeing the endpoint Failed (not merely Updating, as every scaling change is), or run another instance type, asks for a full check', async () => {
     const config = fleetConfig([EP]);
     await provisioned(config);
     const seen = (status: string, instanceType: string): void =>
@@ -126,8 +126,13 @@ describe('cheap reconcile', () => {
     seen('InService', 'ml.g5.12xlarge');
     expect(await callsOf(() => round(config))).toEqual([]);
 
+    // Updating is every scale-out and scale-in: no full check for it.
     await clock.advance(MIN);
     seen('Updating', 'ml.g5.12xlarge');
+    expect(await callsOf(() => round(config))).toEqual([]);
+
+    await clock.advance(MIN);
+    seen('Failed', 'ml.g5.12xlarge');
     expect((await round(config)).checked).toEqual([EP]);
 
     // The full check found it in sync again; a later poll of another instance type asks again.
