@@ -16,6 +16,8 @@ export interface AlertingOptions {
   dashboardUrl?: string;
   /** For tests: the fetch the Slack client uses. */
   fetch?: typeof globalThis.fetch;
+  /** Ends waits between Slack attempts (the daemon's shutdown). */
+  signal?: AbortSignal;
 }
 
 export interface Alerting {
@@ -35,6 +37,7 @@ export function createAlerting(opts: AlertingOptions): Alerting {
           clock: opts.clock,
           timeoutMs: slack.timeoutSeconds * 1000,
           ...(opts.log ? { log: opts.log } : {}),
+          ...(opts.signal ? { signal: opts.signal } : {}),
           ...(opts.fetch ? { fetch: opts.fetch } : {}),
         })
       : undefined;

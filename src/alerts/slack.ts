@@ -44,6 +44,8 @@ export interface SlackNotifierOptions {
   log?: AlertLogger;
   /** For tests: the fetch the client uses. */
   fetch?: typeof globalThis.fetch;
+  /** Stops waiting between attempts (the daemon's shutdown): the message is given up, not retried later. */
+  signal?: AbortSignal;
 }
 
 /** Longest Retry-After honoured; Slack asks for seconds, not hours. */
@@ -117,7 +119,7 @@ export class SlackNotifier implements AlertNotifier {
             ? Math.min(this.#retryAfterMs, MAX_RETRY_AFTER_MS)
             : backoff.next();
         try {
-          await this.#options.clock.sleep(delay);
+          await this.#options.clock.sleep(delay, this.#options.signal);
         } catch {
           return last;
         }

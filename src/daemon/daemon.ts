@@ -133,6 +133,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     clock,
     log,
     dashboardUrl,
+    signal: background.signal,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
   // The tuner posts its own news (recommendations, steps, rollbacks): they are not alerts.
@@ -143,6 +144,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
           clock,
           log,
           timeoutMs: slack.timeoutSeconds * 1000,
+          signal: background.signal,
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
         })
       : undefined;

@@ -13,6 +13,7 @@ import type { AlertInputs } from '../../src/alerts/evaluate.js';
 import { SlackNotifier } from '../../src/alerts/slack.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import type { ProbeResult } from '../../src/store/probes.js';
+import { VirtualClock } from '../../src/clock.js';
 import { RecordingSkippingClock } from '../probe/scripted-cloud.js';
 
 const SECRET = 'xoxLoopbackS3cretT0ken42';
@@ -233,6 +234,21 @@ describe('Slack alerts over loopback HTTP', () => {
     expect(o?.error).toMatch(/ECONNREFUSED/);
     expect(clock.sleeps).toHaveLength(4); // five attempts
     assertNoSecret(logText, JSON.stringify(o));
+  });
+
+  it('stops waiting between attempts when its signal aborts (the daemon is stopping): no retry', async () => {
+    // A clock that waits for real (VirtualClock only moves when advanced): without the signal, the
+    // retry after the 500 would wait here forever.
+    const abort = new AbortController();
+    const n = new SlackNotifier(webhookUrl(), { clock: new VirtualClock(T0), signal: abort.signal });
+    script = [{ status: 500, body: 'internal_error' }];
+    const sending = n.send({ text: 'hello' });
+    while (received.length < 1) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
+    abort.abort();
+    const r = await sending;
+    expect(r).toMatchObject({ ok: false, attempts: 1, status: 500 });
+    expect(received).toHaveLength(1);
   });
 
   it('keeps the URL out of serialisations and inspection of the notifier', () => {
