@@ -21,10 +21,13 @@ let url: string;
 const seen: Seen[] = [];
 /** Answers for the next requests, in order; when empty, a 200 with `{}`. */
 const script: { status: number; body: string; type?: string }[] = [];
+/** When set, answers the requests it returns true for (given the request body), instead of the script. */
+let answer: ((body: string, res: ServerResponse) => boolean) | undefined;
 
 beforeAll(async () => {
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    req.resume();
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
       seen.push({
         method: req.method ?? '',
@@ -32,6 +35,7 @@ beforeAll(async () => {
         host: req.headers.host ?? '',
         target: String(req.headers['x-amz-target'] ?? ''),
       });
+      if (answer?.(body, res)) return;
       const next = script.shift() ?? { status: 200, body: '{}' };
       res.writeHead(next.status, { 'content-type': next.type ?? 'application/x-amz-json-1.1' });
       res.end(next.body);
@@ -48,6 +52,7 @@ afterAll(async () => {
 afterEach(() => {
   seen.length = 0;
   script.length = 0;
+  answer = undefined;
   delete process.env.AWS_ENDPOINT_URL_S3;
   delete process.env.AWS_ENDPOINT_URL;
 });
@@ -112,6 +117,36 @@ describe('observer middleware', () => {
         retriedErrors: ['ThrottlingException', 'ServiceUnavailable'],
       },
     ]);
+  });
+
+  it('gives each of two concurrent calls of one command its own retried errors', async () => {
+    // The clients cache the resolved middleware, so both calls run through one shared handler context:
+    // "a" is throttled once while "b" waits for its answer, which is held until "a" has been reported.
+    const counter = new ApiCallCounter();
+    const c = createClients({ region: 'us-east-1', endpoint: url, credentials, observer: counter });
+    let heldB: ServerResponse | undefined;
+    let attemptsA = 0;
+    const reply = (res: ServerResponse, status: number, body: string): void => {
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(body);
+    };
+    answer = (body, res) => {
+      const name = (JSON.parse(body) as { ModelName?: string }).ModelName;
+      if (name === 'b') heldB = res;
+      else if (name === 'a' && ++attemptsA === 1)
+        reply(res, 400, JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }));
+      else reply(res, 200, '{}');
+      return true;
+    };
+    const a = c.sagemaker.send(new DeleteModelCommand({ ModelName: 'a' }));
+    const b = c.sagemaker.send(new DeleteModelCommand({ ModelName: 'b' }));
+    await a;
+    expect(heldB).toBeDefined();
+    reply(heldB!, 200, '{}');
+    await b;
+    expect(attemptsA).toBe(2);
+    const deleteModel = { service: 'sagemaker', operation: 'DeleteModel', mutating: true, ok: true };
+    expect(counter.calls).toEqual([{ ...deleteModel, retriedErrors: ['ThrottlingException'] }, deleteModel]);
   });
 
   it('reports a call that fails after retries with its own error and the retried ones', async () => {

@@ -4,14 +4,18 @@
 // - inside the retry loop ('finalizeRequest', low priority: after the SDK's retryMiddleware), so each
 //   failed attempt's error code is collected even when a retry then succeeds. Throttling and 5xx
 //   answers the SDK absorbs still show in /metrics.
+// The clients cache their resolved middleware (clients.ts), so concurrent calls of one command share
+// one handler context: a call's failed attempts travel in async-local storage, never on the context.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { isMutatingOperation, type ApiCall, type ApiCallObserver } from '../types.js';
 import { errorCode, isAutoScalingNotFound, isS3NoSuchKey, isSageMakerNotFound } from './errors.js';
 
 interface Context {
   commandName?: string;
-  /** This call's failed attempts, collected by the attempt middleware. */
-  sagezeroAttemptErrors?: unknown[];
 }
+
+/** The failed attempts of the call in progress, collected by the attempt middleware. */
+const attemptErrors = new AsyncLocalStorage<unknown[]>();
 
 /** Generic over the handler's argument and result, so it fits every client's stack unchanged. */
 type ObserverMiddleware = <A, R>(next: (args: A) => Promise<R>, context: Context) => (args: A) => Promise<R>;
@@ -36,9 +40,9 @@ export function observeCalls(stack: MiddlewareStackLike, service: string, observ
   const perCall: ObserverMiddleware = (next, context) => async (args) => {
     const operation = operationName(context.commandName);
     const mutating = isMutatingOperation(operation);
-    const attempts = (context.sagezeroAttemptErrors = []);
+    const attempts: unknown[] = [];
     try {
-      const result = await next(args);
+      const result = await attemptErrors.run(attempts, () => next(args));
       notify(observer, withRetries({ service, operation, mutating, ok: true }, attempts.map(errorCode)));
       return result;
     } catch (e) {
@@ -51,11 +55,11 @@ export function observeCalls(stack: MiddlewareStackLike, service: string, observ
       throw e;
     }
   };
-  const perAttempt: ObserverMiddleware = (next, context) => async (args) => {
+  const perAttempt: ObserverMiddleware = (next) => async (args) => {
     try {
       return await next(args);
     } catch (e) {
-      context.sagezeroAttemptErrors?.push(e);
+      attemptErrors.getStore()?.push(e);
       throw e;
     }
   };
