@@ -11,7 +11,7 @@ import {
   setInstances,
 } from '../../test/support/fake-cloud-seed.js';
 import { pollOnce, type PollContext } from './poll.js';
-import { PollMemory, REFRESH_MS } from './poll-memory.js';
+import { PollMemory, REFRESH_MS, SETTLING_REFRESH_MS } from './poll-memory.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 2, 2, 0, 0, 0);
@@ -48,6 +48,11 @@ async function pollMinutes(minutes: number): Promise<Record<string, number>> {
   return counts;
 }
 
+function ensure<T>(v: T | undefined): T {
+  if (v === undefined) throw new Error('missing');
+  return v;
+}
+
 const describes = (counts: Record<string, number>): number => counts['DescribeEndpoint'] ?? 0;
 
 beforeEach(async () => {
@@ -78,10 +83,10 @@ describe('PollMemory', () => {
     expect(counts['DescribeScalingActivities']).toBe(30);
   });
 
-  it('describes only the endpoint whose scaling activity appeared, each minute until it settles', async () => {
+  it('describes only the endpoint whose scaling activity appeared, and again when the activity ends', async () => {
     await pollMinutes(2);
     // 'b' wakes: an activity starts and the endpoint boots one instance (desired 1, current 0).
-    seedActivity(cloud, 'b', 'AllTraffic', {
+    const wake = seedActivity(cloud, 'b', 'AllTraffic', {
       activityId: 'wake-1',
       description: 'Setting desired count to 1.',
       cause: 'alarm',
@@ -90,15 +95,24 @@ describe('PollMemory', () => {
       desiredCapacity: 1,
     });
     setInstances(cloud, 'b', 0, 1);
-    const booting = await pollMinutes(3);
-    // In flight (desired ≠ current): 'b' is described at each of the three polls, the others never.
-    expect(describes(booting)).toBe(3);
+    // Minute 1: the new activity → 'b' described; minutes 2-4: nothing new (the activity is the same,
+    // the list status the same, the last describe under SETTLING_REFRESH_MS old).
+    expect(describes(await pollMinutes(4))).toBe(1);
+    // The activity ends (the instance is in service): its status moves, 'b' is described once more.
+    wake.statusCode = 'Successful';
+    wake.endTime = clock.now();
     setInstances(cloud, 'b', 1, 1);
-    const settled = await pollMinutes(5);
-    // One more describe sees it settled (desired = current), then none.
-    expect(describes(settled)).toBe(1);
-    const b = store.instances.latest('b', 'AllTraffic');
-    expect(b?.count).toBe(1);
+    expect(describes(await pollMinutes(5))).toBe(1);
+    expect(store.instances.latest('b', 'AllTraffic')?.count).toBe(1);
+  });
+
+  it('describes a moving endpoint every SETTLING_REFRESH_MS when nothing else says it changed', async () => {
+    setInstances(cloud, 'c', 0, 1);
+    ensure(cloud.endpoints.get('c')).status = 'Updating';
+    // Minute 1: status change → described, seen moving. Then nothing new until the settling refresh.
+    const minutes = SETTLING_REFRESH_MS / MIN;
+    expect(describes(await pollMinutes(minutes))).toBe(1);
+    expect(describes(await pollMinutes(1))).toBe(1);
   });
 
   it('describes an endpoint whose status changed in ListEndpoints', async () => {

@@ -7,9 +7,11 @@
 //   Deleting...) or an endpoint missing from the list is a reason to describe it.
 // - DescribeScalingActivities for the sagemaker namespace, no ResourceId (newest first, stopped at
 //   the last read): a new activity, or one whose status moved, is a capacity change in the making.
-// An endpoint is described when one of those says so, when its last description showed something in
-// flight (not InService, or desired ≠ current instances), when it was never described by this process,
-// and at least every REFRESH_MS in any case, so a change neither read shows is seen within that time.
+// An endpoint is described when one of those says so, when it was never described by this process,
+// every SETTLING_REFRESH_MS while its last description showed something moving (desired ≠ current
+// instances), and at least every REFRESH_MS in any case, so a change neither read shows is seen
+// within that time. Instance transitions are timed from the scaling activities, not from the poll
+// that noticed them, so fewer describes cost no precision in the report.
 import type {
   Cloud,
   EndpointState,
@@ -20,6 +22,8 @@ import type {
 
 /** Longest time an endpoint goes undescribed (changes that neither namespace read shows). */
 export const REFRESH_MS = 3600_000;
+/** Longest time a moving endpoint (desired ≠ current instances, not InService) goes undescribed. */
+export const SETTLING_REFRESH_MS = 5 * 60_000;
 /**
  * Activities are re-read this far before the previous read: AWS records an activity's StartTime when
  * it began, which can be a little before it becomes visible to DescribeScalingActivities.
@@ -88,7 +92,11 @@ export class PollMemory {
         // Absent from ListEndpoints: confirm with DescribeEndpoint before recording a deletion, which
         // ends the endpoint's life in the report.
         if (status === undefined) return undefined;
-        if (status !== seen.state.status || settling(seen.state)) return undefined;
+        if (status !== seen.state.status) return undefined;
+        // Moving (booting or draining instances): its end shows as a status change in the list or as
+        // its scaling activity's status moving, which the checks here catch; a describe every few
+        // minutes covers a change neither shows.
+        if (settling(seen.state) && at - seen.describedAt >= SETTLING_REFRESH_MS) return undefined;
         for (const k of keys(resourceId)) if (!seen.activities.has(k)) return undefined;
         return { state: seen.state };
       },

@@ -242,7 +242,7 @@ describe('Slack alerts over loopback HTTP', () => {
     const abort = new AbortController();
     const n = new SlackNotifier(webhookUrl(), { clock: new VirtualClock(T0), signal: abort.signal });
     script = [{ status: 500, body: 'internal_error' }];
-    const sending = n.send({ text: 'hello' });
+    const sending = n.send({ text: 'hello', blocks: [] });
     while (received.length < 1) await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, 20));
     abort.abort();
