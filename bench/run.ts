@@ -16,6 +16,7 @@ import {
 } from './policies.js';
 import { runTunerBenchmark, tunerSection } from './tuner.js';
 import { runReportBench } from './report.js';
+import { runApiCallsBench } from './api-calls.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   const tuner = await runTunerBenchmark(log);
   const reportSection = await runReportBench();
   log(reportSection);
+  const fleetSection = await runApiCallsBench(log);
 
   const b = policy;
   const totalRequests = b.speed.reduce((a, r) => a + r.report.speed.simulatedRequests, 0);
@@ -153,6 +155,7 @@ async function main(): Promise<void> {
   md.push('');
   md.push(...tunerSection(tuner, 'npm run bench'));
   md.push('', reportSection);
+  md.push('', ...fleetSection);
   md.push('');
   const out = path.join(HERE, 'RESULTS.md');
   writeFileSync(out, `${md.join('\n')}\n`);
