@@ -8,7 +8,11 @@ export function fleetNames(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `falcon-40b-async-${String(i).padStart(4, '0')}`);
 }
 
-export function fleetConfigYaml(n: number, project: string, opts: { probes?: boolean } = {}): string {
+export function fleetConfigYaml(
+  n: number,
+  project: string,
+  opts: { probes?: boolean; provisionConcurrency?: number } = {},
+): string {
   const trace = path.join(ROOT, 'data/traces/demo-azure-functions.csv');
   const names = fleetNames(n);
   const probe = `    probe:
@@ -47,7 +51,7 @@ sim:
     serviceSeconds: 20
 daemon:
   alertsSchedule: '*/5 * * * *'
-alerts:
+${opts.provisionConcurrency !== undefined ? `  provisionConcurrency: ${opts.provisionConcurrency}\n` : ''}alerts:
   budgets: { monthlyUsd: ${Math.max(2000, n * 2000)}, thresholds: [0.5, 0.8, 1.0] }
 endpoints:
 ${names.map(endpoint).join('')}`;
