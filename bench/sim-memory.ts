@@ -27,6 +27,10 @@
 //   cp -r data src/cost/prices.tsv --parents /tmp/sm/build/   # the trace and the price table
 //   node --expose-gc /tmp/sm/build/bench/sim-memory.js --region-only
 //
+// new/old/large_MB: the committed size of those V8 spaces, which stays up after a GC frees their
+// objects (heapTotal well above heapUsed). Of the RSS, ~54 MB is the node binary's own pages and
+// ~30 MB the C heap (SQLite's page cache among it): what moves is mostly V8's committed heap.
+//
 // The clock moves `--step-minutes` of virtual time at a time (the daemon's controllers run at their
 // scheduled instants within each step, as in the catch-up of sim.history).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,7 +39,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { loadConfig, type Config } from '../src/config/load.js';
 import { PriceResolver } from '../src/cost/prices.js';
 import { startDaemon } from '../src/daemon/daemon.js';
@@ -118,6 +122,12 @@ function mb(bytes: number): string {
   return (bytes / 1048576).toFixed(0);
 }
 
+/** Committed size of the V8 spaces that can grow without live objects (semi-spaces, old, large objects). */
+function spaces(): string[] {
+  const size = new Map(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]));
+  return ['new_space', 'old_space', 'large_object_space'].map((n) => mb(size.get(n) ?? 0));
+}
+
 interface Run {
   sim: SimRuntime;
   /** Moves the clock to `until`, running whatever the mode runs on the way. */
@@ -162,6 +172,7 @@ async function main(): Promise<void> {
         mb(m.heapTotal),
         mb(m.heapUsed),
         mb(m.external),
+        ...spaces(),
         ((Date.now() - began) / 1000).toFixed(0),
         sim.engine.requestsSubmitted,
         r.activities,
@@ -184,7 +195,7 @@ async function main(): Promise<void> {
     `${what}: ${endpoints} endpoints, ${days} simulated days, steps of ${stepMs / 60_000} min, ${gc ? 'GC before each row' : 'no --expose-gc'}`,
   );
   console.log(
-    'day\trss_MB\theapTotal_MB\theapUsed_MB\texternal_MB\twall_s\trequests\tactivities\tinstances\ts3_objects\tmetric_minutes\tevents',
+    'day\trss_MB\theapTotal_MB\theapUsed_MB\texternal_MB\tnew_MB\told_MB\tlarge_MB\twall_s\trequests\tactivities\tinstances\ts3_objects\tmetric_minutes\tevents',
   );
   row(start);
   const end = start + days * DAY_MS;
