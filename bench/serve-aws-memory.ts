@@ -77,6 +77,17 @@ endpoints:
 ${Array.from({ length: n }, (_, i) => endpoint(i)).join('')}`;
 }
 
+/**
+ * CPU seconds (user + system) a process has used, from /proc/<pid>/stat; its times are in clock
+ * ticks of USER_HZ, which is 100 on every Linux architecture Node runs on.
+ */
+function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces: state is field 3.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** VmRSS and VmHWM of a process in MB, or undefined once it has gone. */
 function memoryOf(pid: number): { rss: number; hwm: number } | undefined {
   let text: string;
@@ -191,6 +202,7 @@ async function main(): Promise<void> {
       keep = true;
     }
     const final = memoryOf(pid);
+    const cpu = cpuSecondsOf(pid);
 
     console.log('\n| minute | RSS MB (min) | RSS MB (max) | RSS MB (last sample) |');
     console.log('|--:|--:|--:|--:|');
@@ -206,7 +218,7 @@ async function main(): Promise<void> {
     console.log(
       `\nsteady (last minute's samples): ${Math.min(...lastMinute).toFixed(0)}-${Math.max(...lastMinute).toFixed(0)} MB; ` +
         `peak (VmHWM at the end${args['heap-snapshot'] ? ', after the heap snapshot' : ''}): ${final?.hwm.toFixed(0)} MB; ` +
-        `serve wrote ${(logBytes / 1024).toFixed(0)} kB of log`,
+        `serve used ${cpu.toFixed(1)} CPU seconds and wrote ${(logBytes / 1024).toFixed(0)} kB of log`,
     );
 
     if (problems.size > 0) {
