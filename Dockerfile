@@ -28,5 +28,8 @@ VOLUME ["/var/lib/sagezero"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-ENTRYPOINT ["node", "dist/cli/main.js"]
+# A young generation of 2 MB instead of V8's default (up to 32 MB, reached at start-up while the config
+# is parsed): serve with 100 endpoints peaked at 123 MB instead of 143-157 MB against moto, at no
+# measurable CPU cost (bench/serve-aws-memory.ts).
+ENTRYPOINT ["node", "--max-semi-space-size=2", "dist/cli/main.js"]
 CMD ["serve", "-c", "/etc/sagezero/sagezero.yaml", "--host", "0.0.0.0", "--port", "8080"]
