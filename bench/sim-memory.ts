@@ -50,8 +50,8 @@ import { createSimRuntime, type SimRuntime } from '../src/daemon/sim-runtime.js'
 import { Redactor } from '../src/secrets.js';
 import { openStore, storeApiCallObserver, type Store } from '../src/store/index.js';
 import { pollOnce } from '../src/telemetry/poll.js';
+import { fleetConfigYaml } from './fleet-config.js';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const DAY_MS = 86_400_000;
 
 const { values: args } = parseArgs({
@@ -76,48 +76,6 @@ const pollMs = Number(args['poll-minutes']) * 60_000;
 const rowMs = Number(args['row-hours']) * 3_600_000;
 const snapshotDays = new Set(args['snapshot-days'].split(',').filter(Boolean).map(Number));
 
-function configYaml(n: number): string {
-  const trace = path.join(ROOT, 'data/traces/demo-azure-functions.csv');
-  const names = Array.from({ length: n }, (_, i) => `falcon-40b-async-${String(i).padStart(3, '0')}`);
-  const endpoint = (name: string): string => `  - name: ${name}
-    model:
-      image: 763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.1.1-tgi2.0.0-gpu-py310-cu121-ubuntu22.04
-      modelDataUrl: s3://sagemaker-us-east-1-123456789012/models/falcon-40b-instruct/model.tar.gz
-      environment: { HF_MODEL_ID: /opt/ml/model, SM_NUM_GPUS: 4, MAX_INPUT_LENGTH: 1024, MAX_TOTAL_TOKENS: 2048 }
-    executionRoleArn: arn:aws:iam::123456789012:role/SageMakerExecution
-    instanceType: ml.g5.12xlarge
-    initialInstanceCount: 1
-    async: { maxConcurrentInvocationsPerInstance: 4 }
-    tags: { team: nlp, env: demo }
-    scaling: { preset: aws-recommended, maxCapacity: 2 }
-    probe:
-      schedule: '15 */2 * * *'
-      payload: { inputs: 'What is the capital of France?', parameters: { max_new_tokens: 16 } }
-      contentType: application/json
-      timeoutSeconds: 1800
-      coldStartSloSeconds: 720
-      bucket: s3://sagezero-demo-probes/probes/
-`;
-  return `region: us-east-1
-cloud: sim
-project: memory
-store: ./memory.db
-sim:
-  bootSeconds: 480
-  seed: 7
-  speed: 60
-  history: 0
-  traffic:
-    trace: ${trace}
-    format: azure-functions
-    select: [${names.map(() => '30a976ce7f').join(', ')}]
-    serviceSeconds: 20
-alerts:
-  budgets: { monthlyUsd: 200000, thresholds: [0.5, 0.8, 1.0] }
-endpoints:
-${names.map(endpoint).join('')}`;
-}
-
 function mb(bytes: number): string {
   return (bytes / 1048576).toFixed(0);
 }
@@ -138,7 +96,7 @@ interface Run {
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-sim-memory-'));
   const file = path.join(dir, 'memory.yaml');
-  writeFileSync(file, configYaml(endpoints));
+  writeFileSync(file, fleetConfigYaml(endpoints, 'memory'));
   const config = loadConfig(file);
   const store = openStore(config.storePath);
   // The store syncs every commit to disk (thousands of fsyncs per simulated day); this measures
