@@ -111,6 +111,20 @@ describe('wakeCooldownWarning', () => {
     );
   });
 
+  it('judges by the prior until three cold starts are measured', () => {
+    const e = endpointOf(testConfig());
+    // One boot of 592 s (the demo's first, a 1.4 sigma draw of 480 s): alone its p90 would be
+    // 592 * 1.21196 = 717.5 s, + 120 s = 837.5 s > 720 s. The prior's 701.7 s is covered: no warning.
+    coldProbes('llm-async', [592]);
+    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toBeUndefined();
+    // Three samples (median 600 s; the logs' spread raised to the 0.05 floor): p90 = 600 * e^(1.2816 *
+    // 0.05) = 639.7 s, + 120 s = 759.7 s > 720 s. The measured p90 rules now, and it is not covered.
+    coldProbes('llm-async', [592, 600, 610]);
+    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toContain(
+      'measured boot p90 of 640 s (3 cold starts: 3 cold probes in the store; median 600 s)',
+    );
+  });
+
   it('checks a configured cooldown against the prior when nothing was measured', () => {
     const e = endpointOf(testConfig('scaling: { scaleOutCooldownSeconds: 300 }'));
     const w = wakeCooldownWarning(e, endpointBoot(e, store));

@@ -68,7 +68,18 @@ export function wakeCooldownWarning(
   if (s.wake === false || s.minCapacity > 0) return undefined;
   // Read the boot (store queries, for measured cold starts) only for an endpoint the warning is about:
   // the daemon plans every endpoint at each reconcile.
-  const boot = typeof bootOf === 'function' ? bootOf() : bootOf;
+  const read = typeof bootOf === 'function' ? bootOf() : bootOf;
+  // One or two cold starts are one or two draws of a spread distribution (a 592 s boot is a 1.4 sigma
+  // draw of the demo's 480 s median): not enough to warn against a cooldown derived from the prior.
+  const few = read.source === 'measured' && read.samples < MIN_MEASURED_SAMPLES;
+  const boot: EndpointBoot = few
+    ? {
+        ...read,
+        source: 'prior',
+        medianSeconds: read.priorSeconds,
+        p90Seconds: assumedBootP90Seconds(read.priorSeconds),
+      }
+    : read;
   const lag = wakeAlarmLagSeconds(s.wake.periodSeconds);
   const cooldown = s.scaleOutCooldownSeconds;
   if (cooldown >= boot.p90Seconds + lag) return undefined;
@@ -78,7 +89,11 @@ export function wakeCooldownWarning(
   const basis =
     boot.source === 'measured'
       ? `the measured boot p90 of ${p90} s (${describeSamples(boot)} in the store; median ${Math.round(boot.medianSeconds)} s)`
-      : `the boot p90 of ${p90} s assumed from ${priorKey} (${boot.priorSeconds} s; no cold start measured yet)`;
+      : `the boot p90 of ${p90} s assumed from ${priorKey} (${boot.priorSeconds} s; ${
+          few
+            ? `${read.samples} cold start${read.samples === 1 ? '' : 's'} measured, fewer than the ${MIN_MEASURED_SAMPLES} it takes to replace the prior`
+            : 'no cold start measured yet'
+        })`;
   const derivedNow = wakeCooldownFor(assumedBootP90Seconds(boot.priorSeconds), s.wake.periodSeconds);
   // The prior whose assumed p90 makes the derived cooldown cover this boot.
   const prior = Math.ceil(boot.p90Seconds / (assumedBootP90Seconds(1000) / 1000));
@@ -93,6 +108,9 @@ export function wakeCooldownWarning(
     `scaling.scaleOutCooldownSeconds: ${needed}, or ${unset}.`
   );
 }
+
+/** Measured cold starts it takes for the warning to judge by them rather than by the prior. */
+export const MIN_MEASURED_SAMPLES = 3;
 
 function describeSamples(boot: EndpointBoot): string {
   const parts = [
