@@ -13,11 +13,9 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { ApiCallObserver } from '../src/cloud/types.js';
 import { loadConfig } from '../src/config/load.js';
-import { PriceResolver } from '../src/cost/prices.js';
-import { startDaemon } from '../src/daemon/daemon.js';
+import { startSimDaemon } from '../src/daemon/sim-daemon.js';
 import { runningController } from '../src/daemon/controllers.js';
 import { createLogger } from '../src/daemon/logger.js';
-import { ClockScheduler } from '../src/daemon/scheduler.js';
 import { createSimRuntime } from '../src/daemon/sim-runtime.js';
 import { Redactor } from '../src/secrets.js';
 import { openStore } from '../src/store/index.js';
@@ -68,16 +66,10 @@ export async function measureApiCalls(n: number, hours: number): Promise<ApiCall
       },
     });
     const sim = await createSimRuntime(config, store, observe, Date.UTC(2026, 2, 10, 12, 0, 0));
-    const daemon = await startDaemon({
+    const daemon = await startSimDaemon(sim, {
       config,
-      cloud: sim.cloud,
-      clock: sim.clock,
-      scheduler: new ClockScheduler(sim.clock),
       store,
       log: createLogger(new Redactor(), new Writable({ write: (_c, _e, done) => done() }), 'warn'),
-      prices: new PriceResolver({ store, clock: sim.clock, pricing: config.pricing }),
-      listen: false,
-      background: [sim.replay],
     });
     const start = sim.clock.now();
     const names = fleetNames(n);

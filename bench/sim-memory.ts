@@ -41,10 +41,8 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { loadConfig, type Config } from '../src/config/load.js';
-import { PriceResolver } from '../src/cost/prices.js';
-import { startDaemon } from '../src/daemon/daemon.js';
+import { startSimDaemon } from '../src/daemon/sim-daemon.js';
 import { createLogger } from '../src/daemon/logger.js';
-import { ClockScheduler } from '../src/daemon/scheduler.js';
 import { reconcileOnce } from '../src/daemon/reconcile.js';
 import { createSimRuntime, type SimRuntime } from '../src/daemon/sim-runtime.js';
 import { Redactor } from '../src/secrets.js';
@@ -179,17 +177,7 @@ async function wholeDaemon(
   sim: SimRuntime,
   log: ReturnType<typeof createLogger>,
 ): Promise<Run> {
-  const daemon = await startDaemon({
-    config,
-    cloud: sim.cloud,
-    clock: sim.clock,
-    scheduler: new ClockScheduler(sim.clock),
-    store,
-    log,
-    prices: new PriceResolver({ store, clock: sim.clock, pricing: config.pricing }),
-    listen: false,
-    background: [sim.replay],
-  });
+  const daemon = await startSimDaemon(sim, { config, store, log });
   return {
     sim,
     advanceTo: async (until) => {

@@ -9,9 +9,9 @@ import { loadConfig, parseConfig, type Config } from '../../src/config/load.js';
 import { parseSimHistory } from '../../src/config/schema.js';
 import { PriceResolver } from '../../src/cost/prices.js';
 import { buildReport } from '../../src/cost/report.js';
-import { startDaemon, type RunningDaemon } from '../../src/daemon/daemon.js';
+import type { RunningDaemon } from '../../src/daemon/daemon.js';
+import { startSimDaemon } from '../../src/daemon/sim-daemon.js';
 import { createLogger } from '../../src/daemon/logger.js';
-import { ClockScheduler } from '../../src/daemon/scheduler.js';
 import { createSimRuntime, type CatchUpEvent, type SimRuntime } from '../../src/daemon/sim-runtime.js';
 import { Redactor } from '../../src/secrets.js';
 import { openStore, storeApiCallObserver, type Store } from '../../src/store/index.js';
@@ -85,14 +85,10 @@ async function start(config: Config): Promise<Started> {
       done();
     },
   });
-  const daemon = await startDaemon({
+  const daemon = await startSimDaemon(sim, {
     config,
-    cloud: sim.cloud,
-    clock: sim.clock,
-    scheduler: new ClockScheduler(sim.clock),
     store,
     log: createLogger(new Redactor(), sink),
-    prices: new PriceResolver({ store, clock: sim.clock, pricing: config.pricing }),
     listen: { host: '127.0.0.1', port: 0 },
     background: [sim.accelerate, sim.replay],
   });

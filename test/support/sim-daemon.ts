@@ -4,10 +4,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config/load.js';
-import { PriceResolver } from '../../src/cost/prices.js';
-import { startDaemon, type RunningDaemon } from '../../src/daemon/daemon.js';
+import type { RunningDaemon } from '../../src/daemon/daemon.js';
+import { startSimDaemon } from '../../src/daemon/sim-daemon.js';
 import { createLogger } from '../../src/daemon/logger.js';
-import { ClockScheduler } from '../../src/daemon/scheduler.js';
 import { createSimRuntime, type SimRuntime } from '../../src/daemon/sim-runtime.js';
 import { Redactor } from '../../src/secrets.js';
 import { openStore, storeApiCallObserver, type Store } from '../../src/store/index.js';
@@ -79,16 +78,10 @@ ${o.scaling ? `    scaling: ${o.scaling}\n` : ''}    tune:
       done();
     },
   });
-  const daemon = await startDaemon({
+  const daemon = await startSimDaemon(sim, {
     config,
-    cloud: sim.cloud,
-    clock: sim.clock,
-    scheduler: new ClockScheduler(sim.clock),
     store,
     log: createLogger(new Redactor(), sink),
-    prices: new PriceResolver({ store, clock: sim.clock, pricing: config.pricing }),
-    listen: false,
-    background: [sim.replay],
     ...(o.fetch ? { fetch: o.fetch } : {}),
   });
   // Ten simulated hours (unless told otherwise), five minutes at a time.
