@@ -2,6 +2,10 @@
 // go on and the failure shows in logs, /metrics and (when sustained) an alert.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '../clock.js';
+import type { Cloud } from '../cloud/types.js';
+import type { Config } from '../config/load.js';
+import type { Store } from '../store/index.js';
+import type { Logger } from './logger.js';
 
 const running = new AsyncLocalStorage<string>();
 
@@ -11,6 +15,15 @@ const running = new AsyncLocalStorage<string>();
  */
 export function runningController(): string | undefined {
   return running.getStore();
+}
+
+/** What every controller's task is built from (each task file adds its own). */
+export interface ControllerDeps {
+  cloud: Cloud;
+  clock: Clock;
+  config: Config;
+  store: Store;
+  log: Logger;
 }
 
 export interface ControllerStatus {

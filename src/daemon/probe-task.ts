@@ -2,22 +2,14 @@
 // this process's name (so a crash leaves it to be recovered, not lost), and a failure thrown so the
 // controller's failure count and the alerts see it.
 import path from 'node:path';
-import type { Clock } from '../clock.js';
-import type { Cloud } from '../cloud/types.js';
-import type { Config, EndpointConfig } from '../config/load.js';
+import type { EndpointConfig } from '../config/load.js';
 import type { ProbeConfig } from '../probe/config.js';
 import { runProbe } from '../probe/probe.js';
-import type { Store } from '../store/index.js';
-import type { Logger } from './logger.js';
+import type { ControllerDeps } from './controllers.js';
 import { backgroundProvisioning } from './reconcile.js';
 import type { Task } from './scheduler.js';
 
-export interface ProbeTaskDeps {
-  cloud: Cloud;
-  clock: Clock;
-  config: Config;
-  store: Store;
-  log: Logger;
+export interface ProbeTaskDeps extends ControllerDeps {
   holder: string;
   /**
    * Whether this process's first reconcile has finished. Probing an endpoint that start-up is still

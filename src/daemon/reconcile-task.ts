@@ -1,23 +1,14 @@
 // The reconcile controller's task: first the probes that dead processes left running, then the plan
 // against the cloud (reconcile.ts). Drift it finds waits in a buffer for the alerts task.
-import type { Clock } from '../clock.js';
-import type { Cloud } from '../cloud/types.js';
-import type { Config } from '../config/load.js';
 import type { DriftEvent } from '../alerts/rules/ops.js';
 import { configuredProbes } from '../probe/from-config.js';
-import type { Store } from '../store/index.js';
-import type { Logger } from './logger.js';
+import type { ControllerDeps } from './controllers.js';
 import { recoverAbandonedProbes } from './probe-recovery.js';
 import { reconcileOnce } from './reconcile.js';
 import type { Task } from './scheduler.js';
 import { withTunedScaling } from './tuned.js';
 
-export interface ReconcileTaskDeps {
-  cloud: Cloud;
-  clock: Clock;
-  config: Config;
-  store: Store;
-  log: Logger;
+export interface ReconcileTaskDeps extends ControllerDeps {
   /** This process's lease holder name: its own running probes are not abandoned. */
   holder: string;
   /** Where found drift goes (the alerts task takes it). */

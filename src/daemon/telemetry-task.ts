@@ -1,24 +1,16 @@
 // The telemetry controller's task: one poll (src/telemetry/poll.ts) with a memory of what earlier
 // polls saw, so DescribeEndpoint is called when an endpoint changes rather than every minute; the
 // endpoint states it saw, for the alert rules; and one info line for each capacity change.
-import type { Clock } from '../clock.js';
-import type { Cloud, EndpointState } from '../cloud/types.js';
-import type { Config } from '../config/load.js';
-import type { Store } from '../store/index.js';
+import type { EndpointState } from '../cloud/types.js';
 import { pollOnce, PollMemory, type EndpointPoll } from '../telemetry/index.js';
+import type { ControllerDeps } from './controllers.js';
 import type { Logger } from './logger.js';
 import type { Task } from './scheduler.js';
 
 /** From this many endpoints on, telemetry learns of changes namespace-wide (PollMemory). */
 export const MEMORY_FROM_ENDPOINTS = 3;
 
-export interface TelemetryTaskDeps {
-  cloud: Cloud;
-  clock: Clock;
-  config: Config;
-  store: Store;
-  log: Logger;
-}
+export type TelemetryTaskDeps = ControllerDeps;
 
 export interface TelemetryTask {
   run: Task;
