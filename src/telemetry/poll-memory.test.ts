@@ -103,7 +103,12 @@ describe('PollMemory', () => {
     wake.endTime = clock.now();
     setInstances(cloud, 'b', 1, 1);
     expect(describes(await pollMinutes(5))).toBe(1);
-    expect(store.instances.latest('b', 'AllTraffic')?.count).toBe(1);
+    // The wake is timed from its activity's start, not from the poll that noticed it.
+    expect(store.instances.latest('b', 'AllTraffic')).toMatchObject({
+      count: 1,
+      at: wake.startTime,
+      source: 'activity',
+    });
   });
 
   it('describes a moving endpoint every SETTLING_REFRESH_MS when nothing else says it changed', async () => {

@@ -163,8 +163,9 @@ async function pollEndpoint(
 
   let activities: ScalingActivity[] = [];
   if (state && hints && !gap) {
-    // The namespace-wide read already holds this endpoint's recent activities.
-    activities = hints.activities(resourceId);
+    // The namespace-wide read already holds this endpoint's recent activities; they are news only
+    // when they made this poll describe the endpoint (a new activity, or a status that moved).
+    if (described) activities = hints.activities(resourceId);
   } else if (state && (gap || changed)) {
     const since =
       lastObserved === undefined
