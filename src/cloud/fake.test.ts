@@ -26,6 +26,7 @@ async function populated(): Promise<FakeCloud> {
   await c.putScheduledAction({ name: 'a', resourceId: RID, schedule: 'cron(0 8 * * ? *)', minCapacity: 1 });
   await c.putAlarm(alarm('al'));
   await c.putObject('s3://b/k', 'body');
+  await c.createInferenceComponent(componentSpec('ic'));
   c.activities.push({
     activityId: 'act',
     resourceId: RID,
@@ -46,6 +47,19 @@ function configSpec(name: string, initialInstanceCount: number) {
     instanceType: 'ml.g5.xlarge',
     initialInstanceCount,
     async: { outputPath: 's3://b/out' },
+    tags: {},
+  };
+}
+
+function componentSpec(name: string) {
+  return {
+    name,
+    endpointName: 'ep',
+    variantName: 'AllTraffic',
+    modelName: 'm',
+    acceleratorsPerCopy: 1,
+    memoryMbPerCopy: 1024,
+    copyCount: 1,
     tags: {},
   };
 }
@@ -87,6 +101,7 @@ function state(c: FakeCloud): unknown {
     alarms: [...c.alarms],
     objects: [...c.objects],
     activities: c.activities,
+    components: [...c.components],
   });
 }
 
@@ -144,6 +159,19 @@ const EVERY_METHOD: Record<string, [FakeOperation, (c: FakeCloud) => Promise<unk
     'InvokeEndpointAsync',
     (c) => c.invokeEndpointAsync({ endpointName: 'ep', inputLocation: 's3://b/k' }),
   ],
+  getInferenceComponent: ['DescribeInferenceComponent', (c) => c.getInferenceComponent('ic')],
+  createInferenceComponent: [
+    'CreateInferenceComponent',
+    (c) => c.createInferenceComponent(componentSpec('ic2')),
+  ],
+  updateInferenceComponent: [
+    'UpdateInferenceComponent',
+    (c) =>
+      c.updateInferenceComponent('ic', { modelName: 'm', acceleratorsPerCopy: 2, memoryMbPerCopy: 2048 }),
+  ],
+  deleteInferenceComponent: ['DeleteInferenceComponent', (c) => c.deleteInferenceComponent('ic')],
+  listInferenceComponents: ['ListInferenceComponents', (c) => c.listInferenceComponents('ep')],
+  invokeEndpoint: ['InvokeEndpoint', (c) => c.invokeEndpoint({ endpointName: 'ep', body: '{}' })],
 };
 
 /** FakeCloud's own test-facing methods, which are not calls to the cloud. */
@@ -174,7 +202,8 @@ describe('FakeCloud failure injection', () => {
       expect(ok.calls.at(-1)).toBe(op);
       // The call changes something when it succeeds, so an unchanged state below means something
       // (an invocation only answers ids here: this fake runs no model).
-      if (isMutatingOperation(op) && op !== 'InvokeEndpointAsync') expect(state(ok)).not.toEqual(before);
+      if (isMutatingOperation(op) && op !== 'InvokeEndpointAsync' && op !== 'InvokeEndpoint')
+        expect(state(ok)).not.toEqual(before);
 
       const c = await populated();
       const snapshot = state(c);

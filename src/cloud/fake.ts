@@ -12,10 +12,18 @@ import {
   type AsyncInvocation,
   type AsyncInvocationResult,
   type Cloud,
+  isAsyncConfig,
   type EndpointConfigSpec,
   type EndpointConfigState,
   type EndpointState,
   type EndpointSummary,
+  type InferenceComponentSpec,
+  type InferenceComponentState,
+  type InferenceComponentSummary,
+  type InferenceComponentUpdate,
+  type RealtimeInvocation,
+  type RealtimeInvocationResult,
+  NO_CAPACITY_ERROR,
   type MetricDataQuery,
   type MetricSeries,
   type ModelSpec,
@@ -64,7 +72,13 @@ export type FakeOperation =
   | 'PutObject'
   | 'GetObject'
   | 'DeleteObject'
-  | 'InvokeEndpointAsync';
+  | 'InvokeEndpointAsync'
+  | 'DescribeInferenceComponent'
+  | 'CreateInferenceComponent'
+  | 'UpdateInferenceComponent'
+  | 'DeleteInferenceComponent'
+  | 'ListInferenceComponents'
+  | 'InvokeEndpoint';
 
 /** Which calls of an operation an injected error applies to, from the method's arguments. */
 export type CallMatcher = (...args: unknown[]) => boolean;
@@ -90,6 +104,9 @@ export class FakeCloud implements Cloud {
   alarms = new Map<string, AlarmState>();
   objects = new Map<string, Uint8Array>();
   activities: ScalingActivity[] = [];
+  components = new Map<string, InferenceComponentState>();
+  /** What a real-time invocation answers; by default an empty 200, as a model that echoes nothing. */
+  invokeAnswer: (request: RealtimeInvocation) => RealtimeInvocationResult = emptyAnswer;
   /** CloudWatch's answer; by default none, as for endpoints nobody has invoked yet. */
   metricData: MetricSource = noMetrics;
   private seq = 0;
@@ -147,6 +164,7 @@ export class FakeCloud implements Cloud {
       this.actions,
       this.alarms,
       this.objects,
+      this.components,
     ]) {
       m.clear();
     }
@@ -154,6 +172,7 @@ export class FakeCloud implements Cloud {
     this.activities = [];
     this.calls.length = 0;
     this.metricData = noMetrics;
+    this.invokeAnswer = emptyAnswer;
     this.seq = 0;
   }
 
@@ -205,8 +224,14 @@ export class FakeCloud implements Cloud {
     this.call('CreateEndpointConfig', spec);
     if (this.configs.has(spec.name))
       throw new CloudError(`endpoint config ${spec.name} already exists`, 'ValidationException', false);
-    if (!this.models.has(spec.modelName))
+    if (spec.modelName !== undefined && !this.models.has(spec.modelName))
       throw new CloudError(`model ${spec.modelName} not found`, 'ValidationException', false);
+    if (!isAsyncConfig(spec) && spec.modelName === undefined && !spec.executionRoleArn)
+      throw new CloudError(
+        'ExecutionRoleArn is required when a production variant has no model',
+        'ValidationException',
+        false,
+      );
     const c = {
       ...clone(spec),
       arn: this.arn('sagemaker', `endpoint-config/${spec.name}`),
@@ -385,6 +410,64 @@ export class FakeCloud implements Cloud {
     return { inferenceId: id, outputLocation: `s3://fake-output/${id}.out` };
   }
 
+  async getInferenceComponent(name: string): Promise<InferenceComponentState | undefined> {
+    this.call('DescribeInferenceComponent', name);
+    return clone(this.components.get(name));
+  }
+  async createInferenceComponent(spec: InferenceComponentSpec): Promise<InferenceComponentState> {
+    this.call('CreateInferenceComponent', spec);
+    if (this.components.has(spec.name))
+      throw new CloudError(`inference component ${spec.name} already exists`, 'ValidationException', false);
+    if (!this.endpoints.has(spec.endpointName))
+      throw new CloudError(`endpoint ${spec.endpointName} not found`, 'ValidationException', false);
+    if (!this.models.has(spec.modelName))
+      throw new CloudError(`model ${spec.modelName} not found`, 'ValidationException', false);
+    if (spec.copyCount < 1)
+      throw new CloudError('CopyCount must be at least 1', 'ValidationException', false);
+    const at = this.seq++;
+    const c: InferenceComponentState = {
+      ...clone(spec),
+      arn: this.arn('sagemaker', `inference-component/${spec.name}`),
+      status: 'InService',
+      currentCopyCount: spec.copyCount,
+      desiredCopyCount: spec.copyCount,
+      createdAt: at,
+      lastModifiedAt: at,
+    };
+    this.components.set(spec.name, c);
+    return clone(c);
+  }
+  async updateInferenceComponent(name: string, update: InferenceComponentUpdate): Promise<void> {
+    this.call('UpdateInferenceComponent', name, update);
+    const c = this.components.get(name);
+    if (!c) throw new CloudError(`inference component ${name} not found`, 'ValidationException', false);
+    Object.assign(c, clone(update), { lastModifiedAt: this.seq++ });
+  }
+  async deleteInferenceComponent(name: string): Promise<void> {
+    this.call('DeleteInferenceComponent', name);
+    this.components.delete(name);
+  }
+  async listInferenceComponents(endpointName?: string): Promise<InferenceComponentSummary[]> {
+    this.call('ListInferenceComponents', endpointName);
+    return [...this.components.values()]
+      .filter((c) => endpointName === undefined || c.endpointName === endpointName)
+      .map((c) => ({ name: c.name, arn: c.arn, endpointName: c.endpointName, status: c.status }));
+  }
+  async invokeEndpoint(request: RealtimeInvocation): Promise<RealtimeInvocationResult> {
+    this.call('InvokeEndpoint', request);
+    const c = request.inferenceComponentName
+      ? this.components.get(request.inferenceComponentName)
+      : undefined;
+    if (c && c.currentCopyCount === 0)
+      throw new CloudError(
+        `inference component ${c.name} has no capacity to process this request`,
+        NO_CAPACITY_ERROR,
+        true,
+        'InvokeEndpoint',
+      );
+    return this.invokeAnswer(request);
+  }
+
   private variant(cfg: EndpointConfigState): EndpointState['variants'][number] {
     return {
       variantName: cfg.variantName,
@@ -411,4 +494,8 @@ function queue<K, V>(map: Map<K, V[]>, key: K): V[] {
 
 function clone<T>(v: T): T {
   return v === undefined ? v : structuredClone(v);
+}
+
+function emptyAnswer(): RealtimeInvocationResult {
+  return { body: new Uint8Array() };
 }

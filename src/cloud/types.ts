@@ -32,7 +32,10 @@ export interface AsyncInferenceSpec {
   errorTopic?: string;
 }
 
-export interface EndpointConfigSpec {
+/** An asynchronous endpoint's configuration: one variant serving one model, with a queue. */
+export interface AsyncEndpointConfigSpec {
+  /** Absent means async, so every spec written before real-time endpoints existed still reads. */
+  kind?: 'async';
   name: string;
   modelName: string;
   variantName: string;
@@ -42,9 +45,59 @@ export interface EndpointConfigSpec {
   tags: Tags;
 }
 
-export interface EndpointConfigState extends EndpointConfigSpec {
+/**
+ * A real-time endpoint's configuration. For scale to zero the variant has no model: its models are
+ * inference components placed on it, and managed instance scaling adds and releases instances as
+ * their copies need them. (A classic real-time variant names a model and has no managed scaling;
+ * `audit` reads those too.)
+ * Source: CreateEndpointConfig, ProductionVariant.ManagedInstanceScaling and RoutingConfig,
+ * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html
+ */
+export interface RealtimeEndpointConfigSpec {
+  kind: 'realtime';
+  name: string;
+  /** Only for a classic real-time variant; absent when models are inference components. */
+  modelName?: string;
+  variantName: string;
+  instanceType: string;
+  initialInstanceCount: number;
+  /** Required by AWS when the variant has no model (components are created with this role). */
+  executionRoleArn?: string;
+  managedScaling?: ManagedInstanceScalingSpec;
+  routingStrategy?: 'LEAST_OUTSTANDING_REQUESTS' | 'RANDOM';
+  tags: Tags;
+}
+
+export type EndpointConfigSpec = AsyncEndpointConfigSpec | RealtimeEndpointConfigSpec;
+
+export type EndpointConfigState = EndpointConfigSpec & {
   arn: string;
   createdAt: number;
+};
+export type AsyncEndpointConfigState = AsyncEndpointConfigSpec & { arn: string; createdAt: number };
+export type RealtimeEndpointConfigState = RealtimeEndpointConfigSpec & {
+  arn: string;
+  createdAt: number;
+};
+
+export function isAsyncConfig<T extends EndpointConfigSpec>(c: T): c is Extract<T, AsyncEndpointConfigSpec> {
+  return c.kind !== 'realtime';
+}
+
+/**
+ * ProductionVariant.ManagedInstanceScaling. `minInstanceCount: 0` lets the endpoint release every
+ * instance once no component copy needs one (not accepted in every region: AWS's refusal is
+ * passed to the user as it is).
+ */
+export interface ManagedInstanceScalingSpec {
+  minInstanceCount: number;
+  maxInstanceCount: number;
+  /** ProductionVariantManagedInstanceScalingScaleInPolicy; AWS defaults: cooldown 20 min, step 1. */
+  scaleIn?: {
+    strategy: 'IDLE_RELEASE' | 'CONSOLIDATION';
+    cooldownMinutes?: number;
+    maximumStepSize?: number;
+  };
 }
 
 export type EndpointStatus =
@@ -83,10 +136,93 @@ export interface EndpointSummary {
   status: EndpointStatus;
 }
 
+// ---------- Inference components (real-time endpoints that scale to zero) ----------
+
+/**
+ * One model on a real-time endpoint, in copies. AWS refuses `copyCount: 0` at creation, so apply
+ * creates one copy and the scaling policy takes it to zero.
+ * Source: https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateInferenceComponent.html
+ */
+export interface InferenceComponentSpec {
+  name: string;
+  endpointName: string;
+  variantName: string;
+  modelName: string;
+  /** ComputeResourceRequirements.NumberOfAcceleratorDevicesRequired */
+  acceleratorsPerCopy: number;
+  /** ComputeResourceRequirements.MinMemoryRequiredInMb */
+  memoryMbPerCopy: number;
+  /** ComputeResourceRequirements.NumberOfCpuCoresRequired */
+  cpuCoresPerCopy?: number;
+  /** RuntimeConfig.CopyCount */
+  copyCount: number;
+  tags: Tags;
+}
+
+export type InferenceComponentStatus = 'InService' | 'Creating' | 'Updating' | 'Failed' | 'Deleting';
+
+export interface InferenceComponentState extends InferenceComponentSpec {
+  arn: string;
+  status: InferenceComponentStatus;
+  /** RuntimeConfig.CurrentCopyCount: copies placed and serving. */
+  currentCopyCount: number;
+  /** RuntimeConfig.DesiredCopyCount: what scaling asked for. */
+  desiredCopyCount: number;
+  failureReason?: string;
+  createdAt: number;
+  lastModifiedAt: number;
+}
+
+export interface InferenceComponentSummary {
+  name: string;
+  arn: string;
+  endpointName: string;
+  status: InferenceComponentStatus;
+}
+
+/** What UpdateInferenceComponent may change in place (a new model or a new size per copy). */
+export interface InferenceComponentUpdate {
+  modelName: string;
+  acceleratorsPerCopy: number;
+  memoryMbPerCopy: number;
+  cpuCoresPerCopy?: number;
+}
+
+/** A synchronous InvokeEndpoint call on a real-time endpoint, optionally to one component. */
+export interface RealtimeInvocation {
+  endpointName: string;
+  inferenceComponentName?: string;
+  body: Uint8Array | string;
+  contentType?: string;
+}
+
+export interface RealtimeInvocationResult {
+  body: Uint8Array;
+  contentType?: string;
+}
+
+/**
+ * The code of the CloudError an invocation throws when the component has no copy to serve it
+ * (it is at zero, or every copy is busy). Real-time requests are not queued: the caller retries.
+ */
+export const NO_CAPACITY_ERROR = 'NoCapacity';
+
 // ---------- Application Auto Scaling ----------
 
-/** `endpoint/<name>/variant/<variant>` */
+/** `endpoint/<name>/variant/<variant>`, or `inference-component/<name>` */
 export type ScalableResourceId = string;
+
+/**
+ * The scalable dimension that goes with a resource id: a variant scales instances, an inference
+ * component scales copies. Source: Application Auto Scaling RegisterScalableTarget, ScalableDimension.
+ */
+export function scalableDimensionOf(
+  resourceId: ScalableResourceId,
+): 'sagemaker:variant:DesiredInstanceCount' | 'sagemaker:inference-component:DesiredCopyCount' {
+  return resourceId.startsWith('inference-component/')
+    ? 'sagemaker:inference-component:DesiredCopyCount'
+    : 'sagemaker:variant:DesiredInstanceCount';
+}
 
 export interface ScalableTargetSpec {
   resourceId: ScalableResourceId;
@@ -320,6 +456,18 @@ export interface Cloud {
   deleteObject(uri: string): Promise<void>;
 
   invokeEndpointAsync(request: AsyncInvocation): Promise<AsyncInvocationResult>;
+
+  getInferenceComponent(name: string): Promise<InferenceComponentState | undefined>;
+  createInferenceComponent(spec: InferenceComponentSpec): Promise<InferenceComponentState>;
+  updateInferenceComponent(name: string, update: InferenceComponentUpdate): Promise<void>;
+  deleteInferenceComponent(name: string): Promise<void>;
+  /** Components on `endpointName`, or every component in the region without it. */
+  listInferenceComponents(endpointName?: string): Promise<InferenceComponentSummary[]>;
+  /**
+   * Synchronous InvokeEndpoint. Throws CloudError with code NO_CAPACITY_ERROR when the component
+   * has no copy to serve the request; the caller decides whether to retry.
+   */
+  invokeEndpoint(request: RealtimeInvocation): Promise<RealtimeInvocationResult>;
 }
 
 /** A failure talking to the cloud, already phrased for a person. */
@@ -337,6 +485,10 @@ export class CloudError extends Error {
 
 export function scalableResourceId(endpointName: string, variantName: string): ScalableResourceId {
   return `endpoint/${endpointName}/variant/${variantName}`;
+}
+
+export function componentResourceId(componentName: string): ScalableResourceId {
+  return `inference-component/${componentName}`;
 }
 
 export function parseS3Uri(uri: string): S3ObjectRef {

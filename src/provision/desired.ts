@@ -1,5 +1,5 @@
 // Config -> the SageMaker hosting resources one endpoint needs (model, endpoint config, endpoint).
-import type { EndpointConfigSpec, ModelSpec, Tags } from '../cloud/types.js';
+import type { AsyncEndpointConfigSpec, ModelSpec, Tags } from '../cloud/types.js';
 import type { EndpointConfig } from '../config/load.js';
 import { ownerTags } from '../ownership.js';
 import { contentName } from './naming.js';
@@ -15,7 +15,7 @@ export interface ResolvedModel {
 export interface DesiredEndpoint {
   endpointName: string;
   model: ModelSpec;
-  config: EndpointConfigSpec;
+  config: AsyncEndpointConfigSpec;
   tags: Tags;
 }
 
@@ -57,7 +57,7 @@ export function desiredEndpoint(
     initialInstanceCount: endpoint.initialInstanceCount,
     async: asyncSpec,
   };
-  const configSpec: EndpointConfigSpec = {
+  const configSpec: AsyncEndpointConfigSpec = {
     name: contentName(endpoint.name, configContent),
     ...configContent,
     tags,

@@ -8,7 +8,14 @@
 // tags but other content was made outside sagezero (tampering, a hand-made copy) or is a hash collision:
 // either way it is not what the config asks for, and sagezero neither uses nor replaces it (replacing
 // would mean deleting something it cannot prove it made). The person decides.
-import type { EndpointConfigSpec, EndpointConfigState, ModelSpec, ModelState, Tags } from '../cloud/types.js';
+import {
+  isAsyncConfig,
+  type AsyncEndpointConfigSpec,
+  type EndpointConfigState,
+  type ModelSpec,
+  type ModelState,
+  type Tags,
+} from '../cloud/types.js';
 import { isOwned, TAG_ENDPOINT, TAG_MANAGED_BY, TAG_PROJECT } from '../ownership.js';
 import { diffFields } from './diff.js';
 
@@ -28,7 +35,7 @@ export const CONFIG_CONTENT_FIELDS = [
   'instanceType',
   'initialInstanceCount',
   'async',
-] as const satisfies readonly (keyof EndpointConfigSpec)[];
+] as const satisfies readonly (keyof AsyncEndpointConfigSpec)[];
 
 /**
  * Why tags `existing` do not make a resource the one `wanted` (the desired resource's tags, which carry
@@ -71,11 +78,13 @@ function modelContent(m: ModelSpec): ModelSpec {
 /** Why an existing endpoint config named `desired.name` cannot be used, or undefined when it can. */
 export function endpointConfigConflict(
   existing: EndpointConfigState,
-  desired: EndpointConfigSpec,
+  desired: AsyncEndpointConfigSpec,
 ): string | undefined {
   return (
     notOwnedReason(existing.tags, desired.tags) ??
-    contentReason(diffFields(desired, existing, CONFIG_CONTENT_FIELDS).map((f) => f.field))
+    (isAsyncConfig(existing)
+      ? contentReason(diffFields(desired, existing, CONFIG_CONTENT_FIELDS).map((f) => f.field))
+      : contentReason(['kind']))
   );
 }
 

@@ -1,6 +1,12 @@
 // Observe what the cloud has for each configured endpoint and compare it with the config.
 // Read-only: planning never changes anything.
-import { scalableResourceId, type Cloud, type EndpointConfigState, type ModelState } from '../cloud/types.js';
+import {
+  isAsyncConfig,
+  scalableResourceId,
+  type Cloud,
+  type EndpointConfigState,
+  type ModelState,
+} from '../cloud/types.js';
 import type { Config, EndpointConfig } from '../config/load.js';
 import { describeOwner, isOwned, ownerTags } from '../ownership.js';
 import { endpointBoot, wakeCooldownWarning, type EndpointBoot } from '../scaling/boot.js';
@@ -133,7 +139,7 @@ async function observeEndpoint(
 ): Promise<EndpointObserved> {
   const ep = await cloud.getEndpoint(endpoint.name);
   const currentConfig = ep ? await cloud.getEndpointConfig(ep.configName) : undefined;
-  const currentModel = currentConfig ? await cloud.getModel(currentConfig.modelName) : undefined;
+  const currentModel = currentConfig?.modelName ? await cloud.getModel(currentConfig.modelName) : undefined;
   const desiredConfig =
     currentConfig?.name === desired.config.name
       ? currentConfig
@@ -246,15 +252,18 @@ function hostingChanges(project: string, desired: DesiredEndpoint, o: EndpointOb
     );
   }
   if (!o.desiredConfigExists) {
-    const fields = o.currentConfig
-      ? diffFields(desired.config, o.currentConfig, [
-          'modelName',
-          'variantName',
-          'instanceType',
-          'initialInstanceCount',
-          'async',
-        ])
-      : [];
+    const current = o.currentConfig;
+    const fields = !current
+      ? []
+      : !isAsyncConfig(current)
+        ? [{ field: 'kind', expected: 'async', actual: 'realtime' }]
+        : diffFields(desired.config, current, [
+            'modelName',
+            'variantName',
+            'instanceType',
+            'initialInstanceCount',
+            'async',
+          ]);
     changes.push(
       o.currentConfig
         ? {

@@ -185,7 +185,8 @@ describe('AwsCloud against moto', () => {
       expect(await cloud.getEndpointConfig(`${prefix}-cfg2`)).toMatchObject({
         async: { outputPath: config.async.outputPath },
       });
-      expect((await cloud.getEndpointConfig(`${prefix}-cfg2`))?.async).toEqual({
+      const cfg2 = await cloud.getEndpointConfig(`${prefix}-cfg2`);
+      expect(cfg2 && 'async' in cfg2 ? cfg2.async : undefined).toEqual({
         outputPath: config.async.outputPath,
       });
       expect(await cloud.listEndpointConfigs(prefix)).toEqual([config.name, `${prefix}-cfg2`].sort());

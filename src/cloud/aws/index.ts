@@ -4,6 +4,7 @@ import { autoScalingOps } from './autoscaling.js';
 import { createContext } from './call.js';
 import { createClients } from './clients.js';
 import { cloudWatchOps } from './cloudwatch.js';
+import { inferenceComponentOps } from './inference-components.js';
 import { runtimeOps } from './runtime.js';
 import { s3Ops } from './s3.js';
 import { sageMakerOps } from './sagemaker.js';
@@ -28,5 +29,6 @@ export function createAwsCloud(opts: {
     ...cloudWatchOps(ctx),
     ...s3Ops(ctx),
     ...runtimeOps(ctx),
+    ...inferenceComponentOps(ctx),
   };
 }

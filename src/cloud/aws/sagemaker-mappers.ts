@@ -9,7 +9,7 @@ import type {
   DescribeModelOutput,
   ProductionVariantInstanceType,
 } from '@aws-sdk/client-sagemaker';
-import { CloudError } from '../types.js';
+import { CloudError, isAsyncConfig } from '../types.js';
 import type {
   AsyncInferenceSpec,
   EndpointConfigSpec,
@@ -18,6 +18,8 @@ import type {
   EndpointStatus,
   ModelSpec,
   ModelState,
+  RealtimeEndpointConfigSpec,
+  RealtimeEndpointConfigState,
   Tags,
 } from '../types.js';
 import { toTagList } from './tags.js';
@@ -100,6 +102,7 @@ export function fromAsyncInferenceConfig(c: AsyncInferenceConfig | undefined): A
 }
 
 export function toCreateEndpointConfigInput(spec: EndpointConfigSpec): CreateEndpointConfigInput {
+  if (!isAsyncConfig(spec)) return toCreateRealtimeEndpointConfigInput(spec);
   return {
     EndpointConfigName: spec.name,
     ProductionVariants: [
@@ -122,6 +125,7 @@ export function fromDescribeEndpointConfig(
   tags: Tags,
 ): EndpointConfigState {
   const v = out.ProductionVariants?.[0];
+  if (!out.AsyncInferenceConfig) return fromDescribeRealtimeEndpointConfig(out, tags);
   return {
     name: out.EndpointConfigName ?? '',
     arn: out.EndpointConfigArn ?? '',
@@ -269,4 +273,39 @@ function show(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v === 'object') return 'an object';
   return String(v);
+}
+
+// Real-time configurations (issue 15). TODO(realtime helper): ManagedInstanceScaling, RoutingConfig,
+// ExecutionRoleArn; until then a real-time config is written and read with its variant's basics.
+function toCreateRealtimeEndpointConfigInput(spec: RealtimeEndpointConfigSpec): CreateEndpointConfigInput {
+  return {
+    EndpointConfigName: spec.name,
+    ProductionVariants: [
+      {
+        VariantName: spec.variantName,
+        ...(spec.modelName ? { ModelName: spec.modelName } : {}),
+        InstanceType: spec.instanceType as ProductionVariantInstanceType,
+        InitialInstanceCount: spec.initialInstanceCount,
+      },
+    ],
+    Tags: toTagList(spec.tags),
+  };
+}
+
+function fromDescribeRealtimeEndpointConfig(
+  out: DescribeEndpointConfigOutput,
+  tags: Tags,
+): RealtimeEndpointConfigState {
+  const v = out.ProductionVariants?.[0];
+  return {
+    kind: 'realtime',
+    name: out.EndpointConfigName ?? '',
+    arn: out.EndpointConfigArn ?? '',
+    createdAt: out.CreationTime?.getTime() ?? 0,
+    ...(v?.ModelName ? { modelName: v.ModelName } : {}),
+    variantName: v?.VariantName ?? '',
+    instanceType: v?.InstanceType ?? '',
+    initialInstanceCount: v?.InitialInstanceCount ?? 0,
+    tags,
+  };
 }

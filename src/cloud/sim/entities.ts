@@ -3,6 +3,7 @@
 import type {
   AlarmSpec,
   AlarmStateValue,
+  AsyncEndpointConfigState,
   EndpointConfigState,
   EndpointStatus,
   ModelState,
@@ -152,7 +153,7 @@ export class SimEndpoint {
     public configName: string,
     readonly tags: Tags,
     readonly createdAt: number,
-    config: EndpointConfigState,
+    config: AsyncEndpointConfigState,
     readonly modelName: string,
   ) {
     this.lastModifiedAt = createdAt;

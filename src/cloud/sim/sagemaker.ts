@@ -3,6 +3,7 @@
 // out, Deleting for a moment), and the errors SageMaker gives for the same mistakes.
 import {
   CloudError,
+  isAsyncConfig,
   type EndpointConfigSpec,
   type EndpointConfigState,
   type EndpointState,
@@ -73,6 +74,12 @@ export class SageMaker {
         'CreateEndpointConfig',
       );
     }
+    // TODO(realtime sim): real-time configurations with managed instance scaling (issue 15).
+    if (!isAsyncConfig(spec))
+      throw validation(
+        'The simulated region does not model real-time endpoints yet.',
+        'CreateEndpointConfig',
+      );
     if (!this.models.has(spec.modelName))
       throw validation(`Could not find model "${spec.modelName}".`, 'CreateEndpointConfig');
     const c = spec.async.maxConcurrentInvocationsPerInstance;
@@ -107,6 +114,8 @@ export class SageMaker {
     }
     const config = this.configs.get(configName);
     if (!config) throw validation(`Could not find endpoint configuration "${configName}".`, 'CreateEndpoint');
+    if (!isAsyncConfig(config))
+      throw validation('The simulated region does not model real-time endpoints yet.', 'CreateEndpoint');
     const ep = new SimEndpoint(
       sim.endpointByIdx.length,
       name,
@@ -164,7 +173,7 @@ export class SageMaker {
     // drainInstance only adjusts counts of current-config instances; the old fleet is gone from them now.
     ep.configName = next;
     ep.updatingTo = undefined;
-    if (config) {
+    if (config && isAsyncConfig(config)) {
       ep.instanceType = config.instanceType;
       ep.concurrency = config.async.maxConcurrentInvocationsPerInstance ?? 1;
       ep.outputPath = config.async.outputPath;

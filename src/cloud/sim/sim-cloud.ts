@@ -14,6 +14,12 @@ import {
   type AsyncInvocationResult,
   type Cloud,
   type EndpointConfigSpec,
+  type InferenceComponentSpec,
+  type InferenceComponentState,
+  type InferenceComponentSummary,
+  type InferenceComponentUpdate,
+  type RealtimeInvocation,
+  type RealtimeInvocationResult,
   type EndpointConfigState,
   type EndpointState,
   type EndpointSummary,
@@ -283,6 +289,29 @@ export class SimCloud implements Cloud {
 
   // ---------- runtime ----------
 
+  // ---------- real-time endpoints ----------
+  // TODO(realtime sim helper): inference components, managed instance scaling, failing invocations
+  // at zero (issue 15). Until then the simulated region refuses them by name.
+
+  getInferenceComponent(name: string): Promise<InferenceComponentState | undefined> {
+    return this.call('sagemaker', 'DescribeInferenceComponent', () => notSimulated(name));
+  }
+  createInferenceComponent(spec: InferenceComponentSpec): Promise<InferenceComponentState> {
+    return this.call('sagemaker', 'CreateInferenceComponent', () => notSimulated(spec.name));
+  }
+  updateInferenceComponent(name: string, _update: InferenceComponentUpdate): Promise<void> {
+    return this.call('sagemaker', 'UpdateInferenceComponent', () => notSimulated(name));
+  }
+  deleteInferenceComponent(name: string): Promise<void> {
+    return this.call('sagemaker', 'DeleteInferenceComponent', () => notSimulated(name));
+  }
+  listInferenceComponents(_endpointName?: string): Promise<InferenceComponentSummary[]> {
+    return this.call('sagemaker', 'ListInferenceComponents', () => []);
+  }
+  invokeEndpoint(request: RealtimeInvocation): Promise<RealtimeInvocationResult> {
+    return this.call('sagemaker-runtime', 'InvokeEndpoint', () => notSimulated(request.endpointName));
+  }
+
   invokeEndpointAsync(request: AsyncInvocation): Promise<AsyncInvocationResult> {
     return this.call('sagemaker-runtime', 'InvokeEndpointAsync', () => {
       const engine = this.engine;
@@ -382,4 +411,12 @@ export function createSimCloud(
   const engine = new SimEngine(simOptions({ ...partial, startTime }));
   const clock = new VirtualClock(startTime);
   return { cloud: new SimCloud(engine, clock, observer), clock, engine };
+}
+
+function notSimulated(name: string): never {
+  throw new CloudError(
+    `${name}: the simulated region does not model real-time endpoints yet`,
+    'ValidationError',
+    false,
+  );
 }
