@@ -7,6 +7,9 @@
 //     timeoutSeconds: 1800, onProgress: (e) => console.error(e.message),
 //   });
 //   if (r.outcome === 'success') console.log(new TextDecoder().decode(r.output));
+//
+// Real-time endpoints with inference components do not queue: invokeRealtime retries while the
+// component wakes from zero and says how many attempts failed and how long it waited.
 export {
   invokeAsync,
   submitAsync,
@@ -22,6 +25,16 @@ export {
   type SubmitAsyncOptions,
   type SubmittedInvocation,
 } from './probe/invoke.js';
+export {
+  invokeRealtime,
+  DEFAULT_REALTIME_RETRY,
+  type InvokeRealtimeOptions,
+  type InvokeRealtimeResult,
+  type RealtimeInvokeOutcome,
+  type RealtimeInvokeProgress,
+  type FailedAttempt,
+} from './probe/invoke-realtime.js';
+export { NO_CAPACITY_ERROR } from './cloud/types.js';
 export type { BackoffOptions } from './probe/backoff.js';
 export { runProbe, type ProbeContext, type ProbeRun, type ProbeResultSink } from './probe/probe.js';
 export { deriveColdStartPhases, type ColdStartPhases } from './probe/phases.js';

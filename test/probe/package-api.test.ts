@@ -19,3 +19,28 @@ describe('package API', () => {
     expect(r.outcome).toBe('success');
   });
 });
+
+describe('package API, real-time', () => {
+  it('exports a typed invokeRealtime that retries while the component wakes', async () => {
+    const { WakingComponentCloud, ENDPOINT, COMPONENT } = await import('./waking-component.js');
+    const clock = new RecordingSkippingClock(Date.UTC(2026, 0, 5));
+    const cloud = new WakingComponentCloud(clock, {
+      initialCopies: 0,
+      alarmAfterMs: 30_000,
+      copyScheduledAfterMs: 40_000,
+      instanceAfterMs: 50_000,
+      copyReadyAfterMs: 60_000,
+    });
+    const options: sagezero.InvokeRealtimeOptions = {
+      endpointName: ENDPOINT,
+      componentName: COMPONENT,
+      payload: { inputs: 'Hello' },
+      timeoutSeconds: 600,
+    };
+    const r: sagezero.InvokeRealtimeResult = await sagezero.invokeRealtime(cloud, clock, options);
+    expect(r.outcome).toBe('success');
+    expect(r.failedAttempts).toBeGreaterThan(0);
+    expect(r.noCapacityFailures).toBe(r.failedAttempts);
+    expect(sagezero.NO_CAPACITY_ERROR).toBe(r.failures[0]?.code);
+  });
+});
