@@ -253,6 +253,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX calibration_fits_by_endpoint ON calibration_fits (endpoint, made_at, id);
     `,
   },
+  {
+    version: 8,
+    name: 'real-time probes',
+    sql: `
+      -- Probes of real-time endpoints (issue 15) call one inference component: which one, when its
+      -- wake alarm was seen in ALARM, and how many invocations were refused before the answer.
+      -- NULL on async probes.
+      ALTER TABLE probe_results ADD COLUMN component TEXT;
+      ALTER TABLE probe_results ADD COLUMN alarm_s REAL;
+      ALTER TABLE probe_results ADD COLUMN failed_invocations INTEGER;
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

@@ -26,6 +26,12 @@ export interface ProbeResult {
   errorMessage?: string;
   /** The process running it, `<host>:<pid>:<tag>` (see src/daemon/probe-recovery.ts). */
   holder?: string;
+  /** Real-time endpoints: the inference component probed (`endpoint` is its endpoint). */
+  component?: string;
+  /** Real-time cold probes: start until the wake alarm was seen in ALARM. */
+  alarmS?: number;
+  /** Real-time probes: invocations refused (no capacity, throttled) before the answer. */
+  failedInvocations?: number;
 }
 
 export interface ColdProbe {
@@ -33,6 +39,8 @@ export interface ColdProbe {
   finishedAt: number | undefined;
   outcome: ProbeOutcome;
   totalS: number | undefined;
+  /** Real-time probes: the component probed. */
+  component?: string;
 }
 
 export interface ProbeRepo {
@@ -70,6 +78,9 @@ interface Row {
   failure_location: string | null;
   error_message: string | null;
   holder: string | null;
+  component: string | null;
+  alarm_s: number | null;
+  failed_invocations: number | null;
 }
 
 function fromRow(r: Row): ProbeResult {
@@ -92,6 +103,9 @@ function fromRow(r: Row): ProbeResult {
   if (r.failure_location !== null) p.failureLocation = r.failure_location;
   if (r.error_message !== null) p.errorMessage = r.error_message;
   if (r.holder !== null) p.holder = r.holder;
+  if (r.component !== null) p.component = r.component;
+  if (r.alarm_s !== null) p.alarmS = r.alarm_s;
+  if (r.failed_invocations !== null) p.failedInvocations = r.failed_invocations;
   return p;
 }
 
@@ -99,10 +113,10 @@ export function probeRepo(db: Database.Database): ProbeRepo {
   const save = db.prepare(
     `INSERT OR REPLACE INTO probe_results (id, endpoint, started_at, finished_at, instances_at_start, cold, queued_s,
        scale_out_s, in_service_to_output_s, total_s, outcome, inference_id, input_location, output_location,
-       failure_location, error_message, holder)
+       failure_location, error_message, holder, component, alarm_s, failed_invocations)
      VALUES (@id, @endpoint, @startedAt, @finishedAt, @instancesAtStart, @cold, @queuedS, @scaleOutS,
        @inServiceToOutputS, @totalS, @outcome, @inferenceId, @inputLocation, @outputLocation, @failureLocation,
-       @errorMessage, @holder)`,
+       @errorMessage, @holder, @component, @alarmS, @failedInvocations)`,
   );
   const get = db.prepare(`SELECT * FROM probe_results WHERE id = ?`);
   const latest = db.prepare(
@@ -111,12 +125,12 @@ export function probeRepo(db: Database.Database): ProbeRepo {
   const between = db.prepare(
     `SELECT * FROM probe_results WHERE endpoint = ? AND started_at >= ? AND started_at < ? ORDER BY started_at`,
   );
-  // Four JSON arrays in one row: far cheaper than one JS object per probe over a 90-day window.
+  // JSON arrays in one row: far cheaper than one JS object per probe over a 90-day window.
   const coldBetween = db
     .prepare(
       `SELECT json_group_array(started_at), json_group_array(finished_at), json_group_array(outcome),
-         json_group_array(total_s) FROM (
-         SELECT started_at, finished_at, outcome, total_s FROM probe_results
+         json_group_array(total_s), json_group_array(component) FROM (
+         SELECT started_at, finished_at, outcome, total_s, component FROM probe_results
          WHERE endpoint = ? AND started_at >= ? AND started_at < ? AND cold = 1 ORDER BY started_at)`,
     )
     .raw(true);
@@ -151,6 +165,9 @@ export function probeRepo(db: Database.Database): ProbeRepo {
         failureLocation: p.failureLocation ?? null,
         errorMessage: p.errorMessage ?? null,
         holder: p.holder ?? null,
+        component: p.component ?? null,
+        alarmS: p.alarmS ?? null,
+        failedInvocations: p.failedInvocations ?? null,
       });
     },
     get(id) {
@@ -165,7 +182,7 @@ export function probeRepo(db: Database.Database): ProbeRepo {
       return (between.all(endpoint, from, to) as Row[]).map(fromRow);
     },
     coldBetween(endpoint, from, to) {
-      const [s, f, o, t] = (coldBetween.get(endpoint, from, to) as string[]).map(
+      const [s, f, o, t, c] = (coldBetween.get(endpoint, from, to) as string[]).map(
         (j) => JSON.parse(j) as unknown[],
       );
       const out: ColdProbe[] = new Array<ColdProbe>(s!.length);
@@ -176,6 +193,8 @@ export function probeRepo(db: Database.Database): ProbeRepo {
           outcome: o![i] as ProbeOutcome,
           totalS: (t![i] as number | null) ?? undefined,
         };
+        const component = c![i] as string | null;
+        if (component !== null) out[i]!.component = component;
       }
       return out;
     },
