@@ -172,6 +172,10 @@ const EVERY_METHOD: Record<string, [FakeOperation, (c: FakeCloud) => Promise<unk
   deleteInferenceComponent: ['DeleteInferenceComponent', (c) => c.deleteInferenceComponent('ic')],
   listInferenceComponents: ['ListInferenceComponents', (c) => c.listInferenceComponents('ep')],
   invokeEndpoint: ['InvokeEndpoint', (c) => c.invokeEndpoint({ endpointName: 'ep', body: '{}' })],
+  tagResource: [
+    'AddTags',
+    (c) => c.tagResource('arn:aws:sagemaker:us-east-1:123456789012:model/m', { team: 'nlp' }),
+  ],
 };
 
 /** FakeCloud's own test-facing methods, which are not calls to the cloud. */

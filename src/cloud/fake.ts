@@ -78,7 +78,9 @@ export type FakeOperation =
   | 'UpdateInferenceComponent'
   | 'DeleteInferenceComponent'
   | 'ListInferenceComponents'
-  | 'InvokeEndpoint';
+  | 'InvokeEndpoint'
+  | 'AddTags'
+  | 'TagResource';
 
 /** Which calls of an operation an injected error applies to, from the method's arguments. */
 export type CallMatcher = (...args: unknown[]) => boolean;
@@ -466,6 +468,22 @@ export class FakeCloud implements Cloud {
         'InvokeEndpoint',
       );
     return this.invokeAnswer(request);
+  }
+
+  async tagResource(arn: string, tags: Tags): Promise<void> {
+    // SageMaker tags with AddTags, Application Auto Scaling and CloudWatch with TagResource.
+    this.call(arn.startsWith('arn:aws:sagemaker:') ? 'AddTags' : 'TagResource', arn, tags);
+    const all = [
+      ...this.models.values(),
+      ...this.configs.values(),
+      ...this.endpoints.values(),
+      ...this.components.values(),
+      ...this.targets.values(),
+      ...this.alarms.values(),
+    ];
+    const found = all.find((r) => r.arn === arn);
+    if (!found) throw new CloudError(`no resource with ARN ${arn}`, 'ResourceNotFound', false);
+    found.tags = { ...found.tags, ...clone(tags) };
   }
 
   private variant(cfg: EndpointConfigState): EndpointState['variants'][number] {

@@ -9,6 +9,7 @@ import { runtimeOps } from './runtime.js';
 import { s3Ops } from './s3.js';
 import { sageMakerOps } from './sagemaker.js';
 import { stsOps } from './sts.js';
+import { taggingOps } from './tagging.js';
 
 export function createAwsCloud(opts: {
   region: string;
@@ -30,5 +31,6 @@ export function createAwsCloud(opts: {
     ...s3Ops(ctx),
     ...runtimeOps(ctx),
     ...inferenceComponentOps(ctx),
+    ...taggingOps(ctx),
   };
 }
