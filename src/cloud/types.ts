@@ -468,6 +468,14 @@ export interface Cloud {
    * has no copy to serve the request; the caller decides whether to retry.
    */
   invokeEndpoint(request: RealtimeInvocation): Promise<RealtimeInvocationResult>;
+
+  /**
+   * Adds `tags` to the resource `arn` names, keeping its other tags (a key it has gets the new value):
+   * SageMaker AddTags for a model, endpoint config or endpoint; TagResource for an Application Auto
+   * Scaling scalable target or a CloudWatch alarm. `apply --adopt` uses it to make existing resources
+   * sagezero's.
+   */
+  tagResource(arn: string, tags: Tags): Promise<void>;
 }
 
 /** A failure talking to the cloud, already phrased for a person. */

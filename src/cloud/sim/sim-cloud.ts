@@ -39,7 +39,9 @@ import {
 } from '../types.js';
 import { SimEngine, simOptions, type SimOptions } from './engine.js';
 import type { RequestPool } from './requests.js';
+import { INVOKE_OK } from './realtime.js';
 import { acceptsInvocations } from './sagemaker.js';
+import { tagSimResource } from './tagging.js';
 
 type Service = 'sagemaker' | 'sagemaker-runtime' | 'application-autoscaling' | 'cloudwatch' | 's3' | 'sts';
 
@@ -289,27 +291,64 @@ export class SimCloud implements Cloud {
 
   // ---------- runtime ----------
 
-  // ---------- real-time endpoints ----------
-  // TODO(realtime sim helper): inference components, managed instance scaling, failing invocations
-  // at zero (issue 15). Until then the simulated region refuses them by name.
+  // ---------- real-time endpoints (realtime.ts) ----------
 
   getInferenceComponent(name: string): Promise<InferenceComponentState | undefined> {
-    return this.call('sagemaker', 'DescribeInferenceComponent', () => notSimulated(name));
+    return this.call('sagemaker', 'DescribeInferenceComponent', () => {
+      const c = this.engine.realtime.components.get(name);
+      return c ? this.engine.realtime.describe(c) : undefined;
+    });
   }
   createInferenceComponent(spec: InferenceComponentSpec): Promise<InferenceComponentState> {
-    return this.call('sagemaker', 'CreateInferenceComponent', () => notSimulated(spec.name));
+    return this.call('sagemaker', 'CreateInferenceComponent', () =>
+      this.engine.realtime.describe(this.engine.realtime.create(spec)),
+    );
   }
-  updateInferenceComponent(name: string, _update: InferenceComponentUpdate): Promise<void> {
-    return this.call('sagemaker', 'UpdateInferenceComponent', () => notSimulated(name));
+  updateInferenceComponent(name: string, update: InferenceComponentUpdate): Promise<void> {
+    return this.call('sagemaker', 'UpdateInferenceComponent', () => this.engine.realtime.update(name, update));
   }
   deleteInferenceComponent(name: string): Promise<void> {
-    return this.call('sagemaker', 'DeleteInferenceComponent', () => notSimulated(name));
+    return this.call('sagemaker', 'DeleteInferenceComponent', () => this.engine.realtime.delete(name));
   }
-  listInferenceComponents(_endpointName?: string): Promise<InferenceComponentSummary[]> {
-    return this.call('sagemaker', 'ListInferenceComponents', () => []);
+  listInferenceComponents(endpointName?: string): Promise<InferenceComponentSummary[]> {
+    return this.call('sagemaker', 'ListInferenceComponents', () => this.engine.realtime.list(endpointName));
   }
-  invokeEndpoint(request: RealtimeInvocation): Promise<RealtimeInvocationResult> {
-    return this.call('sagemaker-runtime', 'InvokeEndpoint', () => notSimulated(request.endpointName));
+
+  /**
+   * Fails at once when no copy can take the request; otherwise answers once the request's service
+   * time (SimOptions.serviceSeconds) has passed on the clock, holding its copy until then.
+   */
+  async invokeEndpoint(request: RealtimeInvocation): Promise<RealtimeInvocationResult> {
+    const engine = this.engine;
+    const started = await this.call('sagemaker-runtime', 'InvokeEndpoint', () => {
+      const c = engine.realtime.componentFor(request.endpointName, request.inferenceComponentName);
+      const inputBytes =
+        typeof request.body === 'string' ? new TextEncoder().encode(request.body).length : request.body.length;
+      const serviceMs = Math.max(0, engine.opts.serviceSeconds({ endpointName: request.endpointName, inputBytes }) * 1000);
+      const code = engine.realtime.submit(c, serviceMs);
+      if (code !== INVOKE_OK) throw engine.realtime.noCapacityError(c, code);
+      return { component: c.name, serviceMs };
+    });
+    await this.clock.sleep(started.serviceMs);
+    this.sync();
+    const body = JSON.stringify({
+      endpoint: request.endpointName,
+      inferenceComponent: started.component,
+      simulated: true,
+      processingSeconds: started.serviceMs / 1000,
+    });
+    return { body: new TextEncoder().encode(body), contentType: 'application/json' };
+  }
+
+  tagResource(arn: string, tags: Tags): Promise<void> {
+    const sagemaker = arn.split(':')[2] === 'sagemaker';
+    const op = sagemaker ? 'AddTags' : 'TagResource';
+    const service = sagemaker
+      ? 'sagemaker'
+      : arn.split(':')[2] === 'cloudwatch'
+        ? 'cloudwatch'
+        : 'application-autoscaling';
+    return this.call(service, op, () => tagSimResource(this.engine, arn, tags, op));
   }
 
   invokeEndpointAsync(request: AsyncInvocation): Promise<AsyncInvocationResult> {
@@ -411,12 +450,4 @@ export function createSimCloud(
   const engine = new SimEngine(simOptions({ ...partial, startTime }));
   const clock = new VirtualClock(startTime);
   return { cloud: new SimCloud(engine, clock, observer), clock, engine };
-}
-
-function notSimulated(name: string): never {
-  throw new CloudError(
-    `${name}: the simulated region does not model real-time endpoints yet`,
-    'ValidationError',
-    false,
-  );
 }
