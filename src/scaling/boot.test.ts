@@ -5,7 +5,7 @@ import type { Config } from '../config/load.js';
 import { explicitModel } from '../provision/desired.js';
 import { buildPlan } from '../provision/plan.js';
 import { openStore, type Store } from '../store/index.js';
-import { endpointBoot, wakeCooldownWarning } from './boot.js';
+import { endpointBoot, measuredTooShort, wakeCooldownWarning } from './boot.js';
 
 const T = Date.UTC(2025, 0, 6);
 const MIN = 60_000;
@@ -77,6 +77,43 @@ describe('endpointBoot', () => {
   });
 });
 
+describe('measuredTooShort', () => {
+  it('is a one-sided binomial test of "at most 10% of boots outlast the cooldown" at 5%', () => {
+    // P(X >= k | n, 0.1): 0.1 (1 of 1), 0.01 (2 of 2), 0.0702 (3 of 10), 0.0128 (4 of 10)
+    expect(measuredTooShort(0, 5)).toBe(false);
+    expect(measuredTooShort(1, 1)).toBe(false);
+    expect(measuredTooShort(2, 2)).toBe(true);
+    expect(measuredTooShort(3, 10)).toBe(false);
+    expect(measuredTooShort(4, 10)).toBe(true);
+  });
+});
+
+describe('boot samples', () => {
+  it('count a cold probe timed from a scale-out activity once', () => {
+    const e = endpointOf(testConfig());
+    coldProbes('llm-async', [500]); // scale-out phase from T + 120 s, 500 s
+    store.instances.insert({
+      endpoint: 'llm-async',
+      variant: 'AllTraffic',
+      at: T - MIN,
+      count: 0,
+      source: 'poll',
+    });
+    store.activities.upsert({
+      activityId: 'a1',
+      endpoint: 'llm-async',
+      variant: 'AllTraffic',
+      startTime: T + 120_000,
+      endTime: T + 620_000,
+      status: 'Successful',
+      description: 'Setting desired instance count to 1.',
+      cause: 'monitor alarm sagezero-llm-async-wake in state ALARM',
+      desiredCount: 1,
+    });
+    expect(endpointBoot(e, store)).toMatchObject({ samples: 1, probes: 0, scaleOuts: 1 });
+  });
+});
+
 describe('wakeCooldownWarning', () => {
   it('says nothing when the derived cooldown covers the boot', () => {
     const e = endpointOf(testConfig());
@@ -103,7 +140,8 @@ describe('wakeCooldownWarning', () => {
     // the prior whose p90 (x 1.21196) covers 874.3 s: ceil(721.4) = 722
     expect(wakeCooldownWarning(e, endpointBoot(e, store))).toBe(
       "llm-async: scaling.scaleOutCooldownSeconds (the wake policy's cooldown) is 720 s, shorter than the " +
-        'measured boot p90 of 874 s (5 cold starts: 5 cold probes in the store; median 820 s) plus the 120 s ' +
+        'measured boot p90 of 874 s (5 cold starts: 5 cold probes in the store, 5 of them longer than the 600 s ' +
+        'it covers; median 820 s) plus the 120 s ' +
         'the wake alarm needs to see the new instance. HasBacklogWithoutCapacity stays 1 while the first ' +
         'instance boots, so the wake policy fires again and launches a second instance. Set ' +
         'scaling.scaleOutCooldownSeconds: 1020, or leave it unset (derived from tune.coldStartPriorSeconds: ' +
@@ -117,12 +155,43 @@ describe('wakeCooldownWarning', () => {
     // 592 * 1.21196 = 717.5 s, + 120 s = 837.5 s > 720 s. The prior's 701.7 s is covered: no warning.
     coldProbes('llm-async', [592]);
     expect(wakeCooldownWarning(e, endpointBoot(e, store))).toBeUndefined();
-    // Three samples (median 600 s; the logs' spread raised to the 0.05 floor): p90 = 600 * e^(1.2816 *
-    // 0.05) = 639.7 s, + 120 s = 759.7 s > 720 s. The measured p90 rules now, and it is not covered.
-    coldProbes('llm-async', [592, 600, 610]);
+  });
+
+  it("warns on measured boots only when they show the cooldown short: the demo's first three do not", () => {
+    const e = endpointOf(testConfig());
+    // The demo's first three scale-outs from zero (seed 7's 2nd, 4th and 6th boot draws). Median 567 s,
+    // the logs' spread 0.029 raised to the 0.05 floor: p90 = 567 * e^(1.2816 * 0.05) = 604 s, + 120 s =
+    // 724 s > 720 s. But none of them outlasted the 720 - 120 = 600 s the cooldown covers.
+    coldProbes('llm-async', [592, 563, 567]);
+    expect(endpointBoot(e, store).p90Seconds).toBeGreaterThan(600);
+    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toBeUndefined();
+    // A fourth of 610 s: 1 of 4 longer, P(X >= 1 | 4, 0.1) = 1 - 0.9^4 = 0.34, no evidence yet.
+    store.close();
+    store = openStore(':memory:');
+    coldProbes('llm-async', [592, 563, 567, 610]);
+    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toBeUndefined();
+    // Two of five longer: P(X >= 2 | 5, 0.1) = 1 - 0.9^5 - 5 * 0.1 * 0.9^4 = 0.081, still not.
+    store.close();
+    store = openStore(':memory:');
+    coldProbes('llm-async', [592, 563, 567, 610, 620]);
+    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toBeUndefined();
+    // Two of three longer: P(X >= 2 | 3, 0.1) = 3 * 0.01 * 0.9 + 0.001 = 0.028 < 0.05.
+    store.close();
+    store = openStore(':memory:');
+    coldProbes('llm-async', [563, 610, 620]);
     expect(wakeCooldownWarning(e, endpointBoot(e, store))).toContain(
-      'measured boot p90 of 640 s (3 cold starts: 3 cold probes in the store; median 600 s)',
+      '3 cold starts: 3 cold probes in the store, 2 of them longer than the 600 s it covers',
     );
+  });
+
+  it('two cold starts both longer than the cooldown covers are evidence enough (P = 0.01)', () => {
+    const e = endpointOf(testConfig());
+    coldProbes('llm-async', [900, 950]);
+    // median sqrt(900 * 950) = 924.7 s, sigma 0.15 (two samples): p90 = 924.7 * 1.21196 = 1120.6 s, + 120 -> 1260 s
+    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toContain(
+      'measured boot p90 of 1121 s (2 cold starts: 2 cold probes in the store, 2 of them longer than the 600 s it covers',
+    );
+    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toContain('scaling.scaleOutCooldownSeconds: 1260');
   });
 
   it('checks a configured cooldown against the prior when nothing was measured', () => {
