@@ -8,9 +8,23 @@ import { ConfigError, type ConfigIssue } from './errors.js';
 import { interpolateEnv } from './interpolate.js';
 import { configSchema, type EndpointParsed, type ParsedConfig } from './schema.js';
 import { resolveScaling, scalingWarnings, type ScalingConfig } from './scaling-schema.js';
+import {
+  realtimeWarnings,
+  resolveRealtimeEndpoint,
+  type RealtimeEndpointConfig,
+  type RealtimeEndpointParsed,
+} from './realtime-schema.js';
 import { suggestKey } from './suggest.js';
 
-export type EndpointConfig = Omit<EndpointParsed, 'scaling'> & { scaling: ScalingConfig };
+/** A `kind: async` endpoint (the default); everything that predates realtime endpoints reads these. */
+export type EndpointConfig = Omit<EndpointParsed, 'scaling' | 'components'> & { scaling: ScalingConfig };
+export type {
+  ComponentConfig,
+  ManagedScalingConfig,
+  RealtimeEndpointConfig,
+  RealtimeScalingConfig,
+  RealtimeWakeConfig,
+} from './realtime-schema.js';
 
 export interface Config extends Omit<ParsedConfig, 'endpoints' | 'project'> {
   project: string;
@@ -18,7 +32,13 @@ export interface Config extends Omit<ParsedConfig, 'endpoints' | 'project'> {
   file: string;
   /** Absolute path of the SQLite store. */
   storePath: string;
+  /** The `kind: async` endpoints, in file order. */
   endpoints: EndpointConfig[];
+  /**
+   * The `kind: realtime` endpoints, in file order. Kept apart so code written for async endpoints
+   * (queues, backlog metrics, variant scaling) never meets one by accident.
+   */
+  realtimeEndpoints: RealtimeEndpointConfig[];
   /** Things worth saying before a plan: valid, but likely not what the user wants. */
   warnings: string[];
 }
@@ -104,22 +124,32 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
 
   const result = configSchema.safeParse(interpolated.value, { reportInput: true });
   if (!result.success) {
-    throw new ConfigError(result.error.issues.flatMap((issue) => toIssues(issue, file, locate)));
+    throw new ConfigError(
+      result.error.issues.flatMap((issue) => toIssues(issue, file, locate, interpolated.value)),
+    );
   }
   const parsed = result.data;
   const project = parsed.project ?? projectFromFile(file);
   // The presets derive the wake cooldown from the boot the endpoint's tune block assumes.
-  const endpoints = parsed.endpoints.map((e) => ({
-    ...e,
-    scaling: resolveScaling(e.scaling, { priorSeconds: e.tune?.coldStartPriorSeconds }),
-  }));
+  const endpoints: EndpointConfig[] = parsed.endpoints.flatMap((e) => {
+    if (e.kind === 'realtime') return [];
+    const { components: _none, ...rest } = e;
+    return [{ ...rest, scaling: resolveScaling(e.scaling, { priorSeconds: e.tune?.coldStartPriorSeconds }) }];
+  });
+  const realtimeEndpoints = parsed.endpoints
+    .filter((e): e is RealtimeEndpointParsed => e.kind === 'realtime')
+    .map(resolveRealtimeEndpoint);
   return {
     ...parsed,
     project,
     file: path.resolve(file),
     storePath: path.resolve(path.dirname(path.resolve(file)), parsed.store),
     endpoints,
-    warnings: endpoints.flatMap((e) => scalingWarnings(e.name, e.scaling)),
+    realtimeEndpoints,
+    warnings: [
+      ...endpoints.flatMap((e) => scalingWarnings(e.name, e.scaling)),
+      ...realtimeEndpoints.flatMap(realtimeWarnings),
+    ],
   };
 }
 
@@ -127,11 +157,12 @@ function toIssues(
   issue: z.core.$ZodIssue,
   file: string,
   locate: (p: readonly PropertyKey[]) => { line?: number; column?: number },
+  input: unknown,
 ): ConfigIssue[] {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => {
       const p = [...issue.path, key];
-      const suggestion = suggestKey(key, knownKeysAt(issue.path));
+      const suggestion = suggestKey(key, knownKeysAt(issue.path, input));
       return {
         file,
         ...locate(p),
@@ -149,7 +180,7 @@ function toIssues(
     );
     if (matched) {
       return matched.flatMap((i) =>
-        toIssues({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue, file, locate),
+        toIssues({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue, file, locate, input),
       );
     }
   }
@@ -163,12 +194,22 @@ function toIssues(
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') {
     if (issue.input === undefined) return 'is required';
+    // A key refused by name (z.never) carries its own explanation.
+    if (issue.expected === 'never') return issue.message;
     return `must be ${article(issue.expected)}, got ${describeValue(issue.input)}`;
   }
   if (issue.code === 'invalid_value') {
     if (issue.input === undefined)
       return `is required (one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')})`;
     return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(issue.input)}`;
+  }
+  if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator === 'kind') {
+    // The issue's input is the endpoint mapping; its `kind` is the value to quote.
+    const kind =
+      issue.input !== null && typeof issue.input === 'object'
+        ? (issue.input as { kind?: unknown }).kind
+        : issue.input;
+    return `must be "async" (the default) or "realtime", got ${describeValue(kind)}`;
   }
   if (issue.code === 'invalid_union') {
     return `has an invalid value ${describeValue(issue.input)}`;
@@ -190,11 +231,15 @@ function describeValue(v: unknown): string {
   return String(v);
 }
 
-/** Keys the schema allows at a path (for "did you mean"). */
-function knownKeysAt(p: readonly PropertyKey[]): string[] {
+/**
+ * Keys the schema allows at a path (for "did you mean"). `input` picks the branch of a union: an
+ * endpoint's keys depend on its `kind`.
+ */
+function knownKeysAt(p: readonly PropertyKey[], input: unknown): string[] {
   let schema: unknown = configSchema;
+  let value: unknown = input;
   for (const seg of p) {
-    schema = unwrap(schema);
+    schema = unwrap(schema, value);
     if (typeof seg === 'number') {
       schema =
         (schema as { element?: unknown }).element ?? (schema as { def?: { element?: unknown } }).def?.element;
@@ -202,23 +247,38 @@ function knownKeysAt(p: readonly PropertyKey[]): string[] {
       const shape = (schema as { shape?: Record<string, unknown> }).shape;
       schema = shape?.[String(seg)];
     }
+    value =
+      value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[seg] : undefined;
     if (!schema) return [];
   }
-  const shape = (unwrap(schema) as { shape?: Record<string, unknown> }).shape;
-  return shape ? Object.keys(shape) : [];
+  const shape = (unwrap(schema, value) as { shape?: Record<string, unknown> }).shape;
+  return shape ? Object.keys(shape).filter((k) => !refusedByName(shape[k])) : [];
 }
 
-function unwrap(schema: unknown): unknown {
+/** A z.never() key exists only to explain why it is not allowed: never a suggestion. */
+function refusedByName(schema: unknown): boolean {
+  return (unwrap(schema, undefined) as { def?: { type?: string } }).def?.type === 'never';
+}
+
+function unwrap(schema: unknown, value: unknown): unknown {
   let s = schema as {
     def?: { type?: string; innerType?: unknown; in?: unknown; schema?: unknown; options?: unknown[] };
   };
+  const kind = value !== null && typeof value === 'object' ? (value as { kind?: unknown }).kind : undefined;
   for (let i = 0; i < 10 && s?.def; i++) {
     const d = s.def;
     if (d.type === 'optional' || d.type === 'default' || d.type === 'nullable' || d.type === 'prefault')
       s = d.innerType as typeof s;
     else if (d.type === 'pipe') s = d.in as typeof s;
     else if (d.type === 'union' && Array.isArray(d.options)) {
-      const obj = d.options.find((o) => (o as { shape?: unknown }).shape);
+      const objects = d.options.filter((o) => (o as { shape?: unknown }).shape);
+      // The branch whose `kind` literal matches the input's, else the first (the default kind).
+      const byKind = objects.find((o) => {
+        const k = (o as { shape: Record<string, unknown> }).shape.kind;
+        const lit = unwrap(k, undefined) as { def?: { values?: unknown[] } } | undefined;
+        return kind !== undefined && lit?.def?.values?.includes(kind);
+      });
+      const obj = byKind ?? objects[0];
       if (!obj) break;
       s = obj as typeof s;
     } else break;

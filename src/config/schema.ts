@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import * as c from './constraints.js';
 import { checkScaling, scalingInputSchema } from './scaling-schema.js';
+import { modelSchema } from './model-schema.js';
+import { checkRealtimeEndpoint, realtimeEndpointSchema } from './realtime-schema.js';
 // Each controller owns the schema of its own block; the file's one definition is assembled here.
 import { alertsConfigSchema } from '../alerts/config.js';
 import { pricingConfigSchema } from '../cost/pricing-config.js';
@@ -10,42 +12,6 @@ import { probeConfigSchema } from '../probe/config.js';
 import { tuneConfigSchema } from '../tune/config.js';
 import { serverConfigSchema } from '../server/config.js';
 import { daemonConfigSchema, simTrafficSchema } from '../daemon/config.js';
-
-const jumpstartSchema = z.strictObject({
-  modelId: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,255}$/, {
-    error: 'must be a JumpStart model id like huggingface-llm-falcon-40b-instruct-bf16',
-  }),
-  version: z
-    .string()
-    .regex(/^(\*|\d+\.\*|\d+\.\d+\.\*|\d+\.\d+\.\d+)$/, {
-      error: 'must be "*", a semantic version like "2.1.0", or a wildcard like "2.*"',
-    })
-    .default('*'),
-});
-
-const modelSchema = z
-  .strictObject({
-    jumpstart: jumpstartSchema
-      .optional()
-      .describe('Resolve image, artifacts and environment from the JumpStart model specs.'),
-    image: c.imageUri.optional().describe('Inference container image URI (ECR).'),
-    modelDataUrl: c.s3Uri
-      .optional()
-      .describe('S3 URI of the model artifacts (model.tar.gz or an uncompressed prefix ending in /).'),
-    environment: c.environment.optional().describe('Container environment; merged over JumpStart defaults.'),
-  })
-  .superRefine((m, ctx) => {
-    if (!m.jumpstart && !m.image) {
-      ctx.addIssue({ code: 'custom', path: ['image'], message: 'is required unless model.jumpstart is set' });
-    }
-    if (m.jumpstart && (m.image || m.modelDataUrl)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [m.image ? 'image' : 'modelDataUrl'],
-        message: 'cannot be combined with model.jumpstart (JumpStart resolves it); remove one of them',
-      });
-    }
-  });
 
 const notificationsSchema = z.strictObject({
   successTopic: c.snsTopicArn.optional(),
@@ -68,6 +34,10 @@ const asyncSchema = z.strictObject({
 });
 
 export const endpointSchema = z.strictObject({
+  kind: z
+    .literal('async')
+    .optional()
+    .describe('async (the default): a queue in front of the model; realtime: inference components.'),
   name: c.sagemakerName.describe('SageMaker endpoint name.'),
   variantName: c.sagemakerName.default('AllTraffic'),
   model: modelSchema,
@@ -100,7 +70,16 @@ export const endpointSchema = z.strictObject({
     .describe('Always-on baseline instance count for reports.'),
   probe: probeConfigSchema.optional(),
   tune: tuneConfigSchema.optional(),
+  components: z
+    .never({ error: 'is only for kind: realtime endpoints; set kind: realtime or remove components' })
+    .optional(),
 });
+
+/** Either kind of endpoint; `kind` absent means async, so configs written before realtime still load. */
+export const anyEndpointSchema = z.discriminatedUnion('kind', [
+  endpointSchema,
+  realtimeEndpointSchema.superRefine(checkRealtimeEndpoint),
+]);
 
 const simSchema = z.strictObject({
   bootSeconds: z
@@ -181,7 +160,7 @@ export const configSchema = z
     server: serverConfigSchema,
     daemon: daemonConfigSchema,
     alerts: alertsConfigSchema.optional(),
-    endpoints: z.array(endpointSchema).min(1, { error: 'must list at least one endpoint' }),
+    endpoints: z.array(anyEndpointSchema).min(1, { error: 'must list at least one endpoint' }),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Map<string, number>();
@@ -201,3 +180,4 @@ export const configSchema = z
 export type ConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 export type EndpointParsed = z.output<typeof endpointSchema>;
+export type AnyEndpointParsed = z.output<typeof anyEndpointSchema>;

@@ -15,6 +15,13 @@ function validate(value: unknown, schema: Schema, at = '$'): string[] {
     out.push(`${at}: expected ${JSON.stringify(schema.const)}`);
   if (Array.isArray(schema.enum) && !schema.enum.includes(value))
     out.push(`${at}: not one of ${JSON.stringify(schema.enum)}`);
+  if ('not' in schema && validate(value, schema.not as Schema, at).length === 0)
+    out.push(`${at}: not allowed`);
+  if (Array.isArray(schema.oneOf)) {
+    const matching = schema.oneOf.filter((s) => validate(value, s as Schema, at).length === 0).length;
+    if (matching !== 1) out.push(`${at}: matches ${matching} alternatives, not one`);
+    return out;
+  }
   if (Array.isArray(schema.anyOf)) {
     if (!schema.anyOf.some((s) => validate(value, s as Schema, at).length === 0))
       out.push(`${at}: matches no alternative`);
@@ -59,7 +66,10 @@ function validate(value: unknown, schema: Schema, at = '$'): string[] {
 
 const schema = generateJsonSchema();
 const properties = (s: unknown) => (s as { properties: Record<string, Schema> }).properties;
-const endpointItems = (properties(schema).endpoints as { items: Schema }).items;
+// An endpoint is one of two kinds: async (kind absent or "async") and realtime.
+const endpointKinds = (properties(schema).endpoints as { items: { oneOf: Schema[] } }).items.oneOf;
+const endpointItems = endpointKinds[0] as Schema;
+const realtimeItems = endpointKinds[1] as Schema;
 
 describe('schema/sagezero.schema.json', () => {
   it('is up to date with src/config/schema.ts (run `npm run schema` after changing it)', () => {
@@ -72,11 +82,21 @@ describe('schema/sagezero.schema.json', () => {
     expect(schema.title).toBeTypeOf('string');
     expect(schema.additionalProperties).toBe(false);
     expect(endpointItems.additionalProperties).toBe(false);
+    expect(realtimeItems.additionalProperties).toBe(false);
+    expect(properties(realtimeItems).kind).toMatchObject({ const: 'realtime' });
   });
 
   it('describes input: keys with defaults are optional', () => {
     expect(schema.required).toEqual(['region', 'endpoints']);
     expect(endpointItems.required).toEqual(['name', 'model', 'executionRoleArn', 'instanceType']);
+    expect(realtimeItems.required).toEqual([
+      'kind',
+      'name',
+      'executionRoleArn',
+      'instanceType',
+      'managedScaling',
+      'components',
+    ]);
     expect(properties(endpointItems).variantName).toMatchObject({ default: 'AllTraffic' });
   });
 
@@ -86,8 +106,9 @@ describe('schema/sagezero.schema.json', () => {
       for (const key of Object.keys(doc))
         expect(properties(schema), `top-level key ${key}`).toHaveProperty([key]);
       for (const e of doc.endpoints as Record<string, unknown>[]) {
+        const items = e.kind === 'realtime' ? realtimeItems : endpointItems;
         for (const key of Object.keys(e))
-          expect(properties(endpointItems), `endpoint key ${key}`).toHaveProperty([key]);
+          expect(properties(items), `endpoint key ${key}`).toHaveProperty([key]);
       }
       expect(validate(doc, schema)).toEqual([]);
     });
@@ -107,10 +128,14 @@ describe('schema/sagezero.schema.json', () => {
       ...good,
       endpoints: [{ ...endpoint, instanceType: 'g5.12xlarge', initialInstanceCount: 0 }],
     };
-    expect(validate(bad, schema)).toEqual([
-      expect.stringContaining('$.endpoints[0].instanceType: does not match'),
-      '$.endpoints[0].initialInstanceCount: below minimum',
+    // With two kinds of endpoint, a bad one matches neither branch.
+    expect(validate(bad, schema)).toEqual(['$.endpoints[0]: matches 0 alternatives, not one']);
+    expect(validate(bad.endpoints[0], endpointItems)).toEqual([
+      expect.stringContaining('$.instanceType: does not match'),
+      '$.initialInstanceCount: below minimum',
     ]);
+    // Keys refused by name on the other kind are refused by the JSON Schema too.
+    expect(validate({ ...endpoint, components: [] }, endpointItems)).toEqual(['$.components: not allowed']);
     expect(validate({ region: 'us-east-1' }, schema)).toEqual(['$.endpoints: required']);
   });
 });

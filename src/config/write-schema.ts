@@ -23,7 +23,7 @@ export function generateJsonSchema(): Record<string, unknown> {
     $id: SCHEMA_ID,
     title: 'sagezero configuration',
     description:
-      'One file describes any number of SageMaker asynchronous inference endpoints, their models and their ' +
+      'One file describes any number of SageMaker asynchronous and real-time (inference component) endpoints, their models and their ' +
       'scale-to-zero policies. Generated from src/config/schema.ts by `npm run schema`; do not edit by hand.',
     ...body,
   };

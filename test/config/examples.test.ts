@@ -14,7 +14,7 @@ describe('example configs', () => {
   for (const ex of examples) {
     it(`${path.basename(ex.file)} loads`, () => {
       const c = loadConfig(ex.file, ex.env);
-      expect(c.endpoints.length).toBeGreaterThan(0);
+      expect(c.endpoints.length + c.realtimeEndpoints.length).toBeGreaterThan(0);
       expect(c.file).toBe(ex.file);
     });
   }
