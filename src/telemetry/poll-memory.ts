@@ -39,16 +39,20 @@ interface Seen {
 
 /** One poll's namespace-wide view, and the per-endpoint decision it supports. */
 export interface ChangeHints {
-  /** The endpoint's last description when nothing says it changed; undefined: describe it. */
+  /**
+   * The endpoint's last description when nothing says it changed; undefined: describe it. A
+   * real-time endpoint passes its components' resources too: their copies' scaling is what moves
+   * its instances (managed instance scaling has no activity of its own).
+   */
   unchanged(
     endpoint: string,
-    resourceId: ScalableResourceId,
+    resourceId: ScalableResourceId | readonly ScalableResourceId[],
     now: number,
   ): { state: EndpointState | undefined } | undefined;
   /** Records a fresh description. */
   described(
     endpoint: string,
-    resourceId: ScalableResourceId,
+    resourceId: ScalableResourceId | readonly ScalableResourceId[],
     state: EndpointState | undefined,
     now: number,
   ): void;
@@ -79,8 +83,12 @@ export class PollMemory {
     }
     this.activitiesReadAt = now;
     this.oldestInFlight = oldestInFlight;
-    const keys = (resourceId: ScalableResourceId): Set<string> =>
-      new Set((byResource.get(resourceId) ?? []).map((a) => `${a.activityId}:${a.statusCode}`));
+    const keys = (resourceIds: ScalableResourceId | readonly ScalableResourceId[]): Set<string> =>
+      new Set(
+        (typeof resourceIds === 'string' ? [resourceIds] : resourceIds).flatMap((id) =>
+          (byResource.get(id) ?? []).map((a) => `${a.activityId}:${a.statusCode}`),
+        ),
+      );
 
     return {
       unchanged: (endpoint, resourceId, at) => {

@@ -8,6 +8,7 @@
 import type { Clock } from '../clock.js';
 import {
   CloudError,
+  componentResourceId,
   scalableResourceId,
   type Cloud,
   type EndpointState,
@@ -17,6 +18,7 @@ import type { Config } from '../config/load.js';
 import { META, type Store } from '../store/index.js';
 import { PollMemory, type ChangeHints } from './poll-memory.js';
 import { planMetricQueries, toMetricPoints } from './queries.js';
+import { pollComponentCopies, type RealtimePollEndpoint } from './realtime.js';
 
 export const DEFAULT_POLL_INTERVAL_MS = 60_000;
 /** How far back DescribeScalingActivities reaches. */
@@ -35,7 +37,10 @@ export interface PollContext {
   cloud: Cloud;
   clock: Clock;
   store: Store;
-  config: Pick<Config, 'endpoints'>;
+  config: Pick<Config, 'endpoints'> & {
+    /** `kind: realtime` endpoints: their variant's instances and their components' copies. */
+    realtimeEndpoints?: readonly RealtimePollEndpoint[];
+  };
   /** The schedule's interval; a silence longer than two of them is a gap. */
   intervalMs?: number;
   /**
@@ -84,7 +89,8 @@ export async function pollOnce(ctx: PollContext): Promise<PollResult> {
   const endpoints: EndpointPoll[] = [];
 
   let hints: ChangeHints | undefined;
-  if (ctx.memory && ctx.config.endpoints.length > 0) {
+  const realtime = ctx.config.realtimeEndpoints ?? [];
+  if (ctx.memory && ctx.config.endpoints.length + realtime.length > 0) {
     try {
       hints = await ctx.memory.read(ctx.cloud, now);
     } catch (err) {
@@ -96,6 +102,29 @@ export async function pollOnce(ctx: PollContext): Promise<PollResult> {
   for (const e of ctx.config.endpoints) {
     try {
       endpoints.push(await pollEndpoint(ctx, e.name, e.variantName, now, interval, hints));
+    } catch (err) {
+      const msg = `${e.name}: ${errorMessage(err)}`;
+      errors.push(msg);
+      endpoints.push({
+        endpoint: e.name,
+        variant: e.variantName,
+        instances: -1,
+        status: 'Missing',
+        described: false,
+        changed: false,
+        fromActivities: 0,
+        error: msg,
+      });
+    }
+  }
+
+  for (const e of realtime) {
+    try {
+      const components = e.components.map((c) => componentResourceId(c.componentName));
+      const poll = await pollEndpoint(ctx, e.name, e.variantName, now, interval, hints, components);
+      endpoints.push(poll);
+      // Copies move only with their own scaling activities, which make the endpoint described.
+      if (poll.described) await pollComponentCopies(ctx.cloud, ctx.store, e, now);
     } catch (err) {
       const msg = `${e.name}: ${errorMessage(err)}`;
       errors.push(msg);
@@ -144,16 +173,19 @@ async function pollEndpoint(
   now: number,
   interval: number,
   hints: ChangeHints | undefined,
+  /** Resources whose scaling activities move this endpoint besides its variant (components). */
+  alsoWatch: readonly string[] = [],
 ): Promise<EndpointPoll> {
   const { cloud, store } = ctx;
   const lastObserved = store.meta.getNumber(lastObservedKey(name));
   const gap = lastObserved === undefined || now - lastObserved > 2 * interval;
   const resourceId = scalableResourceId(name, variant);
+  const watched = alsoWatch.length > 0 ? [resourceId, ...alsoWatch] : resourceId;
 
-  const known = gap || !hints ? undefined : hints.unchanged(name, resourceId, now);
+  const known = gap || !hints ? undefined : hints.unchanged(name, watched, now);
   const described = known === undefined;
   const state = known ? known.state : await cloud.getEndpoint(name);
-  if (described && hints) hints.described(name, resourceId, state, now);
+  if (described && hints) hints.described(name, watched, state, now);
   const v = state?.variants.find((x) => x.variantName === variant) ?? state?.variants[0];
   // Billed instances: booting ones (desired above current) bill, and so do draining ones (current
   // above desired), so the larger of the two is what costs money.
