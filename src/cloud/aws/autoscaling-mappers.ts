@@ -8,6 +8,7 @@ import type {
   ScheduledAction,
   TargetTrackingScalingPolicyConfiguration,
 } from '@aws-sdk/client-application-auto-scaling';
+import { scalableDimensionOf } from '../types.js';
 import type {
   ScalableTargetState,
   ScalingActivity,
@@ -22,6 +23,7 @@ import type {
 } from '../types.js';
 
 export const SERVICE_NAMESPACE = 'sagemaker';
+/** A variant's dimension; an inference component's is scalableDimensionOf(`inference-component/...`). */
 export const SCALABLE_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -57,7 +59,7 @@ export function toPutScalingPolicyInput(spec: ScalingPolicySpec): PutScalingPoli
     PolicyName: spec.policyName,
     ServiceNamespace: SERVICE_NAMESPACE,
     ResourceId: spec.resourceId,
-    ScalableDimension: SCALABLE_DIMENSION,
+    ScalableDimension: scalableDimensionOf(spec.resourceId),
   } as const;
   if (spec.type === 'TargetTracking') {
     return {
@@ -168,7 +170,7 @@ export function fromScalingPolicy(p: ScalingPolicy): ScalingPolicyState | undefi
 export function toPutScheduledActionInput(spec: ScheduledActionSpec): PutScheduledActionRequest {
   return {
     ServiceNamespace: SERVICE_NAMESPACE,
-    ScalableDimension: SCALABLE_DIMENSION,
+    ScalableDimension: scalableDimensionOf(spec.resourceId),
     ScheduledActionName: spec.name,
     ResourceId: spec.resourceId,
     Schedule: spec.schedule,
@@ -193,12 +195,12 @@ export function fromScheduledAction(a: ScheduledAction): ScheduledActionState {
 }
 
 /**
- * SageMaker activities read "Setting desired instance count to 2." (the port's doc says "desired
- * count"; both forms are accepted). Other services' wording ("Setting desired count to ...",
+ * SageMaker activities read "Setting desired instance count to 2." for a variant and "Setting desired
+ * copy count to 1." for an inference component (the port's doc says "desired count"; all are accepted). Other services' wording ("Setting desired count to ...",
  * "Setting desired capacity to ...") is accepted as well since the number means the same thing.
  */
 export function parseDesiredCapacity(description: string | undefined): number | undefined {
-  const m = /setting desired (?:instance )?(?:count|capacity) to (\d+)/i.exec(description ?? '');
+  const m = /setting desired (?:instance |copy )?(?:count|capacity) to (\d+)/i.exec(description ?? '');
   return m?.[1] !== undefined ? Number(m[1]) : undefined;
 }
 

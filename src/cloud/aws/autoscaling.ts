@@ -1,5 +1,6 @@
-// Application Auto Scaling for SageMaker variants: scalable targets, policies, scheduled actions,
-// and the scaling-activity history.
+// Application Auto Scaling for SageMaker variants (instances) and inference components (copies):
+// scalable targets, policies, scheduled actions, and the scaling-activity history. The scalable
+// dimension follows from the resource id (scalableDimensionOf).
 import {
   DeleteScalingPolicyCommand,
   DeleteScheduledActionCommand,
@@ -15,7 +16,7 @@ import {
   TagResourceCommand,
   type ScalingActivity as SdkScalingActivity,
 } from '@aws-sdk/client-application-auto-scaling';
-import { CloudError } from '../types.js';
+import { CloudError, scalableDimensionOf } from '../types.js';
 import type {
   ScalableResourceId,
   ScalableTargetSpec,
@@ -28,7 +29,6 @@ import type {
   Tags,
 } from '../types.js';
 import {
-  SCALABLE_DIMENSION,
   SERVICE_NAMESPACE,
   fromScalableTarget,
   fromScalingActivity,
@@ -45,7 +45,8 @@ const SERVICE = 'application-autoscaling';
 
 export function autoScalingOps(ctx: AwsContext) {
   const aas = ctx.clients.autoscaling;
-  const target = { ServiceNamespace: SERVICE_NAMESPACE, ScalableDimension: SCALABLE_DIMENSION } as const;
+  const target = (resourceId: ScalableResourceId) =>
+    ({ ServiceNamespace: SERVICE_NAMESPACE, ScalableDimension: scalableDimensionOf(resourceId) }) as const;
   /**
    * Operations the configured emulator turned out not to implement (moto 5 has no tag operations
    * and no DescribeScalingActivities for Application Auto Scaling). Remembered so the cost of
@@ -100,7 +101,7 @@ export function autoScalingOps(ctx: AwsContext) {
     async getScalableTarget(resourceId: ScalableResourceId): Promise<ScalableTargetState | undefined> {
       const resource = `scalable target "${resourceId}"`;
       const out = await attempt(ctx, SERVICE, 'DescribeScalableTargets', resource, () =>
-        aas.send(new DescribeScalableTargetsCommand({ ...target, ResourceIds: [resourceId] })),
+        aas.send(new DescribeScalableTargetsCommand({ ...target(resourceId), ResourceIds: [resourceId] })),
       );
       const found = out.ScalableTargets?.find((t) => t.ResourceId === resourceId);
       if (!found) return undefined;
@@ -113,7 +114,7 @@ export function autoScalingOps(ctx: AwsContext) {
       const out = await attempt(ctx, SERVICE, 'RegisterScalableTarget', resource, () =>
         aas.send(
           new RegisterScalableTargetCommand({
-            ...target,
+            ...target(spec.resourceId),
             ResourceId: spec.resourceId,
             MinCapacity: spec.minCapacity,
             MaxCapacity: spec.maxCapacity,
@@ -133,7 +134,7 @@ export function autoScalingOps(ctx: AwsContext) {
 
     async deregisterScalableTarget(resourceId: ScalableResourceId): Promise<void> {
       await ignoringMissing('DeregisterScalableTarget', `scalable target "${resourceId}"`, () =>
-        aas.send(new DeregisterScalableTargetCommand({ ...target, ResourceId: resourceId })),
+        aas.send(new DeregisterScalableTargetCommand({ ...target(resourceId), ResourceId: resourceId })),
       );
     },
 
@@ -146,7 +147,13 @@ export function autoScalingOps(ctx: AwsContext) {
         () =>
           allPages(
             (NextToken) =>
-              aas.send(new DescribeScalingPoliciesCommand({ ...target, ResourceId: resourceId, NextToken })),
+              aas.send(
+                new DescribeScalingPoliciesCommand({
+                  ...target(resourceId),
+                  ResourceId: resourceId,
+                  NextToken,
+                }),
+              ),
             (p) => p.ScalingPolicies,
             (p) => p.NextToken,
           ),
@@ -175,7 +182,11 @@ export function autoScalingOps(ctx: AwsContext) {
     async deleteScalingPolicy(resourceId: ScalableResourceId, policyName: string): Promise<void> {
       await ignoringMissing('DeleteScalingPolicy', `policy "${policyName}" on "${resourceId}"`, () =>
         aas.send(
-          new DeleteScalingPolicyCommand({ ...target, ResourceId: resourceId, PolicyName: policyName }),
+          new DeleteScalingPolicyCommand({
+            ...target(resourceId),
+            ResourceId: resourceId,
+            PolicyName: policyName,
+          }),
         ),
       );
     },
@@ -189,7 +200,13 @@ export function autoScalingOps(ctx: AwsContext) {
         () =>
           allPages(
             (NextToken) =>
-              aas.send(new DescribeScheduledActionsCommand({ ...target, ResourceId: resourceId, NextToken })),
+              aas.send(
+                new DescribeScheduledActionsCommand({
+                  ...target(resourceId),
+                  ResourceId: resourceId,
+                  NextToken,
+                }),
+              ),
             (p) => p.ScheduledActions,
             (p) => p.NextToken,
           ),
@@ -210,7 +227,11 @@ export function autoScalingOps(ctx: AwsContext) {
     async deleteScheduledAction(resourceId: ScalableResourceId, name: string): Promise<void> {
       await ignoringMissing('DeleteScheduledAction', `scheduled action "${name}" on "${resourceId}"`, () =>
         aas.send(
-          new DeleteScheduledActionCommand({ ...target, ResourceId: resourceId, ScheduledActionName: name }),
+          new DeleteScheduledActionCommand({
+            ...target(resourceId),
+            ResourceId: resourceId,
+            ScheduledActionName: name,
+          }),
         ),
       );
     },
@@ -236,8 +257,11 @@ export function autoScalingOps(ctx: AwsContext) {
       for (;;) {
         const page = await aas.send(
           new DescribeScalingActivitiesCommand({
-            ...target,
-            ...(resourceId !== undefined ? { ResourceId: resourceId } : {}),
+            // Without a resource id no dimension may be given (AWS requires both or neither), which
+            // is what makes one call return variants' and inference components' activities alike.
+            ...(resourceId !== undefined
+              ? { ...target(resourceId), ResourceId: resourceId }
+              : { ServiceNamespace: SERVICE_NAMESPACE }),
             NextToken: token,
           }),
         );

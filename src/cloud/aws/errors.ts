@@ -57,20 +57,23 @@ export function isRetryable(e: unknown): boolean {
 }
 
 /**
- * SageMaker has no ResourceNotFound for models, endpoint configs and endpoints: Describe* answers
- * `ValidationException: Could not find model "arn:..."` (moto: `'arn:...'`). Matching the kind as
- * well as the phrase matters: CreateEndpoint with a missing config says "Could not find endpoint
- * configuration", which must not read as "endpoint not found".
+ * SageMaker has no ResourceNotFound for models, endpoint configs, endpoints and inference components:
+ * Describe* answers `ValidationException: Could not find model "arn:..."` (moto: `'arn:...'`;
+ * components: `Could not find inference component "<name>"`, the phrase the SageMaker Python SDK and
+ * the Terraform provider test for). Matching the kind as well as the phrase matters: CreateEndpoint
+ * with a missing config says "Could not find endpoint configuration", which must not read as
+ * "endpoint not found".
  */
 export function isSageMakerNotFound(
   e: unknown,
-  kind: 'model' | 'endpoint' | 'endpoint configuration',
+  kind: 'model' | 'endpoint' | 'endpoint configuration' | 'inference component',
 ): boolean {
   const err = asSdkError(e);
   if (errorCode(e) !== 'ValidationException' && errorCode(e) !== 'ResourceNotFound') return false;
-  const m = /^Could not find (model|endpoint configuration|endpoint_config|endpoint)\b/i.exec(
-    err.message ?? '',
-  );
+  const m =
+    /^Could not find (model|endpoint configuration|endpoint_config|endpoint|inference component)\b/i.exec(
+      err.message ?? '',
+    );
   if (!m?.[1]) return false;
   const found = m[1].toLowerCase() === 'endpoint_config' ? 'endpoint configuration' : m[1].toLowerCase();
   return found === kind;

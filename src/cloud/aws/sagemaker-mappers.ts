@@ -7,7 +7,9 @@ import type {
   DescribeEndpointConfigOutput,
   DescribeEndpointOutput,
   DescribeModelOutput,
+  ProductionVariant,
   ProductionVariantInstanceType,
+  ProductionVariantManagedInstanceScaling,
 } from '@aws-sdk/client-sagemaker';
 import { CloudError, isAsyncConfig } from '../types.js';
 import type {
@@ -16,6 +18,7 @@ import type {
   EndpointConfigState,
   EndpointState,
   EndpointStatus,
+  ManagedInstanceScalingSpec,
   ModelSpec,
   ModelState,
   RealtimeEndpointConfigSpec,
@@ -275,37 +278,103 @@ function show(v: unknown): string {
   return String(v);
 }
 
-// Real-time configurations (issue 15). TODO(realtime helper): ManagedInstanceScaling, RoutingConfig,
-// ExecutionRoleArn; until then a real-time config is written and read with its variant's basics.
-function toCreateRealtimeEndpointConfigInput(spec: RealtimeEndpointConfigSpec): CreateEndpointConfigInput {
-  return {
-    EndpointConfigName: spec.name,
-    ProductionVariants: [
-      {
-        VariantName: spec.variantName,
-        ...(spec.modelName ? { ModelName: spec.modelName } : {}),
-        InstanceType: spec.instanceType as ProductionVariantInstanceType,
-        InitialInstanceCount: spec.initialInstanceCount,
-      },
-    ],
-    Tags: toTagList(spec.tags),
-  };
+// ---------- Real-time configurations (issue 15) ----------
+// Source for every field: CreateEndpointConfig and ProductionVariant (ManagedInstanceScaling,
+// RoutingConfig), https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html
+// and ProductionVariantManagedInstanceScalingScaleInPolicy (Strategy IDLE_RELEASE | CONSOLIDATION,
+// CooldownInMinutes 5-1440, default 20; MaximumStepSize, default 1).
+
+const SCALE_IN_STRATEGIES = ['IDLE_RELEASE', 'CONSOLIDATION'] as const;
+const ROUTING_STRATEGIES = ['LEAST_OUTSTANDING_REQUESTS', 'RANDOM'] as const;
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[]): T | undefined {
+  return allowed.find((a) => a === value);
 }
 
-function fromDescribeRealtimeEndpointConfig(
+export function toManagedInstanceScaling(
+  m: ManagedInstanceScalingSpec,
+): ProductionVariantManagedInstanceScaling {
+  const out: ProductionVariantManagedInstanceScaling = {
+    Status: 'ENABLED',
+    MinInstanceCount: m.minInstanceCount,
+    MaxInstanceCount: m.maxInstanceCount,
+  };
+  if (m.scaleIn) {
+    out.ScaleInPolicy = {
+      Strategy: m.scaleIn.strategy,
+      CooldownInMinutes: m.scaleIn.cooldownMinutes,
+      MaximumStepSize: m.scaleIn.maximumStepSize,
+    };
+  }
+  return out;
+}
+
+/** Undefined when managed scaling is off (DISABLED, or not there): a spec without it sends none. */
+export function fromManagedInstanceScaling(
+  m: ProductionVariantManagedInstanceScaling | undefined,
+): ManagedInstanceScalingSpec | undefined {
+  if (!m || m.Status !== 'ENABLED') return undefined;
+  const spec: ManagedInstanceScalingSpec = {
+    minInstanceCount: m.MinInstanceCount ?? 0,
+    maxInstanceCount: m.MaxInstanceCount ?? 0,
+  };
+  const strategy = oneOf(m.ScaleInPolicy?.Strategy, SCALE_IN_STRATEGIES);
+  if (strategy) {
+    const scaleIn: NonNullable<ManagedInstanceScalingSpec['scaleIn']> = { strategy };
+    if (m.ScaleInPolicy?.CooldownInMinutes !== undefined)
+      scaleIn.cooldownMinutes = m.ScaleInPolicy.CooldownInMinutes;
+    if (m.ScaleInPolicy?.MaximumStepSize !== undefined)
+      scaleIn.maximumStepSize = m.ScaleInPolicy.MaximumStepSize;
+    spec.scaleIn = scaleIn;
+  }
+  return spec;
+}
+
+/**
+ * A variant without a model (its models are inference components) needs the config's
+ * ExecutionRoleArn; a classic real-time variant names its model and needs neither.
+ */
+export function toCreateRealtimeEndpointConfigInput(
+  spec: RealtimeEndpointConfigSpec,
+): CreateEndpointConfigInput {
+  const variant: ProductionVariant = {
+    VariantName: spec.variantName,
+    InstanceType: spec.instanceType as ProductionVariantInstanceType,
+    InitialInstanceCount: spec.initialInstanceCount,
+  };
+  if (spec.modelName) variant.ModelName = spec.modelName;
+  if (spec.managedScaling) variant.ManagedInstanceScaling = toManagedInstanceScaling(spec.managedScaling);
+  if (spec.routingStrategy) variant.RoutingConfig = { RoutingStrategy: spec.routingStrategy };
+  const input: CreateEndpointConfigInput = {
+    EndpointConfigName: spec.name,
+    ProductionVariants: [variant],
+    Tags: toTagList(spec.tags),
+  };
+  if (spec.executionRoleArn) input.ExecutionRoleArn = spec.executionRoleArn;
+  return input;
+}
+
+/** Optional fields come back only when AWS lists them, so an unchanged config reads back equal. */
+export function fromDescribeRealtimeEndpointConfig(
   out: DescribeEndpointConfigOutput,
   tags: Tags,
 ): RealtimeEndpointConfigState {
   const v = out.ProductionVariants?.[0];
-  return {
+  const state: RealtimeEndpointConfigState = {
     kind: 'realtime',
     name: out.EndpointConfigName ?? '',
     arn: out.EndpointConfigArn ?? '',
     createdAt: out.CreationTime?.getTime() ?? 0,
-    ...(v?.ModelName ? { modelName: v.ModelName } : {}),
     variantName: v?.VariantName ?? '',
     instanceType: v?.InstanceType ?? '',
     initialInstanceCount: v?.InitialInstanceCount ?? 0,
     tags,
   };
+  if (v?.ModelName) state.modelName = v.ModelName;
+  if (out.ExecutionRoleArn) state.executionRoleArn = out.ExecutionRoleArn;
+  const managed = fromManagedInstanceScaling(v?.ManagedInstanceScaling);
+  if (managed) state.managedScaling = managed;
+  const routing = oneOf(v?.RoutingConfig?.RoutingStrategy, ROUTING_STRATEGIES);
+  if (routing) state.routingStrategy = routing;
+  return state;
 }

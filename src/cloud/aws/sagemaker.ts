@@ -16,6 +16,7 @@ import {
   ListTagsCommand,
   UpdateEndpointCommand,
   UpdateEndpointWeightsAndCapacitiesCommand,
+  type ProductionVariant,
 } from '@aws-sdk/client-sagemaker';
 import { describeOwner, isOwned, TAG_ENDPOINT, TAG_MANAGED_BY, TAG_PROJECT } from '../../ownership.js';
 import { CloudError } from '../types.js';
@@ -30,6 +31,7 @@ import type {
 } from '../types.js';
 import { allPages, attempt, failure, type AwsContext } from './call.js';
 import { errorCode, isSageMakerNotFound } from './errors.js';
+import { scaleToZeroRefusal } from './realtime-errors.js';
 import {
   fromDescribeEndpoint,
   fromDescribeEndpointConfig,
@@ -58,7 +60,7 @@ async function orUndefined<T>(
   }
 }
 
-async function listTags(ctx: AwsContext, arn: string, what: string): Promise<Tags> {
+export async function listTags(ctx: AwsContext, arn: string, what: string): Promise<Tags> {
   const sm = ctx.clients.sagemaker;
   const tags = await attempt(ctx, 'sagemaker', 'ListTags', what, () =>
     allPages(
@@ -74,14 +76,14 @@ async function listTags(ctx: AwsContext, arn: string, what: string): Promise<Tag
  * AWS's answer to a create of a name that exists: `ValidationException: Cannot create already existing
  * model "arn:..."` (endpoint configuration, endpoint alike).
  */
-function isAlreadyExisting(e: unknown): boolean {
+export function isAlreadyExisting(e: unknown): boolean {
   const code = errorCode(e);
   const message = typeof e === 'object' && e !== null ? String((e as { message?: unknown }).message) : '';
   return (code === 'ValidationException' || code === 'ResourceInUse') && /already exist/i.test(message);
 }
 
 /** Why `existing` tags do not make the resource this project's and endpoint's, or undefined when they do. */
-function notOurs(existing: Tags, wanted: Tags): string | undefined {
+export function notOurs(existing: Tags, wanted: Tags): string | undefined {
   const project = wanted[TAG_PROJECT];
   const endpoint = wanted[TAG_ENDPOINT];
   // A create without ownership tags (never sagezero's own) cannot prove anything: nothing is adopted.
@@ -110,7 +112,7 @@ function sameContent(a: unknown, b: unknown): boolean {
 }
 
 /** Fields whose wire form differs (the form sagezero sends, so defaults compare as sent). */
-function differing(fields: Record<string, [unknown, unknown]>): string[] {
+export function differing(fields: Record<string, [unknown, unknown]>): string[] {
   return Object.entries(fields)
     .filter(([, [a, b]]) => !sameContent(a, b))
     .map(([f]) => f);
@@ -133,8 +135,35 @@ function modelDifferences(want: ModelSpec, have: ModelState): string[] {
 function endpointConfigDifferences(want: EndpointConfigSpec, have: EndpointConfigState): string[] {
   const [a, b] = [want, have].map((c) => toCreateEndpointConfigInput({ ...c, name: '', tags: {} }));
   return differing({
-    'production variant': [a?.ProductionVariants, b?.ProductionVariants],
+    'production variant': [
+      withScaleInDefaults(a?.ProductionVariants),
+      withScaleInDefaults(b?.ProductionVariants),
+    ],
     'async inference config': [a?.AsyncInferenceConfig, b?.AsyncInferenceConfig],
+    'execution role': [a?.ExecutionRoleArn, b?.ExecutionRoleArn],
+  });
+}
+
+/**
+ * A scale-in policy sent without cooldown or step size and read back with AWS's defaults filled in
+ * (CooldownInMinutes 20, MaximumStepSize 1, ProductionVariantManagedInstanceScalingScaleInPolicy) is
+ * the same policy.
+ */
+function withScaleInDefaults(variants: ProductionVariant[] | undefined): ProductionVariant[] | undefined {
+  return variants?.map((v) => {
+    const policy = v.ManagedInstanceScaling?.ScaleInPolicy;
+    if (!policy) return v;
+    return {
+      ...v,
+      ManagedInstanceScaling: {
+        ...v.ManagedInstanceScaling,
+        ScaleInPolicy: {
+          ...policy,
+          CooldownInMinutes: policy.CooldownInMinutes ?? 20,
+          MaximumStepSize: policy.MaximumStepSize ?? 1,
+        },
+      },
+    };
   });
 }
 
@@ -284,7 +313,13 @@ export function sageMakerOps(ctx: AwsContext) {
         name: spec.name,
         resource: `endpoint configuration "${spec.name}"`,
         tags: spec.tags,
-        create: () => sm.send(new CreateEndpointConfigCommand(toCreateEndpointConfigInput(spec))),
+        create: async () => {
+          try {
+            return await sm.send(new CreateEndpointConfigCommand(toCreateEndpointConfigInput(spec)));
+          } catch (e) {
+            throw scaleToZeroRefusal(e, spec, ctx.region, ctx.secrets) ?? e;
+          }
+        },
         describeOperation: 'DescribeEndpointConfig',
         read: () => getEndpointConfig(spec.name),
         differences: (existing) => endpointConfigDifferences(spec, existing),
