@@ -32,6 +32,7 @@ import {
   type ScalableTargetSpec,
   type ScalableTargetState,
   type ScalingActivity,
+  scalableDimensionOf,
   type ScalingPolicySpec,
   type ScalingPolicyState,
   type ScheduledActionSpec,
@@ -44,11 +45,11 @@ import {
   activityCause,
   type SimActivity,
   type SimAlarm,
-  type SimEndpoint,
   type SimPolicy,
   type SimScheduledAction,
   type SimTarget,
 } from './entities.js';
+import { variantScalable, type SimScalable } from './scalable.js';
 import { parseSchedule, ScheduleError, type ParsedSchedule } from './schedule.js';
 import {
   applyAdjustment,
@@ -59,6 +60,15 @@ import {
 } from './scaling-math.js';
 
 const RESOURCE_RE = /^endpoint\/([^/]+)\/variant\/([^/]+)$/;
+const COMPONENT_PREFIX = 'inference-component/';
+
+/** "No scalable target registered for ..." as AAS words it, with the resource's own dimension. */
+function noTarget(resourceId: string, operation: string): CloudError {
+  return notFound(
+    `No scalable target registered for service namespace: sagemaker, resource ID: ${resourceId}, scalable dimension: ${scalableDimensionOf(resourceId)}`,
+    operation,
+  );
+}
 
 function notFound(message: string, operation: string): CloudError {
   return new CloudError(message, 'ObjectNotFoundException', false, operation);
@@ -93,11 +103,20 @@ export class AutoScaling {
 
   registerTarget(spec: ScalableTargetSpec): void {
     const op = 'RegisterScalableTarget';
-    const m = RESOURCE_RE.exec(spec.resourceId);
-    if (!m) throw validation(`ResourceId "${spec.resourceId}" is not endpoint/<name>/variant/<variant>.`, op);
-    const ep = this.sim.endpoints.get(m[1] as string);
-    if (!ep || ep.variantName !== m[2]) {
-      throw validation(`The endpoint variant ${spec.resourceId} does not exist.`, op);
+    if (spec.resourceId.startsWith(COMPONENT_PREFIX)) {
+      if (!this.scalableOf(spec.resourceId))
+        throw validation(`The inference component ${spec.resourceId} does not exist.`, op);
+    } else {
+      const m = RESOURCE_RE.exec(spec.resourceId);
+      if (!m)
+        throw validation(
+          `ResourceId "${spec.resourceId}" is not endpoint/<name>/variant/<variant> or inference-component/<name>.`,
+          op,
+        );
+      const ep = this.sim.endpoints.get(m[1] as string);
+      if (!ep || ep.variantName !== m[2]) {
+        throw validation(`The endpoint variant ${spec.resourceId} does not exist.`, op);
+      }
     }
     if (spec.minCapacity < 0 || spec.maxCapacity < spec.minCapacity) {
       throw validation(
@@ -124,12 +143,7 @@ export class AutoScaling {
   }
 
   deregisterTarget(resourceId: string): void {
-    if (!this.targets.delete(resourceId)) {
-      throw notFound(
-        `No scalable target registered for service namespace: sagemaker, resource ID: ${resourceId}, scalable dimension: sagemaker:variant:DesiredInstanceCount`,
-        'DeregisterScalableTarget',
-      );
-    }
+    if (!this.targets.delete(resourceId)) throw noTarget(resourceId, 'DeregisterScalableTarget');
     for (const p of [...this.policies.values()]) {
       if (p.spec.resourceId === resourceId) this.removePolicy(p);
     }
@@ -148,12 +162,7 @@ export class AutoScaling {
 
   putPolicy(spec: ScalingPolicySpec): string {
     const op = 'PutScalingPolicy';
-    if (!this.targets.has(spec.resourceId)) {
-      throw notFound(
-        `No scalable target registered for service namespace: sagemaker, resource ID: ${spec.resourceId}, scalable dimension: sagemaker:variant:DesiredInstanceCount`,
-        op,
-      );
-    }
+    if (!this.targets.has(spec.resourceId)) throw noTarget(spec.resourceId, op);
     if (spec.type === 'TargetTracking' && !(spec.targetValue > 0))
       throw validation('TargetValue must be positive.', op);
     if (spec.type === 'StepScaling' && spec.stepAdjustments.length === 0)
@@ -254,12 +263,7 @@ export class AutoScaling {
 
   putScheduled(spec: ScheduledActionSpec): void {
     const op = 'PutScheduledAction';
-    if (!this.targets.has(spec.resourceId)) {
-      throw notFound(
-        `No scalable target registered for service namespace: sagemaker, resource ID: ${spec.resourceId}, scalable dimension: sagemaker:variant:DesiredInstanceCount`,
-        op,
-      );
-    }
+    if (!this.targets.has(spec.resourceId)) throw noTarget(spec.resourceId, op);
     let parsed: ParsedSchedule;
     try {
       parsed = parseSchedule(spec.schedule, spec.timezone ?? 'UTC', this.sim.now);
@@ -361,7 +365,10 @@ export class AutoScaling {
 
   private readonly parsedIds = new Map<string, { endpoint: string; variant: string } | null>();
 
-  private endpointOf(resourceId: string): SimEndpoint | undefined {
+  /** The variant or inference component a resource id names, as something to scale. */
+  private scalableOf(resourceId: string): SimScalable | undefined {
+    if (resourceId.startsWith(COMPONENT_PREFIX))
+      return this.sim.realtime.scalable(resourceId.slice(COMPONENT_PREFIX.length));
     let parsed = this.parsedIds.get(resourceId);
     if (parsed === undefined) {
       const m = RESOURCE_RE.exec(resourceId);
@@ -370,7 +377,7 @@ export class AutoScaling {
     }
     if (!parsed) return undefined;
     const ep = this.sim.endpoints.get(parsed.endpoint);
-    return ep && ep.variantName === parsed.variant ? ep : undefined;
+    return ep && ep.variantName === parsed.variant ? variantScalable(this.sim, ep) : undefined;
   }
 
   /**
@@ -378,42 +385,44 @@ export class AutoScaling {
    * still outside the range (SageMaker refused the change).
    */
   private moveIntoRange(target: SimTarget, cause: string): boolean {
-    const ep = this.endpointOf(target.resourceId);
+    const ep = this.scalableOf(target.resourceId);
     if (!ep) return true;
-    const want = clamp(ep.desired, target.minCapacity, target.maxCapacity);
-    if (want === ep.desired) return true;
+    const want = clamp(ep.desired(), target.minCapacity, target.maxCapacity);
+    if (want === ep.desired()) return true;
     return this.setCapacity(target, ep, want, cause);
   }
 
-  /** Changes the desired instance count as AAS would, and records the activity. */
-  private setCapacity(target: SimTarget, ep: SimEndpoint, want: number, cause: string): boolean {
-    const current = ep.desired;
+  /** Changes the desired instance (or copy) count as AAS would, and records the activity. */
+  private setCapacity(target: SimTarget, ep: SimScalable, want: number, cause: string): boolean {
+    const current = ep.desired();
     if (want === current) return false;
-    if (ep.status !== 'InService') {
+    // ASSUMED wording for components: "copy count" where SageMaker variants say "instance count".
+    const description = `Setting desired ${ep.unit} count to ${want}.`;
+    if (!ep.accepting()) {
       // SageMaker refuses a capacity change while the endpoint is Creating or Updating; the alarm
       // will invoke the policy again next minute. One failed activity per streak is enough history.
       const last = this.activities.get(target.resourceId)?.at(-1);
       if (last?.statusCode === 'Failed' && last.desiredCapacity === want) return false;
       this.recordActivity(target.resourceId, {
-        description: `Setting desired instance count to ${want}.`,
+        description,
         cause,
         statusCode: 'Failed',
         desiredCapacity: want,
-        endpoint: ep.name,
+        endpoint: ep.endpointName,
       });
       return false;
     }
-    this.sim.setDesired(ep, want);
+    ep.setDesired(want);
     if (want > current) {
-      ep.scaleOuts++;
+      ep.countScale('out');
       this.endScaleInCooldowns(target.resourceId);
-    } else ep.scaleIns++;
+    } else ep.countScale('in');
     this.recordActivity(target.resourceId, {
-      description: `Setting desired instance count to ${want}.`,
+      description,
       cause,
-      statusCode: ep.bootingCount > 0 ? 'InProgress' : 'Successful',
+      statusCode: ep.inProgress() ? 'InProgress' : 'Successful',
       desiredCapacity: want,
-      endpoint: ep.name,
+      endpoint: ep.endpointName,
     });
     return true;
   }
@@ -453,8 +462,8 @@ export class AutoScaling {
     }
   }
 
-  /** Marks in-progress activities done once the endpoint has no instance booting. */
-  onCapacitySettled(ep: SimEndpoint): void {
+  /** Marks in-progress activities done once no instance (or copy) of the target is coming up. */
+  onCapacitySettled(ep: { resourceId: string }): void {
     // A scale-in whose activity was in progress completes now: its cooldown starts here.
     for (const p of this.scaleInPending) {
       if (p.spec.resourceId !== ep.resourceId) continue;
@@ -519,7 +528,7 @@ export class AutoScaling {
     if (!policy) return;
     const target = this.targets.get(policy.spec.resourceId);
     if (!target) return;
-    const ep = this.endpointOf(target.resourceId);
+    const ep = this.scalableOf(target.resourceId);
     if (!ep) return;
     const cause = `monitor alarm ${alarm.spec.name} in state ALARM triggered policy ${policy.spec.policyName}`;
     if (policy.spec.type === 'TargetTracking') {
@@ -535,17 +544,17 @@ export class AutoScaling {
     spec: TargetTrackingPolicySpec,
     role: 'high' | 'low',
     target: SimTarget,
-    ep: SimEndpoint,
+    ep: SimScalable,
     values: Float64Array,
     cause: string,
   ): void {
     const now = this.sim.now;
-    if (role === 'low' && (spec.disableScaleIn || ep.desired === 0)) return;
+    if (role === 'low' && (spec.disableScaleIn || ep.desired() === 0)) return;
     const metric = latestValue(values);
     if (metric === undefined) return;
-    const serving = this.sim.servingCount(ep);
+    const serving = ep.serving();
     const proportional = targetTrackingCapacity(metric, spec.targetValue, serving);
-    const current = ep.desired;
+    const current = ep.desired();
     if (role === 'high') {
       const want = clamp(Math.max(proportional, current), target.minCapacity, target.maxCapacity);
       if (want > current && this.setCapacity(target, ep, want, cause)) policy.lastScaleOutAt = now;
@@ -562,7 +571,7 @@ export class AutoScaling {
     );
     if (want < current && this.setCapacity(target, ep, want, cause)) {
       // setCapacity records the activity InProgress while instances boot; it completes at settle.
-      if (ep.bootingCount > 0) this.scaleInPending.add(policy);
+      if (ep.inProgress()) this.scaleInPending.add(policy);
       else policy.lastScaleInAt = now;
     }
   }
@@ -570,7 +579,7 @@ export class AutoScaling {
   private stepScaling(
     policy: SimPolicy,
     target: SimTarget,
-    ep: SimEndpoint,
+    ep: SimScalable,
     alarm: SimAlarm,
     values: Float64Array,
     cause: string,
@@ -581,7 +590,7 @@ export class AutoScaling {
     const metric = aggregateValues(values, spec.metricAggregationType ?? 'Average') ?? alarm.spec.threshold;
     const step = selectStep(spec.stepAdjustments, metric - alarm.spec.threshold);
     if (!step) return;
-    const current = ep.desired;
+    const current = ep.desired();
     if (now < policy.cooldownUntil) {
       const want = clamp(
         applyAdjustment(spec.adjustmentType, step.scalingAdjustment, policy.cooldownBase),

@@ -21,6 +21,7 @@ import {
 import { EventHeap } from './heap.js';
 import { DEFAULT_METRIC_RETENTION_MINUTES, MetricStore, MINUTE_MS } from './metrics.js';
 import { REQ_QUEUED, REQ_RUNNING, RequestPool } from './requests.js';
+import { Realtime, type RealtimeOptions } from './realtime.js';
 import { Rng } from './rng.js';
 import { SageMaker } from './sagemaker.js';
 import type { ScaleInDamping } from './scaling-math.js';
@@ -33,6 +34,7 @@ export const EV_EVAL = 5;
 export const EV_SCHEDULED = 6;
 export const EV_ENDPOINT = 7;
 export const EV_SAMPLE = 8;
+export const EV_REALTIME = 9;
 
 export const SAGEMAKER_NAMESPACE = 'AWS/SageMaker';
 
@@ -135,6 +137,8 @@ export interface SimOptions {
    * results are recorded (record(): the trace runner, which bills whole traces) keep every record.
    */
   instanceHistoryHours: number;
+  /** Real-time endpoints' inference components (realtime.ts): model load time, requests per copy. */
+  realtime?: Partial<RealtimeOptions>;
 }
 
 export function simOptions(partial: Partial<SimOptions> & { startTime: number }): SimOptions {
@@ -185,6 +189,7 @@ export class SimEngine {
   readonly sagemaker: SageMaker;
   readonly aas: AutoScaling;
   readonly cw: CloudWatch;
+  readonly realtime: Realtime;
   bootRng: Rng;
   idRng: Rng;
   /**
@@ -233,6 +238,7 @@ export class SimEngine {
     this.sagemaker = new SageMaker(this);
     this.aas = new AutoScaling(this);
     this.cw = new CloudWatch(this);
+    this.realtime = new Realtime(this);
     this.scheduleTicks();
   }
 
@@ -308,6 +314,9 @@ export class SimEngine {
         this.heap.push(this.nextSampleAfter(time), EV_SAMPLE, 0);
         return;
       }
+      case EV_REALTIME:
+        this.realtime.onTimer(payload);
+        return;
     }
   }
 
@@ -360,7 +369,8 @@ export class SimEngine {
     ep.readyCount++;
     ep.freeSlots += ep.concurrency;
     if (ep.bootingCount === 0) this.settle(ep);
-    this.dispatch(ep);
+    if (ep.realtime) this.realtime.onInstanceReady(ep, inst);
+    else this.dispatch(ep);
   }
 
   /** No instance is booting any more: Creating/Updating (capacity) end, scaling activities complete. */
@@ -704,7 +714,7 @@ export class SimEngine {
   private sampleGauges(time: number): void {
     const g = this.gaugeNow;
     for (const ep of this.endpointByIdx) {
-      if (!ep || (ep.status !== 'InService' && ep.status !== 'Updating')) continue;
+      if (!ep || ep.realtime || (ep.status !== 'InService' && ep.status !== 'Updating')) continue;
       this.gauges(ep, time, g);
       let acc = this.gaugeAcc[ep.idx];
       if (!acc) {
@@ -723,8 +733,9 @@ export class SimEngine {
   private publishMinute(boundary: number): void {
     const minute = boundary / MINUTE_MS - 1;
     const g = this.gaugeNow;
+    this.realtime.publishMinute(minute);
     for (const ep of this.endpointByIdx) {
-      if (!ep || (ep.status !== 'InService' && ep.status !== 'Updating')) continue;
+      if (!ep || ep.realtime || (ep.status !== 'InService' && ep.status !== 'Updating')) continue;
       const s = this.seriesFor(ep);
       this.gauges(ep, boundary, g);
       const backlog = g[0] as number;

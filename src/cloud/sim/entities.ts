@@ -3,7 +3,6 @@
 import type {
   AlarmSpec,
   AlarmStateValue,
-  AsyncEndpointConfigState,
   EndpointConfigState,
   EndpointStatus,
   ModelState,
@@ -115,6 +114,8 @@ export class SimEndpoint {
   /** Set while an UpdateEndpoint rolls out a new config. */
   updatingTo?: string;
   goneAt = Infinity;
+  /** A real-time endpoint whose models are inference components (realtime.ts), not an async one. */
+  realtime = false;
 
   /**
    * First minute of the current stretch of "idle at zero" datapoints (no backlog, no instance, no
@@ -153,16 +154,24 @@ export class SimEndpoint {
     public configName: string,
     readonly tags: Tags,
     readonly createdAt: number,
-    config: AsyncEndpointConfigState,
+    config: EndpointConfigState,
     readonly modelName: string,
   ) {
     this.lastModifiedAt = createdAt;
     this.variantName = config.variantName;
     this.instanceType = config.instanceType;
+    this.desired = config.initialInstanceCount;
+    if (config.kind === 'realtime') {
+      // Real-time instances take no async requests (no slots, no queue): their inference components'
+      // copies serve, see realtime.ts.
+      this.realtime = true;
+      this.concurrency = 0;
+      this.outputPath = '';
+      return;
+    }
     this.concurrency = config.async.maxConcurrentInvocationsPerInstance ?? 1;
     this.outputPath = config.async.outputPath;
     this.failurePath = config.async.failurePath;
-    this.desired = config.initialInstanceCount;
   }
 
   get resourceId(): string {

@@ -74,15 +74,11 @@ export class SageMaker {
         'CreateEndpointConfig',
       );
     }
-    // TODO(realtime sim): real-time configurations with managed instance scaling (issue 15).
-    if (!isAsyncConfig(spec))
-      throw validation(
-        'The simulated region does not model real-time endpoints yet.',
-        'CreateEndpointConfig',
-      );
-    if (!this.models.has(spec.modelName))
+    // Real-time configurations (a variant without a model, managed instance scaling): realtime.ts.
+    if (!isAsyncConfig(spec)) this.sim.realtime.checkConfig(spec);
+    else if (!this.models.has(spec.modelName))
       throw validation(`Could not find model "${spec.modelName}".`, 'CreateEndpointConfig');
-    const c = spec.async.maxConcurrentInvocationsPerInstance;
+    const c = isAsyncConfig(spec) ? spec.async.maxConcurrentInvocationsPerInstance : undefined;
     if (c !== undefined && (c < 1 || c > 1000)) {
       throw validation(
         'MaxConcurrentInvocationsPerInstance must be between 1 and 1000.',
@@ -114,8 +110,6 @@ export class SageMaker {
     }
     const config = this.configs.get(configName);
     if (!config) throw validation(`Could not find endpoint configuration "${configName}".`, 'CreateEndpoint');
-    if (!isAsyncConfig(config))
-      throw validation('The simulated region does not model real-time endpoints yet.', 'CreateEndpoint');
     const ep = new SimEndpoint(
       sim.endpointByIdx.length,
       name,
@@ -124,11 +118,12 @@ export class SageMaker {
       { ...tags },
       sim.now,
       config,
-      config.modelName,
+      config.modelName ?? '',
     );
     sim.endpointByIdx.push(ep);
     sim.endpoints.set(name, ep);
-    for (let i = 0; i < config.initialInstanceCount; i++) sim.launchInstance(ep, configName);
+    if (!isAsyncConfig(config)) sim.realtime.addEndpoint(ep, config);
+    else for (let i = 0; i < config.initialInstanceCount; i++) sim.launchInstance(ep, configName);
     return ep;
   }
 
@@ -152,6 +147,17 @@ export class SageMaker {
         `Cannot update endpoint "${ep.arn}" with the configuration it already uses.`,
         'UpdateEndpoint',
       );
+    }
+    if (ep.realtime || !isAsyncConfig(config)) {
+      // SIMPLIFIED: a real-time endpoint takes new managed-scaling limits in place; moving between
+      // kinds or instance types (a new fleet for the components' copies) is not simulated.
+      if (!ep.realtime || isAsyncConfig(config) || config.instanceType !== ep.instanceType)
+        throw validation(
+          'The simulated region updates a real-time endpoint only to another real-time configuration of the same instance type.',
+          'UpdateEndpoint',
+        );
+      sim.realtime.updateEndpoint(ep, config);
+      return;
     }
     ep.status = 'Updating';
     ep.updatingTo = configName;
@@ -193,6 +199,10 @@ export class SageMaker {
     const ep = sim.endpoints.get(name);
     if (!ep) throw validation(`Could not find endpoint "${name}".`, 'DeleteEndpoint');
     if (ep.status === 'Deleting') return;
+    if (ep.realtime) {
+      sim.realtime.checkDelete(ep);
+      sim.realtime.removeEndpoint(ep);
+    }
     ep.status = 'Deleting';
     ep.lastModifiedAt = sim.now;
     for (const inst of [...ep.live]) sim.terminateInstance(ep, inst);
@@ -220,6 +230,11 @@ export class SageMaker {
     if (ep.variantName !== variantName)
       throw validation(`The variant "${variantName}" does not exist on endpoint "${endpointName}".`, op);
     if (ep.status !== 'InService') throw validation(`Cannot update in-progress endpoint "${ep.arn}".`, op);
+    if (ep.realtime)
+      throw validation(
+        `Endpoint "${endpointName}" uses managed instance scaling: its instance count follows its inference components' copies.`,
+        op,
+      );
     if (!Number.isInteger(count) || count < 0)
       throw validation('DesiredInstanceCount must be a non-negative integer.', op);
     sim.setDesired(ep, count);
