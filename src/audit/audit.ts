@@ -43,7 +43,9 @@ export async function audit(cloud: Cloud, opts: AuditOptions): Promise<AuditRepo
   for (let i = 0; i < inventory.length; i++) {
     const e = inventory[i] as InventoryEntry;
     if (inventory.length > 0) progress(`replaying ${e.name} (${i + 1} of ${inventory.length})`);
-    endpoints.push(await auditOne(e, minutes[i] as EndpointMinutes, end, cloud.region, objective, opts.seed ?? 1));
+    endpoints.push(
+      await auditOne(e, minutes[i] as EndpointMinutes, end, cloud.region, objective, opts.seed ?? 1),
+    );
   }
   return {
     region: cloud.region,

@@ -64,11 +64,16 @@ const FALLBACK_REGION = 'us-east-1';
  * us-east-1's as an estimate for a region the table lacks, as the cost report does; null when the
  * table does not know the type.
  */
-export function priceOf(region: string, instanceType: string, table: PriceTable = bundledPriceTable()): PriceFigure {
+export function priceOf(
+  region: string,
+  instanceType: string,
+  table: PriceTable = bundledPriceTable(),
+): PriceFigure {
   const row = table.lookup(region, instanceType);
   if (row) return { usdPerHour: row.usdPerHour, source: 'bundled table' };
   const near = region === FALLBACK_REGION ? undefined : table.lookup(FALLBACK_REGION, instanceType);
-  if (near) return { usdPerHour: near.usdPerHour, source: `bundled table, ${FALLBACK_REGION} price as an estimate` };
+  if (near)
+    return { usdPerHour: near.usdPerHour, source: `bundled table, ${FALLBACK_REGION} price as an estimate` };
   return { usdPerHour: null, source: `unknown: the bundled price table has no ${instanceType}` };
 }
 

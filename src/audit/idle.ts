@@ -10,7 +10,9 @@ const MINUTE_MS = 60_000;
 export function busyMinutes(kind: EndpointKind, m: EndpointMinutes): Uint8Array {
   const busy = new Uint8Array(m.minutes);
   const names =
-    kind === 'async' ? ['InvocationsProcessed', 'ApproximateBacklogSize', 'InvocationFailures'] : ['Invocations'];
+    kind === 'async'
+      ? ['InvocationsProcessed', 'ApproximateBacklogSize', 'InvocationFailures']
+      : ['Invocations'];
   for (const name of names) {
     const s = m.series[name];
     if (!s) continue;

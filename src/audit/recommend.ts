@@ -118,7 +118,12 @@ export async function recommend(
   });
   const best = tuned.recommended.scaling;
   // The tuner chose on the older part and checked on the newest; the audit prices the whole window.
-  const ctx = windowContext(history, { ...settings, boot: boot.distribution, dayStart: 0 }, pricePerHourUsd, objective);
+  const ctx = windowContext(
+    history,
+    { ...settings, boot: boot.distribution, dayStart: 0 },
+    pricePerHourUsd,
+    objective,
+  );
   const e = await evaluate(ctx, best);
   const known = input.price.usdPerHour !== null;
   const notes = tuned.notes.filter((n) => !n.startsWith('no requests in the history'));

@@ -33,7 +33,11 @@ export function summarizeScaling(
   if (policies.length === 0)
     return { ...base, reachesZero: false, detail: `scalable target without a policy: stays at its count` };
   if (target.minCapacity > 0)
-    return { ...base, reachesZero: false, detail: `scales ${target.minCapacity}-${target.maxCapacity}, never to 0` };
+    return {
+      ...base,
+      reachesZero: false,
+      detail: `scales ${target.minCapacity}-${target.maxCapacity}, never to 0`,
+    };
   if (kind === 'realtime')
     return {
       ...base,
@@ -76,6 +80,7 @@ export function combineComponentScaling(
   if (perComponent.length === 0)
     return { ...base, reachesZero: true, detail: 'no components; managed instance scaling releases to 0' };
   const stuck = perComponent.find((c) => !c.summary.reachesZero);
-  if (stuck) return { ...base, reachesZero: false, detail: `component ${stuck.name}: ${stuck.summary.detail}` };
+  if (stuck)
+    return { ...base, reachesZero: false, detail: `component ${stuck.name}: ${stuck.summary.detail}` };
   return { ...base, reachesZero: true, detail: 'every component scales to 0 and wakes' };
 }

@@ -85,7 +85,11 @@ export function parseAuditFlags(flags: AuditFlags, env: NodeJS.ProcessEnv): Pars
   return { region, sinceMs, seed };
 }
 
-export async function runAudit(flags: AuditFlags, out: Output, deps: AuditCommandDeps = {}): Promise<AuditReport> {
+export async function runAudit(
+  flags: AuditFlags,
+  out: Output,
+  deps: AuditCommandDeps = {},
+): Promise<AuditReport> {
   const parsed = parseAuditFlags(flags, deps.env ?? process.env);
   const cloud = deps.cloud ? deps.cloud(parsed.region) : await awsCloud(parsed.region, deps.observer);
   const clock = deps.clock ?? new SystemClock();
