@@ -134,7 +134,8 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const endpoints: EndpointConfig[] = parsed.endpoints.flatMap((e) => {
     if (e.kind === 'realtime') return [];
     const { components: _none, ...rest } = e;
-    return [{ ...rest, scaling: resolveScaling(e.scaling, { priorSeconds: e.tune?.coldStartPriorSeconds }) }];
+    const boot = { priorSeconds: e.tune?.coldStartPriorSeconds, instanceCount: e.initialInstanceCount };
+    return [{ ...rest, scaling: resolveScaling(e.scaling, boot) }];
   });
   const realtimeEndpoints = parsed.endpoints
     .filter((e): e is RealtimeEndpointParsed => e.kind === 'realtime')

@@ -5,7 +5,7 @@ import { estimateBoot } from '../tune/coldstart.js';
 import { DEFAULT_TUNE_CONFIG } from '../tune/config.js';
 import { checkCron, checkTimeZone } from './cron.js';
 
-export const PRESETS = ['aws-recommended', 'blog', 'custom'] as const;
+export const PRESETS = ['aws-recommended', 'blog', 'custom', 'none'] as const;
 export type Preset = (typeof PRESETS)[number];
 
 const wakeSchema = z.strictObject({
@@ -95,7 +95,9 @@ export const scalingInputSchema = z
         'aws-recommended: min 0, max 2, target 5, target tracking plus the wake step policy; blog: the same without ' +
           'a wake policy (strands lone requests at zero); custom: only what is given. The presets assume a boot of ' +
           'tune.coldStartPriorSeconds (default 480 s, p90 582 s) and, with a wake policy, derive the ' +
-          'scale-out/wake cooldown from it: max(300, boot p90 + wake period + 60 s, in whole minutes) = 720 s by default.',
+          'scale-out/wake cooldown from it: max(300, boot p90 + wake period + 60 s, in whole minutes) = 720 s by default. ' +
+          'none: sagezero manages no scaling for this endpoint (it stays at initialInstanceCount; a scaling set made ' +
+          'outside sagezero is left alone), as `sagezero import` writes for an endpoint whose scaling no preset describes.',
       ),
     minCapacity: z.number().int().min(0).max(1000).optional(),
     maxCapacity: z
@@ -159,7 +161,10 @@ export interface ScalingConfig {
 /** Minutes of low backlog AWS's own target-tracking low alarm waits for (15 of 15 datapoints). */
 export const TARGET_TRACKING_IDLE_MINUTES = 15;
 
-const PRESET_VALUES: Record<Exclude<Preset, 'custom'>, Omit<ScalingConfig, 'preset' | 'keepWarm'>> = {
+const PRESET_VALUES: Record<
+  Exclude<Preset, 'custom' | 'none'>,
+  Omit<ScalingConfig, 'preset' | 'keepWarm'>
+> = {
   // AWS's "Autoscale an asynchronous endpoint" guide: target tracking plus a step policy that wakes a
   // zero-instance endpoint as soon as a request waits. The guide's 300 s scale-out cooldown is the
   // floor: unless the config sets it, resolveScaling derives the cooldown from the assumed boot
@@ -193,6 +198,8 @@ type ScalingParsed = z.output<typeof scalingInputSchema>;
 export interface BootAssumption {
   /** `tune.coldStartPriorSeconds`: the median boot assumed until one is measured. */
   priorSeconds?: number | undefined;
+  /** `initialInstanceCount`: what `preset: none` stays at. */
+  instanceCount?: number | undefined;
 }
 
 /**
@@ -203,6 +210,7 @@ export interface BootAssumption {
  */
 export function resolveScaling(input: ScalingParsed | undefined, boot: BootAssumption = {}): ScalingConfig {
   const raw = input ?? { preset: 'aws-recommended' as const };
+  if (raw.preset === 'none') return unmanagedScaling(boot.instanceCount ?? 1);
   const base =
     raw.preset === 'custom'
       ? {
@@ -242,8 +250,39 @@ export function resolveScaling(input: ScalingParsed | undefined, boot: BootAssum
   };
 }
 
+/**
+ * `preset: none`: sagezero creates no scalable target, policy or alarm (scaling/build.ts marks the set
+ * unmanaged and plan compares none of it). The values describe what the endpoint then is, always on
+ * at its instance count, so the report's baseline, the tuner's "current" policy and the simulator
+ * read it as that.
+ */
+function unmanagedScaling(instanceCount: number): ScalingConfig {
+  return {
+    preset: 'none',
+    minCapacity: instanceCount,
+    maxCapacity: instanceCount,
+    targetBacklogPerInstance: 5,
+    scaleOutCooldownSeconds: MIN_WAKE_COOLDOWN_SECONDS,
+    scaleInCooldownSeconds: MIN_WAKE_COOLDOWN_SECONDS,
+    wake: false,
+    idle: { mode: 'target-tracking', minutes: TARGET_TRACKING_IDLE_MINUTES },
+    keepWarm: [],
+  };
+}
+
 /** Cross-field rules on the merged scaling block; each issue names the key relative to `scaling`. */
 export function checkScaling(input: ScalingParsed, ctx: z.RefinementCtx): void {
+  if (input.preset === 'none') {
+    for (const key of Object.keys(input).filter(
+      (k) => k !== 'preset' && input[k as keyof ScalingParsed] !== undefined,
+    ))
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: 'cannot be combined with preset: none (sagezero manages no scaling for this endpoint)',
+      });
+    return;
+  }
   if (input.preset === 'custom') {
     for (const key of ['minCapacity', 'maxCapacity', 'targetBacklogPerInstance'] as const) {
       if (input[key] === undefined) {

@@ -46,6 +46,13 @@ export async function planDestroy(cloud: Cloud, config: Config, only?: string): 
       const m = await cloud.getModel(name);
       if (m && isOwned(m.tags, config.project, e.name)) models.push(name);
     }
+    // An adopted endpoint's config and model keep their own names (provision/adopt.ts), outside the prefix.
+    const current = ep ? await cloud.getEndpointConfig(ep.configName) : undefined;
+    if (current && !configs.includes(current.name) && isOwned(current.tags, config.project, e.name))
+      configs.push(current.name);
+    const model = current?.modelName ? await cloud.getModel(current.modelName) : undefined;
+    if (model && !models.includes(model.name) && isOwned(model.tags, config.project, e.name))
+      models.push(model.name);
     const del = (kind: ResourceChange['kind'], name: string): ResourceChange => ({
       kind,
       name,

@@ -13,10 +13,13 @@ import { endpointBoot, wakeCooldownWarning, type EndpointBoot } from '../scaling
 import { buildScalingResources } from '../scaling/build.js';
 import { emptyScalingObserved, observeScaling } from '../scaling/observe.js';
 import { planScaling } from '../scaling/plan.js';
+import { keepAdoptedNames } from './adopt.js';
 import { desiredEndpoint, type DesiredEndpoint, type ResolvedModel } from './desired.js';
 import { diffFields } from './diff.js';
 import { contentPrefix } from './naming.js';
 import { endpointConfigConflict, modelConflict } from './ownership-check.js';
+import { planRealtime, realtimePlanWarnings } from './realtime/plan.js';
+import { componentModelResolver, type ComponentModelResolver } from './realtime/resolve.js';
 import type { EndpointObserved, EndpointPlan, Plan, ResourceChange } from './types.js';
 
 export type ModelResolver = (endpoint: EndpointConfig) => Promise<ResolvedModel>;
@@ -29,6 +32,8 @@ export interface PlanOptions {
    * starts from the store when the caller has one; default: the config's prior.
    */
   boot?: (endpoint: EndpointConfig) => EndpointBoot;
+  /** How `kind: realtime` components' models resolve; default: as written, or from JumpStart. */
+  componentModel?: ComponentModelResolver;
 }
 
 export async function buildPlan(
@@ -48,7 +53,21 @@ export async function buildPlan(
     plans,
     options,
   );
-  return { project: config.project, cloud: cloud.kind, region: cloud.region, endpoints: plans, warnings };
+  const realtime = await planRealtime(
+    cloud,
+    config,
+    options.componentModel ?? componentModelResolver(cloud, config),
+    only,
+  );
+  warnings.push(...realtimePlanWarnings(config, realtime));
+  return {
+    project: config.project,
+    cloud: cloud.kind,
+    region: cloud.region,
+    endpoints: plans,
+    ...(realtime.length > 0 ? { realtime } : {}),
+    warnings,
+  };
 }
 
 export interface EndpointDesired {
@@ -107,10 +126,10 @@ export async function planEndpoint(
   cloud: Cloud,
   project: string,
   endpoint: EndpointConfig,
-  desired: DesiredEndpoint,
+  wanted: DesiredEndpoint,
 ): Promise<EndpointPlan> {
   const scaling = buildScalingResources(endpoint, ownerTags(project, endpoint.name));
-  const observed = await observeEndpoint(cloud, project, endpoint, desired);
+  const { observed, desired } = await observeEndpoint(cloud, project, endpoint, wanted);
   const base = { endpoint: endpoint.name, desired, scaling, observed };
   const ep = observed.endpoint;
   if (ep && !isOwned(ep.tags, project, endpoint.name)) {
@@ -135,11 +154,13 @@ async function observeEndpoint(
   cloud: Cloud,
   project: string,
   endpoint: EndpointConfig,
-  desired: DesiredEndpoint,
-): Promise<EndpointObserved> {
+  wanted: DesiredEndpoint,
+): Promise<{ observed: EndpointObserved; desired: DesiredEndpoint }> {
   const ep = await cloud.getEndpoint(endpoint.name);
   const currentConfig = ep ? await cloud.getEndpointConfig(ep.configName) : undefined;
   const currentModel = currentConfig?.modelName ? await cloud.getModel(currentConfig.modelName) : undefined;
+  // An adopted endpoint's model and config keep their names while their content is the desired one.
+  const desired = keepAdoptedNames(wanted, currentModel, currentConfig);
   const desiredConfig =
     currentConfig?.name === desired.config.name
       ? currentConfig
@@ -165,7 +186,7 @@ async function observeEndpoint(
   const scaling = ep
     ? await observeScaling(cloud, endpoint.name, scalableResourceId(endpoint.name, endpoint.variantName))
     : emptyScalingObserved();
-  return {
+  const observed = {
     endpoint: ep,
     currentConfig,
     currentModel,
@@ -177,6 +198,7 @@ async function observeEndpoint(
     staleConfigs,
     scaling,
   };
+  return { observed, desired };
 }
 
 /**

@@ -28,6 +28,11 @@ export interface ScalingResourceSet {
   policies: ScalingPolicySpec[];
   alarms: DesiredAlarm[];
   scheduledActions: ScheduledActionSpec[];
+  /**
+   * `scaling.preset: none`: sagezero manages no scaling for the endpoint, so plan compares nothing
+   * (whatever is registered, sagezero's or not, is left alone).
+   */
+  unmanaged?: true;
 }
 
 export function buildScalingResources(endpoint: EndpointConfig, ownerTags: Tags): ScalingResourceSet {
@@ -35,6 +40,18 @@ export function buildScalingResources(endpoint: EndpointConfig, ownerTags: Tags)
   const name = endpoint.name;
   const resourceId = scalableResourceId(name, endpoint.variantName);
   const endpointDim = [{ name: 'EndpointName', value: name }];
+  if (s.preset === 'none') {
+    const target = { resourceId, minCapacity: s.minCapacity, maxCapacity: s.maxCapacity, tags: ownerTags };
+    return {
+      endpointName: name,
+      resourceId,
+      target,
+      policies: [],
+      alarms: [],
+      scheduledActions: [],
+      unmanaged: true,
+    };
+  }
 
   const policies: ScalingPolicySpec[] = [
     {

@@ -46,6 +46,7 @@ const ACTION_FIELDS: (keyof ScheduledActionSpec & string)[] = [
 ];
 
 export function planScaling(desired: ScalingResourceSet, observed: ScalingObserved): ResourceChange[] {
+  if (desired.unmanaged) return [];
   const changes: ResourceChange[] = [];
   const t = observed.target;
   if (!t) {
