@@ -66,6 +66,45 @@ export interface EndpointReport extends CostFigures {
    * time inside the window. null: no history at all (baseline 0). See docs/COST-METHOD.md.
    */
   life: EndpointLife | null;
+  /** Present on `kind: realtime` endpoints only (so async endpoints' JSON is unchanged). */
+  kind?: 'realtime';
+  /** Real-time endpoints: the components' shares of the instance-hours, and their cold starts. */
+  realtime?: RealtimeEndpointReport;
+}
+
+/**
+ * A real-time endpoint's components. The endpoint's instance-hours are the bill (AWS bills the
+ * variant's instances); these shares allocate them, and with `unattributed` they sum to it exactly.
+ * See src/cost/realtime-share.ts for the rules.
+ */
+export interface RealtimeEndpointReport {
+  /** How the always-on baseline's instance count was reached. */
+  baselineBasis: string;
+  /** What a copy weighs in the shares: its accelerators, or its memory. */
+  sharedBy: 'accelerators' | 'memory';
+  /** Instance-hours before any copy was recorded (not allocated to a component). */
+  unattributedInstanceHours: number;
+  unattributedSpendUsd: number | null;
+  components: RealtimeComponentReport[];
+}
+
+export interface RealtimeComponentReport {
+  /** The component's name in the config. */
+  name: string;
+  /** The SageMaker InferenceComponentName. */
+  componentName: string;
+  instanceHoursShare: number;
+  spendShareUsd: number | null;
+  coldStarts: {
+    /** Copy wakes: the component's copies going from zero to some, inside the window. */
+    count: number;
+    /** Cold probes of the component started in the window. */
+    probes: number;
+    /** From cold probes that succeeded (start to first answer, retries included). */
+    timeToFirstResultSeconds: Percentiles | null;
+    /** Mean refused invocations per cold probe that succeeded; null without one. */
+    failedInvocationsPerWake: number | null;
+  };
 }
 
 /**

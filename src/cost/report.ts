@@ -14,6 +14,7 @@ import {
   type BucketTotals,
   type CountSegment,
   type PricePoint,
+  type Totals,
 } from './integrate.js';
 import type { PriceResolver, PriceSegment } from './prices.js';
 import type {
@@ -28,10 +29,21 @@ import type {
 } from './report-types.js';
 import { buckets, type ReportWindow } from './window.js';
 import { reportCalibration } from '../calibrate/report.js';
+import { alwaysOnFloor } from './realtime-share.js';
+import { realtimeSection, type RealtimeReportEndpoint } from './report-realtime.js';
+
+/** What the report reads of an endpoint's config; a realtime endpoint is adapted to it. */
+type ReportTarget = Pick<
+  EndpointConfig,
+  'name' | 'variantName' | 'instanceType' | 'pricePerHourUsd' | 'baselineInstances'
+> & { scaling: Pick<EndpointConfig['scaling'], 'minCapacity'> };
 
 export interface ReportDeps {
   store: Store;
-  config: Pick<Config, 'project' | 'region' | 'cloud' | 'endpoints'>;
+  config: Pick<Config, 'project' | 'region' | 'cloud' | 'endpoints'> & {
+    /** `kind: realtime` endpoints (report-realtime.ts adds their components' shares). */
+    realtimeEndpoints?: readonly RealtimeReportEndpoint[];
+  };
   prices: PriceResolver;
   clock: Clock;
 }
@@ -58,6 +70,11 @@ export async function buildReport(deps: ReportDeps, w: ReportWindow): Promise<Co
   const samples: TtfrSample[] = [];
   for (const e of config.endpoints) {
     const { report, ttfr } = await endpointReport(deps, e, w, bucketList, warnings);
+    endpoints.push(report);
+    samples.push(...ttfr);
+  }
+  for (const e of config.realtimeEndpoints ?? []) {
+    const { report, ttfr } = await realtimeEndpointReport(deps, e, w, bucketList, warnings);
     endpoints.push(report);
     samples.push(...ttfr);
   }
@@ -94,7 +111,7 @@ function reportGaps(
   w: ReportWindow,
   warnings: string[],
 ): { gaps: ReportGap[]; backfilledTransitions: number } {
-  const names = deps.config.endpoints.map((e) => e.name);
+  const names = [...deps.config.endpoints, ...(deps.config.realtimeEndpoints ?? [])].map((e) => e.name);
   const inReport = new Set(names);
   const gaps: ReportGap[] = deps.store.gaps
     .overlapping(w.start, w.end)
@@ -155,13 +172,57 @@ interface TtfrSample {
   measured: boolean;
 }
 
-async function endpointReport(
+/**
+ * A realtime endpoint: its variant's instances are billed and integrated as an async endpoint's are
+ * (its always-on baseline is the floor of alwaysOnFloor), plus its components' shares and cold starts.
+ */
+async function realtimeEndpointReport(
   deps: ReportDeps,
-  e: EndpointConfig,
+  e: RealtimeReportEndpoint,
   w: ReportWindow,
   bucketList: { start: number; end: number }[],
   warnings: string[],
 ): Promise<{ report: EndpointReport; ttfr: TtfrSample[] }> {
+  const floor = alwaysOnFloor(
+    e.instanceType,
+    e.components,
+    e.managedScaling.minInstances,
+    e.baselineInstances,
+  );
+  const target: ReportTarget = {
+    name: e.name,
+    variantName: e.variantName,
+    instanceType: e.instanceType,
+    pricePerHourUsd: e.pricePerHourUsd,
+    baselineInstances: floor.instances,
+    scaling: { minCapacity: e.managedScaling.minInstances },
+  };
+  const { report, ttfr, used, prices } = await endpointReport(deps, target, w, bucketList, warnings);
+  if (report.probes.wakes > 0) {
+    warnings.push(
+      `${e.name}: probe spend assumes no other request shared a probe's wake (invocation counts of realtime endpoints are not recorded)`,
+    );
+  }
+  report.kind = 'realtime';
+  report.realtime = realtimeSection({
+    store: deps.store,
+    endpoint: e,
+    from: w.start - PROBE_LOOKBACK_MS,
+    window: w,
+    prices,
+    total: used,
+    baselineBasis: floor.basis,
+  });
+  return { report, ttfr };
+}
+
+async function endpointReport(
+  deps: ReportDeps,
+  e: ReportTarget,
+  w: ReportWindow,
+  bucketList: { start: number; end: number }[],
+  warnings: string[],
+): Promise<{ report: EndpointReport; ttfr: TtfrSample[]; used: Totals; prices: PricePoint[] }> {
   const { store } = deps;
   const variant = e.variantName;
 
@@ -297,6 +358,8 @@ async function endpointReport(
       ...figures,
     },
     ttfr,
+    used,
+    prices,
   };
 }
 
