@@ -6,6 +6,7 @@ import type { Store } from '../store/index.js';
 import type { AlertsConfig } from './config.js';
 import type { AlertInputs, EndpointAlertInput } from './evaluate.js';
 import type { SpendSnapshot } from './rules/budget.js';
+import { FRESHNESS_MS } from './rules/backlog.js';
 import type { DriftEvent } from './rules/ops.js';
 
 export interface AlertEndpoint {
@@ -31,17 +32,20 @@ const BACKLOG_LOOKBACK_MS = 24 * 3600_000;
 
 export function gatherAlertInputs(o: GatherOptions): AlertInputs {
   const endpoints: EndpointAlertInput[] = o.endpoints.map((e) => {
+    // The backlog rule reads only the run of backlogged minutes ending at the latest fresh minute
+    // (trailingBacklogMinutes), and the activities only when that run is long: the day's series and
+    // activities are read only when the freshest minutes show a backlog (every round reading a day of
+    // minutes for every endpoint was most of the daemon's time on a simulated fleet).
+    const recent = o.store.metrics.series(e.name, 'HasBacklogWithoutCapacity', o.now - FRESHNESS_MS, o.now);
+    const waiting = recent.some((p) => p.value > 0);
     const input: EndpointAlertInput = {
       name: e.name,
       probes: o.store.probes.between(e.name, o.now - PROBE_LOOKBACK_MS, o.now + 1),
-      backlog: o.store.metrics.series(
-        e.name,
-        'HasBacklogWithoutCapacity',
-        o.now - BACKLOG_LOOKBACK_MS,
-        o.now,
-      ),
+      backlog: waiting
+        ? o.store.metrics.series(e.name, 'HasBacklogWithoutCapacity', o.now - BACKLOG_LOOKBACK_MS, o.now)
+        : recent,
       wake: e.wake,
-      activities: o.store.activities.between(e.name, o.now - BACKLOG_LOOKBACK_MS, o.now),
+      activities: waiting ? o.store.activities.between(e.name, o.now - BACKLOG_LOOKBACK_MS, o.now) : [],
     };
     if (e.coldStartSloSeconds !== undefined) input.coldStartSloSeconds = e.coldStartSloSeconds;
     if (o.states?.has(e.name)) input.state = o.states.get(e.name) ?? 'missing';

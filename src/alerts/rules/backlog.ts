@@ -7,7 +7,7 @@ import { duration, isoMinute } from '../units.js';
 
 const MINUTE = 60_000;
 /** CloudWatch publishes a minute 1-3 minutes late: older than this, the series says nothing about now. */
-const FRESHNESS_MS = 5 * MINUTE;
+export const FRESHNESS_MS = 5 * MINUTE;
 
 /** A scaling activity as the port or the store has it. */
 export interface ActivityLike {
