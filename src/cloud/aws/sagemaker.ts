@@ -132,7 +132,7 @@ function modelDifferences(want: ModelSpec, have: ModelState): string[] {
   });
 }
 
-function endpointConfigDifferences(want: EndpointConfigSpec, have: EndpointConfigState): string[] {
+export function endpointConfigDifferences(want: EndpointConfigSpec, have: EndpointConfigState): string[] {
   const [a, b] = [want, have].map((c) => toCreateEndpointConfigInput({ ...c, name: '', tags: {} }));
   return differing({
     'production variant': [
