@@ -68,15 +68,72 @@ describe('reportToCsv', () => {
     expect(lines[4]).toBe('');
     // The life the baseline covers, appended after the old columns; empty with no history and on TOTAL.
     const col = (c: (typeof SUMMARY_COLUMNS)[number]): number => SUMMARY_COLUMNS.indexOf(c);
-    expect(SUMMARY_COLUMNS.slice(-4)).toEqual([
+    expect(SUMMARY_COLUMNS.slice(col('life_start'), col('life_start') + 4)).toEqual([
       'life_start',
       'life_start_source',
       'life_end',
       'life_end_source',
     ]);
-    const first = lines[1]!.split(',').slice(-4);
+    // Counted from the end: the first endpoint's quoted name holds a comma.
+    const fromEnd = SUMMARY_COLUMNS.length - col('life_start');
+    const first = lines[1]!.split(',').slice(-fromEnd, -fromEnd + 4);
     expect(first).toEqual(['2026-03-09T21:00:00.000Z', 'created', '2026-03-09T23:00:00.000Z', 'deleted']);
     expect(lines[2]!.split(',')[col('life_start')]).toBe('');
-    expect(total.slice(col('life_start'))).toEqual(['', '', '', '']);
+    expect(total.slice(col('life_start'), col('life_start') + 4)).toEqual(['', '', '', '']);
+  });
+});
+
+describe('reportToCsv, realtime endpoints', () => {
+  it('adds a share row per component (and the unattributed time) under its endpoint, with kind and basis', () => {
+    const rt: EndpointReport = {
+      ...ep('rt'),
+      kind: 'realtime',
+      gpusPerInstance: 4,
+      realtime: {
+        baselineBasis: '1 instance: one copy of each of 2 components',
+        sharedBy: 'accelerators',
+        unattributedInstanceHours: 0.5,
+        unattributedSpendUsd: null,
+        components: [
+          {
+            name: 'a',
+            componentName: 'rt-a',
+            instanceHoursShare: 1,
+            spendShareUsd: null,
+            coldStarts: {
+              count: 3,
+              probes: 1,
+              timeToFirstResultSeconds: { p50: 300, p95: 300, samples: 1, measured: 1, estimated: 0 },
+              failedInvocationsPerWake: 7,
+            },
+          },
+        ],
+      },
+    };
+    const r = report(['x']);
+    r.endpoints.push(rt);
+    const rows = reportToCsv(r)
+      .split('\r\n')
+      .map((l) => l.split(','));
+    const col = (c: (typeof SUMMARY_COLUMNS)[number]): number => SUMMARY_COLUMNS.indexOf(c);
+    expect(rows.map((x) => [x[0], x[col('kind')], x[col('component')]])).toEqual([
+      ['endpoint', 'kind', 'component'],
+      ['x', 'async', ''],
+      ['rt', 'realtime', ''],
+      ['rt', 'realtime', 'a'],
+      ['rt', 'realtime', '(unattributed)'],
+      ['TOTAL', '', ''],
+      ['', undefined, undefined],
+    ]);
+    expect(rows[2]![col('baseline_basis')]).toBe('1 instance: one copy of each of 2 components');
+    const a = rows[3]!;
+    // 1 instance-hour share on a 4-GPU instance type: 4 GPU-hours.
+    expect([
+      a[col('instance_hours')],
+      a[col('gpu_hours')],
+      a[col('cold_starts')],
+      a[col('ttfr_p50_s')],
+    ]).toEqual(['1', '4', '3', '300']);
+    expect(rows[4]![col('instance_hours')]).toBe('0.5');
   });
 });

@@ -1,6 +1,6 @@
 // The report as CSV (RFC 4180): one row per endpoint plus a TOTAL row, or with a step one row per
 // endpoint and bucket. Empty fields mean "unknown" (no price), never zero.
-import type { CostFigures, CostReport } from './report-types.js';
+import type { CostFigures, CostReport, EndpointReport } from './report-types.js';
 
 type Cell = string | number | null;
 
@@ -31,6 +31,12 @@ export const SUMMARY_COLUMNS = [
   'life_start_source',
   'life_end',
   'life_end_source',
+  // Appended for real-time endpoints (issue 15). `kind` is async or realtime; a row with a
+  // `component` is that component's share of its endpoint's row above it (do not add it to the
+  // endpoint's figures), and `(unattributed)` is the instance time no copy was recorded for.
+  'kind',
+  'component',
+  'baseline_basis',
 ] as const;
 
 export const SERIES_COLUMNS = [
@@ -100,7 +106,11 @@ export function reportToCsv(r: CostReport): string {
         e.life?.startSource ?? null,
         e.life?.end ?? null,
         e.life?.endSource ?? null,
+        e.kind ?? 'async',
+        null,
+        e.realtime?.baselineBasis ?? null,
       ]);
+      rows.push(...componentRows(r, e));
     }
     rows.push([
       'TOTAL',
@@ -118,9 +128,57 @@ export function reportToCsv(r: CostReport): string {
       null,
       null,
       null,
+      null,
+      null,
+      null,
     ]);
   }
   return rows.map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** A realtime endpoint's components (and its unattributed time), as share rows under it. */
+function componentRows(r: CostReport, e: EndpointReport): Cell[][] {
+  const rt = e.realtime;
+  if (!rt) return [];
+  const row = (
+    component: string,
+    hours: number,
+    spend: number | null,
+    coldStarts: number | null,
+    ttfr: { p50: number; p95: number } | null,
+  ): Cell[] => {
+    const byName: Partial<Record<(typeof SUMMARY_COLUMNS)[number], Cell>> = {
+      endpoint: e.name,
+      variant: e.variant,
+      instance_type: e.instanceType,
+      window_start: r.window.start,
+      window_end: r.window.end,
+      instance_hours: hours,
+      gpu_hours: e.gpusPerInstance === null ? null : Math.round(hours * e.gpusPerInstance * 1e6) / 1e6,
+      price_usd_per_hour: e.price.usdPerHour,
+      price_source: e.price.source,
+      spend_usd: spend,
+      cold_starts: coldStarts,
+      ttfr_p50_s: ttfr?.p50 ?? null,
+      ttfr_p95_s: ttfr?.p95 ?? null,
+      kind: 'realtime',
+      component,
+    };
+    return SUMMARY_COLUMNS.map((c) => byName[c] ?? null);
+  };
+  const rows = rt.components.map((c) =>
+    row(
+      c.name,
+      c.instanceHoursShare,
+      c.spendShareUsd,
+      c.coldStarts.count,
+      c.coldStarts.timeToFirstResultSeconds,
+    ),
+  );
+  if (rt.unattributedInstanceHours > 0) {
+    rows.push(row('(unattributed)', rt.unattributedInstanceHours, rt.unattributedSpendUsd, null, null));
+  }
+  return rows;
 }
 
 function cell(v: Cell): string {
