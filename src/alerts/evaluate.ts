@@ -9,6 +9,7 @@ import type { AlertsConfig } from './config.js';
 import { inhibitWhileAwsFailing, type VictimTimes } from './inhibit.js';
 import { backlogWithoutCapacity, type ActivityLike } from './rules/backlog.js';
 import { budgetAlerts, type SpendSnapshot } from './rules/budget.js';
+import { billingDifferenceAlerts, type BillingAlertInput } from './rules/billing.js';
 import { endpointHealth } from './rules/endpoint.js';
 import { apiErrors, controllerFailing, driftAlerts, type DriftEvent } from './rules/ops.js';
 import { coldStartOverSlo, probeFailed } from './rules/probes.js';
@@ -41,6 +42,8 @@ export interface AlertInputs {
     lastEpisode?: { firstFiredAt: number; resolvedAt?: number };
   };
   controllers?: readonly ControllerRun[];
+  /** The bill against the estimate (pricing.billing), from the billing controller. */
+  billing?: BillingAlertInput;
 }
 
 export interface Evaluation {
@@ -98,6 +101,10 @@ export function evaluateRules(inputs: AlertInputs, config: AlertsConfig): Evalua
   if (inputs.controllers) {
     scope.push(['controller-failing', undefined]);
     conditions.push(...controllerFailing(inputs.controllers, config.controllerFailures, now));
+  }
+  if (inputs.billing) {
+    for (const n of inputs.billing.endpoints) scope.push(['billing-difference', n]);
+    conditions.push(...billingDifferenceAlerts(inputs.billing));
   }
   const disabled = new Set<string>(config.disabledRules);
   const enabled = conditions.filter((c) => !disabled.has(c.rule));

@@ -14,6 +14,7 @@ export const RULES = {
   'drift-unrepaired': { resolvable: true, title: 'Drift detected, repair failed' },
   'aws-api-errors': { resolvable: true, title: 'AWS API errors' },
   'controller-failing': { resolvable: true, title: 'Controller failing' },
+  'billing-difference': { resolvable: true, title: 'Bill and estimate differ' },
 } as const;
 
 export type RuleName = keyof typeof RULES;

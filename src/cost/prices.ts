@@ -32,7 +32,7 @@ export interface PriceSegment {
 export interface PriceResolverOptions {
   store: Store;
   clock: Clock;
-  pricing: PricingConfig;
+  pricing: Pick<PricingConfig, 'source' | 'cacheTtlHours'>;
   /** The live source, or a loader for it (loaded on first use). Absent: no API (e.g. cloud: sim). */
   api?: PriceApi | (() => Promise<PriceApi>);
   table?: PriceTable;

@@ -4,8 +4,13 @@ import { pricingConfigOf, pricingConfigSchema } from './pricing-config.js';
 
 describe('pricing config', () => {
   it('defaults to the API with a day of caching', () => {
-    expect(pricingConfigSchema.parse(undefined)).toEqual({ source: 'api', cacheTtlHours: 24 });
-    expect(pricingConfigOf({ pricing: { source: 'table' } })).toEqual({ source: 'table', cacheTtlHours: 24 });
+    const billingOff = { billing: 'off', billingAlert: { percent: 10, minUsd: 1, days: 3 } };
+    expect(pricingConfigSchema.parse(undefined)).toEqual({ source: 'api', cacheTtlHours: 24, ...billingOff });
+    expect(pricingConfigOf({ pricing: { source: 'table' } })).toEqual({
+      source: 'table',
+      cacheTtlHours: 24,
+      ...billingOff,
+    });
   });
 
   it('rejects an unknown source or a non-positive TTL', () => {

@@ -1,4 +1,5 @@
 // The cost report's shape: JSON as served by /api/v1/report and `sagezero report --json`.
+import type { BillingSection } from './billing-reconcile.js';
 import type { PriceSource } from './prices.js';
 
 export interface Percentiles {
@@ -158,6 +159,11 @@ export interface CostReport {
    * Absent when no endpoint has been calibrated.
    */
   calibration?: ReportCalibration[];
+  /**
+   * Estimate against the bill per UTC day and endpoint (pricing.billing: cost-explorer; absent when
+   * off). See src/cost/billing-reconcile.ts.
+   */
+  billing?: BillingSection;
   warnings: string[];
 }
 

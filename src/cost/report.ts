@@ -31,6 +31,7 @@ import { buckets, type ReportWindow } from './window.js';
 import { reportCalibration } from '../calibrate/report.js';
 import { alwaysOnFloor } from './realtime-share.js';
 import { realtimeSection, type RealtimeReportEndpoint } from './report-realtime.js';
+import { billingSection } from './billing-report.js';
 
 /** What the report reads of an endpoint's config; a realtime endpoint is adapted to it. */
 type ReportTarget = Pick<
@@ -80,6 +81,7 @@ export async function buildReport(deps: ReportDeps, w: ReportWindow): Promise<Co
   }
   const { gaps, backfilledTransitions } = reportGaps(deps, w, warnings);
   const calibration = reportCalibration(deps.store, config.endpoints, warnings);
+  const billing = await billingSection(deps, w.start, w.end, warnings);
   return {
     project: config.project,
     region: config.region,
@@ -97,6 +99,7 @@ export async function buildReport(deps: ReportDeps, w: ReportWindow): Promise<Co
     gaps,
     backfilledTransitions,
     ...(calibration.length > 0 ? { calibration } : {}),
+    ...(billing ? { billing } : {}),
     warnings,
   };
 }

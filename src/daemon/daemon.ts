@@ -14,6 +14,9 @@ import type { Store } from '../store/index.js';
 import { createApp } from '../server/app.js';
 import { startServer, type RunningServer } from '../server/start.js';
 import { alertsTask } from './alerts-task.js';
+import { BILLING_SCHEDULE, billingTask } from './billing-task.js';
+import type { BillingSource } from '../cloud/billing.js';
+import { billingEnabled } from '../cost/pricing-config.js';
 import { ControllerRegistry } from './controllers.js';
 import type { Logger } from './logger.js';
 import { probeTask } from './probe-task.js';
@@ -48,6 +51,8 @@ export interface DaemonDeps {
   leaseClock?: Clock;
   /** This process's name in the lease table. */
   holder?: string;
+  /** For tests: the bill's source (default: Cost Explorer on AWS, the region's own bill on sim). */
+  billing?: BillingSource;
 }
 
 export interface RunningDaemon {
@@ -56,7 +61,7 @@ export interface RunningDaemon {
   isLeader(): boolean;
   controllers: ControllerRegistry;
   /** Runs a controller now (tests, and the first reconcile at start-up). */
-  runNow(name: 'reconcile' | 'telemetry' | 'alerts' | `probe:${string}`): Promise<void>;
+  runNow(name: 'reconcile' | 'telemetry' | 'alerts' | 'billing' | `probe:${string}`): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -175,6 +180,16 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   scheduler.schedule('reconcile', config.daemon.reconcileSchedule, reconcile);
   scheduler.schedule('telemetry', config.daemon.telemetrySchedule, telemetry);
   scheduler.schedule('alerts', config.daemon.alertsSchedule, alerts);
+  if (billingEnabled(config)) {
+    const billing = billingTask({
+      ...{ cloud, clock, config, store, log, prices: deps.prices },
+      ...(deps.billing ? { source: deps.billing } : {}),
+      // Only the billing rule is in scope: the other rules' alerts stay as the alerts task left them.
+      onReconciled: async (input) =>
+        void (await alerting.evaluate({ now: clock.now(), endpoints: [], billing: input })),
+    });
+    scheduler.schedule('billing', BILLING_SCHEDULE, register('billing', billing));
+  }
 
   const probeDeps = { cloud, clock, config, store, log, holder, ready: () => reconciledOnce };
   for (const { endpoint, probe } of configuredProbes(config)) {

@@ -3,6 +3,7 @@
 // endpoints, content-addressed models and configs, alarms and S3 locations wherever IAM can scope the
 // action; where it cannot, the statement's reason says so.
 import type { Config, EndpointConfig } from '../config/load.js';
+import { billingEnabled } from '../cost/pricing-config.js';
 import { probeConfigOf } from '../probe/from-config.js';
 import { contentPrefix } from '../provision/naming.js';
 import { defaultSpecsBucket } from '../provision/jumpstart/spec.js';
@@ -337,6 +338,17 @@ export function buildIamPolicy(config: Config, options: IamPolicyOptions = {}): 
       'cost reports look up hourly prices in the Price List API, which has no resource-level permissions.',
     ),
   );
+  if (billingEnabled(config)) {
+    out.push(
+      statement(
+        'Bill',
+        ['ce:GetCostAndUsage'],
+        ['*'],
+        'pricing.billing: cost-explorer reads the daily SageMaker bill to set beside the estimate; Cost ' +
+          'Explorer has no resource-level permissions.',
+      ),
+    );
+  }
 
   const document: PolicyDocument = { Version: '2012-10-17', Statement: out.map((e) => e.statement) };
   const warnings: string[] = [];

@@ -4,6 +4,7 @@
 //                                over MAX_SERIES_POINTS is a 400 saying what fits; step=auto picks
 //                                the smallest step that fits (src/cost/series-limit.ts)
 //   GET /api/v1/report.csv       the same as CSV
+//   GET /api/v1/billing.csv      estimate vs bill per day and endpoint (pricing.billing), as CSV
 //   GET /api/v1/endpoints        current state, policy, last probe
 //   GET /metrics                 Prometheus exposition
 //   GET /                        dashboard; /assets/* its script, style and uPlot
@@ -13,6 +14,7 @@ import { Hono } from 'hono';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/load.js';
 import { reportToCsv } from '../cost/csv.js';
+import { billingToCsv } from '../cost/billing-format.js';
 import type { PriceResolver } from '../cost/prices.js';
 import { buildReport } from '../cost/report.js';
 import { parseSeriesWindow, SeriesLimitError } from '../cost/series-limit.js';
@@ -89,6 +91,13 @@ export function createApp(deps: AppDeps): SagezeroApp {
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="sagezero-report.csv"`);
     return c.body(reportToCsv(r));
+  });
+  app.get('/api/v1/billing.csv', async (c) => {
+    const r = await report(checkParams(c, REPORT_PARAMS));
+    if (!r.billing) return c.json({ error: 'pricing.billing is off in the config' }, 404);
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    c.header('Content-Disposition', `attachment; filename="sagezero-billing.csv"`);
+    return c.body(billingToCsv(r.billing));
   });
   app.get('/api/v1/endpoints', (c) => {
     checkParams(c, []);

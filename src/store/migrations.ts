@@ -265,6 +265,32 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE probe_results ADD COLUMN failed_invocations INTEGER;
     `,
   },
+  {
+    version: 9,
+    name: 'billing',
+    sql: `
+      -- The bill as the billing service reported it (src/cloud/billing.ts), one row per UTC day,
+      -- usage type and sagezero:endpoint tag value ('' when untagged), replaced whole per day
+      -- when the day is fetched again.
+      CREATE TABLE billing_rows (
+        day TEXT NOT NULL,
+        usage_type TEXT NOT NULL,
+        tag TEXT NOT NULL,
+        cost_usd REAL NOT NULL,
+        usage_quantity REAL NOT NULL,
+        unit TEXT NOT NULL,
+        PRIMARY KEY (day, usage_type, tag)
+      );
+      -- Which days were fetched, when, and whether they are final (not fetched again).
+      CREATE TABLE billing_days (
+        day TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL,
+        estimated INTEGER NOT NULL CHECK (estimated IN (0, 1)),
+        final INTEGER NOT NULL CHECK (final IN (0, 1))
+      );
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { Clock } from '../../clock.js';
 import { loadConfig, type Config } from '../../config/load.js';
 import { reportToCsv } from '../../cost/csv.js';
+import { formatBilling, withBillingCsv } from '../../cost/billing-format.js';
 import { loadAwsPriceApi } from '../../cost/price-api.js';
 import { pricingConfigOf } from '../../cost/pricing-config.js';
 import { PriceResolver } from '../../cost/prices.js';
@@ -58,7 +59,8 @@ export function registerReport(program: Command, deps: ReportCommandDeps = {}): 
       const out = deps.output ?? processOutput;
       const report = await runReport(opts, deps);
       if (opts.json) out.out(JSON.stringify(report, null, 2));
-      else if (opts.csv) out.out(reportToCsv(report).trimEnd().replace(/\r\n/g, '\n'));
+      else if (opts.csv)
+        out.out(withBillingCsv(reportToCsv(report), report).trimEnd().replace(/\r\n/g, '\n'));
       else out.out(formatReport(report));
     });
 }
@@ -162,8 +164,13 @@ export function formatReport(r: CostReport): string {
       ]),
     );
   }
+  if (r.billing) lines.push('', ...formatBilling(r.billing));
+  lines.push(...formatComponents(r));
   const notes = [
     ...r.endpoints.map((e) => `${e.name} ${alwaysOnSince(e)}`),
+    ...r.endpoints.flatMap((e) =>
+      e.realtime ? [`${e.name} always-on basis: ${e.realtime.baselineBasis}`] : [],
+    ),
     ...r.endpoints
       .filter((e) => e.price.source === 'table' || e.price.source === 'cache')
       .map((e) => `${e.name} price: ${e.price.detail}`),
@@ -183,6 +190,48 @@ export function alwaysOnSince(e: EndpointReport): string {
   const source = e.life.startSource === 'created' ? 'created' : 'first record';
   const until = e.life.end === null ? '' : ` until ${e.life.end} (deleted)`;
   return `always-on: ${n} since ${e.life.start} (${source})${until}`;
+}
+
+/**
+ * Realtime endpoints' components: each one's share of its endpoint's instance-hours and spend (the
+ * endpoint's row above is the bill; shares and unattributed time add up to it), copy wakes and the
+ * cold starts its probes measured.
+ */
+export function formatComponents(r: CostReport): string[] {
+  const rows: string[][] = [];
+  for (const e of r.endpoints) {
+    const rt = e.realtime;
+    if (!rt) continue;
+    for (const c of rt.components) {
+      const t = c.coldStarts.timeToFirstResultSeconds;
+      rows.push([
+        `${e.name}/${c.name}`,
+        fixed(c.instanceHoursShare, 2),
+        usd(c.spendShareUsd),
+        String(c.coldStarts.count),
+        t ? `${dur(t.p50)}/${dur(t.p95)}` : '-',
+        c.coldStarts.failedInvocationsPerWake === null
+          ? '-'
+          : c.coldStarts.failedInvocationsPerWake.toFixed(1),
+      ]);
+    }
+    if (rt.unattributedInstanceHours > 0) {
+      rows.push([
+        `${e.name} (unattributed)`,
+        fixed(rt.unattributedInstanceHours, 2),
+        usd(rt.unattributedSpendUsd),
+        '',
+        '',
+        '',
+      ]);
+    }
+  }
+  if (rows.length === 0) return [];
+  return [
+    '',
+    'Components (shares of their endpoint, by the accelerators or memory their copies held):',
+    ...table([['COMPONENT', 'INST-H', 'SPEND', 'COPY WAKES', 'P50/P95', 'FAILED/WAKE'], ...rows]),
+  ];
 }
 
 function money3(f: CostFigures): string[] {

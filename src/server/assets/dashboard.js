@@ -277,6 +277,59 @@
       ul.appendChild(el('li', w));
     });
     renderCalibration(r);
+    renderBilling(r);
+  }
+
+  // Estimate against the bill (pricing.billing: cost-explorer), per day and endpoint; created before
+  // the warnings when the report has the section.
+  function renderBilling(r) {
+    var sec = $('billing');
+    var b = r.billing;
+    if (!b) {
+      if (sec) sec.remove();
+      return;
+    }
+    if (!sec) {
+      sec = document.createElement('section');
+      sec.id = 'billing';
+      $('warnings').before(sec);
+    }
+    sec.replaceChildren(el('h2', 'Estimate vs bill'));
+    sec.appendChild(
+      el('p', (b.source === 'sim' ? 'The simulated region\'s own bill. ' : 'Cost Explorer, ') + b.requests + ' GetCostAndUsage requests so far; ' + b.finalRule + '.', 'note'),
+    );
+    var table = document.createElement('table');
+    var head = document.createElement('tr');
+    ['Day', 'Endpoint', 'Estimated', 'Billed', 'Difference', 'Billing data', 'Matched by'].forEach(function (h) {
+      head.appendChild(el('th', h));
+    });
+    table.appendChild(head);
+    b.days.forEach(function (d) {
+      var tr = document.createElement('tr');
+      [
+        d.day,
+        d.endpoint,
+        usd(d.estimatedUsd),
+        usd(d.billedUsd),
+        d.differenceUsd === null ? '—' : usd(d.differenceUsd) + (d.differencePercent === null ? '' : ' (' + num(d.differencePercent, 1) + '%)'),
+        d.billedUsd === null ? 'not fetched' : d.final ? 'final' : 'provisional',
+        d.attribution,
+      ].forEach(function (v) {
+        tr.appendChild(el('td', v));
+      });
+      table.appendChild(tr);
+    });
+    b.unattributed.forEach(function (u) {
+      var tr = document.createElement('tr');
+      [u.day, '(unattributed)', '—', usd(u.costUsd), '—', '', u.usageTypes.join(' ')].forEach(function (v) {
+        tr.appendChild(el('td', v));
+      });
+      table.appendChild(tr);
+    });
+    var wrap = document.createElement('div');
+    wrap.className = 'table-wrap';
+    wrap.appendChild(table);
+    sec.appendChild(wrap);
   }
 
   // Calibration (sagezero calibrate): simulated against observed instance-hours per endpoint, from
