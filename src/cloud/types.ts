@@ -271,6 +271,18 @@ export interface StepScalingPolicySpec {
   metricAggregationType: 'Average' | 'Minimum' | 'Maximum';
 }
 
+/**
+ * A target-tracking policy on a predefined metric (PredefinedMetricSpecification, e.g.
+ * SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution) has this namespace and no
+ * dimensions, its `metricName` being the PredefinedMetricType: the shape the AWS provider already
+ * reads predefined policies back in, so writing and reading agree.
+ */
+export const PREDEFINED_METRIC_NAMESPACE = '';
+
+export function isPredefinedMetric(spec: Pick<TargetTrackingPolicySpec, 'namespace'>): boolean {
+  return spec.namespace === PREDEFINED_METRIC_NAMESPACE;
+}
+
 export type ScalingPolicySpec = TargetTrackingPolicySpec | StepScalingPolicySpec;
 
 export type ScalingPolicyState = ScalingPolicySpec & {

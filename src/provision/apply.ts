@@ -135,7 +135,7 @@ export async function applyEndpointPlan(ctx: ApplyContext, plan: EndpointPlan): 
  * does not match here); this one keeps the simulated and fake clouds, whose creates do not, converging
  * and as strict.
  */
-async function createOnce(
+export async function createOnce(
   what: string,
   create: () => Promise<unknown>,
   existing: () => Promise<{ why: string | undefined } | undefined>,

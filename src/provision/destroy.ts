@@ -6,6 +6,7 @@ import { describeOwner, isOwned } from '../ownership.js';
 import { removeScaling } from '../scaling/apply.js';
 import { observeScaling, type ScalingObserved } from '../scaling/observe.js';
 import { contentPrefix } from './naming.js';
+import { executeRealtimeDestroy, planRealtimeDestroy } from './realtime/destroy.js';
 import type { ResourceChange } from './types.js';
 import { waitForSettled, type WaitOptions } from './wait.js';
 
@@ -18,6 +19,8 @@ export interface DestroyTarget {
   scaling?: ScalingObserved;
   configs: string[];
   models: string[];
+  /** A `kind: realtime` endpoint's components, deleted before it (src/provision/realtime/destroy.ts). */
+  realtime?: { components: { name: string; scaling: ScalingObserved }[] };
 }
 
 export async function planDestroy(cloud: Cloud, config: Config, only?: string): Promise<DestroyTarget[]> {
@@ -71,12 +74,14 @@ export async function planDestroy(cloud: Cloud, config: Config, only?: string): 
     ];
     out.push({ ...base, changes, scaling, configs, models });
   }
+  out.push(...(await planRealtimeDestroy(cloud, config, only)));
   return out;
 }
 
 export async function executeDestroy(ctx: WaitOptions, target: DestroyTarget): Promise<void> {
   const { cloud } = ctx;
   if (target.refused) throw new Error(target.refused);
+  if (target.realtime) return executeRealtimeDestroy(ctx, target);
   if (target.scaling) await removeScaling(cloud, target.resourceId, target.scaling, ctx.progress);
   if (target.endpointExists) {
     const ep = await cloud.getEndpoint(target.endpoint);

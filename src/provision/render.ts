@@ -13,7 +13,7 @@ export function renderPlan(plan: Plan): string {
   const lines: string[] = [`sagezero plan for project "${plan.project}" (${plan.cloud}, ${plan.region})`, ''];
   for (const w of plan.warnings) lines.push(`warning: ${w}`);
   if (plan.warnings.length > 0) lines.push('');
-  for (const ep of plan.endpoints) {
+  for (const ep of allEndpoints(plan)) {
     if (ep.refused) {
       lines.push(`endpoint ${ep.endpoint}: REFUSED: ${ep.refused}`, '');
       continue;
@@ -28,7 +28,7 @@ export function renderPlan(plan: Plan): string {
     lines.push('');
   }
   const counts = summarize(plan);
-  const refused = plan.endpoints.filter((e) => e.refused).length;
+  const refused = allEndpoints(plan).filter((e) => e.refused).length;
   if (counts.total > 0)
     lines.push(
       `Plan: ${counts.create} to create, ${counts.update} to update, ${counts.replace} to replace, ${counts.delete} to delete.`,
@@ -55,9 +55,14 @@ function show(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** Async endpoints, then `kind: realtime` ones: each renders the same way. */
+function allEndpoints(plan: Plan): (Plan['endpoints'][number] | NonNullable<Plan['realtime']>[number])[] {
+  return [...plan.endpoints, ...(plan.realtime ?? [])];
+}
+
 export function summarize(plan: Plan): Record<ResourceChange['action'] | 'total', number> {
   const counts = { create: 0, update: 0, replace: 0, delete: 0, total: 0 };
-  for (const ep of plan.endpoints) {
+  for (const ep of allEndpoints(plan)) {
     for (const c of ep.changes) {
       counts[c.action]++;
       counts.total++;
@@ -74,8 +79,9 @@ export function planToJson(plan: Plan): unknown {
     region: plan.region,
     warnings: plan.warnings,
     summary: summarize(plan),
-    endpoints: plan.endpoints.map((e) => ({
+    endpoints: allEndpoints(plan).map((e) => ({
       endpoint: e.endpoint,
+      kind: 'kind' in e ? e.kind : 'async',
       status: e.observed.endpoint?.status ?? 'absent',
       refused: e.refused,
       busy: e.busy,

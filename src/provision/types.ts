@@ -4,6 +4,7 @@ import type { ScalingObserved } from '../scaling/observe.js';
 import type { ScalingResourceSet } from '../scaling/build.js';
 import type { DesiredEndpoint } from './desired.js';
 import type { FieldChange } from './diff.js';
+import type { RealtimeEndpointPlan } from './realtime/types.js';
 
 export type ResourceKind =
   | 'model'
@@ -12,7 +13,8 @@ export type ResourceKind =
   | 'scalable-target'
   | 'scaling-policy'
   | 'alarm'
-  | 'scheduled-action';
+  | 'scheduled-action'
+  | 'inference-component';
 
 export type ChangeAction = 'create' | 'update' | 'replace' | 'delete';
 
@@ -60,13 +62,15 @@ export interface Plan {
   cloud: 'aws' | 'sim';
   region: string;
   endpoints: EndpointPlan[];
+  /** The `kind: realtime` endpoints' plans (src/provision/realtime/); absent when there are none. */
+  realtime?: RealtimeEndpointPlan[];
   warnings: string[];
 }
 
 export function planHasChanges(plan: Plan): boolean {
-  return plan.endpoints.some((e) => e.changes.length > 0);
+  return [...plan.endpoints, ...(plan.realtime ?? [])].some((e) => e.changes.length > 0);
 }
 
 export function planRefusals(plan: Plan): string[] {
-  return plan.endpoints.flatMap((e) => (e.refused ? [e.refused] : []));
+  return [...plan.endpoints, ...(plan.realtime ?? [])].flatMap((e) => (e.refused ? [e.refused] : []));
 }

@@ -8,6 +8,9 @@ import { executeDestroy, planDestroy } from '../../provision/destroy.js';
 import { buildPlan, planEndpoint } from '../../provision/plan.js';
 import { planToJson, renderChange, renderPlan } from '../../provision/render.js';
 import { modelResolver } from '../../provision/resolve-model.js';
+import { applyRealtimePlans } from '../../provision/realtime/apply.js';
+import { planRealtime } from '../../provision/realtime/plan.js';
+import { componentModelResolver } from '../../provision/realtime/resolve.js';
 import { planHasChanges, planRefusals, type Plan } from '../../provision/types.js';
 import { EndpointFailedError, type WaitOptions } from '../../provision/wait.js';
 import type { OpenedCloud } from '../../cloud/open.js';
@@ -72,8 +75,9 @@ export function registerProvision(program: Command, out: Output, setExit: (code:
 }
 
 function checkEndpoint(config: Config, name: string | undefined): void {
-  if (name && !config.endpoints.some((e) => e.name === name)) {
-    const known = config.endpoints.map((e) => e.name).join(', ');
+  const all = [...config.endpoints, ...config.realtimeEndpoints];
+  if (name && !all.some((e) => e.name === name)) {
+    const known = all.map((e) => e.name).join(', ');
     throw new UserError(`--endpoint ${name}: no such endpoint in ${config.file} (it has: ${known})`);
   }
 }
@@ -157,6 +161,18 @@ export async function runApply(
         return endpoint ? planEndpoint(opened.cloud, config.project, endpoint, ep.desired) : ep;
       },
     });
+    // kind: realtime endpoints (src/provision/realtime/), after the async ones.
+    outcomes.push(
+      ...(await applyRealtimePlans(wait, plan.realtime ?? [], async (ep) => {
+        const again = await planRealtime(
+          opened.cloud,
+          config,
+          componentModelResolver(opened.cloud, config),
+          ep.endpoint,
+        );
+        return again[0] ?? ep;
+      })),
+    );
     const failed = outcomes.filter((o) => o.error !== undefined);
     for (const f of failed) if (f.error instanceof EndpointFailedError) endpointFailed(f.error, out);
     const other = failed.find((f) => !(f.error instanceof EndpointFailedError));
