@@ -3,6 +3,7 @@
 // unattributed part sum to them, the always-on baseline is one copy of each component placed.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/clock.js';
+import { formatComponents, formatReport } from '../../src/cli/commands/report.js';
 import { alwaysOnFloor, roundToSum } from '../../src/cost/realtime-share.js';
 import { buildReport, type ReportDeps } from '../../src/cost/report.js';
 import { parseWindow } from '../../src/cost/window.js';
@@ -147,6 +148,16 @@ describe('report of a realtime endpoint', () => {
     });
     expect(b!.coldStarts).toMatchObject({ count: 2, probes: 0, timeToFirstResultSeconds: null });
     expect(r.total.instanceHours).toBe(5.833333);
+
+    // The CLI prints the shares under the endpoint table, and the baseline's basis in the notes.
+    expect(formatComponents(r).slice(1)).toEqual([
+      'Components (shares of their endpoint, by the accelerators or memory their copies held):',
+      'COMPONENT          INST-H   SPEND  COPY WAKES    P50/P95  FAILED/WAKE',
+      'rt/a               1.33    $13.33           1  5.0m/5.0m          7.0',
+      'rt/b               4.00    $40.00           2          -            -',
+      'rt (unattributed)  0.50     $5.00',
+    ]);
+    expect(formatReport(r)).toContain(`rt always-on basis: ${rt.realtime!.baselineBasis}`);
   });
 });
 
