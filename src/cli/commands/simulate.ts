@@ -8,11 +8,23 @@ import { hourlyPrice } from '../../simulate/prices.js';
 import { DEFAULT_SETTINGS, type SimulationSettings } from '../../simulate/runner.js';
 import { selectEndpoints, simulate, type SimulationReport } from '../../simulate/simulate.js';
 import { loadTrace, TRACE_FORMATS, TraceError, type TraceFormat } from '../../simulate/traces/index.js';
+import {
+  formatRealtimeReport,
+  simulateRealtime,
+  type RealtimeSimulationReport,
+} from '../../simulate/realtime-simulate.js';
 import { storedCalibrationFor } from './calibrate.js';
+import {
+  addRealtimeOptions,
+  realtimeSettings,
+  rejectRealtimeFlags,
+  type RealtimeFlags,
+} from './simulate-realtime.js';
 import { UserError } from '../errors.js';
 import { processOutput, type Output } from '../output.js';
 
-export interface SimulateFlags {
+export interface SimulateFlags extends RealtimeFlags {
+  kind?: string;
   trace: string;
   format: string;
   select?: string;
@@ -52,8 +64,7 @@ function number(flag: string, raw: string, opts: { min: number; max: number; int
 }
 
 export function registerSimulate(program: Command, out: Output = processOutput): void {
-  program
-    .command('simulate')
+  addRealtimeOptions(program.command('simulate'))
     .description(
       'replay a traffic trace through the simulated cloud under a scaling policy: cost, cold starts, time to result, vs always-on, the oracle and the deadline optimum',
     )
@@ -105,11 +116,23 @@ export function registerSimulate(program: Command, out: Output = processOutput):
     .action(async (flags: SimulateFlags) => {
       const report = await runSimulate(flags, out);
       if (flags.json) out.out(JSON.stringify(report, null, 2));
+      else if ('kind' in report) for (const line of formatRealtimeReport(report)) out.out(line);
       else for (const line of formatReport(report)) out.out(line);
     });
 }
 
-export async function runSimulate(flags: SimulateFlags, out: Output): Promise<SimulationReport> {
+export async function runSimulate(
+  flags: SimulateFlags,
+  out: Output,
+): Promise<SimulationReport | RealtimeSimulationReport> {
+  const kind = flags.kind ?? 'async';
+  if (kind !== 'async' && kind !== 'realtime')
+    throw new UserError(`--kind must be async or realtime, got "${kind}"`);
+  if (kind === 'async') rejectRealtimeFlags(flags);
+  else if (flags.calibration !== undefined)
+    throw new UserError(
+      '--calibration applies to async endpoints only; it cannot be combined with --kind realtime',
+    );
   if (!TRACE_FORMATS.includes(flags.format as TraceFormat)) {
     throw new UserError(`--format must be one of ${TRACE_FORMATS.join(', ')}, got "${flags.format}"`);
   }
@@ -160,9 +183,14 @@ export async function runSimulate(flags: SimulateFlags, out: Output): Promise<Si
     price = row.usdPerHour;
   }
 
+  const rtSettings =
+    kind === 'realtime'
+      ? realtimeSettings(flags, { ...settings, boot: settings.boot, dayStart: settings.dayStart }, number)
+      : undefined;
   let policy;
   try {
-    policy = resolvePolicy(flags.policy, alwaysOnInstances);
+    // A real-time run installs its own policy (realtime-policy.ts); realtimeSettings checked --policy.
+    policy = resolvePolicy(rtSettings ? 'always-on' : flags.policy, alwaysOnInstances);
   } catch (e) {
     if (e instanceof PolicyError) throw new UserError(e.message);
     throw e;
@@ -186,6 +214,8 @@ export async function runSimulate(flags: SimulateFlags, out: Output): Promise<Si
       `--trace: the selected endpoints imply ${Math.round(expected / 1e6)} million requests, more than the ${MAX_REQUESTS / 1e6} million one run holds in memory; pick fewer with --select`,
     );
   }
+
+  if (rtSettings) return simulateRealtime(trace, selected, rtSettings, price, bootSeconds);
 
   let lastProgress = 0;
   // Wall time only measures the simulator's own speed for the report; simulated time is virtual.

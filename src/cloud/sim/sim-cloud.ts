@@ -305,7 +305,9 @@ export class SimCloud implements Cloud {
     );
   }
   updateInferenceComponent(name: string, update: InferenceComponentUpdate): Promise<void> {
-    return this.call('sagemaker', 'UpdateInferenceComponent', () => this.engine.realtime.update(name, update));
+    return this.call('sagemaker', 'UpdateInferenceComponent', () =>
+      this.engine.realtime.update(name, update),
+    );
   }
   deleteInferenceComponent(name: string): Promise<void> {
     return this.call('sagemaker', 'DeleteInferenceComponent', () => this.engine.realtime.delete(name));
@@ -323,8 +325,13 @@ export class SimCloud implements Cloud {
     const started = await this.call('sagemaker-runtime', 'InvokeEndpoint', () => {
       const c = engine.realtime.componentFor(request.endpointName, request.inferenceComponentName);
       const inputBytes =
-        typeof request.body === 'string' ? new TextEncoder().encode(request.body).length : request.body.length;
-      const serviceMs = Math.max(0, engine.opts.serviceSeconds({ endpointName: request.endpointName, inputBytes }) * 1000);
+        typeof request.body === 'string'
+          ? new TextEncoder().encode(request.body).length
+          : request.body.length;
+      const serviceMs = Math.max(
+        0,
+        engine.opts.serviceSeconds({ endpointName: request.endpointName, inputBytes }) * 1000,
+      );
       const code = engine.realtime.submit(c, serviceMs);
       if (code !== INVOKE_OK) throw engine.realtime.noCapacityError(c, code);
       return { component: c.name, serviceMs };
