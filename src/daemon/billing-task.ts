@@ -3,6 +3,7 @@
 // per extra page), store them, and tell the alerts whether estimate and bill keep differing. Days
 // stored final are never asked for again, so a quiet fortnight costs a request or two a run.
 import { addDays, dayOf, type BillingFetch, type BillingSource } from '../cloud/billing.js';
+import { simBilling } from '../cloud/sim/billing.js';
 import { SimCloud } from '../cloud/sim/sim-cloud.js';
 import type { ApiCallObserver, Cloud } from '../cloud/types.js';
 import type { Config } from '../config/load.js';
@@ -37,10 +38,9 @@ export async function openBillingSource(
   config: Pick<Config, 'region'>,
   observer: ApiCallObserver,
 ): Promise<BillingSource> {
-  if (cloud instanceof SimCloud) {
-    const { simBilling } = await import('../cloud/sim/billing.js');
-    return simBilling(cloud, { observer });
-  }
+  // Static on sim: a dynamic import resolves on the event loop, which a virtual clock advanced in a
+  // tight loop does not wait for.
+  if (cloud instanceof SimCloud) return simBilling(cloud, { observer });
   const { createCostExplorerBilling } = await import('../cloud/aws/cost-explorer.js');
   return createCostExplorerBilling({ region: config.region, observer });
 }
