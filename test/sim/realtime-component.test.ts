@@ -14,6 +14,8 @@
 //           capacity ceil(0 x 1 / 0.7) = 0 copies. The copy goes: the endpoint's last operation.
 //   t=1710  510 + CooldownInMinutes 20 x 60: IDLE_RELEASE terminates instance 0, which has no copy.
 import { describe, expect, it } from 'vitest';
+import { engineClock, SimCloud } from '../../src/cloud/sim/sim-cloud.js';
+import { restore, snapshot } from '../../src/cloud/sim/state.js';
 import { CloudError, NO_CAPACITY_ERROR } from '../../src/cloud/types.js';
 import { RT_COMPONENT, RT_ENDPOINT } from '../../src/simulate/realtime-runner.js';
 import { DAY } from './helpers.js';
@@ -170,5 +172,31 @@ describe('real-time endpoint in the simulated region', () => {
     engine.runUntil(at(360 + BOOT_S + LOAD_S));
     expect((await cloud.getInferenceComponent(RT_COMPONENT))?.currentCopyCount).toBe(2);
     expect((await cloud.getEndpoint(RT_ENDPOINT))?.variants[0]?.currentInstanceCount).toBe(2);
+  });
+
+  it('keeps components, copies and the pending release across a saved region (CLI runs)', async () => {
+    // Saved at 3800 (the wake's instance booting, its copy placed on it) and at 4080 (the copy
+    // loading): the restored region serves at 4110 as the original does. Nobody retries here, so
+    // minute 68 (4080-4140) is idle: 0 copies at 4230, the instance released at 4230 + 1200 = 5430,
+    // as in the region that was never saved.
+    for (const savedAt of [3800, 4080]) {
+      const { engine, cloud, at } = await realtimeRegion();
+      engine.runUntil(at(3600));
+      await cloud.invokeEndpoint(invocation).catch(() => undefined);
+      engine.runUntil(at(savedAt));
+      const restored = restore(JSON.parse(JSON.stringify(snapshot(engine))) as ReturnType<typeof snapshot>);
+      const again = new SimCloud(restored, engineClock(restored));
+      expect((await again.getInferenceComponent(RT_COMPONENT))?.desiredCopyCount).toBe(1);
+      restored.runUntil(at(4110) - 1);
+      expect((await again.getInferenceComponent(RT_COMPONENT))?.currentCopyCount).toBe(0);
+      restored.runUntil(at(4110));
+      expect((await again.getInferenceComponent(RT_COMPONENT))?.currentCopyCount).toBe(1);
+      restored.runUntil(at(8000));
+      engine.runUntil(at(8000));
+      const released = (e: typeof engine): number[] =>
+        e.endpoint(RT_ENDPOINT).instances.map((i) => i.terminatedAt);
+      expect(released(restored)).toEqual([at(1710), at(5430)]);
+      expect(released(engine)).toEqual(released(restored));
+    }
   });
 });

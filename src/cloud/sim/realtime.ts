@@ -105,6 +105,36 @@ export interface SimCopy {
   /** COPY_WAITING (no instance with room yet), PLACED (instance booting), LOADING, READY, DRAINING. */
   state: number;
   busy: number;
+  /** While LOADING: when the copy serves. */
+  loadDoneAt?: number;
+}
+
+/** What a saved region (state.ts) keeps of the real-time side. */
+export interface RealtimeJson {
+  nextCopy: number;
+  variants: (Omit<RealtimeVariant, 'ep' | 'components' | 'resources' | 'releaseAt'> & {
+    endpoint: number;
+    releaseAt: number | null;
+  })[];
+  components: {
+    spec: InferenceComponentSpec;
+    arn: string;
+    createdAt: number;
+    lastModifiedAt: number;
+    status: InferenceComponentStatus;
+    desired: number;
+    totals: Pick<
+      SimComponent,
+      | 'invocations'
+      | 'noCapacityFailures'
+      | 'busyRejects'
+      | 'completed'
+      | 'coldStarts'
+      | 'scaleOuts'
+      | 'scaleIns'
+    >;
+    copies: { id: number; instance: number | null; state: number; loadDoneAt: number | null }[];
+  }[];
 }
 
 interface ComponentSeries {
@@ -623,9 +653,10 @@ export class Realtime {
     return booting;
   }
 
-  private startLoad(k: SimCopy): void {
+  private startLoad(k: SimCopy, doneAt = this.sim.now + this.opts.modelLoadSeconds * 1000): void {
     k.state = COPY_LOADING;
-    this.at(this.sim.now + this.opts.modelLoadSeconds * 1000, () => {
+    k.loadDoneAt = doneAt;
+    this.at(doneAt, () => {
       if (k.state !== COPY_LOADING || k.instance?.state !== INST_READY) return;
       const c = k.component;
       this.advance(c);
@@ -823,6 +854,107 @@ export class Realtime {
       c.perCopyMin = Infinity;
       c.perCopyMax = -Infinity;
       this.sample(c);
+    }
+  }
+
+  // ---------- saved regions (state.ts) ----------
+
+  /**
+   * The real-time side of a saved region. SIMPLIFIED: requests in flight and the current minute's
+   * partial metric counts are not kept (a CLI process waits for its own invocation to end before the
+   * region is saved); every other timer is rebuilt from the state on load.
+   */
+  toJSON(): RealtimeJson {
+    return {
+      nextCopy: this.nextCopy,
+      variants: [...this.variants.values()].map((v) => ({
+        endpoint: v.ep.idx,
+        minInstances: v.minInstances,
+        maxInstances: v.maxInstances,
+        cooldownMs: v.cooldownMs,
+        stepSize: v.stepSize,
+        lastOperationAt: v.lastOperationAt,
+        releaseAt: Number.isFinite(v.releaseAt) ? v.releaseAt : null,
+      })),
+      components: [...this.components.values()].map((c) => ({
+        spec: c.spec,
+        arn: c.arn,
+        createdAt: c.createdAt,
+        lastModifiedAt: c.lastModifiedAt,
+        status: c.status,
+        desired: c.desired,
+        totals: {
+          invocations: c.invocations,
+          noCapacityFailures: c.noCapacityFailures,
+          busyRejects: c.busyRejects,
+          completed: c.completed,
+          coldStarts: c.coldStarts,
+          scaleOuts: c.scaleOuts,
+          scaleIns: c.scaleIns,
+        },
+        copies: c.copies
+          .filter((k) => k.state !== COPY_DRAINING)
+          .map((k) => ({
+            id: k.id,
+            instance: k.instance?.id ?? null,
+            state: k.state,
+            loadDoneAt: k.state === COPY_LOADING ? (k.loadDoneAt ?? this.sim.now) : null,
+          })),
+      })),
+    };
+  }
+
+  /** Restores the real-time side once the engine's endpoints and instances are back. */
+  load(j: RealtimeJson): void {
+    this.nextCopy = j.nextCopy;
+    for (const vj of j.variants) {
+      const ep = this.sim.endpointByIdx[vj.endpoint];
+      if (!ep) continue;
+      ep.realtime = true;
+      const v: RealtimeVariant = {
+        ep,
+        minInstances: vj.minInstances,
+        maxInstances: vj.maxInstances,
+        cooldownMs: vj.cooldownMs,
+        stepSize: vj.stepSize,
+        resources: instanceResources(ep.instanceType),
+        components: [],
+        lastOperationAt: vj.lastOperationAt,
+        releaseAt: Infinity,
+      };
+      this.variants.set(ep.idx, v);
+      for (const inst of ep.live) this.usage.set(inst.id, { gpus: 0, memoryMb: 0, copies: 0 });
+      if (vj.releaseAt !== null) {
+        const due = vj.releaseAt;
+        v.releaseAt = due;
+        this.at(due, () => this.release(v, due));
+      }
+    }
+    for (const cj of j.components) {
+      const ep = this.sim.endpoints.get(cj.spec.endpointName);
+      const v = ep ? this.variants.get(ep.idx) : undefined;
+      if (!v) continue;
+      const c = new SimComponent(cj.spec, cj.arn, cj.createdAt, v);
+      Object.assign(c, cj.totals);
+      c.status = cj.status;
+      c.desired = cj.desired;
+      c.lastModifiedAt = cj.lastModifiedAt;
+      c.areaAt = this.sim.now;
+      for (const kj of cj.copies) {
+        const inst = kj.instance === null ? undefined : this.sim.instanceById.get(kj.instance);
+        const k: SimCopy = { id: kj.id, component: c, instance: inst, state: kj.state, busy: 0 };
+        c.copies.push(k);
+        const u = inst ? this.usage.get(inst.id) : undefined;
+        if (u) {
+          u.gpus += c.spec.acceleratorsPerCopy;
+          u.memoryMb += c.spec.memoryMbPerCopy;
+          u.copies++;
+        }
+        if (kj.state === COPY_READY) c.readyCount++;
+        else if (kj.state === COPY_LOADING) this.startLoad(k, kj.loadDoneAt ?? this.sim.now);
+      }
+      this.components.set(c.name, c);
+      v.components.push(c);
     }
   }
 }

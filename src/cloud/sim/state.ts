@@ -30,6 +30,7 @@ import {
 } from './entities.js';
 import { compileAlarm } from './cloudwatch.js';
 import type { SeriesJson } from './metrics.js';
+import type { RealtimeJson } from './realtime.js';
 import { REQ_QUEUED, REQ_RUNNING } from './requests.js';
 import { Rng, type RngState } from './rng.js';
 
@@ -114,6 +115,8 @@ export interface SimStateJson {
   activities: (ScalingActivity & { endpoint?: string })[];
   alarms: Omit<SimAlarm, 'compiled'>[];
   metrics: SeriesJson[];
+  /** Real-time endpoints' inference components (realtime.ts); absent from older files. */
+  realtime?: RealtimeJson;
 }
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -217,6 +220,7 @@ export function snapshot(sim: SimEngine): SimStateJson {
       ({ compiled: _c, series: _s, lastValues: _v, quietFrom: _q, endpointName: _e, ...rest }) => rest,
     ),
     metrics: sim.metrics.toJSON(),
+    realtime: sim.realtime.toJSON(),
   };
 }
 
@@ -361,5 +365,6 @@ export function restore(state: SimStateJson, serviceSeconds?: SimOptions['servic
     sim.cw.add(alarm);
   }
   sim.metrics.load(state.metrics);
+  if (state.realtime) sim.realtime.load(state.realtime);
   return sim;
 }
