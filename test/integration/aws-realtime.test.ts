@@ -245,9 +245,10 @@ describe('AwsCloud real-time endpoints against moto (+ stub)', () => {
       policyName: `sagezero-${component.name}-concurrency`,
       resourceId,
       targetValue: 5,
-      metricName: 'ConcurrentRequestsPerCopy',
-      namespace: 'AWS/SageMaker',
-      dimensions: [{ name: 'InferenceComponentName', value: component.name }],
+      // A predefined metric (empty namespace, no dimensions): PredefinedMetricSpecification on the wire.
+      metricName: 'SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution',
+      namespace: '',
+      dimensions: [],
       statistic: 'Average',
       scaleInCooldownSeconds: 300,
       scaleOutCooldownSeconds: 60,

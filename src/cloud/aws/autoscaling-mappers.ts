@@ -1,5 +1,6 @@
 // Application Auto Scaling shapes <-> the port's scaling types. Pure.
 import type {
+  MetricType,
   PutScalingPolicyRequest,
   PutScheduledActionRequest,
   ScalableTarget,
@@ -62,17 +63,26 @@ export function toPutScalingPolicyInput(spec: ScalingPolicySpec): PutScalingPoli
     ScalableDimension: scalableDimensionOf(spec.resourceId),
   } as const;
   if (spec.type === 'TargetTracking') {
+    // An empty namespace is the port's spelling of a predefined metric (PREDEFINED_METRIC_NAMESPACE in
+    // types.ts): metricName is then the PredefinedMetricType, e.g.
+    // SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution, the form fromScalingPolicy reads.
+    const metric =
+      spec.namespace === ''
+        ? { PredefinedMetricSpecification: { PredefinedMetricType: spec.metricName as MetricType } }
+        : {
+            CustomizedMetricSpecification: {
+              MetricName: spec.metricName,
+              Namespace: spec.namespace,
+              Dimensions: spec.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
+              Statistic: spec.statistic,
+            },
+          };
     return {
       ...base,
       PolicyType: 'TargetTrackingScaling',
       TargetTrackingScalingPolicyConfiguration: {
         TargetValue: spec.targetValue,
-        CustomizedMetricSpecification: {
-          MetricName: spec.metricName,
-          Namespace: spec.namespace,
-          Dimensions: spec.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
-          Statistic: spec.statistic,
-        },
+        ...metric,
         ScaleInCooldown: spec.scaleInCooldownSeconds,
         ScaleOutCooldown: spec.scaleOutCooldownSeconds,
         DisableScaleIn: spec.disableScaleIn,

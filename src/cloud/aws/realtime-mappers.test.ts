@@ -1,4 +1,5 @@
 // Real-time endpoint configs and inference components: the AWS shapes sagezero writes and reads.
+import type { ScalingPolicy } from '@aws-sdk/client-application-auto-scaling';
 import { describe, expect, it } from 'vitest';
 import type {
   DescribeEndpointConfigOutput,
@@ -7,6 +8,7 @@ import type {
 import { NO_CAPACITY_ERROR, type InferenceComponentSpec, type RealtimeEndpointConfigSpec } from '../types.js';
 import {
   fromScalingActivity,
+  fromScalingPolicy,
   toPutScalingPolicyInput,
   toPutScheduledActionInput,
 } from './autoscaling-mappers.js';
@@ -237,6 +239,39 @@ describe('scaling an inference component', () => {
       toPutScheduledActionInput({ name: 'warm', resourceId, schedule: 'cron(0 8 * * ? *)', minCapacity: 1 })
         .ScalableDimension,
     ).toBe('sagemaker:inference-component:DesiredCopyCount');
+  });
+
+  it('writes a predefined metric (empty namespace) as PredefinedMetricSpecification and reads it back equal', () => {
+    const spec = {
+      type: 'TargetTracking' as const,
+      policyName: 'concurrency',
+      resourceId,
+      targetValue: 5,
+      metricName: 'SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution',
+      namespace: '',
+      dimensions: [],
+      statistic: 'Average' as const,
+      scaleInCooldownSeconds: 300,
+      scaleOutCooldownSeconds: 300,
+      disableScaleIn: false,
+    };
+    const input = toPutScalingPolicyInput(spec);
+    expect(input.TargetTrackingScalingPolicyConfiguration).toEqual({
+      TargetValue: 5,
+      PredefinedMetricSpecification: {
+        PredefinedMetricType: 'SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution',
+      },
+      ScaleInCooldown: 300,
+      ScaleOutCooldown: 300,
+      DisableScaleIn: false,
+    });
+    // DescribeScalingPolicies answers with what was put, plus the ARN and creation time.
+    const described = { ...input, PolicyARN: 'arn:p', CreationTime: new Date(0) } as ScalingPolicy;
+    expect(fromScalingPolicy(described)).toEqual({
+      ...spec,
+      policyArn: 'arn:p',
+      alarmNames: [],
+    });
   });
 
   it('reads the desired copy count from a component activity', () => {
