@@ -9,7 +9,7 @@ import { createAlerting } from '../alerts/alerting.js';
 import type { DriftEvent } from '../alerts/rules/ops.js';
 import { SlackNotifier } from '../alerts/slack.js';
 import type { PriceResolver } from '../cost/prices.js';
-import { configuredProbes } from '../probe/from-config.js';
+import { configuredComponentProbes, configuredProbes } from '../probe/from-config.js';
 import type { Store } from '../store/index.js';
 import { createApp } from '../server/app.js';
 import { startServer, type RunningServer } from '../server/start.js';
@@ -19,7 +19,7 @@ import type { BillingSource } from '../cloud/billing.js';
 import { billingEnabled } from '../cost/pricing-config.js';
 import { ControllerRegistry } from './controllers.js';
 import type { Logger } from './logger.js';
-import { probeTask } from './probe-task.js';
+import { probeTask, realtimeProbeTask } from './probe-task.js';
 import { reconcileTask } from './reconcile-task.js';
 import { backgroundProvisioning } from './reconcile.js';
 import type { Scheduler, Task } from './scheduler.js';
@@ -195,6 +195,12 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   for (const { endpoint, probe } of configuredProbes(config)) {
     const name = `probe:${endpoint.name}`;
     scheduler.schedule(name, probe.schedule, register(name, probeTask(probeDeps, endpoint, probe)));
+  }
+  for (const { endpoint, component, probe } of configuredComponentProbes(config)) {
+    if (!probe.enabled) continue;
+    const name = `probe:${endpoint.name}/${component.name}`;
+    const task = realtimeProbeTask(probeDeps, endpoint, component, probe);
+    scheduler.schedule(name, probe.schedule, register(name, task));
   }
   const tuneDeps = {
     config,

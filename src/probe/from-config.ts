@@ -2,7 +2,12 @@
 // passes the block through unchecked (or rejects it as an unknown key), so it is validated here too;
 // once mounted, this parses an already-parsed block again, which the schema allows.
 import { ConfigError } from '../config/errors.js';
-import { formatPath } from '../config/load.js';
+import {
+  formatPath,
+  type ComponentConfig,
+  type Config,
+  type RealtimeEndpointConfig,
+} from '../config/load.js';
 import { probeConfigSchema, type ProbeConfig } from './config.js';
 
 export function probeConfigOf(
@@ -34,4 +39,18 @@ export function configuredProbes<E extends { name: string }>(config: {
     if (probe) out.push({ endpoint, probe, index });
   });
   return out;
+}
+
+/**
+ * Every inference component of the config's realtime endpoints with a probe block, enabled or not
+ * (the schema mounts probeConfigSchema on components, so the block is already parsed).
+ */
+export function configuredComponentProbes(
+  config: Pick<Config, 'realtimeEndpoints'>,
+): { endpoint: RealtimeEndpointConfig; component: ComponentConfig; probe: ProbeConfig }[] {
+  return config.realtimeEndpoints.flatMap((endpoint) =>
+    endpoint.components.flatMap((component) =>
+      component.probe ? [{ endpoint, component, probe: component.probe }] : [],
+    ),
+  );
 }

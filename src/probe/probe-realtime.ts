@@ -5,6 +5,7 @@
 // endpoint, only until each has shown its step of the wake, so a wake costs a few reads per retry.
 import { randomUUID } from 'node:crypto';
 import { componentResourceId, type AlarmState, type Cloud, type ScalingActivity } from '../cloud/types.js';
+import { componentAlarmPrefix, NO_CAPACITY_METRIC } from '../scaling/realtime.js';
 import type { ProbeResult } from '../store/probes.js';
 import type { BackoffOptions } from './backoff.js';
 import { invokeRealtime, type InvokeRealtimeResult, type RealtimeInvokeProgress } from './invoke-realtime.js';
@@ -22,8 +23,9 @@ export interface RealtimeProbeTarget {
   /** The SageMaker InferenceComponentName. */
   componentName: string;
   /**
-   * Prefix that lists the component's wake alarm (default `sagezero-<component>`); the alarm is
-   * picked among them by its metric, NoCapacityInvocationFailures on this component.
+   * Prefix that lists the component's wake alarm (default: the one src/scaling/realtime.ts names it
+   * under); the alarm is picked among them by its metric, NoCapacityInvocationFailures on this
+   * component, so an alarm made by hand under another name is found when its prefix is given.
    */
   alarmPrefix?: string;
 }
@@ -47,7 +49,6 @@ export interface RealtimeProbeRun {
 
 const ACTIVITY_LOOKBACK_MS = 3600_000;
 const MAX_ERROR_TEXT = 2000;
-const NO_CAPACITY_METRIC = 'NoCapacityInvocationFailures';
 /** InvokeEndpoint's error when the container answered 4xx/5xx (API_runtime_InvokeEndpoint.html). */
 const MODEL_ERROR = 'ModelError';
 
@@ -173,7 +174,7 @@ async function observeWake(
   const looks: Promise<void>[] = [];
   if (seen.alarmAt === undefined) {
     looks.push(
-      cloud.listAlarms(target.alarmPrefix ?? `sagezero-${target.componentName}`).then((alarms) => {
+      cloud.listAlarms(target.alarmPrefix ?? componentAlarmPrefix(target.componentName)).then((alarms) => {
         if (wakeAlarm(alarms, target.componentName)?.stateValue === 'ALARM') seen.alarmAt ??= now();
       }),
     );

@@ -4,6 +4,7 @@
 // asks for a copy, managed instance scaling brings an instance into service, and the copy serves.
 // Built on FakeCloud, whose invokeEndpoint already refuses a component with no copy.
 import type { Clock } from '../../src/clock.js';
+import { componentAlarmName } from '../../src/scaling/realtime.js';
 import { FakeCloud } from '../../src/cloud/fake.js';
 import {
   componentResourceId,
@@ -35,7 +36,7 @@ export interface WakeScript {
 export const ENDPOINT = 'chat';
 export const COMPONENT = 'chat-llama';
 export const VARIANT = 'AllTraffic';
-export const WAKE_ALARM = `sagezero-${COMPONENT}-wake`;
+export const WAKE_ALARM = componentAlarmName(COMPONENT);
 
 export class WakingComponentCloud extends FakeCloud {
   /** When the first invocation was refused: the wake's origin. */
