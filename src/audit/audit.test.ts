@@ -2,7 +2,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FakeCloud } from '../cloud/fake.js';
 import { addEndpoint, metricsFrom } from '../../test/support/audit-fixtures.js';
-import { audit, sortByLeftOnTable } from './audit.js';
+import { audit, auditOne, MAX_REPLAY_REQUESTS, sortByLeftOnTable } from './audit.js';
+import { DEFAULT_TUNE_CONFIG } from '../tune/config.js';
+import type { InventoryEntry } from './types.js';
 import type { AuditReport, EndpointAudit } from './types.js';
 
 const MIN = 60_000;
@@ -151,5 +153,50 @@ describe('sortByLeftOnTable', () => {
       'u-big',
       'u-small',
     ]);
+  });
+});
+
+describe('an endpoint too busy to replay', () => {
+  it('keeps its idle share and cost, and says why it has no recommendation', async () => {
+    const entry: InventoryEntry = {
+      name: 'firehose',
+      status: 'InService',
+      kind: 'realtime',
+      managedBySagezero: false,
+      variantName: 'AllTraffic',
+      instanceType: 'ml.c5.xlarge',
+      instanceCount: 1,
+      initialInstanceCount: 1,
+      createdAt: START - H,
+      concurrency: 1,
+      scaling: {
+        target: false,
+        minCapacity: null,
+        maxCapacity: null,
+        policies: [],
+        reachesZero: false,
+        detail: '',
+      },
+      activities: [],
+      activitiesSince: START,
+      notes: [],
+    };
+    // One more request than the cap, all in the first of two minutes.
+    const m = {
+      start: START,
+      minutes: 2,
+      series: {
+        Invocations: Float64Array.from([MAX_REPLAY_REQUESTS + 1, NaN]),
+        ModelLatency: Float64Array.from([NaN, NaN]),
+      },
+      datapoints: 1,
+    };
+    const r = await auditOne(entry, m, START + 2 * MIN, 'us-east-1', DEFAULT_TUNE_CONFIG.objective, 1);
+    expect(r.recommended).toBeNull();
+    expect(r.leftOnTableUsd).toBeNull();
+    expect(r.traffic).toMatchObject({ minutes: 2, idleMinutes: 1, requests: MAX_REPLAY_REQUESTS + 1 });
+    // 1 instance x 2 minutes at the bundled us-east-1 price of ml.c5.xlarge, $0.204/h.
+    expect(r.current.costUsd).toBeCloseTo((2 / 60) * 0.204, 12);
+    expect(r.notes.join('\n')).toMatch(/more than the 2,000,000 the audit replays/);
   });
 });

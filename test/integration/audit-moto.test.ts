@@ -10,6 +10,7 @@ import {
   CreateModelCommand,
   DescribeEndpointCommand,
   SageMakerClient,
+  type ProductionVariantInstanceType,
 } from '@aws-sdk/client-sagemaker';
 import { Command } from 'commander';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -43,7 +44,11 @@ let now = 0;
 let report: AuditReport;
 const stderr: string[] = [];
 
-async function createEndpoint(name: string, instanceType: string, async: boolean): Promise<void> {
+async function createEndpoint(
+  name: string,
+  instanceType: ProductionVariantInstanceType,
+  async: boolean,
+): Promise<void> {
   await sagemaker.send(
     new CreateModelCommand({
       ModelName: `${name}-model`,
