@@ -16,6 +16,7 @@ import { registerSimulate } from './commands/simulate.js';
 import { registerTune } from './commands/tune.js';
 import { registerCalibrate } from './commands/calibrate.js';
 import { registerAlerts } from './commands/alerts.js';
+import { registerImport } from './commands/import.js';
 import { registerAudit } from './commands/audit.js';
 import { EXIT, UserError } from './errors.js';
 import { processOutput, type Output } from './output.js';
@@ -40,6 +41,7 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
   registerTune(program, out, setExit);
   registerCalibrate(program, out, setExit);
   registerAlerts(program, out, setExit);
+  registerImport(program, out, setExit);
   registerAudit(program, out);
   return program;
 }

@@ -11,7 +11,8 @@ import { VirtualClock } from '../../src/clock.js';
 import { createCostExplorerBilling } from '../../src/cloud/aws/cost-explorer.js';
 import { FakeCloud } from '../../src/cloud/fake.js';
 import type { Config } from '../../src/config/load.js';
-import { billingToCsv } from '../../src/cost/billing-format.js';
+import { billingToCsv, formatBilling } from '../../src/cost/billing-format.js';
+import { createApp } from '../../src/server/app.js';
 import { buildReport } from '../../src/cost/report.js';
 import { billingTask } from '../../src/daemon/billing-task.js';
 import { createLogger } from '../../src/daemon/logger.js';
@@ -180,6 +181,22 @@ describe('reconciling with Cost Explorer (recorded answers)', () => {
       'day,endpoint,estimated_usd,billed_usd,difference_usd,difference_percent,estimated_instance_hours,billed_instance_hours,final,attribution',
     );
     expect(billingToCsv(b)).toContain('2026-03-01,llm,70,71.4,1.4,2,10,10.2,true,tag\r\n');
+    const text = formatBilling(b).join('\n');
+    expect(text).toContain('Bill (Cost Explorer; 1 GetCostAndUsage request so far)');
+    expect(text).toMatch(/2026-03-02\s+llm\s+\$28\.00\s+\$33\.60\s+\$5\.60 \(20\.0%\)\s+provisional\s+tag/);
+    expect(text).toMatch(/2026-03-01\s+\(unattributed\)\s+-\s+\$0\.42/);
+
+    // The API serves the same rows as CSV; reading it asks Cost Explorer nothing.
+    const app = createApp({
+      store: r.store,
+      config: r.config,
+      clock: r.clock,
+      prices: tablePrices(r.store, r.clock),
+    });
+    const res = await app.request('/api/v1/billing.csv?start=2026-03-01T00:00:00Z&end=2026-03-04T00:00:00Z');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(billingToCsv(b));
+    expect(server.requests).toHaveLength(1);
   });
 
   it('asks again only for the days that were not final, and alerts once the difference persists', async () => {

@@ -8,6 +8,7 @@ import { executeDestroy, planDestroy } from '../../provision/destroy.js';
 import { buildPlan, planEndpoint } from '../../provision/plan.js';
 import { planToJson, renderChange, renderPlan } from '../../provision/render.js';
 import { modelResolver } from '../../provision/resolve-model.js';
+import { runAdopt } from './adopt.js';
 import { applyRealtimePlans } from '../../provision/realtime/apply.js';
 import { planRealtime } from '../../provision/realtime/plan.js';
 import { componentModelResolver } from '../../provision/realtime/resolve.js';
@@ -55,8 +56,13 @@ export function registerProvision(program: Command, out: Output, setExit: (code:
     .option('--json', 'print the plan as JSON')
     .option('-y, --yes', 'do not ask for confirmation (required when not on a terminal)')
     .option('--wait-timeout <minutes>', 'how long to wait for an endpoint to be InService', '60')
-    .action(async (opts: ChangeOptions) => {
-      setExit(await runApply(opts, out));
+    .option(
+      '--adopt <name>',
+      "make this existing endpoint sagezero's: list, ask, then add the ownership tags (nothing else changes)",
+    )
+    .action(async (opts: ChangeOptions & { adopt?: string }) => {
+      const { adopt } = opts;
+      setExit(await (adopt !== undefined ? runAdopt({ ...opts, adopt }, out) : runApply(opts, out)));
     });
 
   program
