@@ -199,4 +199,20 @@ describe('real-time endpoint in the simulated region', () => {
       expect(released(engine)).toEqual(released(restored));
     }
   });
+
+  it('refuses a request when every copy is busy, without counting it as a component at zero', async () => {
+    // t=360: one copy serving one request at a time (2 s each). The second request at the same moment
+    // finds it busy; 2 s later the copy is free again.
+    const { engine, cloud, component, at } = await realtimeRegion();
+    const first = cloud.invokeEndpoint(invocation);
+    const err = await cloud.invokeEndpoint(invocation).catch((e: unknown) => e);
+    expect((err as CloudError).code).toBe(NO_CAPACITY_ERROR);
+    expect((err as CloudError).message).toContain('every copy busy');
+    await first;
+    expect(engine.now).toBe(at(360 + SERVICE_S));
+    expect(component.busyRejects).toBe(1);
+    expect(component.noCapacityFailures).toBe(0);
+    await cloud.invokeEndpoint(invocation);
+    expect(engine.now).toBe(at(360 + 2 * SERVICE_S));
+  });
 });
