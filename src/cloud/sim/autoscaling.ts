@@ -38,6 +38,7 @@ import {
   type ScheduledActionSpec,
   type ScheduledActionState,
   type TargetTrackingPolicySpec,
+  isPredefinedMetric,
 } from '../types.js';
 import { aggregateValues, latestValue } from './alarm-eval.js';
 import { EV_SCHEDULED, type SimEngine } from './engine.js';
@@ -218,13 +219,7 @@ export class AutoScaling {
   private createTargetTrackingAlarms(policy: SimPolicy, spec: TargetTrackingPolicySpec): string[] {
     const uuid = this.sim.uuid();
     const base = `TargetTracking-${spec.resourceId}`;
-    const metric = {
-      namespace: spec.namespace,
-      metricName: spec.metricName,
-      dimensions: structuredClone(spec.dimensions),
-      statistic: spec.statistic,
-      periodSeconds: 60,
-    };
+    const metric = { ...trackedMetric(spec), periodSeconds: 60 };
     const make = (role: 'high' | 'low'): SimAlarm => {
       const name = `${base}-Alarm${role === 'high' ? 'High' : 'Low'}-${uuid}`;
       const alarmSpec: AlarmSpec = {
@@ -610,4 +605,38 @@ export class AutoScaling {
       policy.cooldownBase = current;
     }
   }
+}
+
+/**
+ * The metric a target-tracking policy's alarms watch. A predefined metric names no namespace or
+ * dimensions (isPredefinedMetric); AWS resolves it to the resource's own metric. The one sagezero
+ * writes, SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution, is the component's
+ * ConcurrentRequestsPerCopy (AWS/SageMaker, InferenceComponentName):
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-add-code-define.html
+ * (the region publishes it per minute, realtime.ts). Other predefined types keep their name, so their
+ * alarms see no data, as before.
+ */
+function trackedMetric(
+  spec: TargetTrackingPolicySpec,
+): Omit<NonNullable<AlarmSpec['metric']>, 'periodSeconds'> {
+  if (
+    isPredefinedMetric(spec) &&
+    spec.metricName === 'SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution' &&
+    spec.resourceId.startsWith('inference-component/')
+  ) {
+    return {
+      namespace: 'AWS/SageMaker',
+      metricName: 'ConcurrentRequestsPerCopy',
+      dimensions: [
+        { name: 'InferenceComponentName', value: spec.resourceId.slice('inference-component/'.length) },
+      ],
+      statistic: spec.statistic,
+    };
+  }
+  return {
+    namespace: spec.namespace,
+    metricName: spec.metricName,
+    dimensions: structuredClone(spec.dimensions),
+    statistic: spec.statistic,
+  };
 }
