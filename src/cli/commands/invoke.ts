@@ -1,6 +1,8 @@
 // sagezero invoke — send one request to an async endpoint the way an application would: upload the
 // payload, InvokeEndpointAsync, and with --wait stay until the result appears (saying "waiting for
 // capacity" while a scaled-to-zero endpoint wakes) and print it. Results go to stdout, progress to stderr.
+// On a realtime endpoint it calls one inference component and retries while it wakes
+// (invoke-realtime.ts): there is no queue, so it always waits.
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { probeConfigOf } from '../../probe/from-config.js';
@@ -11,7 +13,8 @@ import {
   readPayloadFile,
   resolveInputPrefix,
 } from '../../probe/target.js';
-import type { Config, EndpointConfig } from '../../config/load.js';
+import type { Config, EndpointConfig, RealtimeEndpointConfig } from '../../config/load.js';
+import { pickComponent, runRealtimeInvoke } from './invoke-realtime.js';
 import type { ApiCallObserver } from '../../cloud/types.js';
 import { withCloud } from '../context.js';
 import { refuseWhileSimDaemonRuns } from '../sim-daemon.js';
@@ -28,6 +31,7 @@ interface InvokeOptions {
   bucket?: string;
   output?: string;
   inferenceId?: string;
+  component?: string;
 }
 
 /** SageMaker's own default queue time for a request: the CLI giving up does not withdraw it. */
@@ -36,7 +40,9 @@ const DEFAULT_REQUEST_TTL_SECONDS = 21_600;
 export function registerInvoke(program: Command, out: Output, setExit: (code: number) => void): void {
   program
     .command('invoke')
-    .description('upload a payload, invoke an async endpoint, and (with --wait) print its output')
+    .description(
+      'upload a payload, invoke an async endpoint, and (with --wait) print its output; on a realtime endpoint, call a component and retry while it wakes',
+    )
     .requiredOption('-c, --config <file>', 'sagezero YAML config')
     .option('--endpoint <name>', 'the endpoint (required when the config has more than one)')
     .requiredOption('--payload <file>', 'request body file ("-" reads standard input)')
@@ -46,23 +52,31 @@ export function registerInvoke(program: Command, out: Output, setExit: (code: nu
     .option('--bucket <s3uri>', 'S3 prefix for the input (default: the probe bucket, else the output bucket)')
     .option('--output <file>', 'with --wait: write the output bytes to this file instead of stdout')
     .option('--inference-id <id>', 'InferenceId to use (default: a new UUID)')
+    .option(
+      '--component <name>',
+      'realtime endpoints: the inference component to call (required when the endpoint has several)',
+    )
     .action(async (opts: InvokeOptions) => {
       setExit(await runInvokeCommand(opts, out));
     });
 }
 
-function pickEndpoint(config: Config, name: string | undefined): { endpoint: EndpointConfig; index: number } {
-  const known = config.endpoints.map((e) => e.name).join(', ');
-  if (name === undefined) {
-    const only = config.endpoints[0];
-    if (config.endpoints.length === 1 && only) return { endpoint: only, index: 0 };
+type Picked =
+  | { kind: 'async'; endpoint: EndpointConfig; index: number }
+  | { kind: 'realtime'; endpoint: RealtimeEndpointConfig };
+
+function pickEndpoint(config: Config, name: string | undefined): Picked {
+  const all = [...config.endpoints, ...config.realtimeEndpoints];
+  const known = all.map((e) => e.name).join(', ');
+  if (name === undefined && all.length !== 1) {
     throw new UserError(`--endpoint is required: ${config.file} has several endpoints (${known})`);
   }
-  const index = config.endpoints.findIndex((e) => e.name === name);
+  const index = config.endpoints.findIndex((e) => name === undefined || e.name === name);
   const endpoint = config.endpoints[index];
-  if (!endpoint)
-    throw new UserError(`--endpoint ${name}: no such endpoint in ${config.file} (it has: ${known})`);
-  return { endpoint, index };
+  if (endpoint) return { kind: 'async', endpoint, index };
+  const realtime = config.realtimeEndpoints.find((e) => name === undefined || e.name === name);
+  if (realtime) return { kind: 'realtime', endpoint: realtime };
+  throw new UserError(`--endpoint ${name}: no such endpoint in ${config.file} (it has: ${known})`);
 }
 
 function parseTimeout(value: string): number {
@@ -95,7 +109,40 @@ export async function runInvokeCommand(
     opts.contentType ??
     (opts.payload === '-' ? 'application/octet-stream' : contentTypeForFile(opts.payload));
   return withCloud(opts.config, out, observer, async ({ config, opened }) => {
-    const { endpoint, index } = pickEndpoint(config, opts.endpoint);
+    const picked = pickEndpoint(config, opts.endpoint);
+    if (picked.kind === 'realtime') {
+      // Options that only mean something for a queued request are refused, not silently ignored.
+      const asyncOnly = (['bucket', 'inferenceId'] as const).filter((k) => opts[k] !== undefined);
+      if (asyncOnly.length > 0) {
+        const flag = asyncOnly[0] === 'bucket' ? '--bucket' : '--inference-id';
+        throw new UserError(
+          `${flag} applies to async endpoints only; ${picked.endpoint.name} is a realtime endpoint (its requests are not queued)`,
+        );
+      }
+      const component = pickComponent(picked.endpoint, opts.component, config.file);
+      const abort = new AbortController();
+      const onSignal = (): void => abort.abort(new Error('interrupted'));
+      process.once('SIGINT', onSignal);
+      try {
+        return await runRealtimeInvoke(
+          opened.cloud,
+          opened.clock,
+          picked.endpoint,
+          component,
+          { payload, contentType, timeoutSeconds, output: opts.output },
+          out,
+          abort.signal,
+        );
+      } finally {
+        process.removeListener('SIGINT', onSignal);
+      }
+    }
+    if (opts.component !== undefined) {
+      throw new UserError(
+        `--component applies to realtime endpoints only; ${picked.endpoint.name} is an async endpoint (it has no inference components)`,
+      );
+    }
+    const { endpoint, index } = picked;
     const probe = probeConfigOf(endpoint, config.file, index);
     const bucket = await resolveInputPrefix(opened.cloud, endpoint, opts.bucket ?? probe?.bucket);
     try {
