@@ -35,7 +35,7 @@ export function partitionOfRegion(region: string): string {
  */
 export function sagemakerArn(
   scope: ArnScope,
-  type: 'endpoint' | 'endpoint-config' | 'model',
+  type: 'endpoint' | 'endpoint-config' | 'model' | 'inference-component',
   namePattern: string,
 ): string {
   return `arn:${scope.partition}:sagemaker:${scope.region}:${scope.accountId}:${type}/${namePattern.toLowerCase()}`;

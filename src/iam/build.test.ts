@@ -185,3 +185,122 @@ describe('buildIamPolicy', () => {
     expect(() => buildIamPolicy(many, { endpoint: 'nope' })).toThrow(/--endpoint nope: no such endpoint/);
   });
 });
+
+describe('buildIamPolicy with kind: realtime endpoints', () => {
+  const realtime = (name: string, role = 'arn:aws:iam::111122223333:role/Exec'): string => `
+  - name: ${name}
+    kind: realtime
+    instanceType: ml.g5.12xlarge
+    executionRoleArn: ${role}
+    managedScaling: { maxInstances: 2 }
+    components:
+      - name: Llama
+        model: { image: img:1 }
+        acceleratorsPerCopy: 2
+        memoryMb: 32768
+`;
+  const A = 'arn:aws:sagemaker:eu-west-1:111122223333';
+  const owner = {
+    'aws:RequestTag/sagezero:managed-by': 'sagezero',
+    'aws:RequestTag/sagezero:project': 'team-a',
+  };
+  const realtimeActions = (doc: PolicyDocument) =>
+    doc.Statement.flatMap((s) => s.Action).filter((a) =>
+      /InferenceComponent|sagemaker:InvokeEndpoint$/.test(a),
+    );
+
+  it('adds nothing for a config without real-time endpoints', () => {
+    const { document } = buildIamPolicy(config(endpoint('e1')));
+    expect(realtimeActions(document)).toEqual([]);
+    expect(document.Statement.filter((s) => s.Sid.startsWith('Realtime'))).toEqual([]);
+  });
+
+  it("covers a component's create, update, delete and invoke, scoped to <endpoint>-<component> and the owner tags", () => {
+    const { document } = buildIamPolicy(config(endpoint('e1') + realtime('Chat')));
+    // The component's SageMaker name is <endpoint>-<component>, lower case in its ARN.
+    const component = `${A}:inference-component/chat-llama`;
+    const allowed = (action: string, resources: string[], context?: Record<string, string>) =>
+      isAllowed(document, { action, resources, ...(context ? { context } : {}) });
+    expect(allowed('sagemaker:CreateInferenceComponent', [component, `${A}:endpoint/chat`], owner)).toBe(
+      true,
+    );
+    expect(allowed('sagemaker:CreateInferenceComponent', [component])).toBe(false);
+    expect(
+      allowed('sagemaker:CreateInferenceComponent', [`${A}:inference-component/chat-other`], owner),
+    ).toBe(false);
+    for (const action of [
+      'sagemaker:DescribeInferenceComponent',
+      'sagemaker:UpdateInferenceComponent',
+      'sagemaker:UpdateInferenceComponentRuntimeConfig',
+      'sagemaker:DeleteInferenceComponent',
+      'sagemaker:InvokeEndpoint',
+    ]) {
+      expect(allowed(action, [component]), action).toBe(true);
+    }
+    expect(allowed('sagemaker:InvokeEndpoint', [`${A}:endpoint/chat`])).toBe(true);
+    // The async endpoint's statements do not reach the component, nor the component's to e1.
+    expect(allowed('sagemaker:InvokeEndpoint', [`${A}:endpoint/e1`])).toBe(false);
+    expect(allowed('sagemaker:ListInferenceComponents', ['*'])).toBe(true);
+    // The component's content-addressed model and the endpoint's config.
+    const model = contentName('Chat-Llama', { any: 'content' }).toLowerCase();
+    const cfg = contentName('Chat', { any: 'content' }).toLowerCase();
+    expect(allowed('sagemaker:CreateModel', [`${A}:model/${model}`], owner)).toBe(true);
+    expect(allowed('sagemaker:CreateEndpointConfig', [`${A}:endpoint-config/${cfg}`], owner)).toBe(true);
+    expect(
+      allowed('iam:PassRole', ['arn:aws:iam::111122223333:role/Exec'], {
+        'iam:PassedToService': 'sagemaker.amazonaws.com',
+      }),
+    ).toBe(true);
+  });
+
+  it('scales copies on inference-component/<name> and manages the component alarms', () => {
+    const { document } = buildIamPolicy(config(realtime('chat')));
+    const aas = (dimension: string) =>
+      isAllowed(document, {
+        action: 'application-autoscaling:RegisterScalableTarget',
+        resources: ['*'],
+        context: {
+          'application-autoscaling:service-namespace': 'sagemaker',
+          'application-autoscaling:scalable-dimension': dimension,
+        },
+      });
+    expect(aas('sagemaker:inference-component:DesiredCopyCount')).toBe(true);
+    // Only real-time endpoints in the config: no variant-dimension writes.
+    expect(aas('sagemaker:variant:DesiredInstanceCount')).toBe(false);
+    // Alarm names keep their case (the component is Llama), unlike SageMaker ARNs.
+    const alarm = (name: string) => `arn:aws:cloudwatch:eu-west-1:111122223333:alarm:${name}`;
+    for (const action of ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource', 'cloudwatch:DeleteAlarms']) {
+      expect(
+        isAllowed(document, { action, resources: [alarm('sagezero-inference-component/chat-Llama-wake')] }),
+      ).toBe(true);
+    }
+    expect(
+      isAllowed(document, {
+        action: 'cloudwatch:PutMetricAlarm',
+        resources: [alarm('TargetTracking-inference-component/chat-Llama-AlarmHigh-1234')],
+      }),
+    ).toBe(true);
+    expect(
+      isAllowed(document, {
+        action: 'cloudwatch:PutMetricAlarm',
+        resources: [alarm('sagezero-inference-component/other-llama-wake')],
+      }),
+    ).toBe(false);
+  });
+
+  it('with only real-time endpoints (or --endpoint on one), writes no empty or async-only statement', () => {
+    for (const { document } of [
+      buildIamPolicy(config(realtime('chat'))),
+      buildIamPolicy(config(endpoint('e1') + realtime('chat')), { endpoint: 'chat' }),
+    ]) {
+      expect(document.Statement.filter((s) => s.Resource.length === 0)).toEqual([]);
+      expect(document.Statement.map((s) => s.Sid)).not.toContain('ScalingWriteSageMakerVariants');
+      expect(document.Statement.map((s) => s.Sid)).not.toContain('SageMakerInvokeAsync');
+      expect(wildcardActions(document)).toEqual([]);
+      expect(new Set(document.Statement.map((s) => s.Sid)).size).toBe(document.Statement.length);
+    }
+    expect(() => buildIamPolicy(config(realtime('chat')), { endpoint: 'nope' })).toThrow(
+      /no such endpoint .*\(it has: chat\)/,
+    );
+  });
+});

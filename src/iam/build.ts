@@ -8,6 +8,7 @@ import { probeConfigOf } from '../probe/from-config.js';
 import { contentPrefix } from '../provision/naming.js';
 import { defaultSpecsBucket } from '../provision/jumpstart/spec.js';
 import { alarmPrefix } from '../scaling/names.js';
+import { realtimeStatements } from './realtime.js';
 import {
   alarmArn,
   IamPolicyError,
@@ -27,6 +28,8 @@ export const CONTENT_HASH_LENGTH = 10;
 export const MANAGED_POLICY_MAX_CHARS = 6144;
 
 const SCALABLE_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
+/** Statements of async endpoints that need no resource of theirs ("*" or a fixed ARN) to be kept. */
+const ASYNC_ONLY = new Set(['SageMakerList', 'ScalingWriteSageMakerVariants']);
 const AAS_SAGEMAKER_PRINCIPAL = 'sagemaker.application-autoscaling.amazonaws.com';
 
 export interface IamPolicyOptions {
@@ -53,7 +56,11 @@ interface EndpointScope {
   inputPrefixes: string[];
 }
 
-function resolveScope(config: Config, endpoints: EndpointConfig[], options: IamPolicyOptions): ArnScope {
+function resolveScope(
+  config: Config,
+  endpoints: Pick<EndpointConfig, 'executionRoleArn'>[],
+  options: IamPolicyOptions,
+): ArnScope {
   const roles = endpoints.map((e) => ({ arn: e.executionRoleArn, parsed: parseRoleArn(e.executionRoleArn) }));
   const accounts = [...new Set(roles.flatMap((r) => (r.parsed ? [r.parsed.accountId] : [])))];
   if (options.accountId !== undefined && !/^\d{12}$/.test(options.accountId)) {
@@ -115,13 +122,14 @@ function statement(
 
 export function buildIamPolicy(config: Config, options: IamPolicyOptions = {}): IamPolicy {
   const endpoints = config.endpoints.filter((e) => !options.endpoint || e.name === options.endpoint);
-  if (endpoints.length === 0) {
-    const known = config.endpoints.map((e) => e.name).join(', ');
+  const realtime = config.realtimeEndpoints.filter((e) => !options.endpoint || e.name === options.endpoint);
+  if (endpoints.length === 0 && realtime.length === 0) {
+    const known = [...config.endpoints, ...config.realtimeEndpoints].map((e) => e.name).join(', ');
     throw new IamPolicyError(
       `--endpoint ${options.endpoint}: no such endpoint in ${config.file} (it has: ${known})`,
     );
   }
-  const scope = resolveScope(config, endpoints, options);
+  const scope = resolveScope(config, [...endpoints, ...realtime], options);
   const P = scope.partition;
   const eps = endpoints.map((e) => endpointScope(config, scope, e, config.endpoints.indexOf(e)));
 
@@ -185,6 +193,28 @@ export function buildIamPolicy(config: Config, options: IamPolicyOptions = {}): 
       'apply moves an endpoint to a new config and removes the replaced ones; destroy deletes them. ' +
         'UpdateEndpointWeightsAndCapacities is also what Application Auto Scaling requires of the caller ' +
         'that registers a SageMaker variant as a scalable target.',
+    ),
+    statement(
+      'SageMakerAdopted',
+      [
+        'sagemaker:DeleteEndpointConfig',
+        'sagemaker:DeleteModel',
+        'sagemaker:DescribeEndpointConfig',
+        'sagemaker:DescribeModel',
+        'sagemaker:ListTags',
+      ],
+      [sagemakerArn(scope, 'endpoint-config', '*'), sagemakerArn(scope, 'model', '*')],
+      'an endpoint adopted with `apply --adopt` keeps the names of its model and endpoint config until the ' +
+        'config changes them, so they match no <endpoint>-<hash> pattern; the condition limits these calls to ' +
+        "resources already tagged as this project's. `apply --adopt` itself reads and tags (sagemaker:AddTags) " +
+        'resources that carry no sagezero tag yet: a one-off step for a role that may, not granted here, since ' +
+        'tagging anything as sagezero\'s would bring it under this statement.',
+      {
+        StringEquals: {
+          'aws:ResourceTag/sagezero:managed-by': 'sagezero',
+          'aws:ResourceTag/sagezero:project': config.project,
+        },
+      },
     ),
     statement(
       'SageMakerInvokeAsync',
@@ -307,8 +337,11 @@ export function buildIamPolicy(config: Config, options: IamPolicyOptions = {}): 
     ),
   );
 
+  out.push(...realtimeStatements(scope, realtime, CONTENT_HASH_LENGTH, ownerTagCondition, statement));
+
   const jumpstart = eps.filter((e) => e.endpoint.model.jumpstart);
-  if (jumpstart.length > 0) {
+  const realtimeJumpstart = realtime.some((e) => e.components.some((c) => c.model.jumpstart));
+  if (jumpstart.length > 0 || realtimeJumpstart) {
     out.push(
       statement(
         'JumpStartSpecsRead',
@@ -350,7 +383,13 @@ export function buildIamPolicy(config: Config, options: IamPolicyOptions = {}): 
     );
   }
 
-  const document: PolicyDocument = { Version: '2012-10-17', Statement: out.map((e) => e.statement) };
+  // With only real-time endpoints selected, the async statements have nothing to scope (and IAM
+  // refuses an empty Resource); the variant-dimension scaling write is theirs alone too.
+  const kept =
+    eps.length > 0
+      ? out
+      : out.filter((e) => e.statement.Resource.length > 0 && !ASYNC_ONLY.has(e.statement.Sid));
+  const document: PolicyDocument = { Version: '2012-10-17', Statement: kept.map((e) => e.statement) };
   const warnings: string[] = [];
   const size = JSON.stringify(document).replace(/\s+/g, '').length;
   if (size > MANAGED_POLICY_MAX_CHARS) {
@@ -358,7 +397,7 @@ export function buildIamPolicy(config: Config, options: IamPolicyOptions = {}): 
       `the policy is ${size} characters without whitespace, more than a managed policy may hold (${MANAGED_POLICY_MAX_CHARS}); generate one policy per endpoint with --endpoint`,
     );
   }
-  return { document, explained: out, warnings };
+  return { document, explained: kept, warnings };
 }
 
 /** Results written with a customer KMS key can only be read back with kms:Decrypt on that key. */
