@@ -6,6 +6,7 @@ import { parseConfig, type Config } from '../config/load.js';
 import { ownerTags } from '../ownership.js';
 import { executeAdoption, planAdoption } from '../provision/adopt.js';
 import { applyEndpointPlan } from '../provision/apply.js';
+import { planDestroy } from '../provision/destroy.js';
 import { explicitModel } from '../provision/desired.js';
 import { buildPlan } from '../provision/plan.js';
 import { planHasChanges, planRefusals, type Plan } from '../provision/types.js';
@@ -99,6 +100,9 @@ describe('sagezero import: the YAML writer', () => {
     expect(after.endpoints[0]!.changes).toEqual([]);
     expect(planHasChanges(after)).toBe(false);
     expect(after.endpoints[0]!.desired.config.name).toBe('my-config');
+    // destroy finds them under their own names too.
+    const [target] = await planDestroy(cloud, config);
+    expect([target!.configs, target!.models]).toEqual([['my-config'], ['my-model']]);
   });
 
   it('once adopted, a changed config moves the endpoint to content-addressed names and deletes the adopted ones as replaced', async () => {
