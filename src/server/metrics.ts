@@ -6,7 +6,8 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/load.js';
 import type { PriceResolver } from '../cost/prices.js';
 import { buildReport } from '../cost/report.js';
-import type { CostReport } from '../cost/report-types.js';
+import type { CostReport, RealtimeComponentReport } from '../cost/report-types.js';
+import { componentCopiesKey } from '../telemetry/realtime.js';
 import { META, type Store } from '../store/index.js';
 
 export const COLD_START_BUCKETS = [30, 60, 120, 180, 300, 420, 600, 900, 1200, 1800, 3600];
@@ -45,7 +46,7 @@ export function createMetrics(deps: MetricsDeps, registry = new Registry()): App
     registers: reg,
     collect() {
       this.reset();
-      for (const e of config.endpoints) {
+      for (const e of [...config.endpoints, ...config.realtimeEndpoints]) {
         this.set(
           { endpoint: e.name, variant: e.variantName },
           store.instances.latest(e.name, e.variantName)?.count ?? 0,
@@ -53,6 +54,50 @@ export function createMetrics(deps: MetricsDeps, registry = new Registry()): App
       }
     },
   });
+  new Gauge({
+    name: 'sagezero_component_copies',
+    help: 'Copies of each inference component of a realtime endpoint (desired or placed), as last observed.',
+    labelNames: ['endpoint', 'component'],
+    registers: reg,
+    collect() {
+      this.reset();
+      for (const e of config.realtimeEndpoints) {
+        for (const c of e.components) {
+          const latest = store.instances.latest(e.name, componentCopiesKey(c.componentName));
+          this.set({ endpoint: e.name, component: c.name }, latest?.count ?? 0);
+        }
+      }
+    },
+  });
+  // A component's share of its endpoint's instance-hours and spend: the endpoint's own gauges are the
+  // bill; these allocate it (src/cost/realtime-share.ts) and, with the unattributed part, add up to it.
+  const share = (name: string, help: string, pick: (c: RealtimeComponentReport) => number | null): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['endpoint', 'component'],
+      registers: reg,
+      collect() {
+        this.reset();
+        for (const e of snap?.monthToDate.endpoints ?? []) {
+          for (const c of e.realtime?.components ?? []) {
+            const v = pick(c);
+            if (v !== null) this.set({ endpoint: e.name, component: c.name }, v);
+          }
+        }
+      },
+    });
+  };
+  share(
+    'sagezero_component_month_to_date_instance_hours',
+    "A component's share of its realtime endpoint's instance-hours this calendar month (UTC).",
+    (c) => c.instanceHoursShare,
+  );
+  share(
+    'sagezero_component_month_to_date_spend_usd',
+    "A component's share of its realtime endpoint's estimated spend this calendar month (UTC), USD.",
+    (c) => c.spendShareUsd,
+  );
   new Counter({
     name: 'sagezero_instance_hours_total',
     help: 'Instance-hours since the store began (recomputed at most every 5 minutes).',
