@@ -48,7 +48,7 @@ export async function audit(cloud: Cloud, opts: AuditOptions): Promise<AuditRepo
   const endpoints: EndpointAudit[] = [];
   for (let i = 0; i < inventory.length; i++) {
     const e = inventory[i] as InventoryEntry;
-    if (inventory.length > 0) progress(`replaying ${e.name} (${i + 1} of ${inventory.length})`);
+    progress(`replaying ${e.name} (${i + 1} of ${inventory.length})`);
     endpoints.push(
       await auditOne(e, minutes[i] as EndpointMinutes, end, cloud.region, objective, opts.seed ?? 1),
     );
@@ -81,6 +81,11 @@ export async function auditOne(
   const seconds = instanceSeconds(counted.steps, lifeStart, end);
   const currentUsd = usdOf(seconds, price);
   if (m.datapoints === 0) notes.push('no CloudWatch datapoints in the window: every minute counts as idle');
+  if (e.kind === 'realtime-components')
+    notes.push(
+      "requests are counted from the variant's Invocations; components publishing theirs only under " +
+        'InferenceComponentName are not read, so the idle share may be too high',
+    );
   if (e.kind !== 'async')
     notes.push(
       'real-time: replayed as if each request waited for capacity (an async endpoint, or a client retrying ' +
