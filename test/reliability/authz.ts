@@ -68,7 +68,10 @@ export function derive(req: ProxiedRequest, scope: Scope): DerivedRequest[] {
       const model = str(b.ModelName);
       const config = str(b.EndpointConfigName);
       const endpoint = str(b.EndpointName);
+      const component = str(b.InferenceComponentName);
       const resources = [
+        // An inference component call names its component first (tag-on-create tags the component).
+        ...(component ? [sm('inference-component', component)] : []),
         ...(endpoint ? [sm('endpoint', endpoint)] : []),
         ...(config ? [sm('endpoint-config', config)] : []),
         ...(model && !endpoint && !config ? [sm('model', model)] : []),
@@ -80,7 +83,7 @@ export function derive(req: ProxiedRequest, scope: Scope): DerivedRequest[] {
         // Tag-on-create is authorized as AddTags on the new resource as well.
         add('sagemaker:AddTags', resources.slice(0, 1), tags, 'documented');
       }
-      if (op === 'CreateModel') {
+      if (op === 'CreateModel' || (op === 'CreateEndpointConfig' && str(b.ExecutionRoleArn))) {
         add(
           'iam:PassRole',
           [str(b.ExecutionRoleArn)],
@@ -92,7 +95,11 @@ export function derive(req: ProxiedRequest, scope: Scope): DerivedRequest[] {
     }
     case 'sagemaker-runtime': {
       const name = decodeURIComponent(/^\/endpoints\/([^/]+)\//.exec(req.path)?.[1] ?? '');
-      add(`sagemaker:${op}`, [sm('endpoint', name)]);
+      const component = req.headers['x-amzn-sagemaker-inference-component'];
+      add(`sagemaker:${op}`, [
+        sm('endpoint', name),
+        ...(component ? [sm('inference-component', component)] : []),
+      ]);
       return out;
     }
     case 'application-autoscaling': {
@@ -109,7 +116,8 @@ export function derive(req: ProxiedRequest, scope: Scope): DerivedRequest[] {
       });
       const resourceId = str(b.ResourceId);
       const endpoint = /^endpoint\/([^/]+)\/variant\//.exec(resourceId)?.[1];
-      if (op === 'RegisterScalableTarget' && endpoint) {
+      const component = /^inference-component\/(.+)$/.exec(resourceId)?.[1];
+      if (op === 'RegisterScalableTarget' && (endpoint || component)) {
         const principal = 'sagemaker.application-autoscaling.amazonaws.com';
         add(
           'iam:CreateServiceLinkedRole',
@@ -119,8 +127,18 @@ export function derive(req: ProxiedRequest, scope: Scope): DerivedRequest[] {
           { 'iam:AWSServiceName': principal },
           'documented',
         );
-        for (const a of ['sagemaker:DescribeEndpoint', 'sagemaker:UpdateEndpointWeightsAndCapacities']) {
-          add(a, [sm('endpoint', endpoint)], undefined, 'documented');
+        if (endpoint) {
+          for (const a of ['sagemaker:DescribeEndpoint', 'sagemaker:UpdateEndpointWeightsAndCapacities']) {
+            add(a, [sm('endpoint', endpoint)], undefined, 'documented');
+          }
+        }
+        if (component) {
+          for (const a of [
+            'sagemaker:DescribeInferenceComponent',
+            'sagemaker:UpdateInferenceComponentRuntimeConfig',
+          ]) {
+            add(a, [sm('inference-component', component)], undefined, 'documented');
+          }
         }
       }
       const targetTracking = op === 'PutScalingPolicy' && str(b.PolicyType) === 'TargetTrackingScaling';

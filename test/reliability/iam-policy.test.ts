@@ -247,6 +247,108 @@ describe('sagezero iam-policy against every call of an end-to-end run', () => {
   });
 });
 
+describe('sagezero iam-policy for a kind: realtime endpoint (issue 15)', () => {
+  // moto lacks inference components: test/support/moto_server.py stubs them with AWS's shapes.
+  const CHAT = 'IamTest-Chat';
+  function writeRealtimeConfig(): string {
+    const file = path.join(dir, 'iam-realtime.yaml');
+    writeFileSync(
+      file,
+      `region: us-east-1
+project: iamtest
+endpoints:
+  - name: ${CHAT}
+    kind: realtime
+    instanceType: ml.g4dn.12xlarge
+    executionRoleArn: arn:aws:iam::123456789012:role/SageMakerExecution
+    managedScaling: { minInstances: 0, maxInstances: 2 }
+    components:
+      - name: Llama
+        model: { image: 763104351884.dkr.ecr.us-east-1.amazonaws.com/x:1, modelDataUrl: s3://sagezero-iam-models/model.tar.gz }
+        acceleratorsPerCopy: 2
+        memoryMb: 16384
+`,
+    );
+    return file;
+  }
+
+  it('allows each recorded action of plan, apply, invoke and destroy, and names no wildcard action', async () => {
+    const counter = new ApiCallCounter();
+    const yes = { yes: true, waitTimeout: '5' };
+    const cfg = writeRealtimeConfig();
+    const policy = policyFor(cfg);
+    const first = proxy.requests.length;
+
+    process.env.AWS_ENDPOINT_URL = proxy.url;
+    try {
+      expect(await runPlan({ config: cfg }, out, counter)).toBe(2);
+      expect(await runApply({ config: cfg, ...yes }, out, counter)).toBe(0);
+      expect(await runPlan({ config: cfg }, out, counter)).toBe(0);
+      const cloud = createAwsCloud({ region: 'us-east-1', observer: counter });
+      const answer = await cloud.invokeEndpoint({
+        endpointName: CHAT,
+        inferenceComponentName: `${CHAT}-Llama`,
+        body: '{"inputs":"hi"}',
+        contentType: 'application/json',
+      });
+      expect(answer.body.length).toBeGreaterThan(0);
+      await cloud.listScalingActivities(`inference-component/${CHAT}-Llama`, 0);
+      expect(await runDestroy({ config: cfg, ...yes }, out, counter)).toBe(0);
+    } finally {
+      process.env.AWS_ENDPOINT_URL = moto;
+    }
+
+    const derived = proxy.requests.slice(first).flatMap((r) => derive(r, scope));
+    const denied = derived
+      .map((d) => ({ d, missing: deniedResources(policy, d) }))
+      .filter((x) => x.missing.length > 0)
+      .map(
+        ({ d, missing }) =>
+          `${d.source} #${d.seq} ${d.action} on ${missing.join(', ')} ${JSON.stringify(d.context ?? {})}`,
+      );
+    expect(denied).toEqual([]);
+    expect(wildcardActions(policy)).toEqual([]);
+    const observed = new Set(counter.calls.map((c) => iamActionOfObserved(c.service, c.operation)));
+    const onWire = new Set(derived.filter((d) => d.source === 'wire').map((d) => d.action));
+    expect([...onWire].sort()).toEqual([...observed].sort());
+    for (const a of [
+      'sagemaker:CreateEndpointConfig',
+      'sagemaker:CreateInferenceComponent',
+      'sagemaker:DescribeInferenceComponent',
+      'sagemaker:ListInferenceComponents',
+      'sagemaker:DeleteInferenceComponent',
+      'sagemaker:InvokeEndpoint',
+      'application-autoscaling:RegisterScalableTarget',
+      'application-autoscaling:PutScalingPolicy',
+      'cloudwatch:PutMetricAlarm',
+      'cloudwatch:DeleteAlarms',
+    ]) {
+      expect(observed.has(a), a).toBe(true);
+    }
+    // An async endpoint's permissions are not granted for a config of real-time endpoints only.
+    expect(policy.Statement.map((s) => s.Sid)).not.toContain('SageMakerInvokeAsync');
+    const sm = (t: string, n: string): string => `arn:aws:sagemaker:us-east-1:123456789012:${t}/${n}`;
+    expect(
+      isAllowed(policy, {
+        action: 'sagemaker:DeleteInferenceComponent',
+        resources: [sm('inference-component', 'iamtest-chat-llama')],
+      }),
+    ).toBe(true);
+    expect(
+      isAllowed(policy, {
+        action: 'sagemaker:DeleteInferenceComponent',
+        resources: [sm('inference-component', 'prod-chat-llama')],
+      }),
+    ).toBe(false);
+    expect(
+      isAllowed(policy, {
+        action: 'sagemaker:CreateInferenceComponent',
+        resources: [sm('inference-component', 'iamtest-chat-llama')],
+      }),
+    ).toBe(false); // without the ownership tags
+  });
+});
+
 function bucketKey(uri: string): { Bucket: string; Key: string } {
   const { bucket, key } = parseS3Uri(uri);
   return { Bucket: bucket, Key: key };

@@ -133,6 +133,9 @@ export function classify(
   if (signing === 'sagemaker' && /^\/endpoints\/[^/]+\/async-invocations/.test(path)) {
     return { service: 'sagemaker-runtime', operation: 'InvokeEndpointAsync' };
   }
+  if (signing === 'sagemaker' && /^\/endpoints\/[^/]+\/invocations/.test(path)) {
+    return { service: 'sagemaker-runtime', operation: 'InvokeEndpoint' };
+  }
   if ((headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
     const action = new URLSearchParams(body.toString('utf8')).get('Action') ?? 'Unknown';
     return { service: signing, operation: action };
