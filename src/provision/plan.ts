@@ -113,7 +113,8 @@ export function planWarnings(
     if (w) warnings.push(w);
   }
   for (const p of plans) {
-    if (p.observed.scaling.foreignPolicies.length > 0) {
+    // With preset: none sagezero has no policies of its own there to fight with.
+    if (p.observed.scaling.foreignPolicies.length > 0 && !p.scaling.unmanaged) {
       warnings.push(
         `${p.endpoint}: the scalable target also has policies sagezero did not create (${p.observed.scaling.foreignPolicies.join(', ')}); they may fight with sagezero's. sagezero leaves them alone.`,
       );
