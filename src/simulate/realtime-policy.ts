@@ -1,109 +1,56 @@
-// The `aws-recommended` scaling policy of a real-time inference component, as `simulate --kind
-// realtime` installs it through the Cloud port: the scalable target `inference-component/<name>`
-// (dimension sagemaker:inference-component:DesiredCopyCount, min 0), a target-tracking policy on
-// requests in flight per copy, and a step "wake" policy (+1 copy) on an alarm on
-// NoCapacityInvocationFailures (Sum, 60 s, >= 1, 1 of 1), because target tracking cannot scale a
-// component out of zero copies (no copy, no per-copy metric). Source:
-// https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html
-//
-// CONVERGE: src/scaling/ (issue 15's policy builder, written at the same time) will build these same
-// resources from a component's `scaling:` block for `apply`; once it lands this file should call that
-// builder, as runner.ts does for async endpoints, so a simulated policy is the deployed one.
-import {
-  componentResourceId,
-  type AlarmSpec,
-  type Cloud,
-  type StepScalingPolicySpec,
-  type TargetTrackingPolicySpec,
-} from '../cloud/types.js';
+// The scaling policy `simulate --kind realtime` installs on its inference component: built by the same
+// builder `apply` uses for a `kind: realtime` component (src/scaling/realtime.ts: scalable target
+// `inference-component/<name>` with min 0, target tracking on the predefined concurrent-requests-per-
+// copy metric, and the +1 copy wake step policy on NoCapacityInvocationFailures, Sum, 60 s, >= 1,
+// 1 of 1) and installed with the same installer, so a simulated policy is the deployed one. The
+// values come from the preset (`aws-recommended`) resolved by src/config/realtime-schema.ts, with the
+// command's overrides applied as a `custom` block would.
+import type { Cloud } from '../cloud/types.js';
+import { resolveRealtimeScaling, type ComponentConfig } from '../config/realtime-schema.js';
+import { buildComponentScaling } from '../scaling/realtime.js';
+import { installScalingResources } from '../scaling/install.js';
+import type { ScalingResourceSet } from '../scaling/build.js';
 
 export interface RealtimePolicyParams {
   maxCopies: number;
-  /** Target of ConcurrentRequestsPerCopy (Average): requests in flight per serving copy. */
-  targetConcurrentRequestsPerCopy: number;
-  /** Target tracking's cooldowns (AAS's default for SageMaker is 300 s each). */
-  scaleInCooldownSeconds: number;
-  scaleOutCooldownSeconds: number;
-  /**
-   * The wake policy's cooldown. While it runs, a wake that still fails adds nothing; after it, each
-   * minute the alarm is still in ALARM adds a copy. Shorter than boot + model load + the alarm's
-   * delay, one wake brings up two copies.
-   */
-  wakeCooldownSeconds: number;
+  /** Target of concurrent requests per copy; undefined: the preset's. */
+  targetConcurrentRequestsPerCopy?: number;
+  /** The wake policy's cooldown; undefined: the preset's (covers the boot prior plus the alarm lag). */
+  wakeCooldownSeconds?: number;
 }
 
-export interface RealtimePolicyResources {
-  resourceId: string;
-  targetTracking: TargetTrackingPolicySpec;
-  wake: StepScalingPolicySpec;
-  /** The wake alarm, without its action (the step policy's ARN, known once it is put). */
-  alarm: Omit<AlarmSpec, 'alarmActions'>;
-}
-
-export function realtimePolicyResources(component: string, p: RealtimePolicyParams): RealtimePolicyResources {
-  const resourceId = componentResourceId(component);
-  const dimensions = [{ name: 'InferenceComponentName', value: component }];
+/** The component's scaling block as sagezero's config would resolve it. */
+export function realtimeComponentConfig(component: string, p: RealtimePolicyParams): ComponentConfig {
+  const custom = p.targetConcurrentRequestsPerCopy !== undefined || p.wakeCooldownSeconds !== undefined;
+  const scaling = resolveRealtimeScaling(
+    {
+      preset: custom ? 'custom' : 'aws-recommended',
+      maxCopies: p.maxCopies,
+      ...(p.targetConcurrentRequestsPerCopy !== undefined
+        ? { targetConcurrentRequestsPerCopy: p.targetConcurrentRequestsPerCopy }
+        : {}),
+      ...(p.wakeCooldownSeconds !== undefined ? { wake: { cooldownSeconds: p.wakeCooldownSeconds } } : {}),
+    },
+    { maxInstances: p.maxCopies, copiesPerInstance: 1 },
+  );
   return {
-    resourceId,
-    targetTracking: {
-      type: 'TargetTracking',
-      policyName: `${component}-concurrency`,
-      resourceId,
-      targetValue: p.targetConcurrentRequestsPerCopy,
-      metricName: 'ConcurrentRequestsPerCopy',
-      namespace: 'AWS/SageMaker',
-      dimensions,
-      statistic: 'Average',
-      scaleInCooldownSeconds: p.scaleInCooldownSeconds,
-      scaleOutCooldownSeconds: p.scaleOutCooldownSeconds,
-      disableScaleIn: false,
-    },
-    wake: {
-      type: 'StepScaling',
-      policyName: `${component}-wake`,
-      resourceId,
-      adjustmentType: 'ChangeInCapacity',
-      stepAdjustments: [{ lowerBound: 0, scalingAdjustment: 1 }],
-      cooldownSeconds: p.wakeCooldownSeconds,
-      metricAggregationType: 'Maximum',
-    },
-    alarm: {
-      name: `${component}-no-capacity`,
-      description: 'Invocations found no copy of the inference component: wake it (+1 copy).',
-      metric: {
-        namespace: 'AWS/SageMaker',
-        metricName: 'NoCapacityInvocationFailures',
-        dimensions,
-        statistic: 'Sum',
-        periodSeconds: 60,
-      },
-      // 1 of 1 with >= 1: the first failed minute wakes the component (AWS's own example uses an
-      // operator that needs two failures, issue 15).
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
-      tags: {},
-    },
+    name: component,
+    componentName: component,
+    model: { image: 'sagezero/simulated-model:latest' },
+    acceleratorsPerCopy: 0,
+    memoryMb: 1024,
+    tags: {},
+    scaling,
   };
 }
 
-/** Registers the target and puts both policies and the wake alarm. */
+/** Registers the target and puts the policies and the wake alarm, as `apply` does. */
 export async function installRealtimePolicy(
   cloud: Cloud,
   component: string,
   p: RealtimePolicyParams,
-): Promise<RealtimePolicyResources> {
-  const r = realtimePolicyResources(component, p);
-  await cloud.registerScalableTarget({
-    resourceId: r.resourceId,
-    minCapacity: 0,
-    maxCapacity: p.maxCopies,
-    tags: {},
-  });
-  await cloud.putScalingPolicy(r.targetTracking);
-  const wakeArn = await cloud.putScalingPolicy(r.wake);
-  await cloud.putAlarm({ ...r.alarm, alarmActions: [wakeArn] });
-  return r;
+): Promise<ScalingResourceSet> {
+  const set = buildComponentScaling(realtimeComponentConfig(component, p), {});
+  await installScalingResources(cloud, set);
+  return set;
 }

@@ -2,9 +2,11 @@
 // with one inference component (realtime-replay.ts), with instance-hours, cost against an always-on
 // endpoint (one instance over the trace window), requests served and abandoned, failed attempts and
 // how long served requests waited, per endpoint and in total.
+import type { RealtimeScalingConfig } from '../config/realtime-schema.js';
 import { formatSeconds } from './format.js';
+import { realtimeComponentConfig } from './realtime-policy.js';
 import { replayRealtime, type RealtimeReplayResult } from './realtime-replay.js';
-import type { RealtimeSettings } from './realtime-runner.js';
+import { RT_COMPONENT, type RealtimeSettings } from './realtime-runner.js';
 import { concat, percentiles } from './stats.js';
 import { endpointDuration, type Trace, type TraceEndpoint } from './traces/types.js';
 
@@ -36,6 +38,8 @@ export interface RealtimeSimulationReport {
   kind: 'realtime';
   trace: { file: string; format: string; endpoints: number; durationSeconds: number; requests: number };
   policy: string;
+  /** The component's resolved scaling block (absent for always-on). */
+  scaling?: RealtimeScalingConfig;
   instanceType: string;
   pricePerHourUsd: number;
   settings: Omit<RealtimeSettings, 'policy' | 'dayStart' | 'boot'> & { bootSeconds: number };
@@ -105,6 +109,7 @@ export async function simulateRealtime(
   const cost = sum((r) => r.costUsd);
   const alwaysOn = (windowSeconds / 3600) * pricePerHourUsd;
   const { policy: _policy, dayStart: _day, boot: _boot, ...rest } = s;
+  const scaling = s.policy ? realtimeComponentConfig(RT_COMPONENT, s.policy).scaling : undefined;
   return {
     kind: 'realtime',
     trace: {
@@ -114,7 +119,8 @@ export async function simulateRealtime(
       durationSeconds: trace.durationSeconds,
       requests: sum((r) => r.requests),
     },
-    policy: s.policy ? 'aws-recommended' : 'always-on',
+    policy: scaling ? scaling.preset : 'always-on',
+    ...(scaling ? { scaling } : {}),
     instanceType: s.instanceType,
     pricePerHourUsd,
     settings: { ...rest, bootSeconds },
@@ -148,6 +154,11 @@ export function formatRealtimeReport(r: RealtimeSimulationReport): string[] {
   const retry = s.retry;
   const lines = [
     `real-time endpoint, ${r.policy} policy: ${r.instanceType} at ${usd(r.pricePerHourUsd)}/h, boot ${formatSeconds(s.bootSeconds)} + model load ${formatSeconds(s.modelLoadSeconds)}, ${s.concurrencyPerCopy} request(s) per copy, scale-in cooldown ${s.scaleInCooldownMinutes} min`,
+    ...(r.scaling
+      ? [
+          `copies 0..${r.scaling.maxCopies}, target ${r.scaling.targetConcurrentRequestsPerCopy} concurrent requests per copy, wake +1 copy with cooldown ${r.scaling.wake === false ? '-' : formatSeconds(r.scaling.wake.cooldownSeconds)}`,
+        ]
+      : []),
     `client retries: every ${formatSeconds(retry.intervalSeconds)} x${retry.backoff} up to ${formatSeconds(retry.maxIntervalSeconds)}, at most ${retry.maxAttempts} attempts or ${formatSeconds(retry.timeoutSeconds)}`,
     `trace ${r.trace.file} (${r.trace.format}): ${r.trace.endpoints} endpoint(s), ${r.trace.requests} requests over ${formatSeconds(r.trace.durationSeconds)}`,
     '',

@@ -17,6 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { engineClock, SimCloud } from '../../src/cloud/sim/sim-cloud.js';
 import { restore, snapshot } from '../../src/cloud/sim/state.js';
 import { CloudError, NO_CAPACITY_ERROR } from '../../src/cloud/types.js';
+import { componentAlarmName } from '../../src/scaling/realtime.js';
 import { RT_COMPONENT, RT_ENDPOINT } from '../../src/simulate/realtime-runner.js';
 import { DAY } from './helpers.js';
 import { BOOT_S, LOAD_S, realtimeRegion, SERVICE_S } from './realtime-helpers.js';
@@ -105,7 +106,7 @@ describe('real-time endpoint in the simulated region', () => {
 
     const wake = (await activities(cloud)).find((a) => a.description === 'Setting desired copy count to 1.');
     expect(wake).toMatchObject({ startTime: at(3750), endTime: at(4110), statusCode: 'Successful' });
-    expect(wake?.cause).toContain(`${RT_COMPONENT}-no-capacity`);
+    expect(wake?.cause).toContain(`monitor alarm ${componentAlarmName(RT_COMPONENT)} in state ALARM`);
     const launched = ep.instances[1];
     expect(launched?.launchedAt).toBe(at(3750));
     expect(launched?.readyAt).toBe(at(3750 + BOOT_S));

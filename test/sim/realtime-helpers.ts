@@ -28,13 +28,8 @@ export function realtimeSettings(overrides: Partial<RealtimeSettings> = {}): Rea
     scaleInCooldownMinutes: 20,
     retry: DEFAULT_RETRY,
     dayStart: DAY,
-    policy: {
-      maxCopies: 2,
-      targetConcurrentRequestsPerCopy: 0.7,
-      scaleInCooldownSeconds: 300,
-      scaleOutCooldownSeconds: 300,
-      wakeCooldownSeconds: 600,
-    },
+    // The aws-recommended preset's cooldowns (300 s each for target tracking), a 600 s wake cooldown.
+    policy: { maxCopies: 2, targetConcurrentRequestsPerCopy: 0.7, wakeCooldownSeconds: 600 },
     ...overrides,
   };
 }

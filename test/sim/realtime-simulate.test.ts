@@ -128,7 +128,11 @@ describe('sagezero simulate --kind realtime', () => {
   it('prints a table with the cost and the waits', async () => {
     const { out } = await cli([...FLAGS, '--trace', await loneRequestTrace()]);
     const text = out.join('\n');
-    expect(text).toContain('real-time endpoint, aws-recommended policy: ml.g5.xlarge');
+    // --wake-cooldown-seconds makes the preset a custom block; the rest is aws-recommended's.
+    expect(text).toContain('real-time endpoint, custom policy: ml.g5.xlarge');
+    expect(text).toContain(
+      'copies 0..2, target 5 concurrent requests per copy, wake +1 copy with cooldown 10m00s',
+    );
     expect(text).toContain('$0.68');
     expect(text).toContain('8m30s');
   });

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { BootDistribution } from '../../cloud/sim/boot.js';
 import { memoryMbPerInstance } from '../../cloud/sim/instance-resources.js';
 import { gpusPerInstance } from '../../cost/gpus.js';
+import { REALTIME_PRESET_VALUES } from '../../config/realtime-schema.js';
 import { DEFAULT_RETRY, type RealtimeSettings } from '../../simulate/realtime-runner.js';
 import { UserError } from '../errors.js';
 
@@ -42,7 +43,6 @@ export const REALTIME_DEFAULTS = {
   modelLoadSeconds: 120,
   maxInstances: 2,
   scaleInCooldownMinutes: 20,
-  wakeCooldownSeconds: 900,
 };
 
 export function addRealtimeOptions(cmd: Command): Command {
@@ -64,11 +64,11 @@ export function addRealtimeOptions(cmd: Command): Command {
     )
     .option(
       '--target-per-copy <n>',
-      'realtime: target of ConcurrentRequestsPerCopy (default 0.7 x --concurrency)',
+      `realtime: target of concurrent requests per copy (default ${REALTIME_PRESET_VALUES.targetConcurrentRequestsPerCopy}, the aws-recommended preset: set --concurrency to what a copy serves at once)`,
     )
     .option(
       '--wake-cooldown-seconds <n>',
-      `realtime: cooldown of the +1 copy wake policy (default ${REALTIME_DEFAULTS.wakeCooldownSeconds})`,
+      'realtime: cooldown of the +1 copy wake policy (default: the preset, boot prior p90 + alarm lag)',
     )
     .option(
       '--retry-interval-seconds <n>',
@@ -172,17 +172,14 @@ export function realtimeSettings(
         ? undefined
         : {
             maxCopies: maxInstances * copiesPerInstance,
-            targetConcurrentRequestsPerCopy: opt('targetPerCopy', 0.7 * concurrency, {
-              min: 0.01,
-              max: 1000,
-            }),
-            scaleInCooldownSeconds: 300,
-            scaleOutCooldownSeconds: 300,
-            wakeCooldownSeconds: opt('wakeCooldownSeconds', REALTIME_DEFAULTS.wakeCooldownSeconds, {
-              min: 0,
-              max: 86_400,
-              integer: true,
-            }),
+            ...(flags.targetPerCopy !== undefined
+              ? { targetConcurrentRequestsPerCopy: opt('targetPerCopy', 0, { min: 0.01, max: 1000 }) }
+              : {}),
+            ...(flags.wakeCooldownSeconds !== undefined
+              ? {
+                  wakeCooldownSeconds: opt('wakeCooldownSeconds', 0, { min: 0, max: 86_400, integer: true }),
+                }
+              : {}),
           },
   };
 }
