@@ -2,6 +2,8 @@
 // Read from the store only: answering must not cost AWS calls.
 import type { Config } from '../config/load.js';
 import { META, type Store } from '../store/index.js';
+import type { ProbeResult } from '../store/probes.js';
+import { componentCopiesKey } from '../telemetry/realtime.js';
 
 export interface EndpointView {
   name: string;
@@ -35,6 +37,27 @@ export interface EndpointView {
   } | null;
 }
 
+/** A realtime endpoint: its variant as telemetry last saw it, and each component's copies and probe. */
+export interface RealtimeEndpointView {
+  name: string;
+  variant: string;
+  instanceType: string;
+  status: string;
+  failureReason: string | null;
+  instances: number | null;
+  desiredInstances: number | null;
+  observedAt: string | null;
+  managedScaling: { minInstances: number; maxInstances: number };
+  components: {
+    name: string;
+    componentName: string;
+    /** Copies as last recorded (desired or placed); null before the first poll. */
+    copies: number | null;
+    scaling: { preset: string; minCopies: number; maxCopies: number };
+    lastProbe: EndpointView['lastProbe'];
+  }[];
+}
+
 interface StatusMeta {
   status?: string;
   instances?: number;
@@ -45,8 +68,8 @@ interface StatusMeta {
 
 export function endpointsView(
   store: Store,
-  config: Pick<Config, 'endpoints'>,
-): { lastPollAt: string | null; endpoints: EndpointView[] } {
+  config: Pick<Config, 'endpoints'> & Partial<Pick<Config, 'realtimeEndpoints'>>,
+): { lastPollAt: string | null; endpoints: EndpointView[]; realtimeEndpoints: RealtimeEndpointView[] } {
   const lastPoll = store.meta.getNumber(META.lastPollAt);
   const endpoints = config.endpoints.map((e): EndpointView => {
     const st = store.meta.getJson<StatusMeta>(META.endpointStatus(e.name)) ?? {};
@@ -73,20 +96,51 @@ export function endpointsView(
         keepWarm: s.keepWarm,
       },
       tuneRecommendation: store.meta.getJson<unknown>(`tune.recommendation.${e.name}`) ?? null,
-      lastProbe: probe
-        ? {
-            id: probe.id,
-            startedAt: iso(probe.startedAt),
-            finishedAt: probe.finishedAt !== undefined ? iso(probe.finishedAt) : null,
-            cold: probe.cold,
-            outcome: probe.outcome,
-            totalSeconds: probe.totalS ?? null,
-            errorMessage: probe.errorMessage ?? null,
-          }
-        : null,
+      lastProbe: probeView(probe),
     };
   });
-  return { lastPollAt: lastPoll !== undefined ? iso(lastPoll) : null, endpoints };
+  const realtimeEndpoints = (config.realtimeEndpoints ?? []).map((e): RealtimeEndpointView => {
+    const st = store.meta.getJson<StatusMeta>(META.endpointStatus(e.name)) ?? {};
+    const latest = store.instances.latest(e.name, e.variantName);
+    // Probes of an endpoint's components share its name; each component's latest is among the recent ones.
+    const recent = store.probes.between(e.name, 0, Number.MAX_SAFE_INTEGER).reverse();
+    return {
+      name: e.name,
+      variant: e.variantName,
+      instanceType: e.instanceType,
+      status: st.status ?? 'Unknown',
+      failureReason: st.failureReason ?? null,
+      instances: latest?.count ?? st.instances ?? null,
+      desiredInstances: st.desired ?? null,
+      observedAt: st.observedAt !== undefined ? iso(st.observedAt) : null,
+      managedScaling: {
+        minInstances: e.managedScaling.minInstances,
+        maxInstances: e.managedScaling.maxInstances,
+      },
+      components: e.components.map((c) => ({
+        name: c.name,
+        componentName: c.componentName,
+        copies: store.instances.latest(e.name, componentCopiesKey(c.componentName))?.count ?? null,
+        scaling: { preset: c.scaling.preset, minCopies: c.scaling.minCopies, maxCopies: c.scaling.maxCopies },
+        lastProbe: probeView(recent.find((p) => p.component === c.componentName)),
+      })),
+    };
+  });
+  return { lastPollAt: lastPoll !== undefined ? iso(lastPoll) : null, endpoints, realtimeEndpoints };
+}
+
+function probeView(probe: ProbeResult | undefined): EndpointView['lastProbe'] {
+  return probe
+    ? {
+        id: probe.id,
+        startedAt: iso(probe.startedAt),
+        finishedAt: probe.finishedAt !== undefined ? iso(probe.finishedAt) : null,
+        cold: probe.cold,
+        outcome: probe.outcome,
+        totalSeconds: probe.totalS ?? null,
+        errorMessage: probe.errorMessage ?? null,
+      }
+    : null;
 }
 
 function iso(t: number): string {

@@ -229,7 +229,7 @@
 
   function renderTable(r, eps) {
     var byName = {};
-    (eps.endpoints || []).forEach(function (e) {
+    (eps.endpoints || []).concat(eps.realtimeEndpoints || []).forEach(function (e) {
       byName[e.name] = e;
     });
     var tbody = document.querySelector('#endpoints tbody');
@@ -261,6 +261,10 @@
       tr.children[4].title = e.price.detail;
       var life = lifeCaption(e, r.window);
       if (life) tr.children[8].appendChild(el('div', life, 'sub'));
+      if (e.realtime) {
+        tr.children[0].appendChild(el('div', 'realtime · ' + e.realtime.components.length + ' components', 'sub'));
+        tr.children[8].appendChild(el('div', e.realtime.baselineBasis, 'sub'));
+      }
       tbody.appendChild(tr);
       var problem = (probe && probe.errorMessage) || st.failureReason;
       if (problem) {
@@ -278,6 +282,81 @@
     });
     renderCalibration(r);
     renderBilling(r);
+    renderComponents(r, eps);
+  }
+
+  // Realtime endpoints' inference components: each one's share of its endpoint's instance-hours and
+  // spend (the endpoint's row is the bill), copy wakes and probed cold starts.
+  function renderComponents(r, eps) {
+    var sec = $('components');
+    var rts = r.endpoints.filter(function (e) {
+      return e.realtime;
+    });
+    if (rts.length === 0) {
+      if (sec) sec.remove();
+      return;
+    }
+    if (!sec) {
+      sec = document.createElement('section');
+      sec.id = 'components';
+      $('warnings').before(sec);
+    }
+    var views = {};
+    (eps.realtimeEndpoints || []).forEach(function (v) {
+      views[v.name] = v;
+    });
+    sec.replaceChildren(el('h2', 'Inference components'));
+    sec.appendChild(
+      el(
+        'p',
+        "Shares of their endpoint's instance-hours and spend, by the accelerators (or memory) their copies held; " +
+          'instances idle after the last copy left count for the components that held them. Shares and unattributed time add up to the endpoint.',
+        'note',
+      ),
+    );
+    var table = document.createElement('table');
+    var head = document.createElement('tr');
+    ['Component', 'Copies', 'Instance-h share', 'Spend share', 'Copy wakes', 'p50 / p95', 'Failed calls per wake', 'Last probe'].forEach(
+      function (h) {
+        head.appendChild(el('th', h));
+      },
+    );
+    table.appendChild(head);
+    rts.forEach(function (e) {
+      var view = views[e.name] || { components: [] };
+      e.realtime.components.forEach(function (c) {
+        var v =
+          view.components.filter(function (x) {
+            return x.name === c.name;
+          })[0] || {};
+        var t = c.coldStarts.timeToFirstResultSeconds;
+        var probe = v.lastProbe;
+        var tr = document.createElement('tr');
+        [
+          e.name + ' / ' + c.name,
+          v.copies === null || v.copies === undefined ? '—' : String(v.copies),
+          num(c.instanceHoursShare, 2),
+          usd(c.spendShareUsd),
+          String(c.coldStarts.count),
+          t ? secs(t.p50) + ' / ' + secs(t.p95) : '—',
+          c.coldStarts.failedInvocationsPerWake === null ? '—' : num(c.coldStarts.failedInvocationsPerWake, 1),
+          probe ? probe.outcome + (probe.cold ? ' (cold)' : '') + ' ' + new Date(probe.startedAt).toLocaleString() : '—',
+        ].forEach(function (val, i) {
+          tr.appendChild(el('td', val, i === 0 || i === 7 ? 'text' : undefined));
+        });
+        table.appendChild(tr);
+      });
+      if (e.realtime.unattributedInstanceHours > 0) {
+        var tr = document.createElement('tr');
+        [e.name + ' (unattributed)', '', num(e.realtime.unattributedInstanceHours, 2), usd(e.realtime.unattributedSpendUsd), '', '', '', ''].forEach(
+          function (val, i) {
+            tr.appendChild(el('td', val, i === 0 ? 'text' : undefined));
+          },
+        );
+        table.appendChild(tr);
+      }
+    });
+    sec.appendChild(table);
   }
 
   // Estimate against the bill (pricing.billing: cost-explorer), per day and endpoint; created before
