@@ -66,6 +66,7 @@ if not hasattr(SageMakerResponse, "update_endpoint"):
 
 
 # Real-time endpoints (issue 15): realtime_moto_stub.py beside this file stubs what moto lacks for them.
+sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
 try:
     import realtime_moto_stub  # noqa: E402  (not "moto_...": moto reads a module named moto* as its own)
 
