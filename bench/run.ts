@@ -158,7 +158,12 @@ async function main(): Promise<void> {
   md.push('', ...fleetSection);
   md.push('');
   const out = path.join(HERE, 'RESULTS.md');
-  writeFileSync(out, `${md.join('\n')}\n`);
+  // Sections measured by hand (runs too long for this command, e.g. 30 simulated days of serve) are
+  // carried over from the previous file as they were.
+  const kept = readPrevious(out)
+    .split(/\n(?=## )/)
+    .filter((sec) => sec.startsWith('## Measured by hand:'));
+  writeFileSync(out, `${[...md, ...kept].join('\n')}\n`);
   log('');
   for (const line of md) log(line);
   log(`\nwrote ${out}`);
@@ -170,3 +175,11 @@ function formatBoot(b: { settings: { boot: { kind: string } & Record<string, unk
 }
 
 await main();
+
+function readPrevious(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}

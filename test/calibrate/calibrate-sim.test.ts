@@ -3,7 +3,7 @@
 // hours), produced by the real controllers against simulated regions:
 //   - `plain`: the simulator's defaults (boot median 480 s, publication delay 60 s, evaluation at :30);
 //   - `slow`: a boot median of 600 s and a publication delay of 120 s.
-// Calibrating each must (1) agree with itself: simulated and observed instance-hours within 10% over
+// Calibrating each must (1) agree with itself: simulated and observed instance-hours within 3% over
 // the window (and the verdict "agrees"), and (2) recover the timing that produced it: the boot median
 // within 10%, the publication delay within 30 s (the lags fix it only to a 60 s range, see
 // src/calibrate/fit.ts). Then (3) a history whose observed instance-hours are doubled makes the
@@ -51,18 +51,26 @@ afterAll(() => {
 describe('calibrate on the simulated cloud', () => {
   let c: EndpointCalibration;
 
-  it('agrees with itself: simulated and observed instance-hours within 10%', async () => {
+  // Within 3%: the prediction is the mean of 8 replays (src/calibrate/calibrate.ts PREDICTION_REPLAYS);
+  // a single replay was off by up to 6.6% on this history (one wake more or less is ~0.45 of its 13.7
+  // instance-hours). Measured: -1.7% (base seed 1), and -2.2%, -0.3%, -0.3% with base seeds 11, 21,
+  // 31. The residual is one-sided: the replays wake 26.6-27.3 times against the 28 observed, now and
+  // then keeping an instance up across two bursts that the region served with two wakes.
+  it('agrees with itself: simulated and observed instance-hours within 3%', async () => {
     c = await calibrate(plain);
     console.log(formatCalibration(c).join('\n'));
     expect(c.status).toBe('ok');
     expect(c.days.length).toBe(2);
     expect(c.observed.instanceHours).toBeGreaterThan(5); // the trace really woke it, twice a day and more
-    expect(Math.abs(c.difference.percent!)).toBeLessThanOrEqual(10);
+    expect(Math.abs(c.difference.percent!)).toBeLessThanOrEqual(3);
     expect(c.agrees).toBe(true);
     // Wakes and scale-ins are counted the same way on both sides and come out close.
     expect(Math.abs(c.predicted.wakes - c.observed.wakes)).toBeLessThanOrEqual(0.15 * c.observed.wakes + 1);
     // The fit is stored, with its sample counts.
-    expect(c.fit!.boot.samples.probes).toBeGreaterThan(5);
+    // A cold probe's boot is timed from the scale-out activity that woke the endpoint for it, so it is
+    // counted once, as that scale-out from zero (src/tune/coldstart.ts).
+    expect(c.fit!.boot.samples.scaleOuts).toBeGreaterThan(5);
+    expect(c.fit!.boot.samples.probes).toBe(0);
     expect(c.fit!.alarmDelay.samples.wakes).toBeGreaterThan(5);
   }, 120_000);
 
@@ -78,8 +86,12 @@ describe('calibrate on the simulated cloud', () => {
     expect(Math.abs(s.fit!.boot.medianSeconds - 600)).toBeLessThanOrEqual(60);
     expect(s.fit!.alarmDelay.source).toBe('measured');
     expect(Math.abs(s.fit!.simOptions.metricDelaySeconds - 120)).toBeLessThanOrEqual(30);
-    // And with them the replay agrees with this history too.
-    expect(Math.abs(s.difference.percent!)).toBeLessThanOrEqual(10);
+    // And with them the replay agrees with this history too: +3.3% (8 replays; one replay gave +3.8%).
+    // The wakes match (25 and 25); the excess is on the first day (8.45 simulated against 7.77
+    // observed instance-hours, the second day -0.13), with the boot fitted at 613 s and sigma 0.19
+    // against the 600 s and 0.15 that produced it (seed 3's boot stream drew one 311 s boot, a -4.4
+    // sigma draw, which widens the fitted spread). Not yet explained further: allowed 4%.
+    expect(Math.abs(s.difference.percent!)).toBeLessThanOrEqual(4);
     expect(s.agrees).toBe(true);
   }, 120_000);
 
