@@ -191,6 +191,15 @@ endpoints:
     expect(out.join('\n')).toMatch(/unknown key "mangedScaling" \(did you mean "managedScaling"\?\)/);
   });
 
+  it('warns when a component at zero copies has no wake policy', () => {
+    const c = parseConfig(realtime('', '        scaling: { wake: false }\n'), 'sz.yaml', {});
+    expect(c.realtimeEndpoints[0]!.components[0]!.scaling.wake).toBe(false);
+    expect(c.warnings).toEqual([
+      expect.stringMatching(/^chat\/llama: minCopies is 0 and there is no wake policy/),
+    ]);
+    expect(parseConfig(realtime(), 'sz.yaml', {}).warnings).toEqual([]);
+  });
+
   it('duplicate endpoint names are refused across kinds', () => {
     const text = realtime().replace(
       'endpoints:\n',

@@ -10,6 +10,7 @@ import { buildComponentScaling, observeComponentScaling } from '../../scaling/re
 import { diffFields, type FieldChange } from '../diff.js';
 import { contentPrefix } from '../naming.js';
 import { modelConflict } from '../ownership-check.js';
+import type { ScalingResourceSet } from '../../scaling/build.js';
 import type { ResourceChange } from '../types.js';
 import { desiredRealtime, INITIAL_COPY_COUNT, type DesiredRealtime } from './desired.js';
 import { componentConflict, realtimeConfigConflict } from './ownership.js';
@@ -67,7 +68,7 @@ export async function planRealtimeEndpoint(
   const changes = [...hostingChanges(desired, observed), ...componentChanges(observed)];
   observed.components.forEach((c, i) => {
     const set = scaling[i];
-    if (set) changes.push(...planScaling(set, c.scaling));
+    if (set) changes.push(...planScaling(set, c.scaling).map((ch) => describeCreate(ch, set)));
   });
   changes.push(...deletions(observed));
   const busyComponent = observed.components.find((c) => c.state && BUSY_COMPONENT.has(c.state.status));
@@ -331,4 +332,31 @@ export function realtimePlanWarnings(config: Config, plans: readonly RealtimeEnd
     ...config.warnings.filter((w) => w.startsWith(`${p.endpoint}/`)),
     ...p.warnings,
   ]);
+}
+
+/** A created scaling resource's line says what it does, not only that it is missing. */
+function describeCreate(ch: ResourceChange, set: ScalingResourceSet): ResourceChange {
+  if (ch.action !== 'create') return ch;
+  if (ch.kind === 'scalable-target')
+    return {
+      ...ch,
+      reason: `sagemaker:inference-component:DesiredCopyCount, min ${set.target.minCapacity}, max ${set.target.maxCapacity} copies`,
+    };
+  const policy = set.policies.find((p) => p.policyName === ch.name);
+  if (ch.kind === 'scaling-policy' && policy?.type === 'TargetTracking')
+    return {
+      ...ch,
+      reason: `target tracking: ${policy.metricName} at ${policy.targetValue}, cooldowns out ${policy.scaleOutCooldownSeconds} s / in ${policy.scaleInCooldownSeconds} s`,
+    };
+  if (ch.kind === 'scaling-policy' && policy?.type === 'StepScaling')
+    return { ...ch, reason: `wake: +1 copy (ChangeInCapacity), cooldown ${policy.cooldownSeconds} s` };
+  const alarm = set.alarms.find((a) => a.spec.name === ch.name);
+  if (ch.kind === 'alarm' && alarm?.spec.metric) {
+    const m = alarm.spec.metric;
+    return {
+      ...ch,
+      reason: `${m.metricName} ${m.statistic} over ${m.periodSeconds} s >= ${alarm.spec.threshold}, ${alarm.spec.datapointsToAlarm} of ${alarm.spec.evaluationPeriods} -> ${alarm.actionPolicyName}`,
+    };
+  }
+  return ch;
 }

@@ -6,6 +6,7 @@ import type { AlarmState, TargetTrackingPolicySpec } from '../../cloud/types.js'
 import { parseConfig, type Config } from '../../config/load.js';
 import { executeDestroy, planDestroy } from '../destroy.js';
 import { buildPlan } from '../plan.js';
+import { renderPlan } from '../render.js';
 import { planHasChanges, planRefusals, type Plan } from '../types.js';
 import { applyRealtimePlans } from './apply.js';
 import { explicitComponentModel } from './resolve.js';
@@ -92,6 +93,12 @@ describe('kind: realtime on the fake cloud', () => {
     ]);
     expect(l).toContain('create inference-component chat-llama');
     expect(l).toContain('create scalable-target inference-component/chat-llama');
+    const text = renderPlan(first);
+    expect(text).toContain('sagemaker:inference-component:DesiredCopyCount, min 0, max 4 copies');
+    expect(text).toContain(
+      'NoCapacityInvocationFailures Sum over 60 s >= 1, 1 of 1 -> sagezero-chat-llama-wake',
+    );
+    expect(text).toContain('created with 1 copy (AWS refuses 0), the scaling policy takes it to 0');
 
     await apply(cloud, c);
     // Created with one copy (AWS refuses 0); the policy's minimum is 0.
