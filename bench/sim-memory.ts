@@ -27,6 +27,11 @@
 //   cp -r data src/cost/prices.tsv --parents /tmp/sm/build/   # the trace and the price table
 //   node --expose-gc /tmp/sm/build/bench/sim-memory.js --region-only
 //
+// The Docker image runs serve with --max-semi-space-size=2 (Dockerfile ENTRYPOINT): pass it to node here
+// too for RSS as deployed (the new space then commits ~4 MB instead of 32). The whole daemon with 100
+// endpoints takes about 2 minutes of CPU per simulated day (its telemetry poll's metric writes are the
+// largest part), so 30 days need about an hour of one free core.
+//
 // new/old/large_MB: the committed size of those V8 spaces, which stays up after a GC frees their
 // objects (heapTotal well above heapUsed). Of the RSS, ~54 MB is the node binary's own pages and
 // ~30 MB the C heap (SQLite's page cache among it): what moves is mostly V8's committed heap.
