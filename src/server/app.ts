@@ -73,15 +73,20 @@ export function createApp(deps: AppDeps): SagezeroApp {
     let config = deps.config;
     if (q.endpoint) {
       const one = config.endpoints.filter((e) => e.name === q.endpoint);
-      if (one.length === 0)
+      const realtime = config.realtimeEndpoints.filter((e) => e.name === q.endpoint);
+      if (one.length + realtime.length === 0)
         throw new ReportParamError(
           'endpoint',
           `no endpoint named ${JSON.stringify(q.endpoint)} in the config`,
         );
-      config = { ...config, endpoints: one };
+      config = { ...config, endpoints: one, realtimeEndpoints: realtime };
     }
     // Checked before anything is built: the limit exists to keep the work and the answer bounded.
-    const w = parseSeriesWindow(q, deps.clock.now(), config.endpoints.length);
+    const w = parseSeriesWindow(
+      q,
+      deps.clock.now(),
+      config.endpoints.length + config.realtimeEndpoints.length,
+    );
     return buildReport({ store: deps.store, config, prices: deps.prices, clock: deps.clock }, w);
   };
 

@@ -41,6 +41,7 @@ export function config(endpoints: EndpointConfig[], extra: Partial<Config> = {})
     sim: { bootSeconds: 480, seed: 1, accountId: '123456789012' },
     jumpstart: {},
     endpoints,
+    realtimeEndpoints: [],
     file: '/tmp/test.yaml',
     storePath: ':memory:',
     warnings: [],

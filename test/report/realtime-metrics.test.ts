@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/clock.js';
 import type { RealtimeEndpointConfig } from '../../src/config/load.js';
+import { createApp } from '../../src/server/app.js';
 import { createMetrics } from '../../src/server/metrics.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { componentCopiesKey } from '../../src/telemetry/realtime.js';
@@ -16,6 +17,36 @@ beforeEach(() => {
   store = openStore(':memory:');
 });
 afterEach(() => store.close());
+
+function realtimeConfig(): ReturnType<typeof config> {
+  return config([], {
+    realtimeEndpoints: [
+      {
+        name: 'rt',
+        variantName: 'AllTraffic',
+        instanceType: 'ml.g5.12xlarge',
+        pricePerHourUsd: 10,
+        managedScaling: { minInstances: 0, maxInstances: 2 },
+        components: [
+          { name: 'a', componentName: 'rt-a', acceleratorsPerCopy: 1, memoryMb: 1024 },
+          { name: 'b', componentName: 'rt-b', acceleratorsPerCopy: 2, memoryMb: 1024 },
+        ],
+      },
+    ] as unknown as RealtimeEndpointConfig[],
+  });
+}
+
+describe('/api/v1/report?endpoint= on a realtime endpoint', () => {
+  it('scopes the report to it, and names the endpoints it knows otherwise', async () => {
+    const clock = new VirtualClock(MONTH + 5 * HOUR);
+    const app = createApp({ store, config: realtimeConfig(), clock, prices: tablePrices(store, clock) });
+    const ok = await app.request('/api/v1/report?endpoint=rt&since=1d');
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { endpoints: { name: string; kind?: string }[] };
+    expect(body.endpoints.map((e) => [e.name, e.kind])).toEqual([['rt', 'realtime']]);
+    expect((await app.request('/api/v1/report?endpoint=nope&since=1d')).status).toBe(400);
+  });
+});
 
 describe('/metrics, realtime endpoints', () => {
   it('exposes instances, copies and month-to-date component shares', async () => {

@@ -71,9 +71,10 @@ export async function runReport(opts: ReportOptions, deps: ReportCommandDeps = {
     throw new UserError('--since cannot be combined with --start/--end');
   }
   const config: Config = loadConfig(opts.config, deps.env ?? process.env);
-  if (opts.endpoint !== undefined && !config.endpoints.some((e) => e.name === opts.endpoint)) {
+  const allNames = [...config.endpoints, ...config.realtimeEndpoints].map((e) => e.name);
+  if (opts.endpoint !== undefined && !allNames.includes(opts.endpoint)) {
     throw new UserError(
-      `--endpoint: no endpoint named "${opts.endpoint}" in ${config.file} (known: ${config.endpoints.map((e) => e.name).join(', ')})`,
+      `--endpoint: no endpoint named "${opts.endpoint}" in ${config.file} (known: ${allNames.join(', ')})`,
     );
   }
   if (!existsSync(config.storePath)) {
@@ -85,14 +86,18 @@ export async function runReport(opts: ReportOptions, deps: ReportCommandDeps = {
   try {
     const clock = commandClock(config, store, deps.clock);
     const scoped = opts.endpoint
-      ? { ...config, endpoints: config.endpoints.filter((e) => e.name === opts.endpoint) }
+      ? {
+          ...config,
+          endpoints: config.endpoints.filter((e) => e.name === opts.endpoint),
+          realtimeEndpoints: config.realtimeEndpoints.filter((e) => e.name === opts.endpoint),
+        }
       : config;
     let window;
     try {
       window = parseSeriesWindow(
         { since: opts.since, start: opts.start, end: opts.end, step: opts.step },
         clock.now(),
-        scoped.endpoints.length,
+        scoped.endpoints.length + scoped.realtimeEndpoints.length,
       );
     } catch (e) {
       if (e instanceof ReportParamError) throw new UserError(`--${e.message}`);
