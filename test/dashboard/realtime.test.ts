@@ -117,7 +117,13 @@ describe.skipIf(!lookup.found)('dashboard with a realtime endpoint', () => {
     expect(row).toContain('realtime · 2 components');
     expect(row).toContain('1 instance: one copy of each of 2 components');
     const rows = await page.$$eval('#components tr', (trs) =>
-      trs.map((tr) => Array.from(tr.children).map((td) => td.textContent ?? '')),
+      trs.map((tr) =>
+        // The project compiles without the DOM library: the one shape used here.
+        Array.from(
+          (tr as unknown as { children: ArrayLike<{ textContent: string | null }> }).children,
+          (td) => td.textContent ?? '',
+        ),
+      ),
     );
     expect(rows.map((r) => r.slice(0, 7))).toEqual([
       [

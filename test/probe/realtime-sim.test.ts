@@ -39,13 +39,8 @@ describe('realtime invocation after idle, simulated region', () => {
     engine.runUntil(at(3600));
     const run = await runRealtimeProbe(
       { cloud, clock: engineClock(engine), retry },
-      // The simulator's policy names its alarm <component>-no-capacity.
-      {
-        endpointName: RT_ENDPOINT,
-        variantName: 'AllTraffic',
-        componentName: RT_COMPONENT,
-        alarmPrefix: RT_COMPONENT,
-      },
+      // The simulator installs the policy apply does, so the wake alarm is found under its usual name.
+      { endpointName: RT_ENDPOINT, variantName: 'AllTraffic', componentName: RT_COMPONENT },
       { payload: { inputs: 'ping' }, contentType: 'application/json', timeoutSeconds: 1800 },
     );
     // Looks follow each refused attempt: the one at 3750 sees the alarm and the desired copy (the
