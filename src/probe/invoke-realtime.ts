@@ -94,7 +94,7 @@ export interface InvokeRealtimeResult {
 /**
  * Retries start at 2 s and double to 20 s, with a quarter jitter: the first failure raises the wake
  * alarm within its 60 s period whatever the schedule, and a wake takes minutes (a copy, often an
- * instance), so a 20 s cap answers at most 20 s after the copy serves, for about 4 + W / 20 refused
+ * instance), so a 20 s cap answers at most 20 s after the copy serves, for about 4 + (W - 30) / 20 refused
  * calls over a wake of W seconds (28 for the simulated 510 s wake of test/probe/realtime-sim.test.ts);
  * AWS counts them and bills nothing for them.
  */
