@@ -55,7 +55,10 @@ describe('sagezero import: the YAML writer', () => {
   it('round trip: the written YAML loads, and once adopted plan finds the same endpoint (no change, no new name)', async () => {
     const cloud = new FakeCloud();
     await handMade(cloud);
+    cloud.calls.length = 0;
     const text = newConfigYaml('us-east-1', await describeForImport(cloud, 'hand-llm'));
+    // Import only reads.
+    expect(cloud.mutatingCalls()).toEqual([]);
     const config = parseConfig(text, '/tmp/team.yaml', {});
     const ep = config.endpoints[0]!;
     expect(ep).toMatchObject({

@@ -16,7 +16,7 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfig, parseConfig } from '../../src/config/load.js';
 import { motoEnv, runCli } from '../support/cli.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -215,6 +215,11 @@ describe('sagezero import and apply --adopt against moto', () => {
       expect(missing.stderr).toMatch(
         /--adopt impadopt-other: there is no endpoint impadopt-other in us-east-1/,
       );
+
+      // Without --config the YAML goes to stdout, as a whole config that loads.
+      const printed = await runCli(['import', '--endpoint', NAME], { env });
+      expect(printed.code, printed.stderr).toBe(0);
+      expect(parseConfig(printed.stdout, 'printed.yaml', {}).endpoints.map((e) => e.name)).toEqual([NAME]);
 
       const noSuch = await runCli(['import', '--endpoint', 'impadopt-absent', '-c', cfg], { env });
       expect(noSuch.code).toBe(1);
