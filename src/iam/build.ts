@@ -208,7 +208,7 @@ export function buildIamPolicy(config: Config, options: IamPolicyOptions = {}): 
         'config changes them, so they match no <endpoint>-<hash> pattern; the condition limits these calls to ' +
         "resources already tagged as this project's. `apply --adopt` itself reads and tags (sagemaker:AddTags) " +
         'resources that carry no sagezero tag yet: a one-off step for a role that may, not granted here, since ' +
-        'tagging anything as sagezero\'s would bring it under this statement.',
+        "tagging anything as sagezero's would bring it under this statement.",
       {
         StringEquals: {
           'aws:ResourceTag/sagezero:managed-by': 'sagezero',
