@@ -88,32 +88,6 @@ describe('measuredTooShort', () => {
   });
 });
 
-describe('boot samples', () => {
-  it('count a cold probe timed from a scale-out activity once', () => {
-    const e = endpointOf(testConfig());
-    coldProbes('llm-async', [500]); // scale-out phase from T + 120 s, 500 s
-    store.instances.insert({
-      endpoint: 'llm-async',
-      variant: 'AllTraffic',
-      at: T - MIN,
-      count: 0,
-      source: 'poll',
-    });
-    store.activities.upsert({
-      activityId: 'a1',
-      endpoint: 'llm-async',
-      variant: 'AllTraffic',
-      startTime: T + 120_000,
-      endTime: T + 620_000,
-      status: 'Successful',
-      description: 'Setting desired instance count to 1.',
-      cause: 'monitor alarm sagezero-llm-async-wake in state ALARM',
-      desiredCount: 1,
-    });
-    expect(endpointBoot(e, store)).toMatchObject({ samples: 1, probes: 0, scaleOuts: 1 });
-  });
-});
-
 describe('wakeCooldownWarning', () => {
   it('says nothing when the derived cooldown covers the boot', () => {
     const e = endpointOf(testConfig());

@@ -18,7 +18,7 @@ export interface EndpointBoot extends BootEstimate {
   /** Measured samples by origin (both 0 when the estimate is the prior). */
   probes: number;
   scaleOuts: number;
-  /** The measured boots (s), each cold start once; empty when the estimate is the prior. */
+  /** The measured boots (s), as the tuner counts them (a cold probe and the scale-out that woke the endpoint for it are two); empty when the estimate is the prior. */
   measuredSeconds: number[];
 }
 

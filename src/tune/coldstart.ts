@@ -74,22 +74,17 @@ export function bootSamplesFromStore(
   from: number,
   to: number,
 ): { probes: number[]; scaleOuts: number[] } {
+  const probes = store.probes
+    .between(endpoint, from, to)
+    .filter((p) => p.cold && p.outcome === 'success' && p.scaleOutS !== undefined)
+    .map((p) => p.scaleOutS as number);
   const scaleOuts: number[] = [];
-  const activityStarts = new Set<number>();
   for (const a of store.activities.between(endpoint, from, to)) {
     if (a.status !== 'Successful' || a.endTime === undefined || (a.desiredCount ?? 0) < 1) continue;
     if (a.variant !== variant) continue;
     const before = store.instances.countAt(endpoint, variant, a.startTime - 1);
     if (before !== 0) continue;
     scaleOuts.push((a.endTime - a.startTime) / 1000);
-    activityStarts.add(Math.round(a.startTime / 1000));
   }
-  // A cold probe whose scale-out phase began at a counted activity's start was timed from that
-  // activity (src/probe/phases.ts): the same cold start, counted once.
-  const probes = store.probes
-    .between(endpoint, from, to)
-    .filter((p) => p.cold && p.outcome === 'success' && p.scaleOutS !== undefined)
-    .filter((p) => !activityStarts.has(Math.round(p.startedAt / 1000 + (p.queuedS ?? NaN))))
-    .map((p) => p.scaleOutS as number);
   return { probes, scaleOuts };
 }
