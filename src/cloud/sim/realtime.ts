@@ -387,6 +387,14 @@ export class Realtime {
   private release(v: RealtimeVariant, due: number): void {
     if (v.releaseAt !== due || this.variants.get(v.ep.idx) !== v) return;
     v.releaseAt = Infinity;
+    // CreateEndpoint is an endpoint operation until the endpoint is InService, so no scale-in is
+    // evaluated while it runs (a cooldown shorter than the boot would otherwise release the first
+    // instance before any component could be placed on it, and the endpoint would never leave
+    // Creating); the evaluation comes back a cooldown later.
+    if (v.ep.status === 'Creating') {
+      this.touch(v);
+      return;
+    }
     const empty: SimInstance[] = [];
     // Newest first: a booting instance nobody needs any more is the first to go.
     for (let i = v.ep.live.length - 1; i >= 0; i--) {
