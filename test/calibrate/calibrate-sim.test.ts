@@ -67,8 +67,8 @@ describe('calibrate on the simulated cloud', () => {
     // Wakes and scale-ins are counted the same way on both sides and come out close.
     expect(Math.abs(c.predicted.wakes - c.observed.wakes)).toBeLessThanOrEqual(0.15 * c.observed.wakes + 1);
     // The fit is stored, with its sample counts.
-    // A cold probe's boot is timed from the scale-out activity that woke the endpoint for it, so it is
-    // counted once, as that scale-out from zero (src/tune/coldstart.ts).
+    // A cold probe's boot is timed from the scale-out activity that woke the endpoint for it, so the
+    // fit counts it once, as that scale-out from zero (src/calibrate/fit.ts probesOfTheirOwn).
     expect(c.fit!.boot.samples.scaleOuts).toBeGreaterThan(5);
     expect(c.fit!.boot.samples.probes).toBe(0);
     expect(c.fit!.alarmDelay.samples.wakes).toBeGreaterThan(5);
