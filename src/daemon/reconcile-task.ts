@@ -5,6 +5,7 @@ import { configuredProbes } from '../probe/from-config.js';
 import type { ControllerDeps } from './controllers.js';
 import { recoverAbandonedProbes } from './probe-recovery.js';
 import { reconcileOnce } from './reconcile.js';
+import { reconcileRealtime } from './reconcile-realtime.js';
 import type { Task } from './scheduler.js';
 import { withTunedScaling } from './tuned.js';
 
@@ -31,18 +32,21 @@ export function reconcileTask(deps: ReconcileTaskDeps): Task {
       self: deps.holder,
       timeoutMs: (endpoint) => probeTimeouts.get(endpoint) ?? 3_600_000,
     });
-    const r = await reconcileOnce(
-      {
-        cloud,
-        clock,
-        config: withTunedScaling(config, store),
-        store,
-        log,
-        repair: config.daemon.repairDrift,
-      },
-      signal,
-    );
+    const ctx = {
+      cloud,
+      clock,
+      config: withTunedScaling(config, store),
+      store,
+      log,
+      repair: config.daemon.repairDrift,
+    };
+    const r = await reconcileOnce(ctx, signal);
     // Each endpoint's "provisioned" is logged by reconcile.ts when its background creation ends.
     if (r.drift.length > 0) deps.onDrift(r.drift);
+    // kind: realtime endpoints, with the same repair flag and drift alerts (reconcile-realtime.ts).
+    if (config.realtimeEndpoints.length > 0 && !signal.aborted) {
+      const rt = await reconcileRealtime(ctx, signal);
+      if (rt.drift.length > 0) deps.onDrift(rt.drift);
+    }
   };
 }
