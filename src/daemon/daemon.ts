@@ -22,6 +22,7 @@ import type { Logger } from './logger.js';
 import { probeTask, realtimeProbeTask } from './probe-task.js';
 import { reconcileTask } from './reconcile-task.js';
 import { backgroundProvisioning } from './reconcile.js';
+import { backgroundRealtimeProvisioning } from './reconcile-realtime.js';
 import type { Scheduler, Task } from './scheduler.js';
 import { telemetryTask } from './telemetry-task.js';
 import { tuneTask } from './tune-task.js';
@@ -263,6 +264,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       // Endpoint creations the reconcile left running in the background: aborted above, they end at
       // once (SageMaker carries on; the next start finds them Creating) and must not outlive the store.
       await backgroundProvisioning(store)?.settled();
+      await backgroundRealtimeProvisioning(store)?.settled();
       await server?.close();
       // Only this process's probes: another process's are its own business.
       store.probes.interruptRunning(clock.now(), 'the daemon stopped while the probe was running', holder);
