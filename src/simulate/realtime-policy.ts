@@ -17,11 +17,16 @@ export interface RealtimePolicyParams {
   targetConcurrentRequestsPerCopy?: number;
   /** The wake policy's cooldown; undefined: the preset's (covers the boot prior plus the alarm lag). */
   wakeCooldownSeconds?: number;
+  /** Target tracking's scale-in cooldown; undefined: the preset's (the tuner searches it). */
+  scaleInCooldownSeconds?: number;
 }
 
 /** The component's scaling block as sagezero's config would resolve it. */
 export function realtimeComponentConfig(component: string, p: RealtimePolicyParams): ComponentConfig {
-  const custom = p.targetConcurrentRequestsPerCopy !== undefined || p.wakeCooldownSeconds !== undefined;
+  const custom =
+    p.targetConcurrentRequestsPerCopy !== undefined ||
+    p.wakeCooldownSeconds !== undefined ||
+    p.scaleInCooldownSeconds !== undefined;
   const scaling = resolveRealtimeScaling(
     {
       preset: custom ? 'custom' : 'aws-recommended',
@@ -30,6 +35,7 @@ export function realtimeComponentConfig(component: string, p: RealtimePolicyPara
         ? { targetConcurrentRequestsPerCopy: p.targetConcurrentRequestsPerCopy }
         : {}),
       ...(p.wakeCooldownSeconds !== undefined ? { wake: { cooldownSeconds: p.wakeCooldownSeconds } } : {}),
+      ...(p.scaleInCooldownSeconds !== undefined ? { scaleInCooldownSeconds: p.scaleInCooldownSeconds } : {}),
     },
     { maxInstances: p.maxCopies, copiesPerInstance: 1 },
   );

@@ -25,6 +25,7 @@ import {
 import { formatTuneResult } from '../../tune/format.js';
 import { EXIT, UserError } from '../errors.js';
 import type { Output } from '../output.js';
+import { realtimeTarget, runRealtimeTune } from './tune-realtime.js';
 
 export interface TuneFlags {
   config: string;
@@ -32,6 +33,8 @@ export interface TuneFlags {
   trace?: string;
   format?: string;
   select?: string;
+  /** kind: realtime endpoints only: tune just this inference component. */
+  component?: string;
   serviceSeconds?: string;
   seed: string;
   json?: boolean;
@@ -56,6 +59,7 @@ export function registerTune(
     )
     .requiredOption('-c, --config <file>', 'sagezero YAML config')
     .option('--endpoint <name>', 'only this endpoint')
+    .option('--component <name>', 'kind: realtime endpoint: only this inference component')
     .option(
       '--trace <file>',
       'tune on a trace file (all of it is the history) instead of the traffic in the store',
@@ -72,6 +76,15 @@ export function registerTune(
         'clock of the last telemetry poll recorded in the store.',
     )
     .action(async (flags: TuneFlags) => {
+      const rt = realtimeTarget(flags, deps.env ?? process.env);
+      if (rt) {
+        const seed = positive('--seed', flags.seed, 2 ** 31 - 1, true);
+        const r = await runRealtimeTune(flags, rt, seed, traceTraffic, out, deps);
+        if (flags.json) out.out(JSON.stringify(r.results, null, 2));
+        else for (const line of r.lines) out.out(line);
+        setExit(EXIT.ok);
+        return;
+      }
       const results = await runTune(flags, out, deps);
       if (flags.json) out.out(JSON.stringify(results, null, 2));
       else
@@ -152,7 +165,7 @@ export async function runTune(
   }
 }
 
-async function traceTraffic(flags: TuneFlags, seed: number): Promise<TuneOptions['traffic']> {
+export async function traceTraffic(flags: TuneFlags, seed: number): Promise<TuneOptions['traffic']> {
   if (flags.format === undefined) throw new UserError(`--trace needs --format (${TRACE_FORMATS.join(', ')})`);
   if (!TRACE_FORMATS.includes(flags.format as TraceFormat)) {
     throw new UserError(`--format must be one of ${TRACE_FORMATS.join(', ')}, got "${flags.format}"`);
