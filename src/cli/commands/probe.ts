@@ -1,5 +1,6 @@
 // sagezero probe — run the configured synthetic invocation now, for one endpoint or every endpoint
-// with a probe block, record it in the store, and exit non-zero unless every probe succeeded. On
+// with a probe block (on a realtime endpoint, one inference component: probe-realtime.ts), record it
+// in the store as the daemon does, and exit non-zero unless every probe succeeded. On
 // cloud: sim it refuses while a daemon owns the simulated region, and records nothing in a store whose
 // history runs on a daemon's simulated clock (the probe ran in the CLI's own region, on its own clock).
 import { existsSync } from 'node:fs';
@@ -9,6 +10,13 @@ import type { Config } from '../../config/load.js';
 import { configuredProbes, probeConfigOf } from '../../probe/from-config.js';
 import { formatDuration } from '../../probe/invoke.js';
 import { runProbe, type ProbeRun } from '../../probe/probe.js';
+import { runRealtimeProbe, type RealtimeProbeRun } from '../../probe/probe-realtime.js';
+import {
+  allRealtimeTargets,
+  describeRealtimeProbe,
+  realtimeProbeTarget,
+  type RealtimeTarget,
+} from './probe-realtime.js';
 import { openStore, StoreError, type ProbeResult, type Store } from '../../store/index.js';
 import { holderId } from '../../daemon/probe-recovery.js';
 import { randomUUID } from 'node:crypto';
@@ -24,6 +32,7 @@ import type { EndpointConfig } from '../../config/load.js';
 interface ProbeOptions {
   config: string;
   endpoint?: string;
+  component?: string;
   json?: boolean;
 }
 
@@ -35,6 +44,10 @@ export function registerProbe(program: Command, out: Output, setExit: (code: num
     )
     .requiredOption('-c, --config <file>', 'sagezero YAML config')
     .option('--endpoint <name>', 'only this endpoint')
+    .option(
+      '--component <name>',
+      'realtime endpoints: the inference component to probe (required when the endpoint has several)',
+    )
     .option('--json', 'print the results as JSON')
     .action(async (opts: ProbeOptions) => {
       setExit(await runProbeCommand(opts, out));
@@ -46,13 +59,32 @@ interface Target {
   probe: ProbeConfig;
 }
 
-export function probeTargets(config: Config, only: string | undefined): Target[] {
+interface Targets {
+  async: Target[];
+  realtime: RealtimeTarget[];
+}
+
+export function probeTargets(
+  config: Config,
+  only: string | undefined,
+  component?: string | undefined,
+): Targets {
+  if (only === undefined && component !== undefined) {
+    throw new UserError(`--component ${component} needs --endpoint: the realtime endpoint it belongs to`);
+  }
   if (only !== undefined) {
     const index = config.endpoints.findIndex((e) => e.name === only);
     const endpoint = config.endpoints[index];
     if (!endpoint) {
-      const known = config.endpoints.map((e) => e.name).join(', ');
+      const realtime = config.realtimeEndpoints.find((e) => e.name === only);
+      if (realtime) return { async: [], realtime: [realtimeProbeTarget(realtime, component, config.file)] };
+      const known = [...config.endpoints, ...config.realtimeEndpoints].map((e) => e.name).join(', ');
       throw new UserError(`--endpoint ${only}: no such endpoint in ${config.file} (it has: ${known})`);
+    }
+    if (component !== undefined) {
+      throw new UserError(
+        `--component applies to realtime endpoints only; ${only} is an async endpoint (it has no inference components)`,
+      );
     }
     const probe = probeConfigOf(endpoint, config.file, index);
     if (!probe) {
@@ -60,11 +92,16 @@ export function probeTargets(config: Config, only: string | undefined): Target[]
         `endpoint ${only} has no probe: block in ${config.file}; add one with at least a payload (see the README)`,
       );
     }
-    return [{ endpoint, probe }];
+    return { async: [{ endpoint, probe }], realtime: [] };
   }
-  const targets = configuredProbes(config).map(({ endpoint, probe }) => ({ endpoint, probe }));
-  if (targets.length === 0) {
-    throw new UserError(`no endpoint in ${config.file} has a probe: block; add one with at least a payload`);
+  const targets = {
+    async: configuredProbes(config).map(({ endpoint, probe }) => ({ endpoint, probe })),
+    realtime: allRealtimeTargets(config),
+  };
+  if (targets.async.length + targets.realtime.length === 0) {
+    throw new UserError(
+      `no endpoint in ${config.file} has a probe: block (components[].probe on a realtime endpoint); add one with at least a payload`,
+    );
   }
   return targets;
 }
@@ -76,7 +113,7 @@ export async function runProbeCommand(
 ): Promise<number> {
   refuseWhileSimDaemonRuns(opts.config);
   return withCloud(opts.config, out, observer, async ({ config, opened }) => {
-    const targets = probeTargets(config, opts.endpoint);
+    const targets = probeTargets(config, opts.endpoint, opts.component);
     const store = openProbeStore(config);
     if (!store) {
       out.err(
@@ -92,26 +129,51 @@ export async function runProbeCommand(
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const holder = holderId(`cli-${randomUUID().slice(0, 8)}`);
+    // Stamped with this process, so a serve on the same store leaves the probe alone.
+    const sink = { save: (r: ProbeResult) => store?.probes.save({ ...r, holder }) };
+    const configDir = path.dirname(config.file);
     try {
-      const runs = await Promise.all(
-        targets.map(({ endpoint, probe }) =>
-          runProbe(
-            {
-              cloud: opened.cloud,
-              clock: opened.clock,
-              // Stamped with this process, so a serve on the same store leaves the probe alone.
-              sink: { save: (r: ProbeResult) => store?.probes.save({ ...r, holder }) },
-              signal: abort.signal,
-              configDir: path.dirname(config.file),
-              onProgress: (e) => {
-                if (e.kind !== 'finished') out.err(`[${endpoint.name}] ${e.message}`);
-              },
+      const asyncRuns = targets.async.map(({ endpoint, probe }) =>
+        runProbe(
+          {
+            cloud: opened.cloud,
+            clock: opened.clock,
+            sink,
+            signal: abort.signal,
+            configDir,
+            onProgress: (e) => {
+              if (e.kind !== 'finished') out.err(`[${endpoint.name}] ${e.message}`);
             },
-            endpoint,
-            probe,
-          ).then((run) => ({ run, probe })),
-        ),
+          },
+          endpoint,
+          probe,
+        ).then((run) => ({ run, probe, text: describeProbe(run, probe) })),
       );
+      const realtimeRuns = targets.realtime.map((target) =>
+        runRealtimeProbe(
+          {
+            cloud: opened.cloud,
+            clock: opened.clock,
+            sink,
+            signal: abort.signal,
+            configDir,
+            onProgress: (e) => {
+              if (e.kind === 'attempt-failed') out.err(`[${target.endpoint.name}] ${e.message}`);
+            },
+          },
+          {
+            endpointName: target.endpoint.name,
+            variantName: target.endpoint.variantName,
+            componentName: target.component.componentName,
+          },
+          target.probe,
+        ).then((run) => ({
+          run,
+          probe: target.probe,
+          text: describeRealtimeProbe(run, target.probe, target),
+        })),
+      );
+      const runs = await Promise.all([...asyncRuns, ...realtimeRuns]);
       if (opts.json)
         out.out(
           JSON.stringify(
@@ -120,7 +182,7 @@ export async function runProbeCommand(
             2,
           ),
         );
-      else for (const { run, probe } of runs) out.out(describeProbe(run, probe));
+      else for (const { text } of runs) out.out(text);
       return runs.every(({ run }) => run.result.outcome === 'success') ? EXIT.ok : EXIT.error;
     } finally {
       process.removeListener('SIGINT', onSignal);
@@ -155,7 +217,7 @@ function openProbeStore(config: Config): Store | undefined {
 }
 
 export function probeJson(
-  run: ProbeRun,
+  run: ProbeRun | RealtimeProbeRun,
   probe: Pick<ProbeConfig, 'coldStartSloSeconds'>,
 ): Record<string, unknown> {
   const json: Record<string, unknown> = { ...run.result };
