@@ -14,6 +14,7 @@ import {
   saveTuneState,
   tuneEndpoint,
 } from '../tune/index.js';
+import { unmanagedHold } from '../tune/apply.js';
 import { DEFAULT_RULES, recordApplied, recordRollback } from '../tune/guardrails.js';
 import type { PolicyFigures } from '../tune/tune.js';
 import type { Logger } from './logger.js';
@@ -100,12 +101,18 @@ export function tuneTask(deps: TuneTaskDeps, configured: EndpointConfig): Task {
   return async (signal) => {
     const now = clock.now();
     const endpoint = tunedEndpoint(configured, store);
-    if (tuneCfg.mode === 'apply' && (await rollBackIfBroken(endpoint, now, signal))) return;
+    // The configured preset decides, not the tuned one: a step must never make a preset: none
+    // endpoint managed, and there is then no step of the tuner's to roll back.
+    const unmanaged = tuneCfg.mode === 'apply' ? unmanagedHold(configured.scaling) : undefined;
+    if (tuneCfg.mode === 'apply' && !unmanaged && (await rollBackIfBroken(endpoint, now, signal))) return;
 
     const r = await tuneEndpoint({ store, config, endpoint, clock });
     let applied: string | undefined;
     let step: { from: typeof endpoint.scaling; to: typeof endpoint.scaling; onCloudAt?: number } | undefined;
-    if (tuneCfg.mode === 'apply') {
+    if (unmanaged) {
+      applied = `held: ${unmanaged}`;
+      log.info({ endpoint: endpoint.name, reason: unmanaged }, 'tuner holds: scaling preset none');
+    } else if (tuneCfg.mode === 'apply') {
       const state = loadTuneState(store, endpoint.name);
       const base = state.recent.length === 0 ? recordApplied(state, endpoint.scaling, 0) : state;
       const decision = decideForResult(store, r, base, now);

@@ -57,6 +57,22 @@ describe('apply-mode glue', () => {
     expect(loadTuneState(store, 'e')).toEqual(state);
   });
 
+  it('never applies a step to an endpoint whose scaling preset is none, even a cheaper one', () => {
+    const NONE = resolveScaling({ preset: 'none' }, { instanceCount: 1 });
+    const result = {
+      endpoint: 'e',
+      current: { scaling: NONE, choose: evaluation(100), check: null },
+      recommended: { scaling: FAST, choose: evaluation(50), check: null },
+      steps: [{ cls: 'idle', scaling: FAST, expectedCostUsd: 50, meetsObjective: true }],
+    } as unknown as TuneResult;
+    const decision = decideForResult(store, result, EMPTY_STATE, T);
+    expect(decision.action).toBe('hold');
+    expect(decision).toMatchObject({ reason: expect.stringContaining('scaling preset is none') });
+    // The same result on a managed preset is applied: the hold comes from the preset alone.
+    const managed = { ...result, current: { ...result.current, scaling: AWS } } as TuneResult;
+    expect(decideForResult(store, managed, EMPTY_STATE, T).action).toBe('apply');
+  });
+
   it('holds a step while the store shows a probe running', () => {
     const result = {
       endpoint: 'e',

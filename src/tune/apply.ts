@@ -18,6 +18,16 @@ import type { TuneResult } from './tune.js';
 
 const stateKey = (endpoint: string): string => `tune.state.${endpoint}`;
 
+/**
+ * Why the tuner must not change an endpoint's scaling, if it must not: with `scaling.preset: none`
+ * sagezero manages no scaling there (no target, policy or alarm), and a tuner step would add some.
+ */
+export function unmanagedHold(scaling: { preset: string }): string | undefined {
+  return scaling.preset === 'none'
+    ? 'scaling preset is none: sagezero manages no scaling for this endpoint, so the tuner only recommends (set a preset to let it apply steps)'
+    : undefined;
+}
+
 export function loadTuneState(store: Store, endpoint: string): TuneState {
   return store.meta.getJson<TuneState>(stateKey(endpoint)) ?? EMPTY_STATE;
 }
@@ -34,6 +44,8 @@ export function decideForResult(
   now: number,
   rules?: Partial<GuardrailRules>,
 ): ApplyDecision {
+  const unmanaged = unmanagedHold(result.current.scaling);
+  if (unmanaged) return { action: 'hold', reason: unmanaged };
   // The simulator's predictions are trusted for this endpoint only while they match what it did.
   const held = calibrationHold(store, result.endpoint);
   if (held) return { action: 'hold', reason: held };
