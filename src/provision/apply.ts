@@ -3,7 +3,7 @@
 // Every step is create-if-missing against content-addressed names, so a run killed midway is
 // finished by the next one without duplicates. So is one cut short by its signal (the daemon stopping),
 // which ends before the next step rather than after the current wait.
-import { CloudError, scalableResourceId } from '../cloud/types.js';
+import { CloudError, scalableResourceId, type Cloud, type Tags } from '../cloud/types.js';
 import { applyScalingChanges, removeScaling } from '../scaling/apply.js';
 import { observeScaling } from '../scaling/observe.js';
 import { planScaling } from '../scaling/plan.js';
@@ -59,20 +59,7 @@ export async function applyEndpointPlan(ctx: ApplyContext, plan: EndpointPlan): 
   const endpointChange = has('endpoint', 'create', 'update', 'replace');
   go();
   if (endpointChange?.action === 'create') {
-    await createOnce(
-      `endpoint ${desired.endpointName}`,
-      () => cloud.createEndpoint(desired.endpointName, desired.config.name, desired.tags),
-      async () => {
-        const e = await cloud.getEndpoint(desired.endpointName);
-        if (!e) return undefined;
-        const why =
-          notOwnedReason(e.tags, desired.tags) ??
-          (e.configName === desired.config.name
-            ? undefined
-            : `it has this endpoint's ownership tags but runs on endpoint config ${e.configName}`);
-        return { why };
-      },
-    );
+    await createEndpointOnce(cloud, desired);
     log(`creating endpoint ${desired.endpointName} (this takes several minutes for large models)`);
     await waitForSettled(desired.endpointName, ctx);
   } else if (endpointChange?.action === 'replace') {
@@ -121,6 +108,30 @@ export async function applyEndpointPlan(ctx: ApplyContext, plan: EndpointPlan): 
   const observed = await observeScaling(cloud, desired.endpointName, resourceId);
   const changes = planScaling(plan.scaling, observed);
   if (changes.length > 0) await applyScalingChanges(cloud, plan.scaling, observed, changes, log);
+}
+
+/**
+ * Creates the endpoint on its config; after a lost answer, the endpoint found under its name is taken
+ * only when it is this endpoint's (ownership tags) and runs on that very config.
+ */
+export async function createEndpointOnce(
+  cloud: Cloud,
+  desired: { endpointName: string; config: { name: string }; tags: Tags },
+): Promise<void> {
+  await createOnce(
+    `endpoint ${desired.endpointName}`,
+    () => cloud.createEndpoint(desired.endpointName, desired.config.name, desired.tags),
+    async () => {
+      const e = await cloud.getEndpoint(desired.endpointName);
+      if (!e) return undefined;
+      const why =
+        notOwnedReason(e.tags, desired.tags) ??
+        (e.configName === desired.config.name
+          ? undefined
+          : `it has this endpoint's ownership tags but runs on endpoint config ${e.configName}`);
+      return { why };
+    },
+  );
 }
 
 /**

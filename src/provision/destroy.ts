@@ -5,8 +5,8 @@ import type { Config } from '../config/load.js';
 import { describeOwner, isOwned } from '../ownership.js';
 import { removeScaling } from '../scaling/apply.js';
 import { observeScaling, type ScalingObserved } from '../scaling/observe.js';
-import { contentPrefix } from './naming.js';
-import { executeRealtimeDestroy, planRealtimeDestroy } from './realtime/destroy.js';
+import { ownedContent } from './owned-content.js';
+import { planRealtimeDestroy, removeRealtimeComponents } from './realtime/destroy.js';
 import type { ResourceChange } from './types.js';
 import { waitForSettled, type WaitOptions } from './wait.js';
 
@@ -38,17 +38,7 @@ export async function planDestroy(cloud: Cloud, config: Config, only?: string): 
       continue;
     }
     const scaling = ep ? await observeScaling(cloud, e.name, resourceId) : undefined;
-    const prefix = contentPrefix(e.name);
-    const configs: string[] = [];
-    for (const name of await cloud.listEndpointConfigs(prefix)) {
-      const c = await cloud.getEndpointConfig(name);
-      if (c && isOwned(c.tags, config.project, e.name)) configs.push(name);
-    }
-    const models: string[] = [];
-    for (const name of await cloud.listModels(prefix)) {
-      const m = await cloud.getModel(name);
-      if (m && isOwned(m.tags, config.project, e.name)) models.push(name);
-    }
+    const { configs, models } = await ownedContent(cloud, config.project, e.name);
     // An adopted endpoint's config and model keep their own names (provision/adopt.ts), outside the prefix.
     const current = ep ? await cloud.getEndpointConfig(ep.configName) : undefined;
     if (current && !configs.includes(current.name) && isOwned(current.tags, config.project, e.name))
@@ -81,8 +71,8 @@ export async function planDestroy(cloud: Cloud, config: Config, only?: string): 
 export async function executeDestroy(ctx: WaitOptions, target: DestroyTarget): Promise<void> {
   const { cloud } = ctx;
   if (target.refused) throw new Error(target.refused);
-  if (target.realtime) return executeRealtimeDestroy(ctx, target);
-  if (target.scaling) await removeScaling(cloud, target.resourceId, target.scaling, ctx.progress);
+  if (target.realtime) await removeRealtimeComponents(ctx, target.realtime);
+  else if (target.scaling) await removeScaling(cloud, target.resourceId, target.scaling, ctx.progress);
   if (target.endpointExists) {
     const ep = await cloud.getEndpoint(target.endpoint);
     if (ep && ['Creating', 'Updating', 'SystemUpdating', 'RollingBack'].includes(ep.status)) {

@@ -1,12 +1,6 @@
 // Observe what the cloud has for each configured endpoint and compare it with the config.
 // Read-only: planning never changes anything.
-import {
-  isAsyncConfig,
-  scalableResourceId,
-  type Cloud,
-  type EndpointConfigState,
-  type ModelState,
-} from '../cloud/types.js';
+import { isAsyncConfig, scalableResourceId, type Cloud } from '../cloud/types.js';
 import type { Config, EndpointConfig } from '../config/load.js';
 import { describeOwner, isOwned, ownerTags } from '../ownership.js';
 import { endpointBoot, wakeCooldownWarning, type EndpointBoot } from '../scaling/boot.js';
@@ -16,7 +10,7 @@ import { planScaling } from '../scaling/plan.js';
 import { keepAdoptedNames } from './adopt.js';
 import { desiredEndpoint, type DesiredEndpoint, type ResolvedModel } from './desired.js';
 import { diffFields } from './diff.js';
-import { contentPrefix } from './naming.js';
+import { ownedContent } from './owned-content.js';
 import { endpointConfigConflict, modelConflict } from './ownership-check.js';
 import { planRealtime, realtimePlanWarnings } from './realtime/plan.js';
 import { componentModelResolver, type ComponentModelResolver } from './realtime/resolve.js';
@@ -169,20 +163,11 @@ async function observeEndpoint(
   const desiredModel =
     currentModel?.name === desired.model.name ? currentModel : await cloud.getModel(desired.model.name);
   const inUse = new Set([currentConfig?.name, currentModel?.name, desired.config.name, desired.model.name]);
-  const prefix = contentPrefix(endpoint.name);
-  const staleConfigs = await ownedUnused(
-    cloud.listEndpointConfigs(prefix),
-    (n) => cloud.getEndpointConfig(n),
-    inUse,
+  const { configs: staleConfigs, models: staleModels } = await ownedContent(
+    cloud,
     project,
     endpoint.name,
-  );
-  const staleModels = await ownedUnused(
-    cloud.listModels(prefix),
-    (n) => cloud.getModel(n),
     inUse,
-    project,
-    endpoint.name,
   );
   const scaling = ep
     ? await observeScaling(cloud, endpoint.name, scalableResourceId(endpoint.name, endpoint.variantName))
@@ -224,22 +209,6 @@ function hostingConflict(desired: DesiredEndpoint, o: EndpointObserved): string 
     (c) => `${c.what} (the content-addressed name this config needs) exists, but ${c.why}`,
   );
   return `${list.join('; ')}. sagezero will not use, change or delete ${found.length > 1 ? 'them' : 'it'}: delete or rename ${found.length > 1 ? 'them' : 'it'}, or rename the endpoint in the config.`;
-}
-
-async function ownedUnused(
-  names: Promise<string[]>,
-  get: (name: string) => Promise<ModelState | EndpointConfigState | undefined>,
-  inUse: Set<string | undefined>,
-  project: string,
-  endpoint: string,
-): Promise<string[]> {
-  const out: string[] = [];
-  for (const name of await names) {
-    if (inUse.has(name)) continue;
-    const r = await get(name);
-    if (r && isOwned(r.tags, project, endpoint)) out.push(name);
-  }
-  return out;
 }
 
 function hostingChanges(project: string, desired: DesiredEndpoint, o: EndpointObserved): ResourceChange[] {

@@ -6,7 +6,7 @@ import { componentResourceId, type Cloud } from '../../cloud/types.js';
 import { applyScalingChanges, removeScaling } from '../../scaling/apply.js';
 import { planScaling } from '../../scaling/plan.js';
 import { observeComponentScaling } from '../../scaling/realtime.js';
-import { createOnce, type ApplyContext } from '../apply.js';
+import { createEndpointOnce, createOnce, type ApplyContext } from '../apply.js';
 import type { EndpointOutcome } from '../apply-many.js';
 import { modelConflict, notOwnedReason } from '../ownership-check.js';
 import type { ResourceChange } from '../types.js';
@@ -61,20 +61,7 @@ export async function applyRealtimePlan(ctx: ApplyContext, plan: RealtimeEndpoin
     await waitForSettled(desired.endpointName, ctx, 'gone');
   }
   if (endpointChange?.action === 'create' || endpointChange?.action === 'replace') {
-    await createOnce(
-      `endpoint ${desired.endpointName}`,
-      () => cloud.createEndpoint(desired.endpointName, desired.config.name, desired.tags),
-      async () => {
-        const e = await cloud.getEndpoint(desired.endpointName);
-        if (!e) return undefined;
-        const why =
-          notOwnedReason(e.tags, desired.tags) ??
-          (e.configName === desired.config.name
-            ? undefined
-            : `it has this endpoint's ownership tags but runs on endpoint config ${e.configName}`);
-        return { why };
-      },
-    );
+    await createEndpointOnce(cloud, desired);
     log(`creating endpoint ${desired.endpointName}`);
     await waitForSettled(desired.endpointName, ctx);
   } else if (endpointChange?.action === 'update') {

@@ -8,9 +8,9 @@ import { describeOwner, isOwned } from '../../ownership.js';
 import { removeScaling } from '../../scaling/apply.js';
 import { observeComponentScaling } from '../../scaling/realtime.js';
 import type { DestroyTarget } from '../destroy.js';
-import { contentPrefix } from '../naming.js';
+import { ownedContent } from '../owned-content.js';
 import type { ResourceChange } from '../types.js';
-import { waitForSettled, type WaitOptions } from '../wait.js';
+import type { WaitOptions } from '../wait.js';
 import { deleteComponent } from './apply.js';
 
 export async function planRealtimeDestroy(
@@ -58,17 +58,7 @@ async function planOne(cloud: Cloud, project: string, e: RealtimeEndpointConfig)
     }
     components.push({ name, scaling: await observeComponentScaling(cloud, name) });
   }
-  const prefix = contentPrefix(e.name);
-  const configs: string[] = [];
-  for (const name of await cloud.listEndpointConfigs(prefix)) {
-    const c = await cloud.getEndpointConfig(name);
-    if (c && isOwned(c.tags, project, e.name)) configs.push(name);
-  }
-  const models: string[] = [];
-  for (const name of await cloud.listModels(prefix)) {
-    const m = await cloud.getModel(name);
-    if (m && isOwned(m.tags, project, e.name)) models.push(name);
-  }
+  const { configs, models } = await ownedContent(cloud, project, e.name);
   const del = (kind: ResourceChange['kind'], name: string): ResourceChange => ({
     kind,
     name,
@@ -90,31 +80,16 @@ async function planOne(cloud: Cloud, project: string, e: RealtimeEndpointConfig)
   return { ...base, changes, configs, models, realtime: { components } };
 }
 
-export async function executeRealtimeDestroy(ctx: WaitOptions, target: DestroyTarget): Promise<void> {
-  const { cloud } = ctx;
-  if (target.refused) throw new Error(target.refused);
-  for (const c of target.realtime?.components ?? []) {
-    await removeScaling(cloud, componentResourceId(c.name), c.scaling, ctx.progress);
+/**
+ * Takes down a real-time endpoint's components, each after its scaling: AWS deletes an endpoint
+ * only once no component is left on it. executeDestroy then removes the endpoint and its content.
+ */
+export async function removeRealtimeComponents(
+  ctx: WaitOptions,
+  realtime: NonNullable<DestroyTarget['realtime']>,
+): Promise<void> {
+  for (const c of realtime.components) {
+    await removeScaling(ctx.cloud, componentResourceId(c.name), c.scaling, ctx.progress);
     await deleteComponent(ctx, c.name);
-  }
-  if (target.endpointExists) {
-    const ep = await cloud.getEndpoint(target.endpoint);
-    if (ep && ['Creating', 'Updating', 'SystemUpdating', 'RollingBack'].includes(ep.status)) {
-      // SageMaker refuses to delete an endpoint mid-change.
-      await waitForSettled(target.endpoint, ctx).catch(() => undefined);
-    }
-    if (ep) {
-      await cloud.deleteEndpoint(target.endpoint);
-      ctx.progress(`deleting endpoint ${target.endpoint}`);
-      await waitForSettled(target.endpoint, ctx, 'gone');
-    }
-  }
-  for (const name of target.configs) {
-    await cloud.deleteEndpointConfig(name);
-    ctx.progress(`deleted endpoint config ${name}`);
-  }
-  for (const name of target.models) {
-    await cloud.deleteModel(name);
-    ctx.progress(`deleted model ${name}`);
   }
 }

@@ -1,14 +1,14 @@
 // Observe what the cloud has for each `kind: realtime` endpoint and compare it with the config.
 // Read-only. Lines come in the order apply acts: models, endpoint config, endpoint, components,
 // then each component's scaling, then deletions.
-import type { Cloud, EndpointConfigState, InferenceComponentState, ModelState } from '../../cloud/types.js';
+import type { Cloud, InferenceComponentState } from '../../cloud/types.js';
 import type { Config, RealtimeEndpointConfig } from '../../config/load.js';
 import { describeOwner, isOwned, ownerTags } from '../../ownership.js';
 import { emptyScalingObserved } from '../../scaling/observe.js';
 import { planScaling } from '../../scaling/plan.js';
 import { buildComponentScaling, observeComponentScaling } from '../../scaling/realtime.js';
 import { diffFields, type FieldChange } from '../diff.js';
-import { contentPrefix } from '../naming.js';
+import { ownedContent } from '../owned-content.js';
 import { modelConflict } from '../ownership-check.js';
 import type { ScalingResourceSet } from '../../scaling/build.js';
 import type { ResourceChange } from '../types.js';
@@ -110,22 +110,12 @@ async function observe(
       removedComponents.push({ name: s.name, scaling: await observeComponentScaling(cloud, s.name) });
     else foreignComponents.push(s.name);
   }
-  const prefix = contentPrefix(endpoint.name);
-  const usedConfigs = new Set([desired.config.name]);
-  const usedModels = new Set(desired.components.map((c) => c.model.name));
-  const staleConfigs = await ownedUnused(
-    cloud.listEndpointConfigs(prefix),
-    (n) => cloud.getEndpointConfig(n),
-    usedConfigs,
+  const inUse = new Set([desired.config.name, ...desired.components.map((c) => c.model.name)]);
+  const { configs: staleConfigs, models: staleModels } = await ownedContent(
+    cloud,
     project,
     endpoint.name,
-  );
-  const staleModels = await ownedUnused(
-    cloud.listModels(prefix),
-    (n) => cloud.getModel(n),
-    usedModels,
-    project,
-    endpoint.name,
+    inUse,
   );
   return {
     endpoint: ep,
@@ -137,22 +127,6 @@ async function observe(
     staleConfigs,
     staleModels,
   };
-}
-
-async function ownedUnused(
-  names: Promise<string[]>,
-  get: (name: string) => Promise<ModelState | EndpointConfigState | undefined>,
-  used: Set<string>,
-  project: string,
-  endpoint: string,
-): Promise<string[]> {
-  const out: string[] = [];
-  for (const name of await names) {
-    if (used.has(name)) continue;
-    const r = await get(name);
-    if (r && isOwned(r.tags, project, endpoint)) out.push(name);
-  }
-  return out;
 }
 
 /** Resources under the names sagezero needs that are not provably its own: the endpoint is refused. */
