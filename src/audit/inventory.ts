@@ -13,6 +13,7 @@ import {
 import { TAG_MANAGED_BY } from '../ownership.js';
 import { combineComponentScaling, summarizeScaling } from './scaling.js';
 import type { EndpointKind, InventoryEntry, ScalingSummary } from './types.js';
+import { mapLimited } from '../map-limited.js';
 
 /** Endpoints described at once: each costs a handful of calls, and SageMaker throttles bursts. */
 const CONCURRENCY = 4;
@@ -106,21 +107,4 @@ async function componentScaling(
     per.push({ name: c.name, summary: summarizeScaling('realtime-components', target, policies) });
   }
   return combineComponentScaling(managedMin, per);
-}
-
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

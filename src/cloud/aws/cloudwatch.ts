@@ -21,27 +21,11 @@ import {
   toSdkMetricDataQuery,
 } from './cloudwatch-mappers.js';
 import { fromTagList, toTagList } from './tags.js';
+import { mapLimited } from '../../map-limited.js';
 
 const SERVICE = 'cloudwatch';
 /** Tag reads run a few at a time: one per alarm, and CloudWatch throttles bursts of them. */
 const TAG_READ_CONCURRENCY = 4;
-
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 export function cloudWatchOps(ctx: AwsContext) {
   const cw = ctx.clients.cloudwatch;
