@@ -67,7 +67,11 @@ export function desiredEndpoint(
 
 /** Explicit image/modelDataUrl: nothing to look up. */
 export function explicitModel(endpoint: EndpointConfig): ResolvedModel | undefined {
-  const m = endpoint.model;
+  return explicitModelBlock(endpoint.model);
+}
+
+/** A `model:` block given as an image (an async endpoint's, or a real-time component's), as is. */
+export function explicitModelBlock(m: EndpointConfig['model']): ResolvedModel | undefined {
   if (!m.image) return undefined;
   const compressed = m.modelDataUrl === undefined ? undefined : !m.modelDataUrl.endsWith('/');
   return {

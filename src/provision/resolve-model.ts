@@ -2,28 +2,48 @@
 // resolved from the JumpStart specs of the region (cached in the store when one is given).
 import type { Cloud } from '../cloud/types.js';
 import type { Config, EndpointConfig } from '../config/load.js';
-import { explicitModel, type ResolvedModel } from './desired.js';
+import { explicitModelBlock, type ResolvedModel } from './desired.js';
 import { resolveJumpStartModel, type JumpStartSpecCache } from './jumpstart/index.js';
 import type { ModelResolver } from './plan.js';
 
 export function modelResolver(cloud: Cloud, config: Config, cache?: JumpStartSpecCache): ModelResolver {
-  return async (endpoint: EndpointConfig): Promise<ResolvedModel> => {
-    const explicit = explicitModel(endpoint);
-    if (explicit) return explicit;
-    const js = endpoint.model.jumpstart;
-    if (!js)
-      throw new Error(`internal: endpoint ${endpoint.name} has neither model.image nor model.jumpstart`);
-    const resolved = await resolveJumpStartModel(
+  return (endpoint: EndpointConfig): Promise<ResolvedModel> =>
+    resolveModelBlock(
       cloud,
-      {
-        modelId: js.modelId,
-        version: js.version,
-        region: config.region,
-        instanceType: endpoint.instanceType,
-        bucket: config.jumpstart.bucket,
-      },
+      config,
+      endpoint.model,
+      endpoint.instanceType,
+      `endpoint ${endpoint.name}`,
       cache,
     );
-    return { ...resolved, environment: { ...resolved.environment, ...(endpoint.model.environment ?? {}) } };
-  };
+}
+
+/**
+ * One `model:` block (an async endpoint's, or a real-time component's) on `instanceType`: as written,
+ * or from the JumpStart specs with the block's own environment over the spec's.
+ */
+export async function resolveModelBlock(
+  cloud: Cloud,
+  config: Config,
+  model: EndpointConfig['model'],
+  instanceType: string,
+  owner: string,
+  cache?: JumpStartSpecCache,
+): Promise<ResolvedModel> {
+  const explicit = explicitModelBlock(model);
+  if (explicit) return explicit;
+  const js = model.jumpstart;
+  if (!js) throw new Error(`internal: ${owner} has neither model.image nor model.jumpstart`);
+  const resolved = await resolveJumpStartModel(
+    cloud,
+    {
+      modelId: js.modelId,
+      version: js.version,
+      region: config.region,
+      instanceType,
+      bucket: config.jumpstart.bucket,
+    },
+    cache,
+  );
+  return { ...resolved, environment: { ...resolved.environment, ...(model.environment ?? {}) } };
 }

@@ -1,9 +1,10 @@
 // A component's `model:` block -> image, artifacts and environment: as written, or from the JumpStart
-// specs for the endpoint's instance type (as resolve-model.ts does for async endpoints).
+// specs for the endpoint's instance type, through the same resolveModelBlock as async endpoints.
 import type { Cloud } from '../../cloud/types.js';
 import type { ComponentConfig, Config, RealtimeEndpointConfig } from '../../config/load.js';
-import type { ResolvedModel } from '../desired.js';
-import { resolveJumpStartModel, type JumpStartSpecCache } from '../jumpstart/index.js';
+import { explicitModelBlock, type ResolvedModel } from '../desired.js';
+import type { JumpStartSpecCache } from '../jumpstart/index.js';
+import { resolveModelBlock } from '../resolve-model.js';
 
 export type ComponentModelResolver = (
   endpoint: RealtimeEndpointConfig,
@@ -11,14 +12,7 @@ export type ComponentModelResolver = (
 ) => Promise<ResolvedModel>;
 
 export function explicitComponentModel(component: ComponentConfig): ResolvedModel | undefined {
-  const m = component.model;
-  if (!m.image) return undefined;
-  return {
-    image: m.image,
-    modelDataUrl: m.modelDataUrl,
-    modelDataCompressed: m.modelDataUrl === undefined ? undefined : !m.modelDataUrl.endsWith('/'),
-    environment: m.environment ?? {},
-  };
+  return explicitModelBlock(component.model);
 }
 
 export function componentModelResolver(
@@ -26,27 +20,15 @@ export function componentModelResolver(
   config: Config,
   cache?: JumpStartSpecCache,
 ): ComponentModelResolver {
-  return async (endpoint, component) => {
-    const explicit = explicitComponentModel(component);
-    if (explicit) return explicit;
-    const js = component.model.jumpstart;
-    if (!js)
-      throw new Error(
-        `internal: component ${component.componentName} has neither model.image nor model.jumpstart`,
-      );
-    const resolved = await resolveJumpStartModel(
+  return (endpoint, component) =>
+    resolveModelBlock(
       cloud,
-      {
-        modelId: js.modelId,
-        version: js.version,
-        region: config.region,
-        instanceType: endpoint.instanceType,
-        bucket: config.jumpstart.bucket,
-      },
+      config,
+      component.model,
+      endpoint.instanceType,
+      `component ${component.componentName}`,
       cache,
     );
-    return { ...resolved, environment: { ...resolved.environment, ...(component.model.environment ?? {}) } };
-  };
 }
 
 /** Every component's model, by component name (config order). */
