@@ -1,10 +1,9 @@
-// A loopback Cost Explorer speaking the AWS JSON 1.1 protocol (POST /, X-Amz-Target
-// AWSInsightsIndexService.<Operation>), so the real SDK client runs against recorded answers from
-// test/fixtures/cost-explorer/. `answer` picks the fixture for each request.
+// A loopback Cost Explorer (AWS JSON 1.1, X-Amz-Target AWSInsightsIndexService.<Operation>) on the
+// shared loopback AWS server (aws-json-server.ts), so the real SDK client runs against recorded
+// answers from test/fixtures/cost-explorer/. `answer` picks the fixture for each request.
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { startAwsJsonServer } from './aws-json-server.js';
 import { ROOT } from './cli.js';
 
 export interface CostExplorerRequest {
@@ -38,38 +37,14 @@ export async function startCostExplorerServer(): Promise<CostExplorerServer> {
     answer: () => {
       throw new Error('no fixture for this request');
     },
-    close: () => new Promise((resolve) => http.close(() => resolve())),
+    close: async () => undefined,
   };
-  const http = createServer((req, res) => {
-    void readBody(req).then((text) => {
-      const request: CostExplorerRequest = {
-        target: String(req.headers['x-amz-target'] ?? ''),
-        body: JSON.parse(text || '{}') as CostExplorerRequest['body'],
-      };
-      server.requests.push(request);
-      let name: string;
-      try {
-        name = server.answer(request);
-      } catch (e) {
-        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
-        res.end(JSON.stringify({ __type: 'ValidationException', message: (e as Error).message }));
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify(fixture(name)));
-    });
+  const http = await startAwsJsonServer((req) => {
+    const request: CostExplorerRequest = { target: req.target, body: req.body };
+    server.requests.push(request);
+    return fixture(server.answer(request));
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  server.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  server.url = http.url;
+  server.close = () => http.close();
   return server;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let s = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (s += c));
-    req.on('end', () => resolve(s));
-    req.on('error', reject);
-  });
 }
