@@ -7,6 +7,11 @@
 //
 //   node --expose-gc --import tsx bench/sim-memory.ts [--endpoints 100] [--days 30] [--step-minutes 1]
 //       [--region-only] [--poll-minutes 1] [--row-hours 24] [--wall-minutes M] [--snapshot-days 2,6]
+//       [--v8-heap-growth]
+//
+// The heap's growing factor is set as `serve` sets it (src/daemon/heap-growth.ts); --v8-heap-growth
+// leaves V8's own. peak_rss_MB is the process's maximum RSS so far (getrusage), which catches the
+// peaks between rows; without --expose-gc no GC is forced before a row, as in `serve`.
 //
 // --region-only: the region alone (provisioned by reconcile rounds, then only the trace replay and the
 // daemon's telemetry poll every --poll-minutes, default 1; 0 = none: the poll's SQLite writes are most
@@ -47,6 +52,7 @@ import { parseArgs } from 'node:util';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { loadConfig, type Config } from '../src/config/load.js';
 import { startSimDaemon } from '../src/daemon/sim-daemon.js';
+import { HEAP_GROWING_PERCENT, limitHeapGrowth } from '../src/daemon/heap-growth.js';
 import { createLogger } from '../src/daemon/logger.js';
 import { reconcileOnce } from '../src/daemon/reconcile.js';
 import { createSimRuntime, type SimRuntime } from '../src/daemon/sim-runtime.js';
@@ -67,6 +73,7 @@ const { values: args } = parseArgs({
     'wall-minutes': { type: 'string', default: 'Infinity' },
     'poll-minutes': { type: 'string', default: '1' },
     'row-hours': { type: 'string', default: '24' },
+    'v8-heap-growth': { type: 'boolean', default: false },
   },
 });
 const endpoints = Number(args.endpoints);
@@ -97,6 +104,11 @@ interface Run {
 }
 
 async function main(): Promise<void> {
+  // As `serve` does, unless --v8-heap-growth asks for V8's own growing factor (src/daemon/heap-growth.ts).
+  const limited = args['v8-heap-growth'] ? false : limitHeapGrowth();
+  console.log(
+    `heap growing factor: ${limited ? `${1 + HEAP_GROWING_PERCENT / 100} (as serve sets it)` : "V8's own"}`,
+  );
   const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-sim-memory-'));
   const file = path.join(dir, 'memory.yaml');
   writeFileSync(file, fleetConfigYaml(endpoints, 'memory'));
@@ -135,6 +147,8 @@ async function main(): Promise<void> {
         mb(m.external),
         ...spaces(),
         ((Date.now() - began) / 1000).toFixed(0),
+        mb(process.resourceUsage().maxRSS * 1024),
+        (process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6).toFixed(0),
         sim.engine.requestsSubmitted,
         r.activities,
         r.instances,
@@ -156,7 +170,7 @@ async function main(): Promise<void> {
     `${what}: ${endpoints} endpoints, ${days} simulated days, steps of ${stepMs / 60_000} min, ${gc ? 'GC before each row' : 'no --expose-gc'}`,
   );
   console.log(
-    'day\trss_MB\theapTotal_MB\theapUsed_MB\texternal_MB\tnew_MB\told_MB\tlarge_MB\twall_s\trequests\tactivities\tinstances\ts3_objects\tmetric_minutes\tevents',
+    'day\trss_MB\theapTotal_MB\theapUsed_MB\texternal_MB\tnew_MB\told_MB\tlarge_MB\twall_s\tpeak_rss_MB\tcpu_s\trequests\tactivities\tinstances\ts3_objects\tmetric_minutes\tevents',
   );
   row(start);
   const end = start + days * DAY_MS;

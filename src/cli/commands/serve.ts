@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../config/load.js';
 import { loadAwsPriceApi } from '../../cost/price-api.js';
 import { PriceResolver } from '../../cost/prices.js';
 import { startDaemon, type RunningDaemon } from '../../daemon/daemon.js';
+import { limitHeapGrowth } from '../../daemon/heap-growth.js';
 import { createLogger, type Logger } from '../../daemon/logger.js';
 import { ClockScheduler, CronScheduler, type Scheduler } from '../../daemon/scheduler.js';
 import { createSimRuntime } from '../../daemon/sim-runtime.js';
@@ -40,6 +41,8 @@ export function registerServe(program: Command, out: Output, setExit: (code: num
 
 export async function runServe(opts: ServeOptions, out: Output): Promise<number> {
   const config = loadConfig(opts.config);
+  // A long-running process: collect sooner rather than keep freed heap (src/daemon/heap-growth.ts).
+  limitHeapGrowth();
   const listen = {
     host: opts.host ?? config.server.host,
     port: opts.port !== undefined ? parsePort(opts.port) : config.server.port,
