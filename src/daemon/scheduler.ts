@@ -1,6 +1,7 @@
 // Runs controller tasks on cron schedules. On the wall clock that is node-cron; on the simulated
 // cloud it is the same cron expressions evaluated in virtual time, so a day of schedules passes in
 // seconds. Either way a task never overlaps itself, and stop() waits for the ones in flight.
+import { setMaxListeners } from 'node:events';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock } from '../clock.js';
 import { nextCronTime } from '../config/cron.js';
@@ -15,6 +16,11 @@ export interface Scheduler {
 
 abstract class BaseScheduler implements Scheduler {
   protected readonly abort = new AbortController();
+  // Every scheduled task's loop sleeps on this one signal, one listener per task: a config with more
+  // than ten tasks is not a leak, and node's warning about it would alarm the operator for nothing.
+  constructor() {
+    setMaxListeners(0, this.abort.signal);
+  }
   protected readonly running = new Set<Promise<void>>();
   private readonly busy = new Set<string>();
 
