@@ -167,6 +167,9 @@ describe('calibrate on the hand-made AWS history', () => {
     // Not derived by hand: the replay's figures are the simulator's. What is derived: the bursts are
     // hours apart and each ends at zero, so any replay wakes and scales in once per burst; and with the
     // fitted timing the simulator's instance-hours land within the verdict's 15% (measured: -4.1%).
+    // The reconstruction's request count (194 for the 149 sent) is not asserted: the fixture's backlog
+    // datapoint is the minute's start, the reconstruction reads it as the minute's end (the simulator's
+    // convention), which adds 45 phantom arrivals while the instance is up (README, fixture README).
     expect(calibration.predicted).toMatchObject({ wakes: 5, scaleIns: 5 });
     expect(calibration.agrees).toBe(true);
     expect(calibration.notes).toEqual([]);
