@@ -1,0 +1,186 @@
+// Leases on PostgreSQL, timed by the database's clock (never a host's: replicas on different
+// machines disagree about the time) and fenced by a term. The term grows by one each time the lease
+// changes holder and is never reset (release keeps the row), so a leader that was paused or cut off
+// and missed a takeover still carries the old term, and every write it makes through fencedWrite
+// is refused. fencedWrite holds the lease row FOR SHARE until its commit, so a takeover and a fenced
+// write cannot interleave: the write lands wholly before the new term exists, or not at all.
+import type pg from 'pg';
+
+/** The database's current time in epoch ms; now() is the transaction's start, one value per statement. */
+const NOW_MS = '(extract(epoch FROM now()) * 1000)::bigint';
+
+export interface PgLease {
+  name: string;
+  holder: string;
+  term: number;
+  acquiredAt: number;
+  expiresAt: number;
+}
+
+export interface Acquired {
+  held: boolean;
+  /** The lease's current term: ours when held, the holder's otherwise (0 when unknown). */
+  term: number;
+}
+
+/** A write was refused because its term is not the lease's current one, or the lease has lapsed. */
+export class LeaseFencedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LeaseFencedError';
+  }
+}
+
+export interface PgLeaseOptions {
+  /** How long tryAcquire waits for a row another transaction holds (a fenced write) before answering "not held". */
+  lockTimeoutMs?: number;
+  /**
+   * A fenced write whose client goes quiet this long inside its transaction (a frozen process) is
+   * ended by the server: its write rolls back and the lease row is free for a takeover.
+   */
+  fencedIdleTimeoutMs?: number;
+}
+
+export interface PgLeases {
+  /** Takes the lease when it is free, lapsed or already ours (then extends it, same term). */
+  tryAcquire(name: string, holder: string, ttlMs: number): Promise<Acquired>;
+  /**
+   * Extends our lease. False once anyone else took it (the term moved on). A lapse nobody took over
+   * is renewable: no other leader acted in between.
+   */
+  renew(name: string, holder: string, term: number, ttlMs: number): Promise<boolean>;
+  /** Ends our tenure now (keeping the term), so a standby can take over at once. */
+  release(name: string, holder: string): Promise<void>;
+  get(name: string): Promise<PgLease | undefined>;
+  /** Inside a transaction on `client`: fails unless `term` is current and unexpired; locks the row till commit. */
+  assertTerm(client: pg.PoolClient, name: string, term: number): Promise<void>;
+  /** Runs `fn` in one transaction that commits only while `term` holds the lease. */
+  fencedWrite<T>(name: string, term: number, fn: (client: pg.PoolClient) => Promise<T>): Promise<T>;
+}
+
+function checkTtl(ttlMs: number): void {
+  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
+    throw new RangeError(`lease ttlMs must be a positive whole number of milliseconds, got ${ttlMs}`);
+  }
+}
+
+const LOCK_NOT_AVAILABLE = '55P03';
+
+export function pgLeases(pool: pg.Pool, options: PgLeaseOptions = {}): PgLeases {
+  const lockTimeoutMs = options.lockTimeoutMs ?? 2_000;
+  const idleTimeoutMs = options.fencedIdleTimeoutMs ?? 10_000;
+
+  const currentTerm = async (name: string): Promise<number> => {
+    const r = await pool.query<{ term: number }>('SELECT term FROM leases WHERE name = $1', [name]);
+    return r.rows[0]?.term ?? 0;
+  };
+
+  async function inTransaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    let broken = false;
+    // A checked-out client has no listener of the pool's: a connection the server ends (the idle
+    // timeout below) would otherwise crash the process instead of failing this transaction.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      const out = await fn(client);
+      await client.query('COMMIT');
+      return out;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw e;
+    } finally {
+      client.removeListener('error', onError);
+      client.release(broken);
+    }
+  }
+
+  const assertTerm: PgLeases['assertTerm'] = async (client, name, term) => {
+    const r = await client.query<{ term: number; holder: string; live: boolean }>(
+      `SELECT term, holder, expires_at > ${NOW_MS} AS live FROM leases WHERE name = $1 FOR SHARE`,
+      [name],
+    );
+    const row = r.rows[0];
+    if (!row)
+      throw new LeaseFencedError(`lease "${name}" does not exist; a write under term ${term} is refused`);
+    if (row.term !== term) {
+      throw new LeaseFencedError(
+        `lease "${name}" is at term ${row.term} (held by ${row.holder}); a write under term ${term} is refused`,
+      );
+    }
+    if (!row.live) {
+      throw new LeaseFencedError(`lease "${name}" term ${term} has lapsed; renew it before writing`);
+    }
+  };
+
+  return {
+    async tryAcquire(name, holder, ttlMs) {
+      checkTtl(ttlMs);
+      try {
+        const term = await inTransaction(async (c) => {
+          // A fenced write holds the row; waiting on it without a bound would stall the standby.
+          await c.query(`SET LOCAL lock_timeout = ${Math.ceil(lockTimeoutMs)}`);
+          // One statement: concurrent acquirers serialize on the row and re-check the WHERE against
+          // the winner's update, so at most one of them gets it.
+          const r = await c.query<{ term: number }>(
+            `INSERT INTO leases AS l (name, holder, acquired_at, expires_at, term)
+             SELECT $1, $2, ms, ms + $3, 1 FROM (SELECT ${NOW_MS} AS ms) AS now
+             ON CONFLICT (name) DO UPDATE SET
+               holder = excluded.holder,
+               acquired_at = CASE WHEN l.holder = excluded.holder AND l.expires_at > excluded.acquired_at
+                                  THEN l.acquired_at ELSE excluded.acquired_at END,
+               expires_at = excluded.expires_at,
+               term = CASE WHEN l.holder = excluded.holder THEN l.term ELSE l.term + 1 END
+             WHERE l.holder = excluded.holder OR l.expires_at <= excluded.acquired_at
+             RETURNING term`,
+            [name, holder, ttlMs],
+          );
+          return r.rows[0]?.term;
+        });
+        if (term !== undefined) return { held: true, term };
+      } catch (e) {
+        if ((e as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw e;
+      }
+      return { held: false, term: await currentTerm(name) };
+    },
+
+    async renew(name, holder, term, ttlMs) {
+      checkTtl(ttlMs);
+      const r = await pool.query(
+        `UPDATE leases SET expires_at = ${NOW_MS} + $4 WHERE name = $1 AND holder = $2 AND term = $3`,
+        [name, holder, term, ttlMs],
+      );
+      return r.rowCount === 1;
+    },
+
+    async release(name, holder) {
+      await pool.query(
+        `UPDATE leases SET expires_at = LEAST(expires_at, ${NOW_MS}) WHERE name = $1 AND holder = $2`,
+        [name, holder],
+      );
+    },
+
+    async get(name) {
+      const r = await pool.query<PgLease>(
+        `SELECT name, holder, term, acquired_at AS "acquiredAt", expires_at AS "expiresAt"
+         FROM leases WHERE name = $1`,
+        [name],
+      );
+      return r.rows[0];
+    },
+
+    assertTerm,
+
+    fencedWrite: (name, term, fn) =>
+      inTransaction(async (c) => {
+        await c.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.ceil(idleTimeoutMs)}`);
+        await assertTerm(c, name, term);
+        return fn(c);
+      }),
+  };
+}
