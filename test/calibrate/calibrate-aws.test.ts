@@ -29,6 +29,9 @@ import {
 import { ROOT } from '../support/cli.js';
 import { startAwsHistory } from './aws-history-server.js';
 
+// The daemon polls every minute; every 5 minutes keeps this test near a minute of wall time, and a
+// 5-minute poll still re-reads 10 minutes of metrics (src/telemetry/poll.ts METRIC_OVERLAP_MS), more
+// than the fixture's 120 s publication lag needs.
 const POLL_MS = 5 * 60_000;
 const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const ENV_KEYS = [
