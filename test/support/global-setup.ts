@@ -8,10 +8,12 @@ import { startPostgresForTests, type ProvidedPostgres } from './postgres.js';
 let moto: MotoServer | undefined;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  moto = await startMoto();
-  project.provide('motoEndpoint', moto.endpoint);
+  // PostgreSQL first: if it cannot start, no moto is left running; if moto fails, the cluster's
+  // watchdog (postgres.ts) removes it when this process ends.
   const postgres = await startPostgresForTests();
   project.provide('postgres', postgres.provided);
+  moto = await startMoto();
+  project.provide('motoEndpoint', moto.endpoint);
   return async () => {
     await moto?.stop();
     await postgres.stop();

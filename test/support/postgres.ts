@@ -2,7 +2,7 @@
 // loopback port with its unix socket inside that dir, trust auth for the superuser on loopback, and
 // password auth (scram) for members of PASSWORD_AUTH_ROLE so the credential tests can fail a login.
 // Removed whole on stop. The binaries come from Debian's postgresql package (.ci/run installs it).
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
   chownSync,
   existsSync,
@@ -85,11 +85,10 @@ export async function startPostgres(): Promise<PostgresServer> {
   if (owner) for (const p of [dir, sock]) chownSync(p, owner.uid, owner.gid);
   const opts = { ...(owner ?? {}), cwd: dir, timeout: 60_000, env: { ...process.env, LC_ALL: 'C' } };
   const pgCtl = path.join(bin, 'pg_ctl');
-  const stopSync = () =>
+  let watchdog: ChildProcess | undefined;
+  const stop = () => {
+    watchdog?.kill();
     spawnSync(pgCtl, ['-D', data, '-m', 'immediate', '-w', 'stop'], { ...opts, stdio: 'ignore' });
-  // A run interrupted before teardown would otherwise leave a postmaster behind.
-  const onExit = () => {
-    stopSync();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -110,7 +109,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     const port = await freePort();
     // Durability off: the cluster lives for one test run.
     const serverOpts = `-c listen_addresses=127.0.0.1 -p ${port} -k '${sock}' -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-    process.once('exit', onExit);
+    watchdog = startWatchdog(dir, data);
     try {
       await run(pgCtl, ['-D', data, '-l', log, '-w', '-t', '60', '-o', serverOpts, 'start'], opts);
     } catch (e) {
@@ -127,16 +126,29 @@ export async function startPostgres(): Promise<PostgresServer> {
     }
     return {
       url: `postgres://postgres@127.0.0.1:${port}/${TEST_DATABASE}`,
-      stop: async () => {
-        process.removeListener('exit', onExit);
-        onExit();
-      },
+      stop: async () => stop(),
     };
   } catch (e) {
-    process.removeListener('exit', onExit);
-    onExit();
+    stop();
     throw e;
   }
+}
+
+/**
+ * The test runner may be killed (a timeout, SIGKILL, Ctrl-C) before its teardown. A detached shell
+ * waits for this process to go, then stops the postmaster (SIGQUIT: immediate shutdown) and removes
+ * the cluster, so no server outlives the run.
+ */
+function startWatchdog(dir: string, data: string): ChildProcess {
+  const script = [
+    `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done`,
+    `pid=$(head -n 1 '${data}/postmaster.pid' 2>/dev/null) && kill -QUIT "$pid" 2>/dev/null`,
+    'while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.2; done',
+    `rm -rf '${dir}'`,
+  ].join('\n');
+  const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+  child.unref();
+  return child;
 }
 
 /** What global-setup provides to the tests as inject('postgres'): a URL, or why there is none. */
