@@ -60,8 +60,10 @@ describe('endpointBoot', () => {
       activityId: 'a1',
       endpoint: 'llm-async',
       variant: 'AllTraffic',
-      startTime: T + 10 * MIN,
-      endTime: T + 10 * MIN + 840_000,
+      // Between the probes (the first ends at T + 950 s, the second starts at T + 60 min): a wake no
+      // probe watched, so a third cold start rather than the first probe's own.
+      startTime: T + 30 * MIN,
+      endTime: T + 30 * MIN + 840_000,
       status: 'Successful',
       description: 'Setting desired instance count to 1.',
       cause: 'monitor alarm sagezero-llm-async-wake in state ALARM',

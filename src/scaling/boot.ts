@@ -18,7 +18,7 @@ export interface EndpointBoot extends BootEstimate {
   /** Measured samples by origin (both 0 when the estimate is the prior). */
   probes: number;
   scaleOuts: number;
-  /** The measured boots (s), as the tuner counts them (a cold probe and the scale-out that woke the endpoint for it are two); empty when the estimate is the prior. */
+  /** The measured boots (s), each cold start once (bootSamplesFromStore); empty when the estimate is the prior. */
   measuredSeconds: number[];
 }
 
@@ -28,7 +28,8 @@ export function bootPriorSeconds(endpoint: EndpointConfig): number {
 
 /**
  * The endpoint's boot: every cold start the store has measured (cold probes' scale-out phase and
- * scale-outs from zero, as the tuner counts them), or the prior when there is none or no store.
+ * scale-outs from zero, each cold start once, as the tuner counts them), or the prior when there is
+ * none or no store.
  */
 export function endpointBoot(endpoint: EndpointConfig, store?: Store): EndpointBoot {
   const priorSeconds = bootPriorSeconds(endpoint);

@@ -66,7 +66,14 @@ export function describeBoot(d: BootDistribution): BootEstimate {
   return { ...lognormal(d.medianSeconds, d.sigma, 'prior', 0), distribution: d };
 }
 
-/** Boot-time samples (seconds) in [from, to): cold probes' scale-out phase and wake-ups from zero. */
+/**
+ * Boot-time samples (seconds) in [from, to): scale-outs from zero and cold probes' scale-out phase,
+ * each cold start once. A cold probe is itself woken by (or waits on) a scale-out from zero, and its
+ * scale-out phase is timed from that activity when the store has it (src/probe/phases.ts): the probe
+ * and the activity are one boot, and counting both would weight the estimate towards the boots a
+ * probe happened to watch. The activity is kept (AAS's own start and end); a probe stands for a boot
+ * only when no counted activity overlaps its life (e.g. activities not polled yet).
+ */
 export function bootSamplesFromStore(
   store: Store,
   endpoint: string,
@@ -74,17 +81,24 @@ export function bootSamplesFromStore(
   from: number,
   to: number,
 ): { probes: number[]; scaleOuts: number[] } {
-  const probes = store.probes
-    .between(endpoint, from, to)
-    .filter((p) => p.cold && p.outcome === 'success' && p.scaleOutS !== undefined)
-    .map((p) => p.scaleOutS as number);
   const scaleOuts: number[] = [];
+  const boots: [number, number][] = [];
   for (const a of store.activities.between(endpoint, from, to)) {
     if (a.status !== 'Successful' || a.endTime === undefined || (a.desiredCount ?? 0) < 1) continue;
     if (a.variant !== variant) continue;
     const before = store.instances.countAt(endpoint, variant, a.startTime - 1);
     if (before !== 0) continue;
     scaleOuts.push((a.endTime - a.startTime) / 1000);
+    boots.push([a.startTime, a.endTime]);
   }
+  const probes = store.probes
+    .between(endpoint, from, to)
+    .filter((p) => p.cold && p.outcome === 'success' && p.scaleOutS !== undefined)
+    .filter((p) => {
+      // The same overlap src/probe/phases.ts's wakeActivity uses to pick the probe's activity.
+      const end = p.finishedAt ?? p.startedAt + (p.totalS ?? 0) * 1000;
+      return !boots.some(([s, e]) => s <= end && e >= p.startedAt);
+    })
+    .map((p) => p.scaleOutS as number);
   return { probes, scaleOuts };
 }

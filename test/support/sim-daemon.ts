@@ -86,6 +86,11 @@ ${o.scaling ? `    scaling: ${o.scaling}\n` : ''}    tune:
   });
   // Ten simulated hours (unless told otherwise), five minutes at a time.
   for (let i = 0; i < (o.hours ?? 10) * 12; i++) await sim.clock.advance(5 * 60_000);
+  // A task's CPU work (the tuner's replays) gets only a few microtask turns per clock step, so how much
+  // virtual time it spans depends on how many awaits it makes, not on anything simulated: a search
+  // that visits a few more candidates ended after the window and left its record unwritten. One
+  // macrotask turn lets every run in flight finish whatever needs no more virtual time.
+  await new Promise((resolve) => setImmediate(resolve));
   return {
     config,
     store,
