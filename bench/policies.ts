@@ -108,9 +108,15 @@ export interface EndpointRow {
 
 /** The simulator's options whose values are assumptions (docs/SIMULATOR.md), and their alternatives. */
 export const VARIANTS: { name: string; options?: SimulationSettings['simOptions'] }[] = [
-  { name: 'defaults (metric delay 60 s, 1 sample/min, proportional scale-in, wake repeats while booting)' },
+  {
+    name: 'defaults (metric delay 60 s, alarms evaluated 30 s after the minute, 1 sample/min, proportional scale-in, wake repeats while booting)',
+  },
   { name: 'metric delay 10 s (before issue 13)', options: { metricDelaySeconds: 10 } },
   { name: 'metric delay 120 s', options: { metricDelaySeconds: 120 } },
+  // The extremes of the evaluation second (src/cloud/sim/engine.ts clamps it to [1, 59]): each
+  // alarm sees the same datapoints 29 s sooner or later than at the default.
+  { name: 'alarms evaluated 1 s after the minute', options: { alarmEvaluationOffsetSeconds: 1 } },
+  { name: 'alarms evaluated 59 s after the minute', options: { alarmEvaluationOffsetSeconds: 59 } },
   { name: '6 metric samples per minute', options: { metricSamplesPerMinute: 6 } },
   { name: 'scale-in at most 10% per activity (before issue 13)', options: { scaleInDamping: 'ten-percent' } },
   { name: 'no repeated wake while booting', options: { backlogWithoutCapacityWhileBooting: false } },
@@ -169,7 +175,19 @@ export interface PolicyBenchmark {
   azure500FirstRunSeconds: number;
 }
 
-export async function runPolicyBenchmark(log: (line: string) => void): Promise<PolicyBenchmark> {
+export interface PolicyBenchmarkOptions {
+  /**
+   * Only what the sensitivity table needs (`tsx bench/run.ts --sensitivity`): no speed runs and, of
+   * the policies, only aws-recommended (its defaults run is the table's first row per trace set); the
+   * policy and speed tables of such a run are incomplete and not written.
+   */
+  sensitivityOnly?: boolean;
+}
+
+export async function runPolicyBenchmark(
+  log: (line: string) => void,
+  opts: PolicyBenchmarkOptions = {},
+): Promise<PolicyBenchmark> {
   const settings: SimulationSettings = { ...DEFAULT_SETTINGS, boot: defaultBoot(480) };
   const price = hourlyPrice(settings.instanceType, settings.region)?.usdPerHour;
   if (price === undefined) throw new Error(`no price for ${settings.instanceType} in the price table`);
@@ -194,7 +212,10 @@ export async function runPolicyBenchmark(log: (line: string) => void): Promise<P
 
     // Simulator speed on the stress configuration (every endpoint at maxCapacity 2, always-on 1,
     // saturated): a measure of the engine, not a policy comparison.
-    for (const policy of [alwaysOnPolicy(1), presetPolicy('blog'), presetPolicy('aws-recommended')]) {
+    const stress = opts.sensitivityOnly
+      ? []
+      : [alwaysOnPolicy(1), presetPolicy('blog'), presetPolicy('aws-recommended')];
+    for (const policy of stress) {
       const cpu0 = process.cpuUsage();
       const report = await simulate(trace, endpoints, {
         settings,
@@ -267,7 +288,7 @@ export async function runPolicyBenchmark(log: (line: string) => void): Promise<P
         `${sized.length} compared, ${tooBusy} need more than ${MAX_FLEET} instances always on, ${empty} without requests`,
     );
     const byPolicy = new Map<PolicyName, EndpointRow[]>();
-    for (const name of POLICY_NAMES) {
+    for (const name of opts.sensitivityOnly ? (['aws-recommended'] as const) : POLICY_NAMES) {
       const cpu0 = process.cpuUsage();
       const wall0 = performance.now();
       const list: EndpointRow[] = [];
@@ -308,7 +329,7 @@ export async function runPolicyBenchmark(log: (line: string) => void): Promise<P
       });
     }
     const always = byPolicy.get('always-on') ?? [];
-    for (const list of byPolicy.values()) {
+    for (const list of always.length > 0 ? byPolicy.values() : []) {
       list.forEach((r, i) => {
         const a = always[i] as EndpointRow;
         r.alwaysOnUsd = a.costUsd;
@@ -354,8 +375,12 @@ export async function runPolicyBenchmark(log: (line: string) => void): Promise<P
         launches: list.reduce((a, r) => a + r.run.launches, 0),
         coldStarts: list.reduce((a, r) => a + r.run.coldStarts, 0),
       });
+      log(
+        `  sensitivity: ${v.name}: cost ${money(cost)}, x defaults ${ratio(baseCost > 0 ? cost / baseCost : null)}`,
+      );
     }
-    for (const r of rows.filter((x) => x.traceSet === set.name)) {
+    // Without always-on the rows' ratios would divide by nothing.
+    for (const r of opts.sensitivityOnly ? [] : rows.filter((x) => x.traceSet === set.name)) {
       const s = summarizeRow(r);
       log(
         `  ${r.policy.padEnd(16)} cost ${money(s.cost)}, served ${s.servedPercent.toFixed(2)}%, ${s.meeting}/${r.endpoints.length} meet the objective, ` +

@@ -44,6 +44,14 @@ async function main(): Promise<void> {
   const log = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
+  // --sensitivity: only the sensitivity table, printed for pasting into RESULTS.md (not written:
+  // this file is generated whole, and the other sections would be missing).
+  if (process.argv.includes('--sensitivity')) {
+    const b = await runPolicyBenchmark(log, { sensitivityOnly: true });
+    log('');
+    for (const line of sensitivityTable(b)) log(line);
+    return;
+  }
   const policy = await runPolicyBenchmark(log);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const tuner = await runTunerBenchmark(log);
