@@ -144,6 +144,37 @@ describe.skipIf(!server.url)(`PostgreSQL leases with fencing${skipNote(server)}`
     expect(await metaValue(`${name}-frozen`)).toBeUndefined();
   });
 
+  it('a fenced write in flight holds the lease row, so no takeover can slip in before its commit', async () => {
+    const name = lease();
+    const { term } = await a.tryAcquire(name, A, TTL);
+    let inside!: () => void;
+    const entered = new Promise<void>((r) => (inside = r));
+    let finish!: () => void;
+    const gate = new Promise<void>((r) => (finish = r));
+    const write = a.fencedWrite(name, term, async (c) => {
+      await writeMeta(`${name}-inflight`, 'before takeover')(c);
+      inside();
+      await gate;
+    });
+    await entered;
+    // Every takeover path (tryAcquire, renew, release, an expiry's update) needs this row lock.
+    const probe = await poolB.connect();
+    try {
+      await probe.query('BEGIN');
+      await expect(
+        probe.query('SELECT 1 FROM leases WHERE name = $1 FOR UPDATE NOWAIT', [name]),
+      ).rejects.toThrow(/could not obtain lock/);
+      await probe.query('ROLLBACK');
+    } finally {
+      probe.release();
+      finish();
+    }
+    await write;
+    await lapse(name);
+    expect(await b.tryAcquire(name, B, TTL)).toEqual({ held: true, term: term + 1 });
+    expect(await metaValue(`${name}-inflight`)).toBe('before takeover');
+  });
+
   it('racing acquirers on two replicas: exactly one holds, for a new lease and for a takeover', async () => {
     for (let round = 0; round < 15; round++) {
       const name = lease();

@@ -32,11 +32,10 @@ export class LeaseFencedError extends Error {
 }
 
 export interface PgLeaseOptions {
-  /** How long tryAcquire waits for a row another transaction holds (a fenced write) before answering "not held". */
-  lockTimeoutMs?: number;
   /**
-   * A fenced write whose client goes quiet this long inside its transaction (a frozen process) is
-   * ended by the server: its write rolls back and the lease row is free for a takeover.
+   * A fenced transaction whose client goes quiet this long inside it (a frozen or cut-off process)
+   * is ended by the server: its write rolls back and the lease row, which it holds locked, is free
+   * for a takeover. This bounds how long tryAcquire, renew and release can wait on that lock.
    */
   fencedIdleTimeoutMs?: number;
 }
@@ -52,9 +51,16 @@ export interface PgLeases {
   /** Ends our tenure now (keeping the term), so a standby can take over at once. */
   release(name: string, holder: string): Promise<void>;
   get(name: string): Promise<PgLease | undefined>;
-  /** Inside a transaction on `client`: fails unless `term` is current and unexpired; locks the row till commit. */
+  /**
+   * Inside a transaction on `client`: fails unless `term` is current and unexpired, then locks the
+   * lease row until the transaction ends, so no takeover happens before the commit.
+   */
   assertTerm(client: pg.PoolClient, name: string, term: number): Promise<void>;
-  /** Runs `fn` in one transaction that commits only while `term` holds the lease. */
+  /**
+   * Runs `fn` in one transaction that commits only while `term` holds the lease. Keep `fn` to
+   * database statements: the session is ended if it sits idle in the transaction (an AWS call, a
+   * pause) longer than fencedIdleTimeoutMs.
+   */
   fencedWrite<T>(name: string, term: number, fn: (client: pg.PoolClient) => Promise<T>): Promise<T>;
 }
 
@@ -64,10 +70,7 @@ function checkTtl(ttlMs: number): void {
   }
 }
 
-const LOCK_NOT_AVAILABLE = '55P03';
-
 export function pgLeases(pool: pg.Pool, options: PgLeaseOptions = {}): PgLeases {
-  const lockTimeoutMs = options.lockTimeoutMs ?? 2_000;
   const idleTimeoutMs = options.fencedIdleTimeoutMs ?? 10_000;
 
   const currentTerm = async (name: string): Promise<number> => {
@@ -101,6 +104,7 @@ export function pgLeases(pool: pg.Pool, options: PgLeaseOptions = {}): PgLeases 
   }
 
   const assertTerm: PgLeases['assertTerm'] = async (client, name, term) => {
+    await client.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.ceil(idleTimeoutMs)}`);
     const r = await client.query<{ term: number; holder: string; live: boolean }>(
       `SELECT term, holder, expires_at > ${NOW_MS} AS live FROM leases WHERE name = $1 FOR SHARE`,
       [name],
@@ -121,32 +125,24 @@ export function pgLeases(pool: pg.Pool, options: PgLeaseOptions = {}): PgLeases 
   return {
     async tryAcquire(name, holder, ttlMs) {
       checkTtl(ttlMs);
-      try {
-        const term = await inTransaction(async (c) => {
-          // A fenced write holds the row; waiting on it without a bound would stall the standby.
-          await c.query(`SET LOCAL lock_timeout = ${Math.ceil(lockTimeoutMs)}`);
-          // One statement: concurrent acquirers serialize on the row and re-check the WHERE against
-          // the winner's update, so at most one of them gets it.
-          const r = await c.query<{ term: number }>(
-            `INSERT INTO leases AS l (name, holder, acquired_at, expires_at, term)
-             SELECT $1, $2, ms, ms + $3, 1 FROM (SELECT ${NOW_MS} AS ms) AS now
-             ON CONFLICT (name) DO UPDATE SET
-               holder = excluded.holder,
-               acquired_at = CASE WHEN l.holder = excluded.holder AND l.expires_at > excluded.acquired_at
-                                  THEN l.acquired_at ELSE excluded.acquired_at END,
-               expires_at = excluded.expires_at,
-               term = CASE WHEN l.holder = excluded.holder THEN l.term ELSE l.term + 1 END
-             WHERE l.holder = excluded.holder OR l.expires_at <= excluded.acquired_at
-             RETURNING term`,
-            [name, holder, ttlMs],
-          );
-          return r.rows[0]?.term;
-        });
-        if (term !== undefined) return { held: true, term };
-      } catch (e) {
-        if ((e as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw e;
-      }
-      return { held: false, term: await currentTerm(name) };
+      // One statement: concurrent acquirers serialize on the row and re-check the WHERE against the
+      // winner's update, so at most one of them gets it. A fenced write holding the row delays it
+      // until that write ends (bounded by fencedIdleTimeoutMs).
+      const r = await pool.query<{ term: number }>(
+        `INSERT INTO leases AS l (name, holder, acquired_at, expires_at, term)
+         SELECT $1, $2, ms, ms + $3, 1 FROM (SELECT ${NOW_MS} AS ms) AS now
+         ON CONFLICT (name) DO UPDATE SET
+           holder = excluded.holder,
+           acquired_at = CASE WHEN l.holder = excluded.holder AND l.expires_at > excluded.acquired_at
+                              THEN l.acquired_at ELSE excluded.acquired_at END,
+           expires_at = excluded.expires_at,
+           term = CASE WHEN l.holder = excluded.holder THEN l.term ELSE l.term + 1 END
+         WHERE l.holder = excluded.holder OR l.expires_at <= excluded.acquired_at
+         RETURNING term`,
+        [name, holder, ttlMs],
+      );
+      const term = r.rows[0]?.term;
+      return term !== undefined ? { held: true, term } : { held: false, term: await currentTerm(name) };
     },
 
     async renew(name, holder, term, ttlMs) {
@@ -178,7 +174,6 @@ export function pgLeases(pool: pg.Pool, options: PgLeaseOptions = {}): PgLeases 
 
     fencedWrite: (name, term, fn) =>
       inTransaction(async (c) => {
-        await c.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.ceil(idleTimeoutMs)}`);
         await assertTerm(c, name, term);
         return fn(c);
       }),
