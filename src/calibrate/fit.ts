@@ -157,7 +157,10 @@ export interface FitInput {
 
 export function fitCalibration(i: FitInput): CalibrationFit {
   const stored = bootSamplesFromStore(i.store, i.endpoint, i.variant, i.bootFrom, i.to);
-  const samples = { probes: probesOfTheirOwn(i), scaleOuts: stored.scaleOuts };
+  // A cold probe that woke the endpoint is the scale-out it caused, counted once (src/tune/coldstart.ts):
+  // counting both weighted the fit towards probed wakes (self-agreement on calibrate-sim's plain
+  // history -3.8% with the duplicates, -1.7% without).
+  const samples = { probes: stored.probes, scaleOuts: stored.scaleOuts };
   const boot = estimateBoot([...samples.probes, ...samples.scaleOuts], i.bootPriorSeconds);
   const dist = boot.distribution as Extract<BootDistribution, { kind: 'lognormal' }>;
   const lags = lagSamples(i.store, i.endpoint, i.variant, i.from, i.to);
@@ -187,27 +190,6 @@ export function fitCalibration(i: FitInput): CalibrationFit {
       alarmEvaluationOffsetSeconds: EVALUATION_OFFSET_SECONDS,
     },
   };
-}
-
-/**
- * Cold probes' boot samples, less those timed from a scale-out activity from zero (src/probe/phases.ts):
- * that activity is a sample already, and counting a probe-woken cold start twice weighted the fit
- * towards them (self-agreement on test/calibrate/calibrate-sim.test.ts's plain history -3.8% with the
- * duplicates, -1.7% without). The tuner and plan still count both (src/tune/coldstart.ts).
- */
-function probesOfTheirOwn(i: FitInput): number[] {
-  const starts = new Set<number>();
-  for (const a of i.store.activities.between(i.endpoint, i.bootFrom, i.to)) {
-    if (a.status !== 'Successful' || a.endTime === undefined || (a.desiredCount ?? 0) < 1) continue;
-    if (a.variant !== i.variant) continue;
-    if (i.store.instances.countAt(i.endpoint, i.variant, a.startTime - 1) !== 0) continue;
-    starts.add(Math.round(a.startTime / 1000));
-  }
-  return i.store.probes
-    .between(i.endpoint, i.bootFrom, i.to)
-    .filter((p) => p.cold && p.outcome === 'success' && p.scaleOutS !== undefined)
-    .filter((p) => !starts.has(Math.round(p.startedAt / 1000 + (p.queuedS ?? NaN))))
-    .map((p) => p.scaleOutS as number);
 }
 
 /** The boot distribution a fit describes. */
