@@ -4,9 +4,16 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { freePort } from '../../../test/support/moto.js';
 import { freshDatabase, passwordRole, skipNote, testPostgres } from '../../../test/support/pg-db.js';
 import { tempDir } from '../../../test/support/temp-dir.js';
-import { openPgPool, parsePgUrl, PASSWORD_FILE_ENV, PgStoreError } from './connect.js';
+import { isPgUrl, openPgPool, parsePgUrl, PASSWORD_FILE_ENV, PgStoreError } from './connect.js';
 
 describe('parsePgUrl', () => {
+  it('tells a PostgreSQL URL from a SQLite path', () => {
+    expect(isPgUrl('postgres://db/store')).toBe(true);
+    expect(isPgUrl('PostgreSQL://db/store')).toBe(true);
+    expect(isPgUrl('/var/lib/sagezero/store.db')).toBe(false);
+    expect(isPgUrl('./postgres/store.db')).toBe(false);
+  });
+
   it('reads host, port, database, user and password, decoding escapes', () => {
     const p = parsePgUrl('postgres://sage%40zero:p%3Ass@db.internal:6543/store?sslmode=verify-full');
     expect(p.target).toEqual({ host: 'db.internal', port: 6543, database: 'store', user: 'sage@zero' });
