@@ -51,9 +51,10 @@ import { createLogger } from '../src/daemon/logger.js';
 import { reconcileOnce } from '../src/daemon/reconcile.js';
 import { createSimRuntime, type SimRuntime } from '../src/daemon/sim-runtime.js';
 import { Redactor } from '../src/secrets.js';
-import { openStore, storeApiCallObserver, type Store } from '../src/store/index.js';
+import { storeApiCallObserver } from '../src/store/index.js';
 import { pollOnce } from '../src/telemetry/poll.js';
 import { fleetConfigYaml } from './fleet-config.js';
+import { openSqliteStore, type SqliteStore } from '../src/store/sqlite/store.js';
 
 const DAY_MS = 86_400_000;
 
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
   const file = path.join(dir, 'memory.yaml');
   writeFileSync(file, fleetConfigYaml(endpoints, 'memory'));
   const config = loadConfig(file);
-  const store = openStore(config.storePath);
+  const store = openSqliteStore(config.storePath);
   // The store syncs every commit to disk (thousands of fsyncs per simulated day); this measures
   // memory, not durability, so let the OS write when it likes.
   store.db.pragma('synchronous = OFF');
@@ -178,7 +179,7 @@ async function main(): Promise<void> {
 
 async function wholeDaemon(
   config: Config,
-  store: Store,
+  store: SqliteStore,
   sim: SimRuntime,
   log: ReturnType<typeof createLogger>,
 ): Promise<Run> {
@@ -202,7 +203,7 @@ async function wholeDaemon(
  */
 async function regionAlone(
   config: Config,
-  store: Store,
+  store: SqliteStore,
   sim: SimRuntime,
   log: ReturnType<typeof createLogger>,
 ): Promise<Run> {

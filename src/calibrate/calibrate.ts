@@ -25,7 +25,6 @@ import type { Config, EndpointConfig } from '../config/load.js';
 import { tunedEndpoint } from '../daemon/tuned.js';
 import { replay } from '../simulate/replay.js';
 import { DEFAULT_SETTINGS, type SimulationSettings } from '../simulate/runner.js';
-import { calibrationRepo } from '../store/calibrations.js';
 import type { StepPoint, Store } from '../store/index.js';
 import { tuneConfigOf } from '../tune/config.js';
 import { readStoreTraffic } from '../tune/reconstruct.js';
@@ -270,7 +269,7 @@ export function saveCalibration(store: Store, c: EndpointCalibration, now: numbe
     predictedInstanceHours: c.predicted.instanceHours,
     percent: c.difference.percent,
   };
-  calibrationRepo(store.db).save({ endpoint: c.endpoint, madeAt: now, fit, agrees: c.agrees });
+  store.calibrations.save({ endpoint: c.endpoint, madeAt: now, fit, agrees: c.agrees });
 }
 
 /** The first whole minute in [from, to) at which the variant ran at most `resting` instances. */

@@ -2,7 +2,6 @@
 // with its boot distribution and simulator options (and say so); the tuner's `mode: apply` holds while
 // the newest calibration of the endpoint disagrees (src/tune/apply.ts); the report shows it.
 import { describeBoot, type BootEstimate } from '../tune/coldstart.js';
-import { calibrationRepo } from '../store/calibrations.js';
 import type { Store } from '../store/index.js';
 import type { CalibrationFit } from './fit.js';
 
@@ -29,7 +28,7 @@ export interface CalibrationSummary {
 /** The newest stored calibration of an endpoint, if any (undefined on a store without the table). */
 export function latestCalibration(store: Store, endpoint: string): StoredFit | undefined {
   try {
-    const c = calibrationRepo(store.db).latest<StoredFit>(endpoint);
+    const c = store.calibrations.latest<StoredFit>(endpoint);
     return c ? { ...c.fit, agrees: c.agrees } : undefined;
   } catch {
     return undefined;

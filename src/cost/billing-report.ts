@@ -6,7 +6,6 @@ import type { Clock } from '../clock.js';
 import { addDays, DAY_MS, dayOf, dayStart, hostingUsage } from '../cloud/billing.js';
 import type { Config } from '../config/load.js';
 import type { Store } from '../store/index.js';
-import { billingRepo } from '../store/billing.js';
 import {
   attributeRow,
   FINAL_RULE,
@@ -69,7 +68,7 @@ export async function billingSection(
   const dayList: string[] = [];
   for (let d = firstDay; d < endDay; d = addDays(d, 1)) if (dayStart(d) < now) dayList.push(d);
 
-  const repo = billingRepo(deps.store.db);
+  const repo = deps.store.billing;
   const stored = new Map(repo.days(firstDay, endDay).map((d) => [d.day, d]));
   const endpoints = billedEndpoints(deps.config);
   const billed = new Map<string, { usd: number; hours: number; by: Set<Attribution> }>();

@@ -2,7 +2,7 @@
 // endpoints, and the total over all of them.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../clock.js';
-import { openStore, type Store } from '../store/index.js';
+import { openSqliteStore, type SqliteStore } from '../store/sqlite/store.js';
 import { config, endpoint, tablePrices } from '../../test/report/helpers.js';
 import { buildReport } from './report.js';
 
@@ -10,10 +10,10 @@ const MIN = 60_000;
 const T0 = Date.UTC(2026, 2, 10, 10);
 const iso = (t: number): string => new Date(t).toISOString();
 
-let store: Store;
+let store: SqliteStore;
 let clock: VirtualClock;
 beforeEach(() => {
-  store = openStore(':memory:');
+  store = openSqliteStore(':memory:');
   clock = new VirtualClock(T0 + 24 * 60 * MIN);
 });
 afterEach(() => store.close());

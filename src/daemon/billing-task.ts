@@ -12,7 +12,6 @@ import { isFinalDay } from '../cost/billing-reconcile.js';
 import { billingSection } from '../cost/billing-report.js';
 import type { PriceResolver } from '../cost/prices.js';
 import { pricingConfigOf } from '../cost/pricing-config.js';
-import { billingRepo } from '../store/billing.js';
 import { storeApiCallObserver } from '../store/index.js';
 import type { ControllerDeps } from './controllers.js';
 import type { Task } from './scheduler.js';
@@ -47,7 +46,7 @@ export async function openBillingSource(
 
 export function billingTask(deps: BillingTaskDeps): Task {
   const { clock, store, config } = deps;
-  const repo = billingRepo(store.db);
+  const repo = store.billing;
   let source = deps.source;
   return async () => {
     source ??= await openBillingSource(deps.cloud, config, storeApiCallObserver(store, clock));

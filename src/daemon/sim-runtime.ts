@@ -129,16 +129,16 @@ export async function createSimRuntime(
         const d = dayOf(clock.now());
         if (d !== day) {
           day = d;
-          batch.commit();
+          await batch.commit();
           options.onCatchUp?.({ kind: 'day', day, days, at: clock.now() });
         }
-        batch.begin();
+        await batch.begin();
         await clock.advanceTo(Math.min(clock.now() + stepMs, liveStart));
         await yieldToEventLoop();
-        batch.commitIfDue();
+        await batch.commitIfDue();
       }
     } finally {
-      batch.commit();
+      await batch.commit();
     }
     const wallMs = wall.now() - began;
     options.onCatchUp?.(
@@ -223,7 +223,10 @@ function startTime(
 /** Real time a catch-up batch of writes stays uncommitted, at most (plus one step). */
 const BATCH_WALL_MS = 250;
 
-/** One open write transaction on the store that the catch-up commits every BATCH_WALL_MS. */
+/**
+ * One open write transaction on the store that the catch-up commits every BATCH_WALL_MS: the store's
+ * group commit, when it has one (a store without it commits each write as it comes).
+ */
 class CommitBatch {
   private openedAt: number | undefined;
 
@@ -232,20 +235,19 @@ class CommitBatch {
     private readonly wall: Clock,
   ) {}
 
-  begin(): void {
-    if (this.openedAt !== undefined || this.store.db.inTransaction) return;
-    this.store.db.exec('BEGIN IMMEDIATE');
+  async begin(): Promise<void> {
+    if (this.openedAt !== undefined || !this.store.groupCommit) return;
+    await this.store.groupCommit.open();
     this.openedAt = this.wall.now();
   }
 
-  commitIfDue(): void {
-    if (this.openedAt !== undefined && this.wall.now() - this.openedAt >= BATCH_WALL_MS) this.commit();
+  async commitIfDue(): Promise<void> {
+    if (this.openedAt !== undefined && this.wall.now() - this.openedAt >= BATCH_WALL_MS) await this.commit();
   }
 
-  commit(): void {
+  async commit(): Promise<void> {
     if (this.openedAt === undefined) return;
     this.openedAt = undefined;
-    // A failed statement may have rolled the whole transaction back already.
-    if (this.store.db.inTransaction) this.store.db.exec('COMMIT');
+    await this.store.groupCommit?.commit();
   }
 }

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aggregateSql, encodeRange } from './metrics.js';
+import { aggregateSql, encodeRange } from './sqlite/metrics.js';
 import { openStore, type Store } from './store.js';
+import { openSqliteStore } from './sqlite/store.js';
 
 let s: Store;
 beforeEach(() => {
-  s = openStore(':memory:');
+  s = openSqliteStore(':memory:');
 });
 afterEach(() => s.close());
 

@@ -7,10 +7,11 @@ import { MIGRATIONS, migrate } from './migrations.js';
 import { openStore, StoreError, type Store } from './store.js';
 import Database from 'better-sqlite3';
 import { tempDir } from '../../test/support/temp-dir.js';
+import { openSqliteStore } from './sqlite/store.js';
 
 const opened: Store[] = [];
 function open(file: string): Store {
-  const s = openStore(file);
+  const s = openSqliteStore(file);
   opened.push(s);
   return s;
 }
@@ -39,8 +40,8 @@ describe('openStore', () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'afile'), 'x');
     const bad = path.join(dir, 'afile', 'sz.db');
-    expect(() => openStore(bad)).toThrow(StoreError);
-    expect(() => openStore(bad)).toThrow(bad);
+    expect(() => openSqliteStore(bad)).toThrow(StoreError);
+    expect(() => openSqliteStore(bad)).toThrow(bad);
   });
 
   it('names the store path when the file is not a database', () => {
@@ -49,7 +50,7 @@ describe('openStore', () => {
       file,
       'this is not sqlite, just some text that is long enough to have a header '.repeat(20),
     );
-    expect(() => openStore(file)).toThrow(/cannot use store .*not\.db: the file is not a SQLite database/);
+    expect(() => openSqliteStore(file)).toThrow(/cannot use store .*not\.db: the file is not a SQLite database/);
   });
 
   it('refuses a store written by a newer schema', () => {
@@ -58,7 +59,7 @@ describe('openStore', () => {
     migrate(db);
     db.prepare("INSERT INTO schema_migrations VALUES (999, 'future', 0)").run();
     db.close();
-    expect(() => openStore(file)).toThrow(/schema version 999, newer than this sagezero knows/);
+    expect(() => openSqliteStore(file)).toThrow(/schema version 999, newer than this sagezero knows/);
   });
 
   it('applies only migrations newer than the store', () => {

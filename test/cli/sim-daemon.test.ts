@@ -9,7 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { runningSimDaemon } from '../../src/cli/sim-daemon.js';
 import { loadConfig } from '../../src/config/load.js';
-import { META, openStore } from '../../src/store/index.js';
+import { META } from '../../src/store/index.js';
+import { openSqliteStore } from '../../src/store/sqlite/store.js';
 
 const LEASE_MS = 60_000;
 // A process on this host that outlives the test: the runner that started this worker.
@@ -50,7 +51,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A store as a daemon leaves it: one probe row, and a daemon lease held until `expiresAt`. */
 function daemonStore(expiresAt: number, opts: { simClock?: boolean; holder?: string } = {}): void {
-  const store = openStore(storePath);
+  const store = openSqliteStore(storePath);
   const holder = opts.holder ?? `${hostname()}:${LIVE_PID}:daemon1`;
   store.leases.tryAcquire('daemon', holder, expiresAt - LEASE_MS, LEASE_MS);
   store.probes.save({
@@ -68,7 +69,7 @@ function daemonStore(expiresAt: number, opts: { simClock?: boolean; holder?: str
 }
 
 function probeRows(): unknown[] {
-  const store = openStore(storePath, { readonly: true });
+  const store = openSqliteStore(storePath, { readonly: true });
   try {
     return store.db.prepare('SELECT * FROM probe_results ORDER BY id').all();
   } finally {

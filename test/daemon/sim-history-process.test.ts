@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/index.js';
+import { openSqliteStore } from '../../src/store/sqlite/store.js';
 import { ROOT } from '../support/cli.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -94,7 +94,7 @@ endpoints:
     expect(posts).toBe(0);
     expect(stdout).toContain('Slack post not sent: simulated history (catching up)');
 
-    const store = openStore(path.join(dir, 'hist.db'));
+    const store = openSqliteStore(path.join(dir, 'hist.db'));
     try {
       expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
       const alerts = store.db.prepare('SELECT COUNT(*) FROM alerts').pluck().get() as number;

@@ -14,9 +14,10 @@ import { startSimDaemon } from '../../src/daemon/sim-daemon.js';
 import { createLogger } from '../../src/daemon/logger.js';
 import { createSimRuntime, type CatchUpEvent, type SimRuntime } from '../../src/daemon/sim-runtime.js';
 import { Redactor } from '../../src/secrets.js';
-import { openStore, storeApiCallObserver, type Store } from '../../src/store/index.js';
+import { storeApiCallObserver } from '../../src/store/index.js';
 import { ROOT } from '../support/cli.js';
 import { tempDir } from '../support/temp-dir.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
 
 const DAY = 86_400_000;
 const EP = 'hist-llm';
@@ -59,7 +60,7 @@ endpoints:
 }
 
 interface Started {
-  store: Store;
+  store: SqliteStore;
   sim: SimRuntime;
   daemon: RunningDaemon;
   events: CatchUpEvent[];
@@ -68,7 +69,7 @@ interface Started {
 }
 
 async function start(config: Config): Promise<Started> {
-  const store = openStore(config.storePath);
+  const store = openSqliteStore(config.storePath);
   const events: CatchUpEvent[] = [];
   let wentLive: () => void = () => undefined;
   const live = new Promise<void>((resolve) => (wentLive = resolve));

@@ -6,7 +6,6 @@ import { VirtualClock } from '../../src/clock.js';
 import type { Config } from '../../src/config/load.js';
 import { createApp } from '../../src/server/app.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
-import { billingRepo } from '../../src/store/billing.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { addSteps, config, endpoint, tablePrices } from '../report/helpers.js';
 import { findChromium } from './find-chromium.js';
@@ -32,7 +31,7 @@ describe.skipIf(!browserLookup.found)('dashboard billing table', () => {
       [Date.parse('2026-03-01T00:00:00Z'), 1],
       [Date.parse('2026-03-01T10:00:00Z'), 0],
     ]);
-    billingRepo(store.db).saveDay(
+    store.billing.saveDay(
       { day: '2026-03-01', source: 'cost-explorer', fetchedAt: NOW, estimated: true, final: true },
       [
         {

@@ -15,7 +15,7 @@ import { SystemClock } from '../../src/clock.js';
 import { createAwsCloud } from '../../src/cloud/aws/index.js';
 import { loadConfig, type Config } from '../../src/config/load.js';
 import { pollOnce } from '../../src/telemetry/poll.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
 import { motoEnv, runCli } from '../support/cli.js';
 import { classify, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -188,7 +188,7 @@ const env = (): NodeJS.ProcessEnv => ({ ...motoEnv(broken.url), SAGEZERO_DEBUG: 
 
 /** What telemetry has stored, read through a fresh connection: the store must still open and hold it. */
 function stored(): { transitions: unknown[]; meta: number; lastError: string | undefined } {
-  const s = openStore(config.storePath);
+  const s = openSqliteStore(config.storePath);
   try {
     return {
       transitions: s.instances.all(NAME, 'AllTraffic'),
@@ -202,7 +202,7 @@ function stored(): { transitions: unknown[]; meta: number; lastError: string | u
 
 async function pollThroughBrokenProxy(breakage: Breakage | undefined) {
   broken.breakage = breakage;
-  const store: Store = openStore(config.storePath);
+  const store: SqliteStore = openSqliteStore(config.storePath);
   try {
     const cloud = createAwsCloud({ region: 'us-east-1', endpoint: broken.url });
     return await pollOnce({ cloud, clock: new SystemClock(), store, config });

@@ -47,7 +47,7 @@ import { startDaemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/daemon/logger.js';
 import { ClockScheduler } from '../../src/daemon/scheduler.js';
 import { Redactor } from '../../src/secrets.js';
-import { openStore } from '../../src/store/index.js';
+import { openSqliteStore } from '../../src/store/sqlite/store.js';
 import { motoEnv, spawnCli } from '../support/cli.js';
 import {
   seededRandom,
@@ -135,7 +135,7 @@ function label(r: ProxiedRequest, inputBucket: string): string {
 
 /** The probe rows another (read-only) connection sees committed in the store file. */
 function committedRows(file: string): ProbeRow[] {
-  const store = openStore(file, { readonly: true });
+  const store = openSqliteStore(file, { readonly: true });
   try {
     return store.db.prepare('SELECT * FROM probe_results ORDER BY id').all() as ProbeRow[];
   } finally {
@@ -323,7 +323,7 @@ async function killedProbe(o: Outcome): Promise<void> {
   o.objectsAtRestart = (await objectsIn([bucket, ...madeByChild])).length;
 
   // The restart: the store opens with every committed row, unchanged.
-  const store = openStore(config.storePath);
+  const store = openSqliteStore(config.storePath);
   expect(store.db.pragma('integrity_check', { simple: true }), label_).toBe('ok');
   const reopened = store.db.prepare('SELECT * FROM probe_results ORDER BY id').all() as ProbeRow[];
   expect(reopened, `${label_}: rows after reopening`).toEqual(committed);
