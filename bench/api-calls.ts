@@ -94,7 +94,7 @@ export async function measureApiCalls(n: number, hours: number): Promise<ApiCall
       await yieldToEventLoop();
     }
     await daemon.stop();
-    store.close();
+    await store.close();
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
     const endpointHours = n * hours;
     return {

@@ -172,7 +172,7 @@ async function main(): Promise<void> {
     console.log(`stopped after ${((at - start) / DAY_MS).toFixed(2)} simulated days: --wall-minutes reached`);
   }
   await run.stop();
-  store.close();
+  await store.close();
   if (snapshotDays.size === 0) rmSync(dir, { recursive: true, force: true });
   console.log(`log output: ${mb(logBytes)} MB`);
 }

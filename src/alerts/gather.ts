@@ -30,7 +30,7 @@ const PROBE_LOOKBACK_MS = 30 * 24 * 3600_000;
 const VICTIM_LOOKBACK_MS = 24 * 3600_000;
 const BACKLOG_LOOKBACK_MS = 24 * 3600_000;
 
-export function gatherAlertInputs(o: GatherOptions): AlertInputs {
+export async function gatherAlertInputs(o: GatherOptions): Promise<AlertInputs> {
   const endpoints: EndpointAlertInput[] = o.endpoints.map((e) => {
     // The backlog rule reads only the run of backlogged minutes ending at the latest fresh minute
     // (trailingBacklogMinutes), and the activities only when that run is long: the day's series and
@@ -55,13 +55,13 @@ export function gatherAlertInputs(o: GatherOptions): AlertInputs {
   // Error minutes reach further back than the rule's window: a probe that failed in an outage an
   // hour ago is still recognised as a victim of it (src/alerts/inhibit.ts).
   const errorsSince = Math.min(since, o.now - VICTIM_LOOKBACK_MS);
-  const episode = o.store.alerts.get('aws-api-errors');
+  const episode = await o.store.alerts.get('aws-api-errors');
   const inputs: AlertInputs = {
     now: o.now,
     endpoints,
     apiErrors: {
-      errorMinutes: o.store.apiCalls.errorMinutes(errorsSince),
-      failing: o.store.apiCalls.since(since),
+      errorMinutes: await o.store.apiCalls.errorMinutes(errorsSince),
+      failing: await o.store.apiCalls.since(since),
       ...(episode
         ? {
             lastEpisode: {
@@ -73,7 +73,7 @@ export function gatherAlertInputs(o: GatherOptions): AlertInputs {
           }
         : {}),
     },
-    controllers: o.store.controllers.all(),
+    controllers: await o.store.controllers.all(),
   };
   if (o.spend) inputs.spend = o.spend;
   if (o.drift) inputs.drift = o.drift;

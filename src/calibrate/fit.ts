@@ -73,21 +73,21 @@ export interface LagSamples {
 }
 
 /** Wake and scale-in lags (s) of the variant's scaling activities started in [from, to). */
-export function lagSamples(
+export async function lagSamples(
   store: Store,
   endpoint: string,
   variant: string,
   from: number,
   to: number,
-): LagSamples {
+): Promise<LagSamples> {
   const wake: number[] = [];
   const scaleIn: number[] = [];
-  for (const a of store.activities.between(endpoint, from, to - 1)) {
+  for (const a of await store.activities.between(endpoint, from, to - 1)) {
     if (a.status !== 'Successful' || a.variant !== variant || a.desiredCount === undefined) continue;
-    const before = store.instances.countAt(endpoint, variant, a.startTime - 1) ?? 0;
+    const before = (await store.instances.countAt(endpoint, variant, a.startTime - 1)) ?? 0;
     const startMinute = Math.floor(a.startTime / MINUTE_MS) * MINUTE_MS;
     if (before === 0 && a.desiredCount > 0) {
-      const pts = store.metrics.series(
+      const pts = await store.metrics.series(
         endpoint,
         'HasBacklogWithoutCapacity',
         startMinute - WAKE_LOOKBACK_MS,
@@ -106,15 +106,15 @@ export function lagSamples(
       if (first !== undefined) wake.push((a.startTime - first) / 1000);
     } else if (before > 0 && a.desiredCount === 0) {
       const lo = startMinute - SCALE_IN_LOOKBACK_MS;
-      const busy = (metric: string): number | undefined => {
-        const pts = store.metrics.series(endpoint, metric, lo, startMinute);
+      const busy = async (metric: string): Promise<number | undefined> => {
+        const pts = await store.metrics.series(endpoint, metric, lo, startMinute);
         for (let i = pts.length - 1; i >= 0; i--)
           if ((pts[i] as { value: number }).value > 0) return pts[i]!.minute;
         return undefined;
       };
       const last = Math.max(
-        busy('ApproximateBacklogSize') ?? -Infinity,
-        busy('InvocationsProcessed') ?? -Infinity,
+        (await busy('ApproximateBacklogSize')) ?? -Infinity,
+        (await busy('InvocationsProcessed')) ?? -Infinity,
       );
       if (Number.isFinite(last)) scaleIn.push((a.startTime - last) / 1000);
     }
@@ -155,12 +155,12 @@ export interface FitInput {
   now: number;
 }
 
-export function fitCalibration(i: FitInput): CalibrationFit {
-  const stored = bootSamplesFromStore(i.store, i.endpoint, i.variant, i.bootFrom, i.to);
-  const samples = { probes: probesOfTheirOwn(i), scaleOuts: stored.scaleOuts };
+export async function fitCalibration(i: FitInput): Promise<CalibrationFit> {
+  const stored = await bootSamplesFromStore(i.store, i.endpoint, i.variant, i.bootFrom, i.to);
+  const samples = { probes: await probesOfTheirOwn(i), scaleOuts: stored.scaleOuts };
   const boot = estimateBoot([...samples.probes, ...samples.scaleOuts], i.bootPriorSeconds);
   const dist = boot.distribution as Extract<BootDistribution, { kind: 'lognormal' }>;
-  const lags = lagSamples(i.store, i.endpoint, i.variant, i.from, i.to);
+  const lags = await lagSamples(i.store, i.endpoint, i.variant, i.from, i.to);
   const est = alarmDelayEstimates(lags, i.scaling);
   const all = [...est.wake, ...est.scaleIn];
   const e = median(all);
@@ -195,16 +195,15 @@ export function fitCalibration(i: FitInput): CalibrationFit {
  * towards them (self-agreement on test/calibrate/calibrate-sim.test.ts's plain history -3.8% with the
  * duplicates, -1.7% without). The tuner and plan still count both (src/tune/coldstart.ts).
  */
-function probesOfTheirOwn(i: FitInput): number[] {
+async function probesOfTheirOwn(i: FitInput): Promise<number[]> {
   const starts = new Set<number>();
-  for (const a of i.store.activities.between(i.endpoint, i.bootFrom, i.to)) {
+  for (const a of await i.store.activities.between(i.endpoint, i.bootFrom, i.to)) {
     if (a.status !== 'Successful' || a.endTime === undefined || (a.desiredCount ?? 0) < 1) continue;
     if (a.variant !== i.variant) continue;
-    if (i.store.instances.countAt(i.endpoint, i.variant, a.startTime - 1) !== 0) continue;
+    if ((await i.store.instances.countAt(i.endpoint, i.variant, a.startTime - 1)) !== 0) continue;
     starts.add(Math.round(a.startTime / 1000));
   }
-  return i.store.probes
-    .between(i.endpoint, i.bootFrom, i.to)
+  return (await i.store.probes.between(i.endpoint, i.bootFrom, i.to))
     .filter((p) => p.cold && p.outcome === 'success' && p.scaleOutS !== undefined)
     .filter((p) => !starts.has(Math.round(p.startedAt / 1000 + (p.queuedS ?? NaN))))
     .map((p) => p.scaleOutS as number);

@@ -26,9 +26,9 @@ export interface CalibrationSummary {
 }
 
 /** The newest stored calibration of an endpoint, if any (undefined on a store without the table). */
-export function latestCalibration(store: Store, endpoint: string): StoredFit | undefined {
+export async function latestCalibration(store: Store, endpoint: string): Promise<StoredFit | undefined> {
   try {
-    const c = store.calibrations.latest<StoredFit>(endpoint);
+    const c = await store.calibrations.latest<StoredFit>(endpoint);
     return c ? { ...c.fit, agrees: c.agrees } : undefined;
   } catch {
     return undefined;
@@ -84,7 +84,7 @@ export function calibrationNotes(endpoint: string, c: StoredFit, mode: 'recommen
 }
 
 /** Why `mode: apply` must hold for this endpoint, or undefined when the calibration allows it. */
-export function calibrationHold(store: Store, endpoint: string): string | undefined {
-  const c = latestCalibration(store, endpoint);
+export async function calibrationHold(store: Store, endpoint: string): Promise<string | undefined> {
+  const c = await latestCalibration(store, endpoint);
   return c && !c.agrees ? `${disagreementText(endpoint, c)}; not applying until it agrees again` : undefined;
 }

@@ -215,9 +215,9 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
     );
     const why = !memory.checked.has(name)
       ? 'first check by this process'
-      : pendingTunerChange(store, name, w.endpoint.scaling)
+      : (await pendingTunerChange(store, name, w.endpoint.scaling))
         ? 'a tuner change waits'
-        : fullCheckReason(store, name, w.desired, fingerprint, clock.now(), intervalMs);
+        : await fullCheckReason(store, name, w.desired, fingerprint, clock.now(), intervalMs);
     if (why === undefined) continue;
     log.debug({ endpoint: name, why }, 'reconcile: full check');
     toCheck.push({ ...w, fingerprint });
@@ -246,7 +246,7 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
     memory.checked.add(ep.endpoint);
     result.checked.push(ep.endpoint);
     if (ep.refused) {
-      forgetVerified(store, ep.endpoint);
+      await forgetVerified(store, ep.endpoint);
       log.error({ endpoint: ep.endpoint }, ep.refused);
       result.drift.push({
         endpoint: ep.endpoint,
@@ -258,21 +258,21 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
       continue;
     }
     const desired = config.endpoints.find((e) => e.name === ep.endpoint)?.scaling;
-    const tunerChange = desired ? pendingTunerChange(store, ep.endpoint, desired) : undefined;
+    const tunerChange = desired ? await pendingTunerChange(store, ep.endpoint, desired) : undefined;
     if (ep.changes.length === 0 && !ep.busy) {
       // In sync: later rounds trust the fingerprint until something says otherwise.
-      recordVerified(
+      await recordVerified(
         store,
         ep.endpoint,
         toCheck.find((w) => w.endpoint.name === ep.endpoint)!.fingerprint,
         now,
       );
       // The cloud already runs the tuner's policy (a reconcile that applied it was cut short).
-      if (tunerChange) markTunerChangeOnCloud(store, ep.endpoint, now);
+      if (tunerChange) await markTunerChangeOnCloud(store, ep.endpoint, now);
       continue;
     }
     // Something to do, or still to settle: the next round looks in full again.
-    forgetVerified(store, ep.endpoint);
+    await forgetVerified(store, ep.endpoint);
     if (ep.changes.length === 0) continue;
     if (ep.busy) {
       if (ep.observed.endpoint?.status === 'Creating') {
@@ -330,10 +330,10 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
       }
       continue;
     }
-    const done = (error: unknown): Outcome => {
+    const done = async (error: unknown): Promise<Outcome> => {
       const out: Outcome = { drift: [], provisioned: [], tuner: [] };
       if (error === undefined) {
-        if (tunerChange) markTunerChangeOnCloud(store, ep.endpoint, clock.now());
+        if (tunerChange) await markTunerChangeOnCloud(store, ep.endpoint, clock.now());
         if (isNew) {
           out.provisioned.push(ep.endpoint);
           log.info({ endpoint: ep.endpoint }, 'provisioned');
@@ -373,10 +373,10 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
     }
     try {
       await work(stop);
-      merge(result, done(undefined));
+      merge(result, await done(undefined));
     } catch (e) {
       if (stop.aborted) break;
-      merge(result, done(e));
+      merge(result, await done(e));
     }
   }
   result.provisioning = memory.queue.inFlight();
@@ -462,7 +462,7 @@ function queueCreationLeftRunning(
 /** The store's JumpStart spec cache behind the resolver's async interface. */
 export function storeSpecCache(store: Store, clock: Clock): JumpStartSpecCache {
   return {
-    get: async (key) => store.specCache.get(key)?.json,
+    get: async (key) => (await store.specCache.get(key))?.json,
     put: async (key, json) => store.specCache.put({ key, json, fetchedAt: clock.now() }),
   };
 }

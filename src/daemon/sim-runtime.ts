@@ -81,7 +81,12 @@ export async function createSimRuntime(
       throw new UserError(`sim.traffic.trace: cannot load ${file}: ${(e as Error).message}`);
     }
   }
-  const { start, liveStart } = startTime(store, trace, wallNow, parseSimHistory(config.sim.history) ?? 0);
+  const { start, liveStart } = await startTime(
+    store,
+    trace,
+    wallNow,
+    parseSimHistory(config.sim.history) ?? 0,
+  );
   const historyMs = liveStart - start;
   const engine = new SimEngine(
     simOptions({
@@ -203,15 +208,15 @@ export async function createSimRuntime(
  * Live: a little before today's trace window, but never before what the store already holds. A fresh
  * store (nothing polled yet) starts `historyMs` earlier and catches up; a store with history resumes.
  */
-function startTime(
+async function startTime(
   store: Store,
   trace: Trace | undefined,
   wallNow: number,
   historyMs: number,
-): { start: number; liveStart: number } {
+): Promise<{ start: number; liveStart: number }> {
   const today = Math.floor(wallNow / DAY_MS) * DAY_MS;
   const base = trace ? today + trace.startOfDaySeconds * 1000 - LEAD_IN_MS : wallNow;
-  const last = store.meta.getNumber(META.lastPollAt);
+  const last = await store.meta.getNumber(META.lastPollAt);
   if (last === undefined) return { start: base - historyMs, liveStart: base };
   if (last < base) return { start: base, liveStart: base };
   // Resume the next simulated day's window after the stored history.

@@ -30,13 +30,13 @@ export function bootPriorSeconds(endpoint: EndpointConfig): number {
  * The endpoint's boot: every cold start the store has measured (cold probes' scale-out phase and
  * scale-outs from zero, as the tuner counts them), or the prior when there is none or no store.
  */
-export function endpointBoot(endpoint: EndpointConfig, store?: Store): EndpointBoot {
+export async function endpointBoot(endpoint: EndpointConfig, store?: Store): Promise<EndpointBoot> {
   const priorSeconds = bootPriorSeconds(endpoint);
   let probes: number[] = [];
   let scaleOuts: number[] = [];
   if (store) {
     try {
-      ({ probes, scaleOuts } = bootSamplesFromStore(
+      ({ probes, scaleOuts } = await bootSamplesFromStore(
         store,
         endpoint.name,
         endpoint.variantName,

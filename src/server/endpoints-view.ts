@@ -66,11 +66,15 @@ interface StatusMeta {
   observedAt?: number;
 }
 
-export function endpointsView(
+export async function endpointsView(
   store: Store,
   config: Pick<Config, 'endpoints'> & Partial<Pick<Config, 'realtimeEndpoints'>>,
-): { lastPollAt: string | null; endpoints: EndpointView[]; realtimeEndpoints: RealtimeEndpointView[] } {
-  const lastPoll = store.meta.getNumber(META.lastPollAt);
+): Promise<{
+  lastPollAt: string | null;
+  endpoints: EndpointView[];
+  realtimeEndpoints: RealtimeEndpointView[];
+}> {
+  const lastPoll = await store.meta.getNumber(META.lastPollAt);
   const endpoints = config.endpoints.map((e): EndpointView => {
     const st = store.meta.getJson<StatusMeta>(META.endpointStatus(e.name)) ?? {};
     const latest = store.instances.latest(e.name, e.variantName);

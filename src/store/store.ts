@@ -6,5 +6,5 @@ export { StoreError, type OpenStoreOptions, type Store, type GroupCommit } from 
 
 /** Opens (creating if needed) the store at `file`, or `:memory:` for tests. Throws StoreError. */
 export async function openStore(file: string, options: OpenStoreOptions = {}): Promise<Store> {
-  return Promise.resolve(openSqliteStore(file, options));
+  return await Promise.resolve(openSqliteStore(file, options));
 }

@@ -35,7 +35,7 @@ export async function pollComponentCopies(
   const states = await Promise.all(
     endpoint.components.map((c) => cloud.getInferenceComponent(c.componentName)),
   );
-  store.transaction(() => {
+  await store.transaction(() => {
     endpoint.components.forEach((c, i) => {
       const s = states[i];
       const copies = s ? Math.max(s.currentCopyCount, s.desiredCopyCount) : 0;

@@ -67,22 +67,21 @@ export function describeBoot(d: BootDistribution): BootEstimate {
 }
 
 /** Boot-time samples (seconds) in [from, to): cold probes' scale-out phase and wake-ups from zero. */
-export function bootSamplesFromStore(
+export async function bootSamplesFromStore(
   store: Store,
   endpoint: string,
   variant: string,
   from: number,
   to: number,
-): { probes: number[]; scaleOuts: number[] } {
-  const probes = store.probes
-    .between(endpoint, from, to)
+): Promise<{ probes: number[]; scaleOuts: number[] }> {
+  const probes = (await store.probes.between(endpoint, from, to))
     .filter((p) => p.cold && p.outcome === 'success' && p.scaleOutS !== undefined)
     .map((p) => p.scaleOutS as number);
   const scaleOuts: number[] = [];
-  for (const a of store.activities.between(endpoint, from, to)) {
+  for (const a of await store.activities.between(endpoint, from, to)) {
     if (a.status !== 'Successful' || a.endTime === undefined || (a.desiredCount ?? 0) < 1) continue;
     if (a.variant !== variant) continue;
-    const before = store.instances.countAt(endpoint, variant, a.startTime - 1);
+    const before = await store.instances.countAt(endpoint, variant, a.startTime - 1);
     if (before !== 0) continue;
     scaleOuts.push((a.endTime - a.startTime) / 1000);
   }

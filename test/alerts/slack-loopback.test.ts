@@ -68,11 +68,11 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 let logText = '';
 let store: Store;
-beforeEach(() => {
+beforeEach(async () => {
   received.length = 0;
   script = [];
   logText = '';
-  store = openStore(':memory:');
+  store = await openStore(':memory:');
 });
 afterEach(() => store.close());
 
@@ -165,7 +165,7 @@ describe('Slack alerts over loopback HTTP', () => {
       ':white_check_mark: Resolved: Probe failed on llm-a',
     );
     expect(received[1]?.body.text).not.toContain('<!here>');
-    expect(store.alerts.get('probe-failed:llm-a')).toMatchObject({
+    expect(await store.alerts.get('probe-failed:llm-a')).toMatchObject({
       state: 'resolved',
       resolvedAt: clock.now(),
     });
@@ -217,8 +217,8 @@ describe('Slack alerts over loopback HTTP', () => {
     expect(received).toHaveLength(1);
     expect(clock.sleeps).toEqual([]);
     // Not notified: the next evaluation tries again.
-    expect(store.alerts.get('probe-failed:llm-a')?.lastNotifiedAt).toBeUndefined();
-    assertNoSecret(logText, JSON.stringify(o), JSON.stringify(store.alerts.all()));
+    expect((await store.alerts.get('probe-failed:llm-a'))?.lastNotifiedAt).toBeUndefined();
+    assertNoSecret(logText, JSON.stringify(o), JSON.stringify(await store.alerts.all()));
   });
 
   it('gives up on an unreachable Slack after its attempts without throwing, and without the URL', async () => {

@@ -28,7 +28,7 @@ describe('billing on the simulated cloud', () => {
   it('bills each whole day once, final at once, from the region records; the estimate matches it', async () => {
     const { store, sim, config } = run;
     // 03-10 began before the region existed: never billed. 03-11 read once, final (no billing lag).
-    expect(store.billing.days('2026-03-01', '2026-03-13')).toEqual([
+    expect(await store.billing.days('2026-03-01', '2026-03-13')).toEqual([
       {
         day: DAY,
         source: 'sim',

@@ -26,10 +26,10 @@ describe('the tuner in apply mode', () => {
     const { buildScalingResources } = await import('../../src/scaling/build.js');
     const { planScaling } = await import('../../src/scaling/plan.js');
     const { ownerTags } = await import('../../src/ownership.js');
-    const rec = store.meta.getJson<{ mode: string; applied?: string }>(tuneMetaKey('tune-llm'));
+    const rec = await store.meta.getJson<{ mode: string; applied?: string }>(tuneMetaKey('tune-llm'));
     expect(rec?.applied).toMatch(/step is expected to save/);
     expect(rec?.mode).toBe('apply');
-    const applied = store.meta.getJson<import('../../src/config/scaling-schema.js').ScalingConfig>(
+    const applied = await store.meta.getJson<import('../../src/config/scaling-schema.js').ScalingConfig>(
       appliedKey('tune-llm'),
     );
     expect(applied).toBeDefined();

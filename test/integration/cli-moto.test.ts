@@ -269,7 +269,7 @@ ${extra}`,
 
     // Five cold probes whose scale-out took 780-860 s: median 820 s, p90 820 * e^(1.2816 * 0.05) = 874 s.
     mkdirSync(path.join(dir, 'boot-var'), { recursive: true });
-    const store = openStore(path.join(dir, 'boot-var', 'store.db'));
+    const store = await openStore(path.join(dir, 'boot-var', 'store.db'));
     const t0 = Date.UTC(2025, 0, 6);
     [780, 800, 820, 840, 860].forEach((s, i) =>
       store.probes.save({
@@ -284,7 +284,7 @@ ${extra}`,
         outcome: 'success',
       }),
     );
-    store.close();
+    await store.close();
 
     const warned = await runCli(['plan', '-c', cfg], { env });
     expect(warned.code).toBe(0); // still "no changes": a warning is not a change

@@ -134,12 +134,12 @@ function label(r: ProxiedRequest, inputBucket: string): string {
 }
 
 /** The probe rows another (read-only) connection sees committed in the store file. */
-function committedRows(file: string): ProbeRow[] {
+async function committedRows(file: string): Promise<ProbeRow[]> {
   const store = openSqliteStore(file, { readonly: true });
   try {
     return store.db.prepare('SELECT * FROM probe_results ORDER BY id').all() as ProbeRow[];
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -281,7 +281,7 @@ async function killedProbe(o: Outcome): Promise<void> {
     target: moto,
     seed,
     rate: 0,
-    onRequest: (r) => {
+    onRequest: async (r) => {
       if (killedDuring) return 'hang';
       if (++seen < killAt) {
         if (r.operation === 'InvokeEndpointAsync') invokeReachedMoto = true;
@@ -289,7 +289,7 @@ async function killedProbe(o: Outcome): Promise<void> {
       }
       killedDuring = label(r, bucket);
       // What another connection sees committed now, while the child waits for this answer.
-      committed = committedRows(config.storePath);
+      committed = await committedRows(config.storePath);
       kill();
       if (how === 'applied, answer lost') {
         if (r.operation === 'InvokeEndpointAsync') invokeReachedMoto = true;
@@ -417,7 +417,7 @@ async function killedProbe(o: Outcome): Promise<void> {
     // moto is still queued, and this probe gets it.
     await daemon.runNow('reconcile');
     await daemon.runNow(`probe:${name}`);
-    const next = store.probes.latest(name);
+    const next = await store.probes.latest(name);
     const expected = result === 'failure' && !invokeReachedMoto ? 'model_error' : 'success';
     expect(next?.id, label_).not.toBe(calibration?.id);
     expect(next?.id, label_).not.toBe(killedRow?.id);
@@ -428,7 +428,7 @@ async function killedProbe(o: Outcome): Promise<void> {
     expect(leftAfterNext, `${label_}: S3 objects left after the next probe`).toEqual([]);
   } finally {
     await daemon.stop();
-    store.close();
+    await store.close();
   }
 }
 

@@ -318,13 +318,13 @@ async function verify(k: Killed): Promise<Outcome> {
     const world = await buildWorld(k.seed, SCALING);
     const next = world.pollTime(r.lastStartedPoll + 1);
     world.advanceTo(next);
-    const okBefore = store.controllers.get('telemetry')?.okCount ?? 0;
+    const okBefore = (await store.controllers.get('telemetry'))?.okCount ?? 0;
     const res = await pollOnce({ cloud: world.cloud, clock: world.clock, store, config: world.config });
     expect(res.errors, label).toEqual([]);
-    expect(store.meta.getNumber(META.lastPollAt), label).toBe(next);
-    expect(store.controllers.get('telemetry')?.okCount, label).toBe(okBefore + 1);
+    expect(await store.meta.getNumber(META.lastPollAt), label).toBe(next);
+    expect((await store.controllers.get('telemetry'))?.okCount, label).toBe(okBefore + 1);
     for (const e of world.config.endpoints) {
-      const status = store.meta.getJson<{ observedAt: number }>(META.endpointStatus(e.name));
+      const status = await store.meta.getJson<{ observedAt: number }>(META.endpointStatus(e.name));
       expect(status?.observedAt, `${label} ${e.name} observed`).toBe(next);
     }
 
@@ -359,16 +359,16 @@ async function verify(k: Killed): Promise<Outcome> {
     const report = await reportOf(store, world.clock);
     const reference = await uninterrupted(k.seed, r.lastStartedPoll + 1);
     const refReport = await reportOf(reference.store, reference.world.clock);
-    reference.store.close();
+    await reference.store.close();
     const stretch = next - world.pollTime(Math.max(0, r.lastStartedPoll - 1));
     let sameAsUninterrupted = 0;
     for (const [i, ep] of world.endpoints.entries()) {
-      const steps = store.instances.all(ep.name, VARIANT);
+      const steps = await store.instances.all(ep.name, VARIANT);
       expect(
         steps.every((t, j) => j === 0 || t.count !== steps[j - 1]!.count),
         `${label} ${ep.name}: a sample repeats the count before it`,
       ).toBe(true);
-      const w = store.instances.window(ep.name, VARIANT, start, next);
+      const w = await store.instances.window(ep.name, VARIANT, start, next);
       const integral = integrate(countSegments(w.initial ?? 0, w.transitions, start, next), []).instanceHours;
       const got = report.endpoints[i]!;
       expect(got.name).toBe(ep.name);
@@ -394,7 +394,7 @@ async function verify(k: Killed): Promise<Outcome> {
       endpoints: world.endpoints.length,
     };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

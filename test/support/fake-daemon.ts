@@ -24,7 +24,7 @@ export async function startFakeDaemon(
   config: Config,
   prepare?: (store: Store) => void,
 ): Promise<FakeDaemon> {
-  const store = openStore(':memory:');
+  const store = await openStore(':memory:');
   prepare?.(store);
   let logs = '';
   const sink = new Writable({

@@ -62,16 +62,16 @@ export class Serial {
   }
 
   /** One repo call: at once, unless a transaction this code is not part of is open or waiting. */
-  call<T>(fn: () => T): Promise<T> {
+  async call<T>(fn: () => T): Promise<T> {
     const scope = this.scope();
     if (!scope.children.busy) {
       try {
-        return Promise.resolve(fn());
+        return await Promise.resolve(fn());
       } catch (e) {
-        return Promise.reject(e as Error);
+        return await Promise.reject(e as Error);
       }
     }
-    return this.exclusive(scope, fn);
+    return await this.exclusive(scope, fn);
   }
 
   private async exclusive<T>(scope: Scope, fn: () => T): Promise<T> {
@@ -114,7 +114,7 @@ export class Serial {
 
   /** Runs `fn` (synchronous) when no transaction of this process is open or waiting. */
   async between<T>(fn: () => T): Promise<T> {
-    return this.exclusive(this.root, fn);
+    return await this.exclusive(this.root, fn);
   }
 }
 

@@ -86,12 +86,12 @@ export function openSqliteStore(file: string, options: OpenStoreOptions = {}): S
       open: () => serial.between(() => void (db.inTransaction || db.exec('BEGIN IMMEDIATE'))),
       commit: () => serial.between(() => void (db.inTransaction && db.exec('COMMIT'))),
     },
-    close() {
+    async close() {
       if (open) {
         open = false;
         db.close();
       }
-      return Promise.resolve();
+      return await Promise.resolve();
     },
   };
 }
