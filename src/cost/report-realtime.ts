@@ -39,10 +39,12 @@ export async function realtimeSection(input: RealtimeSectionInput): Promise<Real
   const { store, endpoint: e, from, window: w, prices } = input;
   const hist = await store.instances.window(e.name, e.variantName, from, w.end);
   const instances = countSegments(hist.initial ?? 0, hist.transitions, from, w.end);
-  const copies = e.components.map((c) => {
-    const h = store.instances.window(e.name, componentCopiesKey(c.componentName), from, w.end);
-    return { initial: h.initial ?? 0, transitions: h.transitions };
-  });
+  const copies = await Promise.all(
+    e.components.map(async (c) => {
+      const h = await store.instances.window(e.name, componentCopiesKey(c.componentName), from, w.end);
+      return { initial: h.initial ?? 0, transitions: h.transitions };
+    }),
+  );
   const shares = shareSegments(instances, e.components, copies);
   const clip = (segs: readonly CountSegment[]): CountSegment[] =>
     segs

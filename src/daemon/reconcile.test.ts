@@ -46,7 +46,7 @@ async function reconcile(repair = true): Promise<ReconcileResult> {
   return reconcileAndWait({
     cloud,
     clock,
-    config: withTunedScaling(config, store),
+    config: await withTunedScaling(config, store),
     store,
     log: createLogger(new Redactor(), sink),
     repair,

@@ -232,7 +232,7 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
   // cooldown does not cover the boot.
   logWarningsOnce(
     ctx,
-    planWarnings(
+    await planWarnings(
       config,
       toCheck.map((w) => w.endpoint),
       plans,

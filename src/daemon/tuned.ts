@@ -21,8 +21,8 @@ export function tunerChangeKey(endpoint: string): string {
 }
 
 /** The config with each `mode: apply` endpoint's scaling replaced by the policy the tuner applied. */
-export function withTunedScaling(config: Config, store: Store): Config {
-  return { ...config, endpoints: config.endpoints.map((e) => tunedEndpoint(e, store)) };
+export async function withTunedScaling(config: Config, store: Store): Promise<Config> {
+  return { ...config, endpoints: await Promise.all(config.endpoints.map((e) => tunedEndpoint(e, store))) };
 }
 
 export async function tunedEndpoint(e: EndpointConfig, store: Store): Promise<EndpointConfig> {

@@ -33,7 +33,7 @@ function setup(script: Script): {
   return { clock, cloud: new ScriptedCloud(clock, EP.name, script), saves };
 }
 
-function sinkInto(saves: ProbeResult[]): { save(p: ProbeResult): void } {
+function sinkInto(saves: ProbeResult[]): { save(p: ProbeResult): Promise<void> } {
   return {
     async save(p) {
       saves.push(p);

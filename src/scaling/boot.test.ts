@@ -17,10 +17,10 @@ beforeEach(async () => {
 afterEach(() => store.close());
 
 /** Cold probes whose scale-out phase (scale-out began -> InService) took these many seconds. */
-function coldProbes(endpoint: string, seconds: number[]): void {
-  seconds.forEach((s, i) => {
+async function coldProbes(endpoint: string, seconds: number[]): Promise<void> {
+  for (const [i, s] of seconds.entries()) {
     const startedAt = T + i * 60 * MIN;
-    store.probes.save({
+    await store.probes.save({
       id: `${endpoint}-p${i}`,
       endpoint,
       startedAt,
@@ -33,7 +33,7 @@ function coldProbes(endpoint: string, seconds: number[]): void {
       totalS: s + 150,
       outcome: 'success',
     });
-  });
+  }
 }
 
 const endpointOf = (c: Config) => c.endpoints[0]!;

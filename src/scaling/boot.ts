@@ -63,15 +63,15 @@ export async function endpointBoot(endpoint: EndpointConfig, store?: Store): Pro
  * the boot p90 plus the time the wake alarm needs to see the new capacity; undefined when it covers
  * that, or when there is no wake policy or the endpoint never sits at zero.
  */
-export function wakeCooldownWarning(
+export async function wakeCooldownWarning(
   endpoint: EndpointConfig,
-  bootOf: EndpointBoot | (() => EndpointBoot),
-): string | undefined {
+  bootOf: EndpointBoot | (() => Promise<EndpointBoot>),
+): Promise<string | undefined> {
   const s = endpoint.scaling;
   if (s.wake === false || s.minCapacity > 0) return undefined;
   // Read the boot (store queries, for measured cold starts) only for an endpoint the warning is about:
   // the daemon plans every endpoint at each reconcile.
-  const read = typeof bootOf === 'function' ? bootOf() : bootOf;
+  const read = typeof bootOf === 'function' ? await bootOf() : bootOf;
   const lag = wakeAlarmLagSeconds(s.wake.periodSeconds);
   const cooldown = s.scaleOutCooldownSeconds;
   // Measured boots judge only when they show the cooldown short with confidence (measuredTooShort):

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aggregateSql, encodeRange } from './sqlite/metrics.js';
-import { openStore, type Store } from './store.js';
-import { openSqliteStore } from './sqlite/store.js';
+import { openSqliteStore, type SqliteStore } from './sqlite/store.js';
 
-let s: Store;
+let s: SqliteStore;
 beforeEach(() => {
   s = openSqliteStore(':memory:');
 });
@@ -11,8 +10,9 @@ afterEach(() => s.close());
 
 describe('instances', () => {
   it('gives the count in force at a window start and the transitions strictly inside', async () => {
-    const ins = async (at: number, count: number): Promise<void> =>
+    const ins = async (at: number, count: number): Promise<void> => {
       await s.instances.insert({ endpoint: 'e', variant: 'v', at, count, source: 'poll' });
+    };
     await ins(100, 1);
     await ins(200, 0);
     await ins(300, 2);

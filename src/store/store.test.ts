@@ -4,13 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrate } from './migrations.js';
-import { openStore, StoreError, type Store } from './store.js';
+import { openStore, StoreError } from './store.js';
 import Database from 'better-sqlite3';
 import { tempDir } from '../../test/support/temp-dir.js';
-import { openSqliteStore } from './sqlite/store.js';
+import { openSqliteStore, type SqliteStore } from './sqlite/store.js';
 
-const opened: Store[] = [];
-function open(file: string): Store {
+const opened: SqliteStore[] = [];
+function open(file: string): SqliteStore {
   const s = openSqliteStore(file);
   opened.push(s);
   return s;

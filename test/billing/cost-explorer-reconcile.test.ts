@@ -39,7 +39,7 @@ interface Rig {
   config: Config;
   run(): Promise<BillingAlertInput | undefined>;
   lookback(days: number): void;
-  requests(): number;
+  requests(): Promise<number>;
 }
 
 async function rig(startIso: string, lookbackDays: number, endpoints = defaultEndpoints()): Promise<Rig> {
@@ -240,7 +240,7 @@ describe('reconciling with Cost Explorer (recorded answers)', () => {
     );
     // embed is in scope too, so a billing-difference alert of embed would resolve.
     expect(alerts.scope.covers('billing-difference', 'embed')).toBe(true);
-    expect(r.requests()).toBe(2);
+    expect(await r.requests()).toBe(2);
   });
 
   it('a closed month is final at once: read over two pages, then never asked for again', async () => {
@@ -249,7 +249,7 @@ describe('reconciling with Cost Explorer (recorded answers)', () => {
     server.answer = (q) =>
       q.body.NextPageToken ? 'february-closed-page2.json' : 'february-closed-page1.json';
     await r.run();
-    expect(r.requests()).toBe(2);
+    expect(await r.requests()).toBe(2);
     // Another run, and a report: neither asks Cost Explorer anything.
     await r.clock.advanceTo(at('2026-03-01T12:00:00Z'));
     await r.run();

@@ -134,12 +134,13 @@ function label(r: ProxiedRequest, inputBucket: string): string {
 }
 
 /** The probe rows another (read-only) connection sees committed in the store file. */
-async function committedRows(file: string): Promise<ProbeRow[]> {
-  const store = openSqliteStore(file, { readonly: true });
+function committedRows(file: string): ProbeRow[] {
+  // The raw connection, synchronously: the proxy's hook must answer before the child can go on.
+  const { db } = openSqliteStore(file, { readonly: true });
   try {
-    return store.db.prepare('SELECT * FROM probe_results ORDER BY id').all() as ProbeRow[];
+    return db.prepare('SELECT * FROM probe_results ORDER BY id').all() as ProbeRow[];
   } finally {
-    await store.close();
+    db.close();
   }
 }
 
@@ -281,7 +282,7 @@ async function killedProbe(o: Outcome): Promise<void> {
     target: moto,
     seed,
     rate: 0,
-    onRequest: async (r) => {
+    onRequest: (r) => {
       if (killedDuring) return 'hang';
       if (++seen < killAt) {
         if (r.operation === 'InvokeEndpointAsync') invokeReachedMoto = true;
@@ -289,7 +290,7 @@ async function killedProbe(o: Outcome): Promise<void> {
       }
       killedDuring = label(r, bucket);
       // What another connection sees committed now, while the child waits for this answer.
-      committed = await committedRows(config.storePath);
+      committed = committedRows(config.storePath);
       kill();
       if (how === 'applied, answer lost') {
         if (r.operation === 'InvokeEndpointAsync') invokeReachedMoto = true;

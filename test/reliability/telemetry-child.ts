@@ -30,7 +30,8 @@ import type { ScalingConfig } from '../../src/config/scaling-schema.js';
 import { ownerTags } from '../../src/ownership.js';
 import { buildScalingResources } from '../../src/scaling/build.js';
 import { installScalingResources } from '../../src/scaling/install.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import type { Store } from '../../src/store/index.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
 import { pollOnce, type PollContext } from '../../src/telemetry/poll.js';
 import { seededRandom } from '../support/fault-proxy.js';
 
@@ -185,7 +186,7 @@ function emit(ev: ChildEvent): void {
  * repo's own transaction), so its rows are reported before its COMMIT too. Reading the rows back
  * and reporting them happens inside the transaction and makes it a little longer than in the daemon.
  */
-export function reportingStore(store: Store, out: (ev: ChildEvent) => void = emit): Store {
+export function reportingStore(store: SqliteStore, out: (ev: ChildEvent) => void = emit): Store {
   const db = store.db;
   const readBack = Object.fromEntries(
     Object.entries(TABLES).map(([t, { pk }]) => [
@@ -205,7 +206,7 @@ export function reportingStore(store: Store, out: (ev: ChildEvent) => void = emi
   let unit = 0;
   let current = 0;
 
-  const unitOf = async <T>(fn: () => T): Promise<T> => {
+  const unitOf = async <T>(fn: () => Promise<T>): Promise<T> => {
     if (depth > 0) return await store.transaction(fn);
     current = ++unit;
     out({ e: 'b', u: current });
@@ -222,7 +223,7 @@ export function reportingStore(store: Store, out: (ev: ChildEvent) => void = emi
     }
   };
   /** A single write: part of the enclosing transaction, or a unit of its own. */
-  const write = async <T>(fn: () => T): Promise<T> => (depth > 0 ? fn() : await unitOf(fn));
+  const write = <T>(fn: () => Promise<T>): Promise<T> => (depth > 0 ? fn() : unitOf(fn));
   const wrote = (t: Table, keys: unknown[][]): void => {
     const rows = keys.map((k) => readBack[t].get(...k) as Row | undefined).filter((r) => r !== undefined);
     out({ e: 'w', u: current, t, rows });
@@ -309,7 +310,7 @@ export function reportingStore(store: Store, out: (ev: ChildEvent) => void = emi
 }
 
 async function main(file: string, seed: number, scaling: ScalingConfig): Promise<void> {
-  const store = await openStore(file);
+  const store = openSqliteStore(file);
   const world = await buildWorld(seed, scaling);
   const ctx: PollContext = {
     cloud: world.cloud,

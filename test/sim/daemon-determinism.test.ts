@@ -55,7 +55,7 @@ describe('the daemon on the simulated cloud, run twice with the same seed', () =
     for (let i = 0; i < 2; i++)
       // 07:45-14:45: most of the trace's day and three probes (08:50, 10:50, 12:50); not the tuner's run.
       runs.push(await runSimDaemon({ project: 'det', endpoint: EP, tuneMode: 'recommend', hours: 7 }));
-    const [a, b] = runs.map(results);
+    const [a, b] = await Promise.all(runs.map(results));
     // The scenario is worth comparing: probes polled through cold starts, the endpoint scaled.
     expect(a!.probes.length).toBeGreaterThanOrEqual(3);
     expect(a!.probes.some((p) => p.cold && p.outcome === 'success')).toBe(true);

@@ -130,7 +130,11 @@ export async function runProbeCommand(
     process.once('SIGTERM', onSignal);
     const holder = holderId(`cli-${randomUUID().slice(0, 8)}`);
     // Stamped with this process, so a serve on the same store leaves the probe alone.
-    const sink = { save: (r: ProbeResult) => store?.probes.save({ ...r, holder }) };
+    const sink = {
+      save: async (r: ProbeResult) => {
+        await store?.probes.save({ ...r, holder });
+      },
+    };
     const configDir = path.dirname(config.file);
     try {
       const asyncRuns = targets.async.map(({ endpoint, probe }) =>
