@@ -206,7 +206,7 @@ describe('plan warnings in the daemon', () => {
     const ctx = { cloud: new FakeCloud(), clock, config: c, store, repair: true };
     await reconcileOnce({ ...ctx, log });
     // A cold start measured since changes the numbers in the warning, not what it is about.
-    const before = wakeCooldownWarning(c.endpoints[0]!, await endpointBoot(c.endpoints[0]!, store));
+    const before = await wakeCooldownWarning(c.endpoints[0]!, await endpointBoot(c.endpoints[0]!, store));
     // A cold probe whose scale-out phase took 900 s.
     await store.probes.save({
       id: 'p-measured',
@@ -221,7 +221,7 @@ describe('plan warnings in the daemon', () => {
       totalS: 1050,
       outcome: 'success',
     });
-    const after = wakeCooldownWarning(c.endpoints[0]!, await endpointBoot(c.endpoints[0]!, store));
+    const after = await wakeCooldownWarning(c.endpoints[0]!, await endpointBoot(c.endpoints[0]!, store));
     expect(after).toBeDefined();
     expect(after).not.toBe(before);
     await reconcileOnce({ ...ctx, log });

@@ -47,8 +47,8 @@ describe('endpointBoot', () => {
 
   it("counts cold probes and scale-outs from zero of this endpoint's variant", async () => {
     const e = endpointOf(testConfig());
-    coldProbes('llm-async', [800, 820]);
-    coldProbes('other', [100]);
+    await coldProbes('llm-async', [800, 820]);
+    await coldProbes('other', [100]);
     await store.instances.insert({
       endpoint: 'llm-async',
       variant: 'AllTraffic',
@@ -92,27 +92,27 @@ describe('wakeCooldownWarning', () => {
   it('says nothing when the derived cooldown covers the boot', async () => {
     const e = endpointOf(testConfig());
     // prior 480 s: p90 581.7 s + 120 s = 701.7 s <= 720 s
-    expect(wakeCooldownWarning(e, await endpointBoot(e))).toBeUndefined();
+    expect(await wakeCooldownWarning(e, await endpointBoot(e))).toBeUndefined();
     // measured boots around 400 s
-    coldProbes('llm-async', [380, 400, 420]);
-    expect(wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
+    await coldProbes('llm-async', [380, 400, 420]);
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
   });
 
   it('says nothing without a wake policy or when the endpoint never sits at zero', async () => {
-    coldProbes('llm-async', [2000, 2100, 2200]);
+    await coldProbes('llm-async', [2000, 2100, 2200]);
     for (const yaml of ['scaling: { preset: blog }', 'scaling: { minCapacity: 1 }']) {
       const e = endpointOf(testConfig(yaml));
-      expect(wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
+      expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
     }
   });
 
   it('names the endpoint, the key and both numbers for measured cold starts', async () => {
     const e = endpointOf(testConfig());
-    coldProbes('llm-async', [780, 800, 820, 840, 860]);
+    await coldProbes('llm-async', [780, 800, 820, 840, 860]);
     // median 820 s; the spread of the logs (0.039) is raised to the 0.05 floor, so
     // p90 = 820 * e^(1.2816 * 0.05) = 874.3 s; 874.3 + 60 + 60 = 994.3 -> 1020 s;
     // the prior whose p90 (x 1.21196) covers 874.3 s: ceil(721.4) = 722
-    expect(wakeCooldownWarning(e, await endpointBoot(e, store))).toBe(
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toBe(
       "llm-async: scaling.scaleOutCooldownSeconds (the wake policy's cooldown) is 720 s, shorter than the " +
         'measured boot p90 of 874 s (5 cold starts: 5 cold probes in the store, 5 of them longer than the 600 s ' +
         'it covers; median 820 s) plus the 120 s ' +
@@ -127,8 +127,8 @@ describe('wakeCooldownWarning', () => {
     const e = endpointOf(testConfig());
     // One boot of 592 s (the demo's first, a 1.4 sigma draw of 480 s): alone its p90 would be
     // 592 * 1.21196 = 717.5 s, + 120 s = 837.5 s > 720 s. The prior's 701.7 s is covered: no warning.
-    coldProbes('llm-async', [592]);
-    expect(wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
+    await coldProbes('llm-async', [592]);
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
   });
 
   it("warns on measured boots only when they show the cooldown short: the demo's first three do not", async () => {
@@ -136,43 +136,43 @@ describe('wakeCooldownWarning', () => {
     // The demo's first three scale-outs from zero (seed 7's 2nd, 4th and 6th boot draws). Median 567 s,
     // the logs' spread 0.029 raised to the 0.05 floor: p90 = 567 * e^(1.2816 * 0.05) = 604 s, + 120 s =
     // 724 s > 720 s. But none of them outlasted the 720 - 120 = 600 s the cooldown covers.
-    coldProbes('llm-async', [592, 563, 567]);
+    await coldProbes('llm-async', [592, 563, 567]);
     expect((await endpointBoot(e, store)).p90Seconds).toBeGreaterThan(600);
-    expect(wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
     // A fourth of 610 s: 1 of 4 longer, P(X >= 1 | 4, 0.1) = 1 - 0.9^4 = 0.34, no evidence yet.
     await store.close();
     store = await openStore(':memory:');
-    coldProbes('llm-async', [592, 563, 567, 610]);
-    expect(wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
+    await coldProbes('llm-async', [592, 563, 567, 610]);
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
     // Two of five longer: P(X >= 2 | 5, 0.1) = 1 - 0.9^5 - 5 * 0.1 * 0.9^4 = 0.081, still not.
     await store.close();
     store = await openStore(':memory:');
-    coldProbes('llm-async', [592, 563, 567, 610, 620]);
-    expect(wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
+    await coldProbes('llm-async', [592, 563, 567, 610, 620]);
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
     // Two of three longer: P(X >= 2 | 3, 0.1) = 3 * 0.01 * 0.9 + 0.001 = 0.028 < 0.05.
     await store.close();
     store = await openStore(':memory:');
-    coldProbes('llm-async', [563, 610, 620]);
-    expect(wakeCooldownWarning(e, await endpointBoot(e, store))).toContain(
+    await coldProbes('llm-async', [563, 610, 620]);
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toContain(
       '3 cold starts: 3 cold probes in the store, 2 of them longer than the 600 s it covers',
     );
   });
 
   it('two cold starts both longer than the cooldown covers are evidence enough (P = 0.01)', async () => {
     const e = endpointOf(testConfig());
-    coldProbes('llm-async', [900, 950]);
+    await coldProbes('llm-async', [900, 950]);
     // median sqrt(900 * 950) = 924.7 s, sigma 0.15 (two samples): p90 = 924.7 * 1.21196 = 1120.6 s, + 120 -> 1260 s
-    expect(wakeCooldownWarning(e, await endpointBoot(e, store))).toContain(
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toContain(
       'measured boot p90 of 1121 s (2 cold starts: 2 cold probes in the store, 2 of them longer than the 600 s it covers',
     );
-    expect(wakeCooldownWarning(e, await endpointBoot(e, store))).toContain(
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toContain(
       'scaling.scaleOutCooldownSeconds: 1260',
     );
   });
 
   it('checks a configured cooldown against the prior when nothing was measured', async () => {
     const e = endpointOf(testConfig('scaling: { scaleOutCooldownSeconds: 300 }'));
-    const w = wakeCooldownWarning(e, await endpointBoot(e, store));
+    const w = await wakeCooldownWarning(e, await endpointBoot(e, store));
     expect(w).toContain("llm-async: scaling.scaleOutCooldownSeconds (the wake policy's cooldown) is 300 s");
     expect(w).toContain(
       'the boot p90 of 582 s assumed from tune.coldStartPriorSeconds (480 s; no cold start measured yet)',
@@ -184,13 +184,13 @@ describe('wakeCooldownWarning', () => {
   });
 
   it('a cooldown that covers the measured boot silences it', async () => {
-    coldProbes('llm-async', [780, 800, 820, 840, 860]);
+    await coldProbes('llm-async', [780, 800, 820, 840, 860]);
     const e = endpointOf(testConfig('scaling: { scaleOutCooldownSeconds: 1020 }'));
-    expect(wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
     // or a prior that makes the derived one cover it: 722 * 1.21196 = 875.0; + 120 -> 1020
     const p = endpointOf(testConfig('tune: { coldStartPriorSeconds: 722 }'));
     expect(p.scaling.scaleOutCooldownSeconds).toBe(1020);
-    expect(wakeCooldownWarning(p, await endpointBoot(p, store))).toBeUndefined();
+    expect(await wakeCooldownWarning(p, await endpointBoot(p, store))).toBeUndefined();
   });
 });
 
@@ -199,7 +199,7 @@ describe('plan warnings', () => {
 
   it('carry the measured boot from the store the caller passes, and the prior otherwise', async () => {
     const config = testConfig();
-    coldProbes('llm-async', [780, 800, 820, 840, 860]);
+    await coldProbes('llm-async', [780, 800, 820, 840, 860]);
     const cloud = new FakeCloud();
     const measured = await buildPlan(cloud, config, resolver, undefined, {
       boot: (e) => endpointBoot(e, store),

@@ -255,7 +255,7 @@ describe('reconciling with Cost Explorer (recorded answers)', () => {
     await r.run();
     const rep = await report(r, '2026-02-26T00:00:00Z', '2026-03-01T00:00:00Z');
     expect(server.requests).toHaveLength(2);
-    expect(r.requests()).toBe(2);
+    expect(await r.requests()).toBe(2);
     const embed = rep.billing!.days.filter((d) => d.endpoint === 'embed');
     // Estimated false: final although 02-28 ended only 6 h before the fetch. 02-27: billed 23.5 h
     // ($35.25) against 24 h x $1.50 = $36: -$0.75, -0.75 / 36 = -2.08%.

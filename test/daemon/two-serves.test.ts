@@ -133,10 +133,14 @@ async function role(url: string): Promise<string> {
   return r.role ?? '';
 }
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs: number, context: () => string): Promise<T> {
+async function waitFor<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+  context: () => string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = probe();
+    const v = await probe();
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`timed out; last output:\n${context().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 100));

@@ -62,16 +62,16 @@ export class Serial {
   }
 
   /** One repo call: at once, unless a transaction this code is not part of is open or waiting. */
-  async call<T>(fn: () => T): Promise<T> {
+  call<T>(fn: () => T): Promise<T> {
     const scope = this.scope();
     if (!scope.children.busy) {
       try {
-        return await Promise.resolve(fn());
+        return Promise.resolve(fn());
       } catch (e) {
-        return await Promise.reject(e as Error);
+        return Promise.reject(e as Error);
       }
     }
-    return await this.exclusive(scope, fn);
+    return this.exclusive(scope, fn);
   }
 
   private async exclusive<T>(scope: Scope, fn: () => T): Promise<T> {
@@ -114,7 +114,7 @@ export class Serial {
 
   /** Runs `fn` (synchronous) when no transaction of this process is open or waiting. */
   async between<T>(fn: () => T): Promise<T> {
-    return await this.exclusive(this.root, fn);
+    return this.exclusive(this.root, fn);
   }
 }
 
