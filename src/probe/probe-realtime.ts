@@ -69,7 +69,9 @@ export async function runRealtimeProbe(
     outcome: 'running',
     inferenceId: id,
   };
-  const save = async (): Promise<void> => await ctx.sink?.save({ ...result });
+  const save = async (): Promise<void> => {
+    await ctx.sink?.save({ ...result });
+  };
   const fail = async (e: unknown): Promise<RealtimeProbeRun> => {
     result.outcome = ctx.signal?.aborted ? 'interrupted' : 'error';
     result.finishedAt = clock.now();

@@ -73,7 +73,9 @@ export async function runProbe(
     outcome: 'running',
     inferenceId: id,
   };
-  const save = async (): Promise<void> => await ctx.sink?.save({ ...result });
+  const save = async (): Promise<void> => {
+    await ctx.sink?.save({ ...result });
+  };
 
   let invocation: InvokeAsyncResult;
   try {
@@ -167,7 +169,7 @@ export async function runProbe(
 }
 
 /** `cloud`, with `seen` called on each InvokeEndpointAsync answer before the caller gets it. */
-function onInvoked(cloud: Cloud, seen: (r: AsyncInvocationResult) => void): Cloud {
+function onInvoked(cloud: Cloud, seen: (r: AsyncInvocationResult) => Promise<void>): Cloud {
   return new Proxy(cloud, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop, target);
@@ -176,7 +178,7 @@ function onInvoked(cloud: Cloud, seen: (r: AsyncInvocationResult) => void): Clou
       return async (request: AsyncInvocation): Promise<AsyncInvocationResult> => {
         const answer = await target.invokeEndpointAsync(request);
         try {
-          seen(answer);
+          await seen(answer);
         } catch {
           // As with progress listeners: recording must not lose the inference (or its clean-up).
         }

@@ -6,13 +6,13 @@ import type { Store } from './store.js';
 
 export function storeApiCallObserver(store: Store, clock: Clock, next?: ApiCallObserver): ApiCallObserver {
   return {
-    async onCall(call) {
+    onCall(call) {
       const rec: ApiCallRecord = { service: call.service, operation: call.operation, ok: call.ok };
       if (call.errorCode !== undefined) rec.errorCode = call.errorCode;
       if (call.retriedErrors) rec.retriedErrors = call.retriedErrors;
       // Not awaited, and failures dropped: counting is best effort, and a locked or closed store must
       // neither fail nor delay the AWS call being counted.
-      await store.apiCalls.record(rec, clock.now()).catch(() => {});
+      store.apiCalls.record(rec, clock.now()).catch(() => {});
       next?.onCall(call);
     },
   };

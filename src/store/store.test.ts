@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrate } from './migrations.js';
-import { openStore, StoreError } from './store.js';
+import { StoreError } from './store.js';
 import Database from 'better-sqlite3';
 import { tempDir } from '../../test/support/temp-dir.js';
 import { openSqliteStore, type SqliteStore } from './sqlite/store.js';

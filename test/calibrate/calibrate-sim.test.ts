@@ -43,9 +43,9 @@ beforeAll(async () => {
   ]);
 }, 600_000);
 
-afterAll(() => {
-  plain?.close();
-  slow?.close();
+afterAll(async () => {
+  await plain?.close();
+  await slow?.close();
 });
 
 describe('calibrate on the simulated cloud', () => {

@@ -27,7 +27,7 @@ export interface SimHistory {
   engine: SimEngine;
   clock: VirtualClock;
   /** Closes the store (the daemon is already stopped). */
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface SimHistoryOptions {

@@ -271,8 +271,8 @@ ${extra}`,
     mkdirSync(path.join(dir, 'boot-var'), { recursive: true });
     const store = await openStore(path.join(dir, 'boot-var', 'store.db'));
     const t0 = Date.UTC(2025, 0, 6);
-    [780, 800, 820, 840, 860].forEach((s, i) =>
-      store.probes.save({
+    for (const [i, s] of [780, 800, 820, 840, 860].entries())
+      await store.probes.save({
         id: `boot-${i}`,
         endpoint: name,
         startedAt: t0 + i * 3_600_000,
@@ -282,8 +282,7 @@ ${extra}`,
         scaleOutS: s,
         totalS: s + 150,
         outcome: 'success',
-      }),
-    );
+      });
     await store.close();
 
     const warned = await runCli(['plan', '-c', cfg], { env });

@@ -22,10 +22,10 @@ export async function startFakeDaemon(
   cloud: Cloud,
   clock: VirtualClock,
   config: Config,
-  prepare?: (store: Store) => void,
+  prepare?: (store: Store) => void | Promise<void>,
 ): Promise<FakeDaemon> {
   const store = await openStore(':memory:');
-  prepare?.(store);
+  await prepare?.(store);
   let logs = '';
   const sink = new Writable({
     write(c: Buffer, _e, done) {
