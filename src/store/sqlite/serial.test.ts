@@ -18,20 +18,20 @@ const keys = async (): Promise<string[]> => (await s.meta.list('k.')).map((e) =>
 describe('SQLite store transactions', () => {
   it('runs two concurrent transactions one after the other; the failing one undoes only its own writes', async () => {
     const order: string[] = [];
-    const good = await s.transaction(async () => {
+    const good = s.transaction(async () => {
       order.push('good begins');
       await s.meta.set('k.good1', '1', 1);
       await tick(); // the other transaction and the plain write are started during this
       await s.meta.set('k.good2', '1', 1);
       order.push('good ends');
     });
-    const bad = await s.transaction(async () => {
+    const bad = s.transaction(async () => {
       order.push('bad begins');
       await s.meta.set('k.bad1', '1', 1);
       await tick();
       throw new Error('boom');
     });
-    const plain = await s.meta.set('k.plain', '1', 1);
+    const plain = s.meta.set('k.plain', '1', 1);
     await expect(bad).rejects.toThrow('boom');
     await good;
     await plain;
@@ -44,7 +44,7 @@ describe('SQLite store transactions', () => {
   it('keeps a write made outside a transaction while it is open out of its rollback', async () => {
     let started!: () => void;
     const open = new Promise<void>((resolve) => (started = resolve));
-    const tx = await s.transaction(async () => {
+    const tx = s.transaction(async () => {
       await s.meta.set('k.inside', '1', 1);
       started();
       await tick();
@@ -62,7 +62,7 @@ describe('SQLite store transactions', () => {
     await s.transaction(async () => {
       await s.meta.set('k.outer', '1', 1);
       await expect(
-        await s.transaction(async () => {
+        s.transaction(async () => {
           await s.meta.set('k.inner', '1', 1);
           throw new Error('inner');
         }),
@@ -75,7 +75,7 @@ describe('SQLite store transactions', () => {
   it('returns the callback value and rolls everything back when the outer transaction fails', async () => {
     expect(await s.transaction(async () => (await s.meta.set('k.a', '1', 1), 42))).toBe(42);
     await expect(
-      await s.transaction(async () => {
+      s.transaction(async () => {
         await s.meta.set('k.b', '1', 1);
         await s.transaction(async () => s.meta.set('k.c', '1', 1));
         throw new Error('outer');
@@ -88,7 +88,7 @@ describe('SQLite store transactions', () => {
     await s.groupCommit!.open();
     await s.meta.set('k.batched', '1', 1);
     await expect(
-      await s.transaction(async () => {
+      s.transaction(async () => {
         await s.meta.set('k.failed', '1', 1);
         throw new Error('no');
       }),
