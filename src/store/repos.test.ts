@@ -48,10 +48,10 @@ describe('instances', () => {
     expect(await s.instances.all('e', 'v')).toHaveLength(1);
   });
 
-  it('rejects a negative count', () => {
-    expect(() =>
+  it('rejects a negative count', async () => {
+    await expect(
       s.instances.insert({ endpoint: 'e', variant: 'v', at: 1, count: -1, source: 'poll' }),
-    ).toThrow(RangeError);
+    ).rejects.toThrow(RangeError);
   });
 });
 
@@ -244,7 +244,7 @@ describe('activities, probes, alerts, api calls, controllers, prices, meta', () 
       1.5, 1.4,
     ]);
     expect(await s.prices.latest('us-east-1', 'ml.g5.xlarge', 'table')).toBeUndefined();
-    expect(() => s.prices.insert({ ...p, usdPerHour: Number.NaN, fetchedAt: 1 })).toThrow(RangeError);
+    await expect(s.prices.insert({ ...p, usdPerHour: Number.NaN, fetchedAt: 1 })).rejects.toThrow(RangeError);
   });
 
   it('stores meta values and spec cache entries', async () => {

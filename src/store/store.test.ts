@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrate } from './migrations.js';
-import { StoreError } from './store.js';
+import { openStore, StoreError } from './store.js';
 import Database from 'better-sqlite3';
 import { tempDir } from '../../test/support/temp-dir.js';
 import { openSqliteStore, type SqliteStore } from './sqlite/store.js';
@@ -36,32 +36,32 @@ describe('openStore', () => {
     expect(again.db.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS.length);
   });
 
-  it('names the store path when the directory cannot be created', () => {
+  it('names the store path when the directory cannot be created', async () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'afile'), 'x');
     const bad = path.join(dir, 'afile', 'sz.db');
-    expect(() => openSqliteStore(bad)).toThrow(StoreError);
-    expect(() => openSqliteStore(bad)).toThrow(bad);
+    await expect(openStore(bad)).rejects.toThrow(StoreError);
+    await expect(openStore(bad)).rejects.toThrow(bad);
   });
 
-  it('names the store path when the file is not a database', () => {
+  it('names the store path when the file is not a database', async () => {
     const file = path.join(tmp(), 'not.db');
     writeFileSync(
       file,
       'this is not sqlite, just some text that is long enough to have a header '.repeat(20),
     );
-    expect(() => openSqliteStore(file)).toThrow(
+    await expect(openStore(file)).rejects.toThrow(
       /cannot use store .*not\.db: the file is not a SQLite database/,
     );
   });
 
-  it('refuses a store written by a newer schema', () => {
+  it('refuses a store written by a newer schema', async () => {
     const file = path.join(tmp(), 'new.db');
     const db = new Database(file);
     migrate(db);
     db.prepare("INSERT INTO schema_migrations VALUES (999, 'future', 0)").run();
     db.close();
-    expect(() => openSqliteStore(file)).toThrow(/schema version 999, newer than this sagezero knows/);
+    await expect(openStore(file)).rejects.toThrow(/schema version 999, newer than this sagezero knows/);
   });
 
   it('applies only migrations newer than the store', () => {
@@ -171,12 +171,12 @@ describe('openStore', () => {
 
   it('rolls back a transaction that throws', async () => {
     const s = open(':memory:');
-    expect(() =>
+    await expect(
       s.transaction(async () => {
         await s.meta.set('a', '1', 0);
         throw new Error('boom');
       }),
-    ).toThrow('boom');
+    ).rejects.toThrow('boom');
     expect(await s.meta.get('a')).toBeUndefined();
   });
 
