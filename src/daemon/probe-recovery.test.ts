@@ -75,8 +75,12 @@ describe('recoverAbandonedProbes', () => {
     }
     const result = await recoverAbandonedProbes(ctx);
     const outcome = async (id: string) => (await store.probes.get(id))?.outcome;
-    expect(['dead', 'reused-pid', 'legacy', 'remote-old'].map(outcome)).toEqual(Array(4).fill('interrupted'));
-    expect(['mine', 'live-cli', 'remote-young'].map(outcome)).toEqual(Array(3).fill('running'));
+    expect(await Promise.all(['dead', 'reused-pid', 'legacy', 'remote-old'].map(outcome))).toEqual(
+      Array(4).fill('interrupted'),
+    );
+    expect(await Promise.all(['mine', 'live-cli', 'remote-young'].map(outcome))).toEqual(
+      Array(3).fill('running'),
+    );
     expect(result).toEqual({ interrupted: 4, deleted: 8, retry: 0 });
     // The live processes' objects are still there; the abandoned ones' are gone.
     expect(await cloud.getObject('s3://b/p/live-cli.in')).toBeDefined();

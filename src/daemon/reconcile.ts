@@ -31,7 +31,7 @@ import { planScaling } from '../scaling/plan.js';
 import type { Store } from '../store/index.js';
 import { desiredFingerprint, forgetVerified, fullCheckReason, recordVerified } from './drift-check.js';
 import type { Logger } from './logger.js';
-import { ProvisionQueue } from './provision-queue.js';
+import { ProvisionQueue, type QueuedWork } from './provision-queue.js';
 import {
   describeScalingChange,
   markTunerChangeOnCloud,
@@ -240,6 +240,13 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
     ),
   );
 
+  // Slow work joins the queue together, when the round next waits on the cloud (or at its end): the
+  // store calls between one endpoint and the next are awaits, and queueing each at once would let the
+  // first ones start (and be throttled) before the rest of the round's are queued.
+  const queued: { endpoint: string; item: QueuedWork<Outcome> }[] = [];
+  const startQueued = (): void => {
+    for (const { endpoint, item } of queued.splice(0)) memory.queue.add(endpoint, stop, item);
+  };
   for (const ep of plans) {
     if (stop.aborted) break;
     const now = clock.now();
@@ -278,7 +285,7 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
       if (ep.observed.endpoint?.status === 'Creating') {
         // Created by an earlier run (a process stopped while it waited): wait for it here rather than
         // at the next round, and finish it as the provisioning it is, not as drift.
-        queueCreationLeftRunning(ctx, memory, ep, stop);
+        queueCreationLeftRunning(ctx, ep, (item) => queued.push({ endpoint: ep.endpoint, item }));
         continue;
       }
       // Never act on an endpoint mid-change; the next round looks again (a tuner change stays pending).
@@ -368,9 +375,10 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
     };
     const work = (s: AbortSignal): Promise<void> => applyEndpointPlan(applyContext(ctx, ep.endpoint, s), ep);
     if (ep.changes.some((c) => c.kind === 'endpoint' && WAITING_KINDS.has(c.action))) {
-      memory.queue.add(ep.endpoint, stop, { work, done });
+      queued.push({ endpoint: ep.endpoint, item: { work, done } });
       continue;
     }
+    startQueued();
     try {
       await work(stop);
       merge(result, await done(undefined));
@@ -379,6 +387,7 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
       merge(result, await done(e));
     }
   }
+  startQueued();
   result.provisioning = memory.queue.inFlight();
   return result;
 }
@@ -419,15 +428,14 @@ function applyContext(ctx: ReconcileContext, endpoint: string, signal: AbortSign
 /** An endpoint found Creating: wait until it settles, then plan again and finish it as new. */
 function queueCreationLeftRunning(
   ctx: ReconcileContext,
-  memory: ReconcileMemory,
   ep: EndpointPlan,
-  signal: AbortSignal,
+  enqueue: (item: QueuedWork<Outcome>) => void,
 ): void {
   const { cloud, config, clock, log } = ctx;
   const endpoint = config.endpoints.find((e) => e.name === ep.endpoint);
   if (!endpoint) return;
   log.info({ endpoint: ep.endpoint }, 'found Creating (left by an earlier run): waiting for it');
-  memory.queue.add(ep.endpoint, signal, {
+  enqueue({
     work: async (s) => {
       const apply = applyContext(ctx, ep.endpoint, s);
       await waitForSettled(ep.endpoint, apply);
