@@ -28,8 +28,8 @@ const runs = Number(args.runs);
 const NOW = MONTH + (day - 1) * DAY + 12 * 3_600_000;
 const names = Array.from({ length: n }, (_, i) => `bench-endpoint-${String(i).padStart(3, '0')}`);
 
-const store = openStore(':memory:');
-seedHistory(store, { endpoints: names, start: MONTH - 3 * DAY, end: NOW, wakesPerDay: 6 });
+const store = await openStore(':memory:');
+await seedHistory(store, { endpoints: names, start: MONTH - 3 * DAY, end: NOW, wakesPerDay: 6 });
 const clock = new VirtualClock(NOW);
 const deps = {
   store,
@@ -66,4 +66,4 @@ await time('closed days once + today', async (at) => {
   await clock.advanceTo(at);
   return (await tracker(at))?.monthToDateUsd;
 });
-store.close();
+await store.close();

@@ -18,7 +18,7 @@ import { runningController } from '../src/daemon/controllers.js';
 import { createLogger } from '../src/daemon/logger.js';
 import { createSimRuntime } from '../src/daemon/sim-runtime.js';
 import { Redactor } from '../src/secrets.js';
-import { openStore } from '../src/store/index.js';
+import { openSqliteStore } from '../src/store/sqlite/store.js';
 import { fleetConfigYaml, fleetNames } from './fleet-config.js';
 
 const HOUR = 3600_000;
@@ -50,7 +50,7 @@ export async function measureApiCalls(n: number, hours: number): Promise<ApiCall
       fleetConfigYaml(n, 'fleet', n >= 1000 ? { provisionConcurrency: LARGE_FLEET_CONCURRENCY } : {}),
     );
     const config = loadConfig(file);
-    const store = openStore(config.storePath);
+    const store = openSqliteStore(config.storePath);
     store.db.pragma('synchronous = OFF');
     // Nothing is counted until the window is set (empty until then).
     const window = { from: Infinity, to: -Infinity };
@@ -94,7 +94,7 @@ export async function measureApiCalls(n: number, hours: number): Promise<ApiCall
       await yieldToEventLoop();
     }
     await daemon.stop();
-    store.close();
+    await store.close();
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
     const endpointHours = n * hours;
     return {

@@ -26,20 +26,20 @@ const names = Array.from({ length: ENDPOINTS }, (_, i) => `bench-endpoint-${Stri
 const benchConfig = () =>
   config(names.map((n, i) => endpoint(n, { instanceType: TYPES[i % TYPES.length]! })));
 
-function seedStore(file: string): SeedStats {
-  const store = openStore(file);
+async function seedStore(file: string): Promise<SeedStats> {
+  const store = await openStore(file);
   try {
-    const stats = seedHistory(store, {
+    const stats = await seedHistory(store, {
       endpoints: names,
       start: NOW - DAYS * DAY,
       end: NOW,
       wakesPerDay: WAKES_PER_DAY,
       metricsFor: 35 * DAY,
     });
-    store.meta.set(META.lastPollAt, String(NOW), NOW);
+    await store.meta.set(META.lastPollAt, String(NOW), NOW);
     return stats;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -50,7 +50,7 @@ interface Timing {
 }
 
 async function timeReports(file: string, step: '1d' | undefined, runs: number): Promise<Timing> {
-  const store = openStore(file);
+  const store = await openStore(file);
   try {
     const clock = new VirtualClock(NOW);
     const deps = { store, config: benchConfig(), prices: tablePrices(store, clock), clock };
@@ -68,7 +68,7 @@ async function timeReports(file: string, step: '1d' | undefined, runs: number): 
     }
     return { wall, cpu };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -161,7 +161,7 @@ export async function runReportBench(): Promise<string> {
   const file = path.join(dir, 'bench.db');
   try {
     const t0 = performance.now();
-    const stats = seedStore(file);
+    const stats = await seedStore(file);
     const seedMs = performance.now() - t0;
     const summary = await timeReports(file, undefined, 7);
     const daily = await timeReports(file, '1d', 7);

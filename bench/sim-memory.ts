@@ -57,9 +57,10 @@ import { createLogger } from '../src/daemon/logger.js';
 import { reconcileOnce } from '../src/daemon/reconcile.js';
 import { createSimRuntime, type SimRuntime } from '../src/daemon/sim-runtime.js';
 import { Redactor } from '../src/secrets.js';
-import { openStore, storeApiCallObserver, type Store } from '../src/store/index.js';
+import { storeApiCallObserver } from '../src/store/index.js';
 import { pollOnce } from '../src/telemetry/poll.js';
 import { fleetConfigYaml } from './fleet-config.js';
+import { openSqliteStore, type SqliteStore } from '../src/store/sqlite/store.js';
 
 const DAY_MS = 86_400_000;
 
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
   const file = path.join(dir, 'memory.yaml');
   writeFileSync(file, fleetConfigYaml(endpoints, 'memory'));
   const config = loadConfig(file);
-  const store = openStore(config.storePath);
+  const store = openSqliteStore(config.storePath);
   // The store syncs every commit to disk (thousands of fsyncs per simulated day); this measures
   // memory, not durability, so let the OS write when it likes.
   store.db.pragma('synchronous = OFF');
@@ -185,14 +186,14 @@ async function main(): Promise<void> {
     console.log(`stopped after ${((at - start) / DAY_MS).toFixed(2)} simulated days: --wall-minutes reached`);
   }
   await run.stop();
-  store.close();
+  await store.close();
   if (snapshotDays.size === 0) rmSync(dir, { recursive: true, force: true });
   console.log(`log output: ${mb(logBytes)} MB`);
 }
 
 async function wholeDaemon(
   config: Config,
-  store: Store,
+  store: SqliteStore,
   sim: SimRuntime,
   log: ReturnType<typeof createLogger>,
 ): Promise<Run> {
@@ -216,7 +217,7 @@ async function wholeDaemon(
  */
 async function regionAlone(
   config: Config,
-  store: Store,
+  store: SqliteStore,
   sim: SimRuntime,
   log: ReturnType<typeof createLogger>,
 ): Promise<Run> {

@@ -84,7 +84,7 @@ describe('AlertEngine', () => {
       ':rotating_light: Still firing: Probe failed on llm-a',
       ':white_check_mark: Resolved: Probe failed on llm-a',
     ]);
-    expect(state.get('probe-failed:llm-a')?.state).toBe('resolved');
+    expect((await state.get('probe-failed:llm-a'))?.state).toBe('resolved');
     // Once resolved, the same problem fires again as new.
     expect((await engine.process([c], all)).map((o) => o.action)).toEqual(['fired']);
   });
@@ -111,7 +111,7 @@ describe('AlertEngine', () => {
     await engine.process([cond('probe-failed:llm-a')], all);
     notifier.failNext = 1;
     expect((await engine.process([], all))[0]?.action).toBe('failed');
-    expect(state.get('probe-failed:llm-a')?.state).toBe('firing');
+    expect((await state.get('probe-failed:llm-a'))?.state).toBe('firing');
     expect((await engine.process([], all))[0]?.action).toBe('resolved');
   });
 
@@ -122,7 +122,7 @@ describe('AlertEngine', () => {
       endpoint: undefined,
     });
     expect((await engine.process([silent], all))[0]?.action).toBe('recorded');
-    expect(state.get(silent.key)?.state).toBe('firing');
+    expect((await state.get(silent.key))?.state).toBe('firing');
     expect((await engine.process([], all))[0]?.action).toBe('closed');
     expect(notifier.sent).toHaveLength(0);
   });

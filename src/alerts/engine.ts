@@ -42,7 +42,7 @@ export class AlertEngine {
       active.add(c.key);
       outcomes.push(await this.onCondition(c, now));
     }
-    for (const rec of this.options.state.firing()) {
+    for (const rec of await this.options.state.firing()) {
       if (active.has(rec.key) || !scope.covers(rec.rule, rec.endpoint)) continue;
       outcomes.push(await this.onCleared(rec, now));
     }
@@ -51,7 +51,7 @@ export class AlertEngine {
 
   private async onCondition(c: AlertCondition, now: number): Promise<EngineOutcome> {
     const base = { key: c.key, rule: c.rule, ...(c.endpoint ? { endpoint: c.endpoint } : {}) };
-    const prev = this.options.state.get(c.key);
+    const prev = await this.options.state.get(c.key);
     const summary = `${c.title}: ${c.summary}`.slice(0, MAX_SUMMARY);
     const isNew = !prev || prev.state !== 'firing';
     const rec: AlertRecord = isNew
@@ -64,14 +64,14 @@ export class AlertEngine {
     }
 
     if (c.silent) {
-      this.options.state.save(rec);
+      await this.options.state.save(rec);
       return { ...base, action: 'recorded' };
     }
     let kind: MessageKind | undefined;
     if (rec.lastNotifiedAt === undefined) kind = 'firing';
     else if (now - rec.lastNotifiedAt >= this.options.repeatMinutes * 60_000) kind = 'reminder';
     if (!kind) {
-      this.options.state.save(rec);
+      await this.options.state.save(rec);
       // Every evaluation of a firing alert lands here until the repeat window ends: at info it would
       // bury the lines an operator watches for.
       this.options.log?.debug({ ...base }, 'alert suppressed (repeat within the window)');
@@ -80,7 +80,7 @@ export class AlertEngine {
     const message = this.message(kind, c, rec.firstFiredAt, now);
     const result = await this.deliver(message);
     if (result.ok) rec.lastNotifiedAt = now;
-    this.options.state.save(rec);
+    await this.options.state.save(rec);
     if (!result.ok) return { ...base, action: 'failed', ...(result.error ? { error: result.error } : {}) };
     return { ...base, action: kind === 'firing' ? 'fired' : 'repeated' };
   }
@@ -90,7 +90,7 @@ export class AlertEngine {
     const resolvable = (RULES as Record<string, { resolvable: boolean }>)[rec.rule]?.resolvable ?? true;
     // Nobody was told it fired (silent, or every delivery failed): nobody needs to be told it cleared.
     if (!resolvable || rec.lastNotifiedAt === undefined) {
-      this.options.state.save({ ...rec, state: 'resolved', resolvedAt: now });
+      await this.options.state.save({ ...rec, state: 'resolved', resolvedAt: now });
       return { ...base, action: 'closed' };
     }
     const [title, ...rest] = rec.summary.split(': ');
@@ -112,7 +112,7 @@ export class AlertEngine {
       // Stays firing: the resolve is tried again next time, so the channel is not left believing it.
       return { ...base, action: 'failed', ...(result.error ? { error: result.error } : {}) };
     }
-    this.options.state.save({ ...rec, state: 'resolved', resolvedAt: now, lastNotifiedAt: now });
+    await this.options.state.save({ ...rec, state: 'resolved', resolvedAt: now, lastNotifiedAt: now });
     return { ...base, action: 'resolved' };
   }
 

@@ -11,9 +11,9 @@ const NOW_MINUTE = Math.floor(NOW / MIN) * MIN;
 const endpoints: AlertEndpoint[] = [{ name: 'llm', wake: { periodSeconds: 60, evaluationPeriods: 2 } }];
 
 let store: Store;
-beforeEach(() => {
-  store = openStore(':memory:');
-  store.activities.upsert({
+beforeEach(async () => {
+  store = await openStore(':memory:');
+  await store.activities.upsert({
     activityId: 'f1',
     endpoint: 'llm',
     variant: 'AllTraffic',
@@ -28,26 +28,26 @@ beforeEach(() => {
 afterEach(() => store.close());
 
 /** HasBacklogWithoutCapacity for the last `minutes` minutes: 1 where `waiting(age)` (age in minutes). */
-function backlog(minutes: number, waiting: (age: number) => boolean): void {
+async function backlog(minutes: number, waiting: (age: number) => boolean): Promise<void> {
   const points = Array.from({ length: minutes }, (_, age) => ({
     endpoint: 'llm',
     metric: 'HasBacklogWithoutCapacity',
     minute: NOW_MINUTE - age * MIN,
     value: waiting(age) ? 1 : 0,
   }));
-  store.metrics.upsert(points);
+  await store.metrics.upsert(points);
 }
 
 const gather = () => gatherAlertInputs({ store, endpoints, now: NOW, config: DEFAULT_ALERTS_CONFIG });
 
 describe('gatherAlertInputs: the backlog rule', () => {
-  it('reads the day of minutes and the activities only when the freshest minutes show a backlog', () => {
+  it('reads the day of minutes and the activities only when the freshest minutes show a backlog', async () => {
     // Two hours waiting with no capacity (since NOW - 119 min): over the wake policy's allowance.
-    backlog(24 * 60, (age) => age < 120);
-    const input = gather().endpoints[0]!;
+    await backlog(24 * 60, (age) => age < 120);
+    const input = (await gather()).endpoints[0]!;
     expect(input.backlog).toHaveLength(24 * 60);
     expect(input.activities).toHaveLength(1);
-    const c = evaluateRules(gather(), DEFAULT_ALERTS_CONFIG).conditions.find(
+    const c = evaluateRules(await gather(), DEFAULT_ALERTS_CONFIG).conditions.find(
       (x) => x.rule === 'backlog-without-capacity',
     );
     expect(c?.facts.map((f) => f.value)).toContain(
@@ -55,13 +55,13 @@ describe('gatherAlertInputs: the backlog rule', () => {
     );
   });
 
-  it('with no backlog in the freshest minutes, the same verdict from those minutes alone', () => {
+  it('with no backlog in the freshest minutes, the same verdict from those minutes alone', async () => {
     // A long backlog that ended 6 minutes ago: nothing to say now.
-    backlog(24 * 60, (age) => age >= 6 && age < 300);
-    const input = gather().endpoints[0]!;
+    await backlog(24 * 60, (age) => age >= 6 && age < 300);
+    const input = (await gather()).endpoints[0]!;
     expect(input.backlog!.length).toBeLessThanOrEqual(6);
     expect(input.activities).toEqual([]);
-    const full = store.metrics.series('llm', 'HasBacklogWithoutCapacity', NOW - 24 * 60 * MIN, NOW);
+    const full = await store.metrics.series('llm', 'HasBacklogWithoutCapacity', NOW - 24 * 60 * MIN, NOW);
     const rule = (series: readonly { minute: number; value: number }[]) =>
       backlogWithoutCapacity({
         endpoint: 'llm',

@@ -30,38 +30,52 @@ const PROBE_LOOKBACK_MS = 30 * 24 * 3600_000;
 const VICTIM_LOOKBACK_MS = 24 * 3600_000;
 const BACKLOG_LOOKBACK_MS = 24 * 3600_000;
 
-export function gatherAlertInputs(o: GatherOptions): AlertInputs {
-  const endpoints: EndpointAlertInput[] = o.endpoints.map((e) => {
-    // The backlog rule reads only the run of backlogged minutes ending at the latest fresh minute
-    // (trailingBacklogMinutes), and the activities only when that run is long: the day's series and
-    // activities are read only when the freshest minutes show a backlog (every round reading a day of
-    // minutes for every endpoint was most of the daemon's time on a simulated fleet).
-    const recent = o.store.metrics.series(e.name, 'HasBacklogWithoutCapacity', o.now - FRESHNESS_MS, o.now);
-    const waiting = recent.some((p) => p.value > 0);
-    const input: EndpointAlertInput = {
-      name: e.name,
-      probes: o.store.probes.between(e.name, o.now - PROBE_LOOKBACK_MS, o.now + 1),
-      backlog: waiting
-        ? o.store.metrics.series(e.name, 'HasBacklogWithoutCapacity', o.now - BACKLOG_LOOKBACK_MS, o.now)
-        : recent,
-      wake: e.wake,
-      activities: waiting ? o.store.activities.between(e.name, o.now - BACKLOG_LOOKBACK_MS, o.now) : [],
-    };
-    if (e.coldStartSloSeconds !== undefined) input.coldStartSloSeconds = e.coldStartSloSeconds;
-    if (o.states?.has(e.name)) input.state = o.states.get(e.name) ?? 'missing';
-    return input;
-  });
+export async function gatherAlertInputs(o: GatherOptions): Promise<AlertInputs> {
+  const endpoints: EndpointAlertInput[] = await Promise.all(
+    o.endpoints.map(async (e) => {
+      // The backlog rule reads only the run of backlogged minutes ending at the latest fresh minute
+      // (trailingBacklogMinutes), and the activities only when that run is long: the day's series and
+      // activities are read only when the freshest minutes show a backlog (every round reading a day of
+      // minutes for every endpoint was most of the daemon's time on a simulated fleet).
+      const recent = await o.store.metrics.series(
+        e.name,
+        'HasBacklogWithoutCapacity',
+        o.now - FRESHNESS_MS,
+        o.now,
+      );
+      const waiting = recent.some((p) => p.value > 0);
+      const input: EndpointAlertInput = {
+        name: e.name,
+        probes: await o.store.probes.between(e.name, o.now - PROBE_LOOKBACK_MS, o.now + 1),
+        backlog: waiting
+          ? await o.store.metrics.series(
+              e.name,
+              'HasBacklogWithoutCapacity',
+              o.now - BACKLOG_LOOKBACK_MS,
+              o.now,
+            )
+          : recent,
+        wake: e.wake,
+        activities: waiting
+          ? await o.store.activities.between(e.name, o.now - BACKLOG_LOOKBACK_MS, o.now)
+          : [],
+      };
+      if (e.coldStartSloSeconds !== undefined) input.coldStartSloSeconds = e.coldStartSloSeconds;
+      if (o.states?.has(e.name)) input.state = o.states.get(e.name) ?? 'missing';
+      return input;
+    }),
+  );
   const since = o.now - o.config.apiErrorMinutes * 60_000;
   // Error minutes reach further back than the rule's window: a probe that failed in an outage an
   // hour ago is still recognised as a victim of it (src/alerts/inhibit.ts).
   const errorsSince = Math.min(since, o.now - VICTIM_LOOKBACK_MS);
-  const episode = o.store.alerts.get('aws-api-errors');
+  const episode = await o.store.alerts.get('aws-api-errors');
   const inputs: AlertInputs = {
     now: o.now,
     endpoints,
     apiErrors: {
-      errorMinutes: o.store.apiCalls.errorMinutes(errorsSince),
-      failing: o.store.apiCalls.since(since),
+      errorMinutes: await o.store.apiCalls.errorMinutes(errorsSince),
+      failing: await o.store.apiCalls.since(since),
       ...(episode
         ? {
             lastEpisode: {
@@ -73,7 +87,7 @@ export function gatherAlertInputs(o: GatherOptions): AlertInputs {
           }
         : {}),
     },
-    controllers: o.store.controllers.all(),
+    controllers: await o.store.controllers.all(),
   };
   if (o.spend) inputs.spend = o.spend;
   if (o.drift) inputs.drift = o.drift;

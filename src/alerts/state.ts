@@ -6,16 +6,19 @@ export type AlertStateStore = Pick<AlertRepo, 'get' | 'save' | 'firing'>;
 export class MemoryAlertState implements AlertStateStore {
   readonly records = new Map<string, AlertRecord>();
 
-  get(key: string): AlertRecord | undefined {
+  get(key: string): Promise<AlertRecord | undefined> {
     const r = this.records.get(key);
-    return r ? { ...r } : undefined;
+    return Promise.resolve(r ? { ...r } : undefined);
   }
 
-  save(a: AlertRecord): void {
+  save(a: AlertRecord): Promise<void> {
     this.records.set(a.key, { ...a });
+    return Promise.resolve();
   }
 
-  firing(): AlertRecord[] {
-    return [...this.records.values()].filter((r) => r.state === 'firing').map((r) => ({ ...r }));
+  firing(): Promise<AlertRecord[]> {
+    return Promise.resolve(
+      [...this.records.values()].filter((r) => r.state === 'firing').map((r) => ({ ...r })),
+    );
   }
 }

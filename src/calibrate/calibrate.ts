@@ -25,7 +25,6 @@ import type { Config, EndpointConfig } from '../config/load.js';
 import { tunedEndpoint } from '../daemon/tuned.js';
 import { replay } from '../simulate/replay.js';
 import { DEFAULT_SETTINGS, type SimulationSettings } from '../simulate/runner.js';
-import { calibrationRepo } from '../store/calibrations.js';
 import type { StepPoint, Store } from '../store/index.js';
 import { tuneConfigOf } from '../tune/config.js';
 import { readStoreTraffic } from '../tune/reconstruct.js';
@@ -108,14 +107,14 @@ export async function calibrateEndpoint(
   opts: CalibrateOptions = {},
 ): Promise<EndpointCalibration> {
   const { store, endpoint: configured } = ctx;
-  const endpoint = tunedEndpoint(configured, store);
+  const endpoint = await tunedEndpoint(configured, store);
   const policy: EndpointCalibration['policy'] = endpoint === configured ? 'config' : 'tuner';
   const name = endpoint.name;
   const variant = endpoint.variantName;
   const seed = opts.seed ?? 1;
   const now = ctx.clock.now();
-  const latest = store.metrics.latestMinute(name, 'ApproximateBacklogSize');
-  const first = store.metrics.earliestMinute(name, 'ApproximateBacklogSize');
+  const latest = await store.metrics.latestMinute(name, 'ApproximateBacklogSize');
+  const first = await store.metrics.earliestMinute(name, 'ApproximateBacklogSize');
   const empty = (): EndpointCalibration => ({
     endpoint: name,
     status: 'no-data',
@@ -136,11 +135,11 @@ export async function calibrateEndpoint(
   // The replay starts with the policy at rest: so does the compared window (the first moment the
   // endpoint ran no more than its minimum, e.g. after the initial instance of a new endpoint scaled in).
   const earliest = Math.max(end - (opts.sinceMs ?? DEFAULT_CALIBRATION_WINDOW_MS), first);
-  const start = restStart(store, name, variant, earliest, end, endpoint.scaling.minCapacity);
+  const start = await restStart(store, name, variant, earliest, end, endpoint.scaling.minCapacity);
   if (end - start < MINUTE_MS) return empty();
 
   const tune = tuneConfigOf(configured);
-  const fit = fitCalibration({
+  const fit = await fitCalibration({
     store,
     endpoint: name,
     variant,
@@ -153,9 +152,8 @@ export async function calibrateEndpoint(
   });
 
   // Observed.
-  const hist = store.instances.window(name, variant, start, end);
-  const observedTtfr = store.probes
-    .between(name, start, end)
+  const hist = await store.instances.window(name, variant, start, end);
+  const observedTtfr = (await store.probes.between(name, start, end))
     .filter((p) => p.cold && p.outcome === 'success' && p.totalS !== undefined)
     .map((p) => ({ at: p.startedAt, seconds: p.totalS as number }));
   const observed = dailyFigures(hist.initial ?? 0, hist.transitions, start, end, observedTtfr);
@@ -179,7 +177,7 @@ export async function calibrateEndpoint(
   let requests = 0;
   let serviceSeconds: number | undefined;
   for (let k = 0; k < PREDICTION_REPLAYS; k++) {
-    const traffic = readStoreTraffic(store, name, start, end, seed + k);
+    const traffic = await readStoreTraffic(store, name, start, end, seed + k);
     serviceSeconds = traffic.serviceSeconds;
     const t0 = traffic.startMs;
     const r = await replay(
@@ -257,11 +255,11 @@ export async function calibrateEndpoint(
     requests,
     notes,
   };
-  if (opts.save !== false) saveCalibration(store, result, now);
+  if (opts.save !== false) await saveCalibration(store, result, now);
   return result;
 }
 
-export function saveCalibration(store: Store, c: EndpointCalibration, now: number): void {
+export async function saveCalibration(store: Store, c: EndpointCalibration, now: number): Promise<void> {
   if (!c.fit) return;
   const fit: StoredFit = {
     ...c.fit,
@@ -270,19 +268,19 @@ export function saveCalibration(store: Store, c: EndpointCalibration, now: numbe
     predictedInstanceHours: c.predicted.instanceHours,
     percent: c.difference.percent,
   };
-  calibrationRepo(store.db).save({ endpoint: c.endpoint, madeAt: now, fit, agrees: c.agrees });
+  await store.calibrations.save({ endpoint: c.endpoint, madeAt: now, fit, agrees: c.agrees });
 }
 
 /** The first whole minute in [from, to) at which the variant ran at most `resting` instances. */
-function restStart(
+async function restStart(
   store: Store,
   endpoint: string,
   variant: string,
   from: number,
   to: number,
   resting: number,
-): number {
-  const h = store.instances.window(endpoint, variant, from, to);
+): Promise<number> {
+  const h = await store.instances.window(endpoint, variant, from, to);
   // Before the first record the endpoint did not exist yet: its creation is not a rest.
   const initial = h.initial ?? (h.transitions.length > 0 ? Infinity : 0);
   let at: number | undefined = initial <= resting ? from : undefined;

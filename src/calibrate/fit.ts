@@ -73,21 +73,21 @@ export interface LagSamples {
 }
 
 /** Wake and scale-in lags (s) of the variant's scaling activities started in [from, to). */
-export function lagSamples(
+export async function lagSamples(
   store: Store,
   endpoint: string,
   variant: string,
   from: number,
   to: number,
-): LagSamples {
+): Promise<LagSamples> {
   const wake: number[] = [];
   const scaleIn: number[] = [];
-  for (const a of store.activities.between(endpoint, from, to - 1)) {
+  for (const a of await store.activities.between(endpoint, from, to - 1)) {
     if (a.status !== 'Successful' || a.variant !== variant || a.desiredCount === undefined) continue;
-    const before = store.instances.countAt(endpoint, variant, a.startTime - 1) ?? 0;
+    const before = (await store.instances.countAt(endpoint, variant, a.startTime - 1)) ?? 0;
     const startMinute = Math.floor(a.startTime / MINUTE_MS) * MINUTE_MS;
     if (before === 0 && a.desiredCount > 0) {
-      const pts = store.metrics.series(
+      const pts = await store.metrics.series(
         endpoint,
         'HasBacklogWithoutCapacity',
         startMinute - WAKE_LOOKBACK_MS,
@@ -106,15 +106,15 @@ export function lagSamples(
       if (first !== undefined) wake.push((a.startTime - first) / 1000);
     } else if (before > 0 && a.desiredCount === 0) {
       const lo = startMinute - SCALE_IN_LOOKBACK_MS;
-      const busy = (metric: string): number | undefined => {
-        const pts = store.metrics.series(endpoint, metric, lo, startMinute);
+      const busy = async (metric: string): Promise<number | undefined> => {
+        const pts = await store.metrics.series(endpoint, metric, lo, startMinute);
         for (let i = pts.length - 1; i >= 0; i--)
           if ((pts[i] as { value: number }).value > 0) return pts[i]!.minute;
         return undefined;
       };
       const last = Math.max(
-        busy('ApproximateBacklogSize') ?? -Infinity,
-        busy('InvocationsProcessed') ?? -Infinity,
+        (await busy('ApproximateBacklogSize')) ?? -Infinity,
+        (await busy('InvocationsProcessed')) ?? -Infinity,
       );
       if (Number.isFinite(last)) scaleIn.push((a.startTime - last) / 1000);
     }
@@ -155,15 +155,15 @@ export interface FitInput {
   now: number;
 }
 
-export function fitCalibration(i: FitInput): CalibrationFit {
-  const stored = bootSamplesFromStore(i.store, i.endpoint, i.variant, i.bootFrom, i.to);
+export async function fitCalibration(i: FitInput): Promise<CalibrationFit> {
+  const stored = await bootSamplesFromStore(i.store, i.endpoint, i.variant, i.bootFrom, i.to);
   // A cold probe that woke the endpoint is the scale-out it caused, counted once (src/tune/coldstart.ts):
   // counting both weighted the fit towards probed wakes (self-agreement on calibrate-sim's plain
   // history -3.8% with the duplicates, -1.7% without).
   const samples = { probes: stored.probes, scaleOuts: stored.scaleOuts };
   const boot = estimateBoot([...samples.probes, ...samples.scaleOuts], i.bootPriorSeconds);
   const dist = boot.distribution as Extract<BootDistribution, { kind: 'lognormal' }>;
-  const lags = lagSamples(i.store, i.endpoint, i.variant, i.from, i.to);
+  const lags = await lagSamples(i.store, i.endpoint, i.variant, i.from, i.to);
   const est = alarmDelayEstimates(lags, i.scaling);
   const all = [...est.wake, ...est.scaleIn];
   const e = median(all);

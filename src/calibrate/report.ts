@@ -6,14 +6,14 @@ import type { ReportCalibration } from '../cost/report-types.js';
 import type { Store } from '../store/index.js';
 import { disagreementText, latestCalibration } from './use.js';
 
-export function reportCalibration(
+export async function reportCalibration(
   store: Store,
   endpoints: readonly Pick<EndpointConfig, 'name'>[],
   warnings: string[],
-): ReportCalibration[] {
+): Promise<ReportCalibration[]> {
   const out: ReportCalibration[] = [];
   for (const e of endpoints) {
-    const c = latestCalibration(store, e.name);
+    const c = await latestCalibration(store, e.name);
     if (!c) continue;
     out.push({
       endpoint: e.name,

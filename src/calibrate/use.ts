@@ -2,7 +2,6 @@
 // with its boot distribution and simulator options (and say so); the tuner's `mode: apply` holds while
 // the newest calibration of the endpoint disagrees (src/tune/apply.ts); the report shows it.
 import { describeBoot, type BootEstimate } from '../tune/coldstart.js';
-import { calibrationRepo } from '../store/calibrations.js';
 import type { Store } from '../store/index.js';
 import type { CalibrationFit } from './fit.js';
 
@@ -27,9 +26,9 @@ export interface CalibrationSummary {
 }
 
 /** The newest stored calibration of an endpoint, if any (undefined on a store without the table). */
-export function latestCalibration(store: Store, endpoint: string): StoredFit | undefined {
+export async function latestCalibration(store: Store, endpoint: string): Promise<StoredFit | undefined> {
   try {
-    const c = calibrationRepo(store.db).latest<StoredFit>(endpoint);
+    const c = await store.calibrations.latest<StoredFit>(endpoint);
     return c ? { ...c.fit, agrees: c.agrees } : undefined;
   } catch {
     return undefined;
@@ -85,7 +84,7 @@ export function calibrationNotes(endpoint: string, c: StoredFit, mode: 'recommen
 }
 
 /** Why `mode: apply` must hold for this endpoint, or undefined when the calibration allows it. */
-export function calibrationHold(store: Store, endpoint: string): string | undefined {
-  const c = latestCalibration(store, endpoint);
+export async function calibrationHold(store: Store, endpoint: string): Promise<string | undefined> {
+  const c = await latestCalibration(store, endpoint);
   return c && !c.agrees ? `${disagreementText(endpoint, c)}; not applying until it agrees again` : undefined;
 }

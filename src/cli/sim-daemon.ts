@@ -36,15 +36,18 @@ export interface SimDaemonCheck {
  * it could release the lease) does not count, nor one with this process's pid (a pid reused by a
  * restarted container).
  */
-export function runningSimDaemon(config: Config, check: SimDaemonCheck = {}): SimDaemon | undefined {
+export async function runningSimDaemon(
+  config: Config,
+  check: SimDaemonCheck = {},
+): Promise<SimDaemon | undefined> {
   if (config.cloud !== 'sim' || !existsSync(config.storePath)) return undefined;
   let lease: Lease | undefined;
   try {
-    const store = openStore(config.storePath, { readonly: true });
+    const store = await openStore(config.storePath, { readonly: true });
     try {
-      lease = store.leases.get(DAEMON_LEASE);
+      lease = await store.leases.get(DAEMON_LEASE);
     } finally {
-      store.close();
+      await store.close();
     }
   } catch {
     // A store that does not open read-only has no daemon in it (a running one keeps it open in WAL
@@ -85,8 +88,11 @@ export function simDaemonMessage(configPath: string, config: Config, d: SimDaemo
 }
 
 /** Throws a UserError (exit 1) when a daemon owns this `cloud: sim` config's region. */
-export function refuseWhileSimDaemonRuns(configPath: string, check: SimDaemonCheck = {}): void {
+export async function refuseWhileSimDaemonRuns(
+  configPath: string,
+  check: SimDaemonCheck = {},
+): Promise<void> {
   const config = loadConfig(configPath);
-  const daemon = runningSimDaemon(config, check);
+  const daemon = await runningSimDaemon(config, check);
   if (daemon) throw new UserError(simDaemonMessage(configPath, config, daemon));
 }

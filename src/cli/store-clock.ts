@@ -5,9 +5,9 @@ import { META, openStore, StoreError, type Store } from '../store/index.js';
 import { UserError } from './errors.js';
 
 /** Opens `path` (default: the config's store), turning a broken store into a clear user error. */
-export function openCommandStore(config: Config, path: string = config.storePath): Store {
+export async function openCommandStore(config: Config, path: string = config.storePath): Promise<Store> {
   try {
-    return openStore(path);
+    return await openStore(path);
   } catch (e) {
     throw new UserError(
       e instanceof StoreError ? e.message : `cannot open the store: ${(e as Error).message}`,
@@ -19,12 +19,12 @@ export function openCommandStore(config: Config, path: string = config.storePath
  * The clock a command reads the store with. The simulated cloud runs on virtual time: its "now" is
  * the last poll the daemon recorded, not the wall clock (which may be days ahead of the history).
  */
-export function commandClock(
+export async function commandClock(
   config: Config,
   store: Store | undefined,
   wall: Clock = new SystemClock(),
-): Clock {
-  const simNow = store ? storeSimNow(config, store) : undefined;
+): Promise<Clock> {
+  const simNow = store ? await storeSimNow(config, store) : undefined;
   return simNow !== undefined ? { now: () => simNow, sleep: (ms, s) => wall.sleep(ms, s) } : wall;
 }
 
@@ -33,6 +33,6 @@ export function commandClock(
  * a poll recorded), else undefined. A CLI command's own simulated region has another clock: rows it
  * stamped would land at the wrong place in that history.
  */
-export function storeSimNow(config: Config, store: Store): number | undefined {
-  return config.cloud === 'sim' ? store.meta.getNumber(META.lastPollAt) : undefined;
+export async function storeSimNow(config: Config, store: Store): Promise<number | undefined> {
+  return config.cloud === 'sim' ? await store.meta.getNumber(META.lastPollAt) : undefined;
 }

@@ -6,7 +6,6 @@ import type { Clock } from '../clock.js';
 import { addDays, DAY_MS, dayOf, dayStart, hostingUsage } from '../cloud/billing.js';
 import type { Config } from '../config/load.js';
 import type { Store } from '../store/index.js';
-import { billingRepo } from '../store/billing.js';
 import {
   attributeRow,
   FINAL_RULE,
@@ -69,13 +68,13 @@ export async function billingSection(
   const dayList: string[] = [];
   for (let d = firstDay; d < endDay; d = addDays(d, 1)) if (dayStart(d) < now) dayList.push(d);
 
-  const repo = billingRepo(deps.store.db);
-  const stored = new Map(repo.days(firstDay, endDay).map((d) => [d.day, d]));
+  const repo = deps.store.billing;
+  const stored = new Map((await repo.days(firstDay, endDay)).map((d) => [d.day, d]));
   const endpoints = billedEndpoints(deps.config);
   const billed = new Map<string, { usd: number; hours: number; by: Set<Attribution> }>();
   const unattributed = new Map<string, UnattributedDay>();
   let tagSeen = false;
-  for (const row of repo.rows(firstDay, endDay)) {
+  for (const row of await repo.rows(firstDay, endDay)) {
     if (row.tag !== '') tagSeen = true;
     const a = attributeRow(row, endpoints);
     if (!a) {
@@ -131,8 +130,7 @@ export async function billingSection(
   if (stored.size === 0) {
     warnings.push('billing: no bill fetched yet for these days (the daemon reads Cost Explorer every 6 h)');
   }
-  const requests = deps.store.apiCalls
-    .totals()
+  const requests = (await deps.store.apiCalls.totals())
     .filter((t) => t.service === 'ce' && t.operation === 'GetCostAndUsage')
     .reduce((n, t) => n + t.count, 0);
   return {
@@ -156,7 +154,7 @@ async function estimatePerDay(
   if (buckets.length === 0) return [];
   const from = buckets[0]!.start;
   const to = buckets[buckets.length - 1]!.end;
-  const hist = deps.store.instances.window(e.name, e.variantName, from, to);
+  const hist = await deps.store.instances.window(e.name, e.variantName, from, to);
   const segments = countSegments(hist.initial ?? 0, hist.transitions, from, to);
   const { segments: prices } = await deps.prices.timeline(
     deps.config.region,

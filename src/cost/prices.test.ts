@@ -22,8 +22,8 @@ beforeAll(async () => {
   server = await startPricingServer();
 });
 afterAll(async () => server.close());
-beforeEach(() => {
-  store = openStore(':memory:');
+beforeEach(async () => {
+  store = await openStore(':memory:');
   clock = new VirtualClock(Date.UTC(2026, 2, 1));
   server.requests.length = 0;
   delete server.failWith;
@@ -110,7 +110,7 @@ describe('PriceResolver', () => {
   });
 
   it('prefers a stale cached API price to the table when the API is down', async () => {
-    store.prices.insert({
+    await store.prices.insert({
       region: 'us-east-1',
       instanceType: 'ml.g5.xlarge',
       usdPerHour: 1.33,

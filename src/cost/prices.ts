@@ -93,7 +93,7 @@ export class PriceResolver {
       };
     }
     const segments: PriceSegment[] = [];
-    for (const p of this.opts.store.prices.history(region, instanceType, 'api')) {
+    for (const p of await this.opts.store.prices.history(region, instanceType, 'api')) {
       const last = segments[segments.length - 1];
       if (last && last.usdPerHour === p.usdPerHour) continue;
       segments.push({
@@ -110,7 +110,7 @@ export class PriceResolver {
   private async resolveFromApi(region: string, instanceType: string): Promise<ResolvedPrice | undefined> {
     const now = this.opts.clock.now();
     const ttlMs = this.opts.pricing.cacheTtlHours * 3600_000;
-    const cached = this.opts.store.prices.latest(region, instanceType, 'api');
+    const cached = await this.opts.store.prices.latest(region, instanceType, 'api');
     if (cached && now - cached.fetchedAt < ttlMs) {
       return {
         usdPerHour: cached.usdPerHour,
@@ -133,7 +133,7 @@ export class PriceResolver {
             quote.kind === 'async'
               ? quote.usageType
               : `${quote.usageType} (real-time hosting price; no AsyncInf price listed)`;
-          this.opts.store.prices.insert({
+          await this.opts.store.prices.insert({
             region,
             instanceType,
             usdPerHour: quote.usdPerHour,

@@ -2,7 +2,7 @@
 // endpoints, and the total over all of them.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../clock.js';
-import { openStore, type Store } from '../store/index.js';
+import { openSqliteStore, type SqliteStore } from '../store/sqlite/store.js';
 import { config, endpoint, tablePrices } from '../../test/report/helpers.js';
 import { buildReport } from './report.js';
 
@@ -10,10 +10,10 @@ const MIN = 60_000;
 const T0 = Date.UTC(2026, 2, 10, 10);
 const iso = (t: number): string => new Date(t).toISOString();
 
-let store: Store;
+let store: SqliteStore;
 let clock: VirtualClock;
 beforeEach(() => {
-  store = openStore(':memory:');
+  store = openSqliteStore(':memory:');
   clock = new VirtualClock(T0 + 24 * 60 * MIN);
 });
 afterEach(() => store.close());
@@ -30,11 +30,11 @@ const report = (names: string[], start = T0 - 60 * MIN, end = T0 + 120 * MIN) =>
 describe('report gaps', () => {
   it('warns once per stretch, naming its endpoints, and totals every endpoint', async () => {
     // A poll after a 30-minute silence reached 'a' and 'b' and died; 'c' was silent one minute more.
-    store.gaps.record({ endpoint: 'a', start: T0, end: T0 + 30 * MIN, backfilledTransitions: 2 });
-    store.gaps.record({ endpoint: 'b', start: T0, end: T0 + 30 * MIN, backfilledTransitions: 0 });
-    store.gaps.record({ endpoint: 'c', start: T0, end: T0 + 31 * MIN, backfilledTransitions: 4 });
+    await store.gaps.record({ endpoint: 'a', start: T0, end: T0 + 30 * MIN, backfilledTransitions: 2 });
+    await store.gaps.record({ endpoint: 'b', start: T0, end: T0 + 30 * MIN, backfilledTransitions: 0 });
+    await store.gaps.record({ endpoint: 'c', start: T0, end: T0 + 31 * MIN, backfilledTransitions: 4 });
     // Not in the config: not in the report.
-    store.gaps.record({ endpoint: 'gone', start: T0, end: T0 + 31 * MIN, backfilledTransitions: 9 });
+    await store.gaps.record({ endpoint: 'gone', start: T0, end: T0 + 31 * MIN, backfilledTransitions: 9 });
     const r = await report(['a', 'b', 'c']);
     expect(r.gaps.map((g) => [g.endpoint, g.end, g.backfilledTransitions])).toEqual([
       ['a', iso(T0 + 30 * MIN), 2],
@@ -58,7 +58,7 @@ describe('report gaps', () => {
         'INSERT INTO telemetry_gaps (endpoint, start_at, end_at, backfilled_transitions) VALUES (NULL, ?, ?, ?)',
       )
       .run(T0 - 90 * MIN, T0 - 30 * MIN, 1);
-    store.gaps.record({
+    await store.gaps.record({
       endpoint: 'a',
       start: T0 + 100 * MIN,
       end: T0 + 150 * MIN,

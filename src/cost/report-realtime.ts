@@ -35,14 +35,16 @@ export interface RealtimeSectionInput {
   baselineBasis: string;
 }
 
-export function realtimeSection(input: RealtimeSectionInput): RealtimeEndpointReport {
+export async function realtimeSection(input: RealtimeSectionInput): Promise<RealtimeEndpointReport> {
   const { store, endpoint: e, from, window: w, prices } = input;
-  const hist = store.instances.window(e.name, e.variantName, from, w.end);
+  const hist = await store.instances.window(e.name, e.variantName, from, w.end);
   const instances = countSegments(hist.initial ?? 0, hist.transitions, from, w.end);
-  const copies = e.components.map((c) => {
-    const h = store.instances.window(e.name, componentCopiesKey(c.componentName), from, w.end);
-    return { initial: h.initial ?? 0, transitions: h.transitions };
-  });
+  const copies = await Promise.all(
+    e.components.map(async (c) => {
+      const h = await store.instances.window(e.name, componentCopiesKey(c.componentName), from, w.end);
+      return { initial: h.initial ?? 0, transitions: h.transitions };
+    }),
+  );
   const shares = shareSegments(instances, e.components, copies);
   const clip = (segs: readonly CountSegment[]): CountSegment[] =>
     segs
@@ -61,7 +63,7 @@ export function realtimeSection(input: RealtimeSectionInput): RealtimeEndpointRe
           input.total.spendUsd,
         );
 
-  const probes = store.probes.between(e.name, w.start, w.end).filter((p) => p.cold);
+  const probes = (await store.probes.between(e.name, w.start, w.end)).filter((p) => p.cold);
   const components: RealtimeComponentReport[] = e.components.map((c, i) => {
     const mine = probes.filter((p) => p.component === c.componentName);
     const answered = mine.filter((p) => p.outcome === 'success' && p.totalS !== undefined);

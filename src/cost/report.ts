@@ -79,8 +79,8 @@ export async function buildReport(deps: ReportDeps, w: ReportWindow): Promise<Co
     endpoints.push(report);
     samples.push(...ttfr);
   }
-  const { gaps, backfilledTransitions } = reportGaps(deps, w, warnings);
-  const calibration = reportCalibration(deps.store, config.endpoints, warnings);
+  const { gaps, backfilledTransitions } = await reportGaps(deps, w, warnings);
+  const calibration = await reportCalibration(deps.store, config.endpoints, warnings);
   const billing = await billingSection(deps, w.start, w.end, warnings);
   return {
     project: config.project,
@@ -109,15 +109,14 @@ export async function buildReport(deps: ReportDeps, w: ReportWindow): Promise<Co
  * before gaps were kept per endpoint), clipped to the window; their recovered transitions summed;
  * and a warning per stretch, naming its endpoints and the sum over them.
  */
-function reportGaps(
+async function reportGaps(
   deps: ReportDeps,
   w: ReportWindow,
   warnings: string[],
-): { gaps: ReportGap[]; backfilledTransitions: number } {
+): Promise<{ gaps: ReportGap[]; backfilledTransitions: number }> {
   const names = [...deps.config.endpoints, ...(deps.config.realtimeEndpoints ?? [])].map((e) => e.name);
   const inReport = new Set(names);
-  const gaps: ReportGap[] = deps.store.gaps
-    .overlapping(w.start, w.end)
+  const gaps: ReportGap[] = (await deps.store.gaps.overlapping(w.start, w.end))
     .filter((g) => g.endpoint === null || inReport.has(g.endpoint))
     .map((g) => ({
       endpoint: g.endpoint,
@@ -207,7 +206,7 @@ async function realtimeEndpointReport(
     );
   }
   report.kind = 'realtime';
-  report.realtime = realtimeSection({
+  report.realtime = await realtimeSection({
     store: deps.store,
     endpoint: e,
     from: w.start - PROBE_LOOKBACK_MS,
@@ -231,7 +230,7 @@ async function endpointReport(
 
   // Transitions from a day before the window (probes started then may own time inside it) to its end.
   const from = w.start - PROBE_LOOKBACK_MS;
-  const hist = store.instances.window(e.name, variant, from, w.end);
+  const hist = await store.instances.window(e.name, variant, from, w.end);
   const steps: StepPoint[] = hist.transitions;
   const initialAtFrom = hist.initial ?? 0;
   const countAtStart = countAt(initialAtFrom, steps, w.start);
@@ -256,7 +255,7 @@ async function endpointReport(
   // record sagezero has of it) to its deletion. Spend covers the same time by construction: the
   // count is 0 before the first record and from a deletion on.
   const baselineInstances = e.baselineInstances ?? Math.max(1, e.scaling.minCapacity);
-  const lives = store.instances.lives(e.name, variant);
+  const lives = await store.instances.lives(e.name, variant);
   const baselineSegs: CountSegment[] = lifeSegments(lives, w, baselineInstances);
   const baseline = integrate(baselineSegs, prices);
 
@@ -273,10 +272,10 @@ async function endpointReport(
   }
   const wakesInWindow = wakes.filter((x) => x.at >= w.start && x.at < w.end);
 
-  const probeInfo = probeAttribution(deps, e.name, steps, initialAtFrom, from, w, prices, wakes);
+  const probeInfo = await probeAttribution(deps, e.name, steps, initialAtFrom, from, w, prices, wakes);
   const ttfr: TtfrSample[] = probeInfo.coldProbeTotals.map((s) => ({ seconds: s, measured: true }));
   const unprobed = wakesInWindow.filter((x) => !probeInfo.wokenAt.has(x.at));
-  const ages = store.metrics.aggregate(
+  const ages = await store.metrics.aggregate(
     e.name,
     'ApproximateAgeOfOldestRequest',
     unprobed.map((x) => ({
@@ -317,7 +316,7 @@ async function endpointReport(
     (p, i) => i === priceSegs.length - 1 || (priceSegs[i + 1]?.from ?? Infinity) > w.start,
   );
   const relevant = inWindow.filter((p) => p.from < w.end);
-  const first = store.instances.first(e.name, variant);
+  const first = await store.instances.first(e.name, variant);
   const life = endpointLife(lives);
   if (!first) {
     warnings.push(
@@ -381,7 +380,7 @@ interface ProbeAttribution {
  * request was processed, whichever came first. If other requests were processed while the probe
  * waited, the wake was shared and nothing is charged. (docs/COST-METHOD.md, "Probe spend".)
  */
-function probeAttribution(
+async function probeAttribution(
   deps: ReportDeps,
   endpoint: string,
   steps: readonly StepPoint[],
@@ -390,8 +389,8 @@ function probeAttribution(
   w: ReportWindow,
   prices: readonly PricePoint[],
   wakes: readonly { at: number }[],
-): ProbeAttribution {
-  const probes = deps.store.probes.coldBetween(endpoint, from, w.end);
+): Promise<ProbeAttribution> {
+  const probes = await deps.store.probes.coldBetween(endpoint, from, w.end);
   const coldProbeTotals: number[] = [];
   for (const p of probes) {
     if (p.outcome === 'success' && p.totalS !== undefined && p.startedAt >= w.start)
@@ -421,7 +420,7 @@ function probeAttribution(
   // Requests processed from the probe's start to the end of the wake it caused, in one search each:
   // those up to the probe's own minute say whether the wake was shared (the probe is one of them),
   // the first one after it is the next real request.
-  const processed = deps.store.metrics.positivePoints(
+  const processed = await deps.store.metrics.positivePoints(
     endpoint,
     'InvocationsProcessed',
     candidates.map((c) => ({

@@ -38,7 +38,7 @@ export function alertsTask(deps: AlertsTaskDeps): Task {
   const endpoints = alertEndpointsFromConfig(config);
   return async () => {
     const now = clock.now();
-    const inputs = gatherAlertInputs({
+    const inputs = await gatherAlertInputs({
       store,
       endpoints,
       now,

@@ -12,7 +12,6 @@ import { isFinalDay } from '../cost/billing-reconcile.js';
 import { billingSection } from '../cost/billing-report.js';
 import type { PriceResolver } from '../cost/prices.js';
 import { pricingConfigOf } from '../cost/pricing-config.js';
-import { billingRepo } from '../store/billing.js';
 import { storeApiCallObserver } from '../store/index.js';
 import type { ControllerDeps } from './controllers.js';
 import type { Task } from './scheduler.js';
@@ -47,7 +46,7 @@ export async function openBillingSource(
 
 export function billingTask(deps: BillingTaskDeps): Task {
   const { clock, store, config } = deps;
-  const repo = billingRepo(store.db);
+  const repo = store.billing;
   let source = deps.source;
   return async () => {
     source ??= await openBillingSource(deps.cloud, config, storeApiCallObserver(store, clock));
@@ -56,19 +55,14 @@ export function billingTask(deps: BillingTaskDeps): Task {
     let start = addDays(today, -(deps.lookbackDays ?? BILLING_LOOKBACK_DAYS));
     const first = source.firstDay?.();
     if (first !== undefined && first > start) start = first;
-    const final = new Set(
-      repo
-        .days(start, today)
-        .filter((d) => d.final)
-        .map((d) => d.day),
-    );
+    const final = new Set((await repo.days(start, today)).filter((d) => d.final).map((d) => d.day));
     const wanted: string[] = [];
     for (let d = start; d < today; d = addDays(d, 1)) if (!final.has(d)) wanted.push(d);
     if (wanted.length > 0) {
       const from = wanted[0]!;
       const to = addDays(wanted[wanted.length - 1]!, 1);
       const got = await source.fetchDaily(from, to);
-      save(got, new Set(wanted), source.kind, now);
+      await save(got, new Set(wanted), source.kind, now);
       deps.log.info(
         { from, to, days: got.days.length, rows: got.rows.length, source: source.kind },
         'billing: read the bill',
@@ -89,12 +83,17 @@ export function billingTask(deps: BillingTaskDeps): Task {
     });
   };
 
-  function save(got: BillingFetch, wanted: ReadonlySet<string>, kind: string, now: number): void {
-    store.transaction(() => {
+  async function save(
+    got: BillingFetch,
+    wanted: ReadonlySet<string>,
+    kind: string,
+    now: number,
+  ): Promise<void> {
+    await store.transaction(async () => {
       for (const d of got.days) {
         // A range spans final days between non-final ones: those keep what they had.
         if (!wanted.has(d.day)) continue;
-        repo.saveDay(
+        await repo.saveDay(
           {
             day: d.day,
             source: kind,

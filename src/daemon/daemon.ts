@@ -82,8 +82,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   const leaseMs = config.daemon.leaseSeconds * 1000;
   let leader = false;
   let decided = false;
-  const renewLease = (): boolean => {
-    const got = store.leases.tryAcquire('daemon', holder, leaseClock.now(), leaseMs);
+  const renewLease = async (): Promise<boolean> => {
+    const got = await store.leases.tryAcquire('daemon', holder, leaseClock.now(), leaseMs);
     if (got !== leader || !decided) {
       decided = true;
       leader = got;
@@ -105,8 +105,9 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     const once = async (signal: AbortSignal): Promise<void> => {
       await wrapped(signal);
       const s = controllers.status(name);
-      if (s.consecutiveFailures > 0) store.controllers.error(name, clock.now(), s.lastError ?? 'failed');
-      else store.controllers.ok(name, clock.now());
+      if (s.consecutiveFailures > 0)
+        await store.controllers.error(name, clock.now(), s.lastError ?? 'failed');
+      else await store.controllers.ok(name, clock.now());
     };
     const recorded = (signal: AbortSignal): Promise<void> => {
       if (!leader) return Promise.resolve();
@@ -230,10 +231,10 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       await leaseClock.sleep(Math.max(500, leaseMs / 3), signal);
       const was = leader;
       // A newly elected leader provisions/repairs at once instead of at the next scheduled round.
-      if (renewLease() && !was) track(reconcile(signal).then(() => telemetry(signal)));
+      if ((await renewLease()) && !was) track(reconcile(signal).then(() => telemetry(signal)));
     }
   };
-  renewLease();
+  await renewLease();
 
   const backgroundRuns = [...(deps.background ?? []), leaseLoop].map((fn) =>
     fn(background.signal).catch((e: unknown) => {
@@ -267,8 +268,12 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       await backgroundRealtimeProvisioning(store)?.settled();
       await server?.close();
       // Only this process's probes: another process's are its own business.
-      store.probes.interruptRunning(clock.now(), 'the daemon stopped while the probe was running', holder);
-      if (leader) store.leases.release('daemon', holder);
+      await store.probes.interruptRunning(
+        clock.now(),
+        'the daemon stopped while the probe was running',
+        holder,
+      );
+      if (leader) await store.leases.release('daemon', holder);
     },
   };
 }

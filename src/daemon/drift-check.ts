@@ -27,13 +27,18 @@ export function desiredFingerprint(desired: DesiredEndpoint, scaling: ScalingRes
   return createHash('sha256').update(canonical({ desired, scaling })).digest('hex').slice(0, 16);
 }
 
-export function recordVerified(store: Store, endpoint: string, fingerprint: string, now: number): void {
-  store.meta.setJson(verifiedKey(endpoint), { fingerprint, at: now } satisfies Verified, now);
+export async function recordVerified(
+  store: Store,
+  endpoint: string,
+  fingerprint: string,
+  now: number,
+): Promise<void> {
+  await store.meta.setJson(verifiedKey(endpoint), { fingerprint, at: now } satisfies Verified, now);
 }
 
 /** A full check found something to do (or could not finish): the next round checks in full again. */
-export function forgetVerified(store: Store, endpoint: string): void {
-  store.meta.delete(verifiedKey(endpoint));
+export async function forgetVerified(store: Store, endpoint: string): Promise<void> {
+  await store.meta.delete(verifiedKey(endpoint));
 }
 
 /** What telemetry last recorded of the endpoint (src/telemetry/poll.ts). */
@@ -44,19 +49,19 @@ interface ObservedStatus {
 }
 
 /** Why the endpoint needs a full check this round, or undefined when the fingerprint vouches for it. */
-export function fullCheckReason(
+export async function fullCheckReason(
   store: Store,
   endpoint: string,
   desired: DesiredEndpoint,
   fingerprint: string,
   now: number,
   intervalMs: number,
-): string | undefined {
-  const v = store.meta.getJson<Verified>(verifiedKey(endpoint));
+): Promise<string | undefined> {
+  const v = await store.meta.getJson<Verified>(verifiedKey(endpoint));
   if (!v) return 'not verified since start-up or since its last change';
   if (v.fingerprint !== fingerprint) return 'its desired state changed';
   if (now - v.at >= intervalMs) return 'drift check due';
-  const seen = store.meta.getJson<ObservedStatus>(META.endpointStatus(endpoint));
+  const seen = await store.meta.getJson<ObservedStatus>(META.endpointStatus(endpoint));
   if (seen?.observedAt !== undefined && seen.observedAt > v.at) {
     // Updating is what every scale-out and scale-in of an async endpoint shows (capacity changes go
     // through UpdateEndpointWeightsAndCapacities), several times an hour on a busy endpoint: not a

@@ -29,8 +29,8 @@ function running(id: string, holder: string | undefined, startedAt = T0 - 60_000
   };
 }
 
-function context(cloud: FakeCloud, alive: number[] = []) {
-  const store = openStore(':memory:');
+async function context(cloud: FakeCloud, alive: number[] = []) {
+  const store = await openStore(':memory:');
   const clock = new VirtualClock(T0);
   const logs: string[] = [];
   const record = (_o: object, m?: string): void => void logs.push(m ?? '');
@@ -58,7 +58,7 @@ describe('probe holders', () => {
 describe('recoverAbandonedProbes', () => {
   it('interrupts and cleans up only probes whose process is gone', async () => {
     const cloud = new FakeCloud();
-    const { store, ctx } = context(cloud, [4242]);
+    const { store, ctx } = await context(cloud, [4242]);
     const rows = [
       running('mine', SELF),
       running('live-cli', `${HOST}:4242:cli`),
@@ -69,40 +69,44 @@ describe('recoverAbandonedProbes', () => {
       running('remote-old', 'box-b:7:serve', T0 - 2 * 3600_000),
     ];
     for (const r of rows) {
-      store.probes.save(r);
+      await store.probes.save(r);
       await cloud.putObject(r.inputLocation!, 'in');
       await cloud.putObject(r.outputLocation!, 'out');
     }
     const result = await recoverAbandonedProbes(ctx);
-    const outcome = (id: string) => store.probes.get(id)?.outcome;
-    expect(['dead', 'reused-pid', 'legacy', 'remote-old'].map(outcome)).toEqual(Array(4).fill('interrupted'));
-    expect(['mine', 'live-cli', 'remote-young'].map(outcome)).toEqual(Array(3).fill('running'));
+    const outcome = async (id: string) => (await store.probes.get(id))?.outcome;
+    expect(await Promise.all(['dead', 'reused-pid', 'legacy', 'remote-old'].map(outcome))).toEqual(
+      Array(4).fill('interrupted'),
+    );
+    expect(await Promise.all(['mine', 'live-cli', 'remote-young'].map(outcome))).toEqual(
+      Array(3).fill('running'),
+    );
     expect(result).toEqual({ interrupted: 4, deleted: 8, retry: 0 });
     // The live processes' objects are still there; the abandoned ones' are gone.
     expect(await cloud.getObject('s3://b/p/live-cli.in')).toBeDefined();
     expect(await cloud.getObject('s3://b/p/dead.in')).toBeUndefined();
     expect(await cloud.getObject('s3://b/out/remote-old.out')).toBeUndefined();
-    expect(store.probes.get('dead')?.errorMessage).toMatch(/process 999999 is gone/);
+    expect((await store.probes.get('dead'))?.errorMessage).toMatch(/process 999999 is gone/);
   });
 
   it('leaves a row running when a delete fails, and finishes it on the next round', async () => {
     const cloud = new FakeCloud();
-    const { store, ctx, logs } = context(cloud);
-    store.probes.save(running('dead', `${HOST}:999999:serve`));
+    const { store, ctx, logs } = await context(cloud);
+    await store.probes.save(running('dead', `${HOST}:999999:serve`));
     const failing = { deleteObject: () => Promise.reject(new Error('SlowDown')) };
     expect(await recoverAbandonedProbes({ ...ctx, cloud: failing })).toEqual({
       interrupted: 0,
       deleted: 0,
       retry: 1,
     });
-    expect(store.probes.get('dead')?.outcome).toBe('running');
+    expect((await store.probes.get('dead'))?.outcome).toBe('running');
     expect(logs.join('\n')).toContain('will try again at the next reconcile');
     expect(await recoverAbandonedProbes(ctx)).toMatchObject({ interrupted: 1, retry: 0 });
-    expect(store.probes.get('dead')?.outcome).toBe('interrupted');
+    expect((await store.probes.get('dead'))?.outcome).toBe('interrupted');
   });
 
-  it('abandoned() never claims this process’s own probe', () => {
-    const { ctx } = context(new FakeCloud());
+  it('abandoned() never claims this process’s own probe', async () => {
+    const { ctx } = await context(new FakeCloud());
     expect(abandoned(running('x', SELF), ctx, T0 + 86_400_000)).toBeUndefined();
   });
 });

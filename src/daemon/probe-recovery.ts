@@ -77,7 +77,7 @@ export interface RecoveryResult {
 
 export async function recoverAbandonedProbes(ctx: RecoveryContext): Promise<RecoveryResult> {
   const out: RecoveryResult = { interrupted: 0, deleted: 0, retry: 0 };
-  for (const p of ctx.probes.running()) {
+  for (const p of await ctx.probes.running()) {
     const now = ctx.clock.now();
     const why = abandoned(p, ctx, now);
     if (!why) continue;
@@ -99,7 +99,7 @@ export async function recoverAbandonedProbes(ctx: RecoveryContext): Promise<Reco
       out.retry++;
       continue;
     }
-    ctx.probes.save({
+    await ctx.probes.save({
       ...p,
       outcome: 'interrupted',
       finishedAt: ctx.clock.now(),

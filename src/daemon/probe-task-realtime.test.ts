@@ -21,8 +21,8 @@ const endpoint = {
 const probe = probeConfigSchema.parse({ payload: { inputs: 'ping' }, timeoutSeconds: 60 });
 
 let store: Store;
-beforeEach(() => {
-  store = openStore(':memory:');
+beforeEach(async () => {
+  store = await openStore(':memory:');
 });
 afterEach(() => store.close());
 
@@ -58,7 +58,7 @@ describe('realtimeProbeTask', () => {
       copyReadyAfterMs: 30_000,
     });
     await task(cloud, clock)(new AbortController().signal);
-    const row = store.probes.latest(ENDPOINT)!;
+    const row = (await store.probes.latest(ENDPOINT))!;
     expect(row).toMatchObject({
       component: COMPONENT,
       holder: 'host:1:test',
@@ -81,6 +81,6 @@ describe('realtimeProbeTask', () => {
     await expect(task(cloud, clock)(new AbortController().signal)).rejects.toThrow(
       `probe of ${ENDPOINT}/llama ended timeout: no answer after 60 s`,
     );
-    expect(store.probes.latest(ENDPOINT)?.outcome).toBe('timeout');
+    expect((await store.probes.latest(ENDPOINT))?.outcome).toBe('timeout');
   });
 });

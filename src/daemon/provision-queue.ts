@@ -16,7 +16,7 @@ export interface QueuedWork<T> {
   /** The cloud work; throws on failure (a throttled attempt is retried with fewer endpoints at once). */
   work: (signal: AbortSignal) => Promise<void>;
   /** What the round reports once the work ended (error: undefined when it succeeded). */
-  done: (error: unknown) => T;
+  done: (error: unknown) => T | Promise<T>;
 }
 
 export interface ProvisionQueueOptions {
@@ -76,11 +76,11 @@ export class ProvisionQueue<T> {
         ),
     })
       .then(
-        () => {
+        async () => {
           log.info({ endpoint, elapsed: formatDuration(clock.now() - queuedAt) }, 'provisioning done');
-          this.finished.push(item.done(undefined));
+          this.finished.push(await item.done(undefined));
         },
-        (e: unknown) => {
+        async (e: unknown) => {
           if (signal.aborted) {
             log.info(
               { endpoint },
@@ -88,7 +88,7 @@ export class ProvisionQueue<T> {
             );
             return;
           }
-          this.finished.push(item.done(e));
+          this.finished.push(await item.done(e));
         },
       )
       // Nobody awaits this but settled(): recording the outcome must not become an unhandled rejection.

@@ -35,7 +35,7 @@ export function reconcileTask(deps: ReconcileTaskDeps): Task {
     const ctx = {
       cloud,
       clock,
-      config: withTunedScaling(config, store),
+      config: await withTunedScaling(config, store),
       store,
       log,
       repair: config.daemon.repairDrift,

@@ -46,7 +46,7 @@ async function reconcile(repair = true): Promise<ReconcileResult> {
   return reconcileAndWait({
     cloud,
     clock,
-    config: withTunedScaling(config, store),
+    config: await withTunedScaling(config, store),
     store,
     log: createLogger(new Redactor(), sink),
     repair,
@@ -56,7 +56,7 @@ async function reconcile(repair = true): Promise<ReconcileResult> {
 /** The tuner takes a step (or rolls back) the way the daemon records it. */
 async function tunerSets(kind: 'step' | 'rollback', from: ScalingConfig, to: ScalingConfig): Promise<void> {
   await clock.advance(60_000);
-  setTunedScaling(store, EP, { kind, from, to, reason: `test ${kind}` }, clock.now());
+  await setTunedScaling(store, EP, { kind, from, to, reason: `test ${kind}` }, clock.now());
 }
 
 /** A hand edit in the console: the scalable target's maximum raised. */
@@ -68,7 +68,7 @@ async function raiseMaxCapacityByHand(): Promise<void> {
 beforeEach(async () => {
   cloud = new FakeCloud();
   clock = new VirtualClock(Date.UTC(2026, 2, 10, 12));
-  store = openStore(':memory:');
+  store = await openStore(':memory:');
   logs = '';
   config = testConfig('scaling: { preset: aws-recommended }\ntune: { mode: apply }');
   configured = config.endpoints[0]!.scaling;
@@ -91,7 +91,7 @@ describe('reconcile: the tuner’s own changes are not drift', () => {
     expect(logged).toHaveLength(1);
     expect(logged[0]!.policy).toEqual(['idle: target tracking (15 min) → step, 7 min']);
     expect(logLines('drift: the cloud differs from the config')).toEqual([]);
-    expect(tunerChange(store, EP)?.onCloudAt).toBe(clock.now());
+    expect((await tunerChange(store, EP))?.onCloudAt).toBe(clock.now());
     // Nothing left to do, and nothing to alert about.
     expect(await reconcile()).toMatchObject({ drift: [], tuner: [] });
     expect(driftAlerts(r.drift)).toEqual([]);
@@ -136,7 +136,7 @@ describe('reconcile: the tuner’s own changes are not drift', () => {
     await tunerSets('step', configured, step);
     cloud.endpoints.get(EP)!.status = 'Updating';
     expect(await reconcile()).toMatchObject({ busy: [EP], drift: [], tuner: [] });
-    expect(tunerChange(store, EP)?.onCloudAt).toBeUndefined();
+    expect((await tunerChange(store, EP))?.onCloudAt).toBeUndefined();
     cloud.endpoints.get(EP)!.status = 'InService';
     const r = await reconcile();
     expect(r.drift).toEqual([]);
@@ -148,10 +148,10 @@ describe('reconcile: the tuner’s own changes are not drift', () => {
     cloud.endpoints.get(EP)!.status = 'Updating';
     await reconcile();
     await tunerSets('rollback', step, configured);
-    expect(tunerChange(store, EP)?.from).toEqual(configured);
+    expect((await tunerChange(store, EP))?.from).toEqual(configured);
     cloud.endpoints.get(EP)!.status = 'InService';
     expect(await reconcile()).toMatchObject({ drift: [], tuner: [] });
-    expect(tunerChange(store, EP)?.onCloudAt).toBeDefined();
+    expect((await tunerChange(store, EP))?.onCloudAt).toBeDefined();
   });
 
   it('with repairDrift: false a tuner step is still applied, unless applying it would undo a hand edit', async () => {
@@ -165,7 +165,7 @@ describe('reconcile: the tuner’s own changes are not drift', () => {
     expect(r.drift).toMatchObject([{ repaired: false, error: 'daemon.repairDrift is false' }]);
     expect(r.tuner).toMatchObject([{ applied: false }]);
     expect((await cloud.getScalableTarget(RID))?.maxCapacity).toBe(9);
-    expect(tunerChange(store, EP)?.onCloudAt).toBeUndefined();
+    expect((await tunerChange(store, EP))?.onCloudAt).toBeUndefined();
   });
 
   it('a tuner step that cannot be applied is alerted as such, not as drift, and stays pending', async () => {
@@ -180,7 +180,7 @@ describe('reconcile: the tuner’s own changes are not drift', () => {
     const [alert] = driftAlerts(r.drift);
     expect(alert?.title).toBe(`sagezero could not apply the tuner’s step on ${EP}`);
     expect(alert?.summary).toContain('AccessDenied');
-    expect(tunerChange(store, EP)?.onCloudAt).toBeUndefined();
+    expect((await tunerChange(store, EP))?.onCloudAt).toBeUndefined();
 
     cloud.putScalingPolicy = put;
     const again = await reconcile();
@@ -206,9 +206,9 @@ describe('plan warnings in the daemon', () => {
     const ctx = { cloud: new FakeCloud(), clock, config: c, store, repair: true };
     await reconcileOnce({ ...ctx, log });
     // A cold start measured since changes the numbers in the warning, not what it is about.
-    const before = wakeCooldownWarning(c.endpoints[0]!, endpointBoot(c.endpoints[0]!, store));
+    const before = await wakeCooldownWarning(c.endpoints[0]!, await endpointBoot(c.endpoints[0]!, store));
     // A cold probe whose scale-out phase took 900 s.
-    store.probes.save({
+    await store.probes.save({
       id: 'p-measured',
       endpoint: EP,
       startedAt: clock.now() - 3_600_000,
@@ -221,7 +221,7 @@ describe('plan warnings in the daemon', () => {
       totalS: 1050,
       outcome: 'success',
     });
-    const after = wakeCooldownWarning(c.endpoints[0]!, endpointBoot(c.endpoints[0]!, store));
+    const after = await wakeCooldownWarning(c.endpoints[0]!, await endpointBoot(c.endpoints[0]!, store));
     expect(after).toBeDefined();
     expect(after).not.toBe(before);
     await reconcileOnce({ ...ctx, log });

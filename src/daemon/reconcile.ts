@@ -31,7 +31,7 @@ import { planScaling } from '../scaling/plan.js';
 import type { Store } from '../store/index.js';
 import { desiredFingerprint, forgetVerified, fullCheckReason, recordVerified } from './drift-check.js';
 import type { Logger } from './logger.js';
-import { ProvisionQueue } from './provision-queue.js';
+import { ProvisionQueue, type QueuedWork } from './provision-queue.js';
 import {
   describeScalingChange,
   markTunerChangeOnCloud,
@@ -215,9 +215,9 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
     );
     const why = !memory.checked.has(name)
       ? 'first check by this process'
-      : pendingTunerChange(store, name, w.endpoint.scaling)
+      : (await pendingTunerChange(store, name, w.endpoint.scaling))
         ? 'a tuner change waits'
-        : fullCheckReason(store, name, w.desired, fingerprint, clock.now(), intervalMs);
+        : await fullCheckReason(store, name, w.desired, fingerprint, clock.now(), intervalMs);
     if (why === undefined) continue;
     log.debug({ endpoint: name, why }, 'reconcile: full check');
     toCheck.push({ ...w, fingerprint });
@@ -232,7 +232,7 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
   // cooldown does not cover the boot.
   logWarningsOnce(
     ctx,
-    planWarnings(
+    await planWarnings(
       config,
       toCheck.map((w) => w.endpoint),
       plans,
@@ -240,13 +240,20 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
     ),
   );
 
+  // Slow work joins the queue together, when the round next waits on the cloud (or at its end): the
+  // store calls between one endpoint and the next are awaits, and queueing each at once would let the
+  // first ones start (and be throttled) before the rest of the round's are queued.
+  const queued: { endpoint: string; item: QueuedWork<Outcome> }[] = [];
+  const startQueued = (): void => {
+    for (const { endpoint, item } of queued.splice(0)) memory.queue.add(endpoint, stop, item);
+  };
   for (const ep of plans) {
     if (stop.aborted) break;
     const now = clock.now();
     memory.checked.add(ep.endpoint);
     result.checked.push(ep.endpoint);
     if (ep.refused) {
-      forgetVerified(store, ep.endpoint);
+      await forgetVerified(store, ep.endpoint);
       log.error({ endpoint: ep.endpoint }, ep.refused);
       result.drift.push({
         endpoint: ep.endpoint,
@@ -258,27 +265,27 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
       continue;
     }
     const desired = config.endpoints.find((e) => e.name === ep.endpoint)?.scaling;
-    const tunerChange = desired ? pendingTunerChange(store, ep.endpoint, desired) : undefined;
+    const tunerChange = desired ? await pendingTunerChange(store, ep.endpoint, desired) : undefined;
     if (ep.changes.length === 0 && !ep.busy) {
       // In sync: later rounds trust the fingerprint until something says otherwise.
-      recordVerified(
+      await recordVerified(
         store,
         ep.endpoint,
         toCheck.find((w) => w.endpoint.name === ep.endpoint)!.fingerprint,
         now,
       );
       // The cloud already runs the tuner's policy (a reconcile that applied it was cut short).
-      if (tunerChange) markTunerChangeOnCloud(store, ep.endpoint, now);
+      if (tunerChange) await markTunerChangeOnCloud(store, ep.endpoint, now);
       continue;
     }
     // Something to do, or still to settle: the next round looks in full again.
-    forgetVerified(store, ep.endpoint);
+    await forgetVerified(store, ep.endpoint);
     if (ep.changes.length === 0) continue;
     if (ep.busy) {
       if (ep.observed.endpoint?.status === 'Creating') {
         // Created by an earlier run (a process stopped while it waited): wait for it here rather than
         // at the next round, and finish it as the provisioning it is, not as drift.
-        queueCreationLeftRunning(ctx, memory, ep, stop);
+        queueCreationLeftRunning(ctx, ep, (item) => queued.push({ endpoint: ep.endpoint, item }));
         continue;
       }
       // Never act on an endpoint mid-change; the next round looks again (a tuner change stays pending).
@@ -330,10 +337,10 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
       }
       continue;
     }
-    const done = (error: unknown): Outcome => {
+    const done = async (error: unknown): Promise<Outcome> => {
       const out: Outcome = { drift: [], provisioned: [], tuner: [] };
       if (error === undefined) {
-        if (tunerChange) markTunerChangeOnCloud(store, ep.endpoint, clock.now());
+        if (tunerChange) await markTunerChangeOnCloud(store, ep.endpoint, clock.now());
         if (isNew) {
           out.provisioned.push(ep.endpoint);
           log.info({ endpoint: ep.endpoint }, 'provisioned');
@@ -368,17 +375,19 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
     };
     const work = (s: AbortSignal): Promise<void> => applyEndpointPlan(applyContext(ctx, ep.endpoint, s), ep);
     if (ep.changes.some((c) => c.kind === 'endpoint' && WAITING_KINDS.has(c.action))) {
-      memory.queue.add(ep.endpoint, stop, { work, done });
+      queued.push({ endpoint: ep.endpoint, item: { work, done } });
       continue;
     }
+    startQueued();
     try {
       await work(stop);
-      merge(result, done(undefined));
+      merge(result, await done(undefined));
     } catch (e) {
       if (stop.aborted) break;
-      merge(result, done(e));
+      merge(result, await done(e));
     }
   }
+  startQueued();
   result.provisioning = memory.queue.inFlight();
   return result;
 }
@@ -419,15 +428,14 @@ function applyContext(ctx: ReconcileContext, endpoint: string, signal: AbortSign
 /** An endpoint found Creating: wait until it settles, then plan again and finish it as new. */
 function queueCreationLeftRunning(
   ctx: ReconcileContext,
-  memory: ReconcileMemory,
   ep: EndpointPlan,
-  signal: AbortSignal,
+  enqueue: (item: QueuedWork<Outcome>) => void,
 ): void {
   const { cloud, config, clock, log } = ctx;
   const endpoint = config.endpoints.find((e) => e.name === ep.endpoint);
   if (!endpoint) return;
   log.info({ endpoint: ep.endpoint }, 'found Creating (left by an earlier run): waiting for it');
-  memory.queue.add(ep.endpoint, signal, {
+  enqueue({
     work: async (s) => {
       const apply = applyContext(ctx, ep.endpoint, s);
       await waitForSettled(ep.endpoint, apply);
@@ -462,7 +470,7 @@ function queueCreationLeftRunning(
 /** The store's JumpStart spec cache behind the resolver's async interface. */
 export function storeSpecCache(store: Store, clock: Clock): JumpStartSpecCache {
   return {
-    get: async (key) => store.specCache.get(key)?.json,
+    get: async (key) => (await store.specCache.get(key))?.json,
     put: async (key, json) => store.specCache.put({ key, json, fetchedAt: clock.now() }),
   };
 }

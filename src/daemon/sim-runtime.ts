@@ -81,7 +81,12 @@ export async function createSimRuntime(
       throw new UserError(`sim.traffic.trace: cannot load ${file}: ${(e as Error).message}`);
     }
   }
-  const { start, liveStart } = startTime(store, trace, wallNow, parseSimHistory(config.sim.history) ?? 0);
+  const { start, liveStart } = await startTime(
+    store,
+    trace,
+    wallNow,
+    parseSimHistory(config.sim.history) ?? 0,
+  );
   const historyMs = liveStart - start;
   const engine = new SimEngine(
     simOptions({
@@ -129,16 +134,16 @@ export async function createSimRuntime(
         const d = dayOf(clock.now());
         if (d !== day) {
           day = d;
-          batch.commit();
+          await batch.commit();
           options.onCatchUp?.({ kind: 'day', day, days, at: clock.now() });
         }
-        batch.begin();
+        await batch.begin();
         await clock.advanceTo(Math.min(clock.now() + stepMs, liveStart));
         await yieldToEventLoop();
-        batch.commitIfDue();
+        await batch.commitIfDue();
       }
     } finally {
-      batch.commit();
+      await batch.commit();
     }
     const wallMs = wall.now() - began;
     options.onCatchUp?.(
@@ -203,15 +208,15 @@ export async function createSimRuntime(
  * Live: a little before today's trace window, but never before what the store already holds. A fresh
  * store (nothing polled yet) starts `historyMs` earlier and catches up; a store with history resumes.
  */
-function startTime(
+async function startTime(
   store: Store,
   trace: Trace | undefined,
   wallNow: number,
   historyMs: number,
-): { start: number; liveStart: number } {
+): Promise<{ start: number; liveStart: number }> {
   const today = Math.floor(wallNow / DAY_MS) * DAY_MS;
   const base = trace ? today + trace.startOfDaySeconds * 1000 - LEAD_IN_MS : wallNow;
-  const last = store.meta.getNumber(META.lastPollAt);
+  const last = await store.meta.getNumber(META.lastPollAt);
   if (last === undefined) return { start: base - historyMs, liveStart: base };
   if (last < base) return { start: base, liveStart: base };
   // Resume the next simulated day's window after the stored history.
@@ -223,7 +228,10 @@ function startTime(
 /** Real time a catch-up batch of writes stays uncommitted, at most (plus one step). */
 const BATCH_WALL_MS = 250;
 
-/** One open write transaction on the store that the catch-up commits every BATCH_WALL_MS. */
+/**
+ * One open write transaction on the store that the catch-up commits every BATCH_WALL_MS: the store's
+ * group commit, when it has one (a store without it commits each write as it comes).
+ */
 class CommitBatch {
   private openedAt: number | undefined;
 
@@ -232,20 +240,19 @@ class CommitBatch {
     private readonly wall: Clock,
   ) {}
 
-  begin(): void {
-    if (this.openedAt !== undefined || this.store.db.inTransaction) return;
-    this.store.db.exec('BEGIN IMMEDIATE');
+  async begin(): Promise<void> {
+    if (this.openedAt !== undefined || !this.store.groupCommit) return;
+    await this.store.groupCommit.open();
     this.openedAt = this.wall.now();
   }
 
-  commitIfDue(): void {
-    if (this.openedAt !== undefined && this.wall.now() - this.openedAt >= BATCH_WALL_MS) this.commit();
+  async commitIfDue(): Promise<void> {
+    if (this.openedAt !== undefined && this.wall.now() - this.openedAt >= BATCH_WALL_MS) await this.commit();
   }
 
-  commit(): void {
+  async commit(): Promise<void> {
     if (this.openedAt === undefined) return;
     this.openedAt = undefined;
-    // A failed statement may have rolled the whole transaction back already.
-    if (this.store.db.inTransaction) this.store.db.exec('COMMIT');
+    await this.store.groupCommit?.commit();
   }
 }

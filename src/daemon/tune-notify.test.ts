@@ -33,7 +33,7 @@ describe('tuner Slack messages', () => {
   });
 
   it('posts a recommendation once, again only when it changes, and retries one that failed', async () => {
-    const store = openStore(':memory:');
+    const store = await openStore(':memory:');
     const sent: SlackPayload[] = [];
     let fail = false;
     const notifier = {
@@ -48,7 +48,7 @@ describe('tuner Slack messages', () => {
     fail = false;
     expect(await notifyTune(notifier, store, changed, 4)).toBe(true);
     expect(sent).toHaveLength(2);
-    store.close();
+    await store.close();
   });
 });
 
@@ -77,7 +77,7 @@ describe('tuner Slack messages in apply mode', () => {
   });
 
   it('a hold names what holds it, and is posted once per recommendation whatever the reason', async () => {
-    const store = openStore(':memory:');
+    const store = await openStore(':memory:');
     const sent: SlackPayload[] = [];
     const notifier = { send: async (p: SlackPayload) => (sent.push(p), { ok: true, attempts: 1 }) };
     const held = {
@@ -92,7 +92,7 @@ describe('tuner Slack messages in apply mode', () => {
     expect(await notifyTune(notifier, store, { ...held, applied: 'held: a probe is in flight' }, 2)).toBe(
       false,
     );
-    store.close();
+    await store.close();
   });
 
   const rollback: RollbackMessage = {
@@ -147,7 +147,7 @@ describe('tuner Slack messages in apply mode', () => {
   });
 
   it('posts a rollback once, and one Slack did not take is tried again at the next alerts run', async () => {
-    const store = openStore(':memory:');
+    const store = await openStore(':memory:');
     const sent: SlackPayload[] = [];
     let fail = true;
     const notifier = {
@@ -165,16 +165,16 @@ describe('tuner Slack messages in apply mode', () => {
     expect(await retryTuneNotices(notifier, store, ['llm'], at + 180_000)).toBe(0);
     expect(await notifyRollback(notifier, store, rollback, at + 240_000)).toBe(false);
     expect(sent).toHaveLength(1);
-    store.close();
+    await store.close();
   });
 
   it('gives up retrying after a day', async () => {
-    const store = openStore(':memory:');
+    const store = await openStore(':memory:');
     let calls = 0;
     const notifier = { send: async () => (calls++, { ok: false, attempts: 5 }) };
     await notifyRollback(notifier, store, rollback, 0);
     expect(await retryTuneNotices(notifier, store, ['llm'], 25 * 3_600_000)).toBe(0);
     expect(calls).toBe(1);
-    store.close();
+    await store.close();
   });
 });

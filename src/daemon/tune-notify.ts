@@ -218,13 +218,13 @@ async function deliver(
   payload: SlackPayload,
   now: number,
 ): Promise<boolean> {
-  if (store.meta.get(sentKey(endpoint)) === digest) return false;
+  if ((await store.meta.get(sentKey(endpoint))) === digest) return false;
   const r = await notifier.send(payload);
   if (r.ok) {
-    store.meta.set(sentKey(endpoint), digest, now);
-    store.meta.delete(outboxKey(endpoint));
+    await store.meta.set(sentKey(endpoint), digest, now);
+    await store.meta.delete(outboxKey(endpoint));
   } else {
-    store.meta.setJson(outboxKey(endpoint), { digest, at: now, payload } satisfies Pending, now);
+    await store.meta.setJson(outboxKey(endpoint), { digest, at: now, payload } satisfies Pending, now);
   }
   return r.ok;
 }
@@ -238,16 +238,16 @@ export async function retryTuneNotices(
 ): Promise<number> {
   let sent = 0;
   for (const endpoint of endpoints) {
-    const p = store.meta.getJson<Pending>(outboxKey(endpoint));
+    const p = await store.meta.getJson<Pending>(outboxKey(endpoint));
     if (!p) continue;
-    if (now - p.at > RETRY_FOR_MS || store.meta.get(sentKey(endpoint)) === p.digest) {
-      store.meta.delete(outboxKey(endpoint));
+    if (now - p.at > RETRY_FOR_MS || (await store.meta.get(sentKey(endpoint))) === p.digest) {
+      await store.meta.delete(outboxKey(endpoint));
       continue;
     }
     const r = await notifier.send(p.payload);
     if (!r.ok) continue;
-    store.meta.set(sentKey(endpoint), p.digest, now);
-    store.meta.delete(outboxKey(endpoint));
+    await store.meta.set(sentKey(endpoint), p.digest, now);
+    await store.meta.delete(outboxKey(endpoint));
     sent++;
   }
   return sent;

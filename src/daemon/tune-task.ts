@@ -50,8 +50,8 @@ export function tuneTask(deps: TuneTaskDeps, configured: EndpointConfig): Task {
    */
   const reconcileTunerChange = async (endpoint: string, signal: AbortSignal): Promise<number | undefined> => {
     await deps.reconcile(signal);
-    if (tunerChange(store, endpoint)?.onCloudAt === undefined) await deps.reconcile(signal);
-    return tunerChange(store, endpoint)?.onCloudAt;
+    if ((await tunerChange(store, endpoint))?.onCloudAt === undefined) await deps.reconcile(signal);
+    return (await tunerChange(store, endpoint))?.onCloudAt;
   };
 
   /** Rolls back the last step when its watch window broke the objective; true when it did. */
@@ -60,19 +60,19 @@ export function tuneTask(deps: TuneTaskDeps, configured: EndpointConfig): Task {
     now: number,
     signal: AbortSignal,
   ): Promise<boolean> => {
-    let state = loadTuneState(store, endpoint.name);
+    let state = await loadTuneState(store, endpoint.name);
     if (state.recent.length === 0) state = recordApplied(state, endpoint.scaling, 0);
-    const check = checkLastChange(store, endpoint.name, state, tuneCfg.objective, now);
+    const check = await checkLastChange(store, endpoint.name, state, tuneCfg.objective, now);
     if (check?.action !== 'rollback') return false;
     // The step being rolled back, and what the endpoint delivered since it and before it (the windows
     // checkLastChange judged), for the message.
     const last = state.recent[state.recent.length - 1]!;
     const watched = now - last.since;
-    const before = observedLatency(store, endpoint.name, last.since - watched, last.since);
-    const after = observedLatency(store, endpoint.name, last.since, now);
+    const before = await observedLatency(store, endpoint.name, last.since - watched, last.since);
+    const after = await observedLatency(store, endpoint.name, last.since, now);
     state = recordRollback(state, check.to, now);
-    saveTuneState(store, endpoint.name, state, now);
-    setTunedScaling(
+    await saveTuneState(store, endpoint.name, state, now);
+    await setTunedScaling(
       store,
       endpoint.name,
       { kind: 'rollback', from: endpoint.scaling, to: check.to, reason: check.alert },
@@ -100,7 +100,7 @@ export function tuneTask(deps: TuneTaskDeps, configured: EndpointConfig): Task {
 
   return async (signal) => {
     const now = clock.now();
-    const endpoint = tunedEndpoint(configured, store);
+    const endpoint = await tunedEndpoint(configured, store);
     // The configured preset decides, not the tuned one: a step must never make a preset: none
     // endpoint managed, and there is then no step of the tuner's to roll back.
     const unmanaged = tuneCfg.mode === 'apply' ? unmanagedHold(configured.scaling) : undefined;
@@ -113,12 +113,12 @@ export function tuneTask(deps: TuneTaskDeps, configured: EndpointConfig): Task {
       applied = `held: ${unmanaged}`;
       log.info({ endpoint: endpoint.name, reason: unmanaged }, 'tuner holds: scaling preset none');
     } else if (tuneCfg.mode === 'apply') {
-      const state = loadTuneState(store, endpoint.name);
+      const state = await loadTuneState(store, endpoint.name);
       const base = state.recent.length === 0 ? recordApplied(state, endpoint.scaling, 0) : state;
-      const decision = decideForResult(store, r, base, now);
+      const decision = await decideForResult(store, r, base, now);
       if (decision.action === 'apply') {
-        saveTuneState(store, endpoint.name, recordApplied(base, decision.step.scaling, now), now);
-        setTunedScaling(
+        await saveTuneState(store, endpoint.name, recordApplied(base, decision.step.scaling, now), now);
+        await setTunedScaling(
           store,
           endpoint.name,
           { kind: 'step', from: endpoint.scaling, to: decision.step.scaling, reason: decision.reason },
@@ -136,11 +136,11 @@ export function tuneTask(deps: TuneTaskDeps, configured: EndpointConfig): Task {
           ...(onCloudAt !== undefined ? { onCloudAt } : {}),
         };
       } else {
-        saveTuneState(store, endpoint.name, base, now);
+        await saveTuneState(store, endpoint.name, base, now);
         applied = `held: ${decision.reason}`;
       }
     }
-    store.meta.setJson(
+    await store.meta.setJson(
       tuneMetaKey(endpoint.name),
       {
         at: now,

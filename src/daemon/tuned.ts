@@ -21,13 +21,13 @@ export function tunerChangeKey(endpoint: string): string {
 }
 
 /** The config with each `mode: apply` endpoint's scaling replaced by the policy the tuner applied. */
-export function withTunedScaling(config: Config, store: Store): Config {
-  return { ...config, endpoints: config.endpoints.map((e) => tunedEndpoint(e, store)) };
+export async function withTunedScaling(config: Config, store: Store): Promise<Config> {
+  return { ...config, endpoints: await Promise.all(config.endpoints.map((e) => tunedEndpoint(e, store))) };
 }
 
-export function tunedEndpoint(e: EndpointConfig, store: Store): EndpointConfig {
+export async function tunedEndpoint(e: EndpointConfig, store: Store): Promise<EndpointConfig> {
   if (e.tune?.mode !== 'apply') return e;
-  const applied = store.meta.getJson<ScalingConfig>(appliedKey(e.name));
+  const applied = await store.meta.getJson<ScalingConfig>(appliedKey(e.name));
   return applied ? { ...e, scaling: applied } : e;
 }
 
@@ -47,46 +47,46 @@ export interface TunerChange {
   onCloudAt?: number;
 }
 
-export function tunerChange(store: Store, endpoint: string): TunerChange | undefined {
-  return store.meta.getJson<TunerChange>(tunerChangeKey(endpoint));
+export async function tunerChange(store: Store, endpoint: string): Promise<TunerChange | undefined> {
+  return await store.meta.getJson<TunerChange>(tunerChangeKey(endpoint));
 }
 
 /**
  * Makes `to` the endpoint's desired policy, as the tuner's own change: the next reconcile applies it and
  * says so ("applying tuner step", "rolling back tuner step") instead of reporting drift.
  */
-export function setTunedScaling(
+export async function setTunedScaling(
   store: Store,
   endpoint: string,
   change: Omit<TunerChange, 'at' | 'onCloudAt'>,
   now: number,
-): TunerChange {
-  const prev = tunerChange(store, endpoint);
+): Promise<TunerChange> {
+  const prev = await tunerChange(store, endpoint);
   // A change no reconcile has put on the cloud yet: the cloud still runs what came before it.
   const from = prev && prev.onCloudAt === undefined ? prev.from : change.from;
   const record: TunerChange = { ...change, from, at: now };
   // The record first: should the process die between the two writes, a record whose policy is not the
   // desired one is ignored (the change was never made), never the other way round.
-  store.meta.setJson(tunerChangeKey(endpoint), record, now);
-  store.meta.setJson(appliedKey(endpoint), change.to, now);
+  await store.meta.setJson(tunerChangeKey(endpoint), record, now);
+  await store.meta.setJson(appliedKey(endpoint), change.to, now);
   return record;
 }
 
 /** The tuner's change still to be put on the cloud, when `desired` is the policy it asked for. */
-export function pendingTunerChange(
+export async function pendingTunerChange(
   store: Store,
   endpoint: string,
   desired: ScalingConfig,
-): TunerChange | undefined {
-  const c = tunerChange(store, endpoint);
+): Promise<TunerChange | undefined> {
+  const c = await tunerChange(store, endpoint);
   if (!c || c.onCloudAt !== undefined) return undefined;
   return policyKey(c.to) === policyKey(desired) ? c : undefined;
 }
 
-export function markTunerChangeOnCloud(store: Store, endpoint: string, now: number): void {
-  const c = tunerChange(store, endpoint);
+export async function markTunerChangeOnCloud(store: Store, endpoint: string, now: number): Promise<void> {
+  const c = await tunerChange(store, endpoint);
   if (c && c.onCloudAt === undefined)
-    store.meta.setJson(tunerChangeKey(endpoint), { ...c, onCloudAt: now }, now);
+    await store.meta.setJson(tunerChangeKey(endpoint), { ...c, onCloudAt: now }, now);
 }
 
 /** What differs between two policies, one line per setting ("idle: target tracking (15 min) → step, 7 min"). */

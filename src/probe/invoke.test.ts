@@ -26,7 +26,7 @@ describe('invokeAsync', () => {
       ...base,
       payload: { inputs: 'What is the capital of France?' },
       inferenceId: 'inf-1',
-      onProgress: (e) => events.push(e),
+      onProgress: (e) => void events.push(e),
     });
     expect(r.outcome).toBe('success');
     expect(new TextDecoder().decode(r.output)).toBe('{"generated_text":"Paris"}');
@@ -115,7 +115,11 @@ describe('invokeAsync', () => {
       processingMs: 15_000,
     });
     const events: InvokeProgress[] = [];
-    const r = await invokeAsync(cloud, clock, { ...base, payload: {}, onProgress: (e) => events.push(e) });
+    const r = await invokeAsync(cloud, clock, {
+      ...base,
+      payload: {},
+      onProgress: (e) => void events.push(e),
+    });
     expect(r.outcome).toBe('success');
     expect(r.instancesAtStart).toBe(0);
     const waiting = events.filter((e) => e.kind === 'waiting-for-capacity');

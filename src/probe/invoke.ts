@@ -34,7 +34,8 @@ export interface InvokeAsyncOptions {
   keepObjects?: boolean | 'unfinished';
   /** Aborting ends the wait with outcome `interrupted` (objects are still cleaned up). */
   signal?: AbortSignal;
-  onProgress?: (event: InvokeProgress) => void;
+  /** Awaited: a listener that records the event (the probe's row) finishes before the next request. */
+  onProgress?: (event: InvokeProgress) => void | Promise<void>;
   /**
    * Delays between looks at the output/failure locations once the endpoint has an instance in service
    * (defaults: 1 s doubling to 30 s). Both schedules jitter with `poll.random`, else the cloud's own
@@ -206,11 +207,11 @@ export async function invokeAsync(
   const deadline = startedAt + options.timeoutSeconds * 1000;
   const heartbeatMs = options.heartbeatMs ?? 60_000;
   const signal = options.signal;
-  const emit = (event: Omit<InvokeProgress, 'at' | 'elapsedMs'>): void => {
+  const emit = async (event: Omit<InvokeProgress, 'at' | 'elapsedMs'>): Promise<void> => {
     if (!options.onProgress) return;
     const at = clock.now();
     try {
-      options.onProgress({ ...event, at, elapsedMs: at - startedAt });
+      await options.onProgress({ ...event, at, elapsedMs: at - startedAt });
     } catch {
       // A progress listener's bug must not lose the inference (or its clean-up).
     }
@@ -272,7 +273,7 @@ export async function invokeAsync(
       }
     };
     if (instances === 0) observe(endpoint);
-    emit({
+    await emit({
       kind: 'started',
       instances,
       desiredInstances: desired,
@@ -287,7 +288,7 @@ export async function invokeAsync(
     );
     uploaded = true;
     result.timings.uploadedAt = clock.now();
-    emit({ kind: 'uploaded', message: `uploaded input to ${inputLocation}` });
+    await emit({ kind: 'uploaded', message: `uploaded input to ${inputLocation}` });
     if (signal?.aborted) return finish('interrupted');
 
     const ttl =
@@ -307,7 +308,7 @@ export async function invokeAsync(
     const ttlExpiresAt = result.timings.invokedAt + ttl * 1000;
     result.outputLocation = invoked.outputLocation;
     if (invoked.failureLocation) result.failureLocation = invoked.failureLocation;
-    emit({
+    await emit({
       kind: 'invoked',
       message: `queued inference ${inferenceId}; output will appear at ${invoked.outputLocation}`,
     });
@@ -349,7 +350,7 @@ export async function invokeAsync(
     if (instances === 0) waitingSince = startedAt;
     let lastBeat = clock.now();
     if (instances === 0) {
-      emit({
+      await emit({
         kind: 'waiting-for-capacity',
         instances,
         desiredInstances: desired,
@@ -362,14 +363,14 @@ export async function invokeAsync(
       if (now - lastBeat >= heartbeatMs) {
         lastBeat = now;
         if (instances === 0) {
-          emit({
+          await emit({
             kind: 'waiting-for-capacity',
             instances,
             desiredInstances: desired,
             message: capacityMessage(options.endpointName, desired, now - startedAt),
           });
         } else {
-          emit({
+          await emit({
             kind: 'waiting',
             instances,
             desiredInstances: desired,
@@ -404,7 +405,7 @@ export async function invokeAsync(
             resultBackoff.reset();
             resultChecks = 0;
             lastBeat = clock.now();
-            emit({
+            await emit({
               kind: 'capacity-ready',
               instances,
               desiredInstances: desired,
@@ -429,7 +430,7 @@ export async function invokeAsync(
         // lose a 20-minute cold start; a persistent one still ends the wait.
         if (!(e instanceof CloudError) || !e.retryable || ++transientErrors >= MAX_TRANSIENT_POLL_ERRORS)
           throw e;
-        emit({ kind: 'waiting', message: `transient error while polling (${e.code}); trying again` });
+        await emit({ kind: 'waiting', message: `transient error while polling (${e.code}); trying again` });
       }
       if (clock.now() >= deadline) return finish('timeout');
     }
@@ -439,7 +440,7 @@ export async function invokeAsync(
       options.keepObjects === true || (options.keepObjects === 'unfinished' && unfinished && invokedYet);
     if (!keep) await cleanUp(cloud, result, uploaded);
     if (finished) {
-      emit({
+      await emit({
         kind: 'finished',
         outcome: result.outcome,
         message: `${result.outcome} after ${formatDuration(result.timings.totalMs)}`,

@@ -40,7 +40,12 @@ function setup(script: WakeScript): {
     clock,
     cloud,
     saved,
-    ctx: { cloud, clock, sink: { save: (r) => saved.push(r) }, retry: { random: () => 1 } },
+    ctx: {
+      cloud,
+      clock,
+      sink: { save: (r) => (saved.push(r), Promise.resolve()) },
+      retry: { random: () => 1 },
+    },
   };
 }
 

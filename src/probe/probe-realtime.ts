@@ -69,13 +69,15 @@ export async function runRealtimeProbe(
     outcome: 'running',
     inferenceId: id,
   };
-  const save = (): void => ctx.sink?.save({ ...result });
-  const fail = (e: unknown): RealtimeProbeRun => {
+  const save = async (): Promise<void> => {
+    await ctx.sink?.save({ ...result });
+  };
+  const fail = async (e: unknown): Promise<RealtimeProbeRun> => {
     result.outcome = ctx.signal?.aborted ? 'interrupted' : 'error';
     result.finishedAt = clock.now();
     result.totalS = (result.finishedAt - result.startedAt) / 1000;
     result.errorMessage = truncate(e instanceof Error ? e.message : String(e), MAX_ERROR_TEXT);
-    save();
+    await save();
     return { result };
   };
 
@@ -101,7 +103,7 @@ export async function runRealtimeProbe(
     result.cold = component.currentCopyCount === 0;
     if (instances > 0) seen.instanceAt = result.startedAt;
     if (component.desiredCopyCount > 0 && result.cold) seen.copyScheduledAt = result.startedAt;
-    save();
+    await save();
 
     invocation = await invokeRealtime(cloud, clock, {
       endpointName: target.endpointName,
@@ -115,7 +117,7 @@ export async function runRealtimeProbe(
       betweenAttempts: () => observeWake(cloud, clock.now.bind(clock), target, seen),
     });
   } catch (e) {
-    return fail(e);
+    return await fail(e);
   }
 
   // InvokeEndpoint's ModelError is the model answering with an error; any other refusal that is not
@@ -160,7 +162,7 @@ export async function runRealtimeProbe(
       run.overSlo = invocation.timings.totalMs / 1000 > probe.coldStartSloSeconds;
     }
   }
-  save();
+  await save();
   return run;
 }
 

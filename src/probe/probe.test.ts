@@ -18,8 +18,8 @@ const PROBE: ProbeSettings = {
 };
 
 let store: Store;
-beforeEach(() => {
-  store = openStore(':memory:');
+beforeEach(async () => {
+  store = await openStore(':memory:');
 });
 afterEach(() => store.close());
 
@@ -33,11 +33,11 @@ function setup(script: Script): {
   return { clock, cloud: new ScriptedCloud(clock, EP.name, script), saves };
 }
 
-function sinkInto(saves: ProbeResult[]): { save(p: ProbeResult): void } {
+function sinkInto(saves: ProbeResult[]): { save(p: ProbeResult): Promise<void> } {
   return {
-    save(p) {
+    async save(p) {
       saves.push(p);
-      store.probes.save(p);
+      await store.probes.save(p);
     },
   };
 }
@@ -70,7 +70,7 @@ describe('runProbe', () => {
     // Written at the start as running, and again at the end.
     expect(saves[0]?.outcome).toBe('running');
     expect(saves[0]?.cold).toBe(true);
-    expect(store.probes.get(r.id)).toEqual(r);
+    expect(await store.probes.get(r.id)).toEqual(r);
     expect(cloud.objects.size).toBe(0);
   });
 
@@ -102,7 +102,7 @@ describe('runProbe', () => {
     expect(r).toMatchObject({ outcome: 'success', cold: false, instancesAtStart: 2, totalS: 3 });
     expect(phases).toBeUndefined();
     expect(r.queuedS).toBeUndefined();
-    expect(store.probes.latest('llm-a')?.id).toBe(r.id);
+    expect((await store.probes.latest('llm-a'))?.id).toBe(r.id);
   });
 
   it('records a model error with its text', async () => {
@@ -149,7 +149,7 @@ describe('runProbe', () => {
       PROBE,
     );
     expect(r.outcome).toBe('interrupted');
-    expect(store.probes.get(r.id)?.outcome).toBe('interrupted');
+    expect((await store.probes.get(r.id))?.outcome).toBe('interrupted');
     expect(cloud.objects.size).toBe(0);
   });
 
@@ -162,7 +162,7 @@ describe('runProbe', () => {
     );
     expect(r.outcome).toBe('error');
     expect(r.errorMessage).toMatch(/missing-endpoint does not exist/);
-    expect(store.probes.get(r.id)?.outcome).toBe('error');
+    expect((await store.probes.get(r.id))?.outcome).toBe('error');
   });
 
   it('reads payloadFile relative to the config directory', async () => {

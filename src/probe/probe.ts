@@ -73,7 +73,9 @@ export async function runProbe(
     outcome: 'running',
     inferenceId: id,
   };
-  const save = (): void => ctx.sink?.save({ ...result });
+  const save = async (): Promise<void> => {
+    await ctx.sink?.save({ ...result });
+  };
 
   let invocation: InvokeAsyncResult;
   try {
@@ -81,10 +83,10 @@ export async function runProbe(
     const bucket = await resolveInputPrefix(ctx.cloud, endpoint, probe.bucket);
     // The output and failure locations are recorded as soon as InvokeEndpointAsync names them, before
     // the wait: the objects may appear while (or after) this process dies.
-    const cloud = onInvoked(ctx.cloud, (invoked) => {
+    const cloud = onInvoked(ctx.cloud, async (invoked) => {
       result.outputLocation = invoked.outputLocation;
       if (invoked.failureLocation) result.failureLocation = invoked.failureLocation;
-      save();
+      await save();
     });
     invocation = await invokeAsync(cloud, ctx.clock, {
       endpointName: endpoint.name,
@@ -96,7 +98,7 @@ export async function runProbe(
       outputMaxBytes: PROBE_OUTPUT_MAX_BYTES,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(ctx.poll ? { poll: ctx.poll } : {}),
-      onProgress: (event) => {
+      onProgress: async (event) => {
         // Every S3 location is recorded before the request that may create the object, so a process
         // killed at any point leaves a row naming everything it may have left behind in S3.
         if (event.kind === 'started') {
@@ -106,7 +108,7 @@ export async function runProbe(
           // Before the upload, not after: a kill while the PutObject is in flight would otherwise leave
           // an input object no row points at.
           result.inputLocation = `${bucket}${id}.in`;
-          save();
+          await save();
         }
         ctx.onProgress?.(event);
       },
@@ -116,7 +118,7 @@ export async function runProbe(
     result.finishedAt = ctx.clock.now();
     result.totalS = (result.finishedAt - result.startedAt) / 1000;
     result.errorMessage = truncate(errorText(e), MAX_ERROR_TEXT);
-    save();
+    await save();
     return { result };
   }
 
@@ -162,12 +164,12 @@ export async function runProbe(
       run.overSlo = invocation.timings.totalMs / 1000 > probe.coldStartSloSeconds;
     }
   }
-  save();
+  await save();
   return run;
 }
 
 /** `cloud`, with `seen` called on each InvokeEndpointAsync answer before the caller gets it. */
-function onInvoked(cloud: Cloud, seen: (r: AsyncInvocationResult) => void): Cloud {
+function onInvoked(cloud: Cloud, seen: (r: AsyncInvocationResult) => Promise<void>): Cloud {
   return new Proxy(cloud, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop, target);
@@ -176,7 +178,7 @@ function onInvoked(cloud: Cloud, seen: (r: AsyncInvocationResult) => void): Clou
       return async (request: AsyncInvocation): Promise<AsyncInvocationResult> => {
         const answer = await target.invokeEndpointAsync(request);
         try {
-          seen(answer);
+          await seen(answer);
         } catch {
           // As with progress listeners: recording must not lose the inference (or its clean-up).
         }

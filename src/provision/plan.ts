@@ -25,7 +25,7 @@ export interface PlanOptions {
    * The endpoint's boot, for the warning about a wake cooldown that does not cover it: measured cold
    * starts from the store when the caller has one; default: the config's prior.
    */
-  boot?: (endpoint: EndpointConfig) => EndpointBoot;
+  boot?: (endpoint: EndpointConfig) => Promise<EndpointBoot>;
   /** How `kind: realtime` components' models resolve; default: as written, or from JumpStart. */
   componentModel?: ComponentModelResolver;
 }
@@ -41,7 +41,7 @@ export async function buildPlan(
   const plans: EndpointPlan[] = [];
   for (const { endpoint, desired } of wanted)
     plans.push(await planEndpoint(cloud, config.project, endpoint, desired));
-  const warnings = planWarnings(
+  const warnings = await planWarnings(
     config,
     wanted.map((w) => w.endpoint),
     plans,
@@ -93,17 +93,17 @@ export async function desiredEndpoints(
 }
 
 /** The config's warnings about these endpoints, and what their plans add (a wake cooldown, foreign policies). */
-export function planWarnings(
+export async function planWarnings(
   config: Config,
   endpoints: readonly EndpointConfig[],
   plans: readonly EndpointPlan[],
   options: PlanOptions = {},
-): string[] {
+): Promise<string[]> {
   const warnings = config.warnings.filter((w) => endpoints.some((e) => w.startsWith(`${e.name}:`)));
   // Warnings only: the cooldown is derived from the config, so measurements never change what apply does.
   const boot = options.boot ?? ((e: EndpointConfig) => endpointBoot(e));
   for (const e of endpoints) {
-    const w = wakeCooldownWarning(e, () => boot(e));
+    const w = await wakeCooldownWarning(e, () => boot(e));
     if (w) warnings.push(w);
   }
   for (const p of plans) {

@@ -11,16 +11,16 @@ const T = Date.UTC(2025, 0, 6);
 const MIN = 60_000;
 
 let store: Store;
-beforeEach(() => {
-  store = openStore(':memory:');
+beforeEach(async () => {
+  store = await openStore(':memory:');
 });
 afterEach(() => store.close());
 
 /** Cold probes whose scale-out phase (scale-out began -> InService) took these many seconds. */
-function coldProbes(endpoint: string, seconds: number[]): void {
-  seconds.forEach((s, i) => {
+async function coldProbes(endpoint: string, seconds: number[]): Promise<void> {
+  for (const [i, s] of seconds.entries()) {
     const startedAt = T + i * 60 * MIN;
-    store.probes.save({
+    await store.probes.save({
       id: `${endpoint}-p${i}`,
       endpoint,
       startedAt,
@@ -33,30 +33,30 @@ function coldProbes(endpoint: string, seconds: number[]): void {
       totalS: s + 150,
       outcome: 'success',
     });
-  });
+  }
 }
 
 const endpointOf = (c: Config) => c.endpoints[0]!;
 
 describe('endpointBoot', () => {
-  it('is the prior without a store or a measurement', () => {
+  it('is the prior without a store or a measurement', async () => {
     const e = endpointOf(testConfig('tune: { coldStartPriorSeconds: 600 }'));
-    expect(endpointBoot(e)).toMatchObject({ source: 'prior', priorSeconds: 600, samples: 0 });
-    expect(endpointBoot(e, store)).toMatchObject({ source: 'prior', samples: 0 });
+    expect(await endpointBoot(e)).toMatchObject({ source: 'prior', priorSeconds: 600, samples: 0 });
+    expect(await endpointBoot(e, store)).toMatchObject({ source: 'prior', samples: 0 });
   });
 
-  it("counts cold probes and scale-outs from zero of this endpoint's variant", () => {
+  it("counts cold probes and scale-outs from zero of this endpoint's variant", async () => {
     const e = endpointOf(testConfig());
-    coldProbes('llm-async', [800, 820]);
-    coldProbes('other', [100]);
-    store.instances.insert({
+    await coldProbes('llm-async', [800, 820]);
+    await coldProbes('other', [100]);
+    await store.instances.insert({
       endpoint: 'llm-async',
       variant: 'AllTraffic',
       at: T - MIN,
       count: 0,
       source: 'poll',
     });
-    store.activities.upsert({
+    await store.activities.upsert({
       activityId: 'a1',
       endpoint: 'llm-async',
       variant: 'AllTraffic',
@@ -69,7 +69,7 @@ describe('endpointBoot', () => {
       cause: 'monitor alarm sagezero-llm-async-wake in state ALARM',
       desiredCount: 1,
     });
-    expect(endpointBoot(e, store)).toMatchObject({
+    expect(await endpointBoot(e, store)).toMatchObject({
       source: 'measured',
       samples: 3,
       probes: 2,
@@ -91,30 +91,30 @@ describe('measuredTooShort', () => {
 });
 
 describe('wakeCooldownWarning', () => {
-  it('says nothing when the derived cooldown covers the boot', () => {
+  it('says nothing when the derived cooldown covers the boot', async () => {
     const e = endpointOf(testConfig());
     // prior 480 s: p90 581.7 s + 120 s = 701.7 s <= 720 s
-    expect(wakeCooldownWarning(e, endpointBoot(e))).toBeUndefined();
+    expect(await wakeCooldownWarning(e, await endpointBoot(e))).toBeUndefined();
     // measured boots around 400 s
-    coldProbes('llm-async', [380, 400, 420]);
-    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toBeUndefined();
+    await coldProbes('llm-async', [380, 400, 420]);
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
   });
 
-  it('says nothing without a wake policy or when the endpoint never sits at zero', () => {
-    coldProbes('llm-async', [2000, 2100, 2200]);
+  it('says nothing without a wake policy or when the endpoint never sits at zero', async () => {
+    await coldProbes('llm-async', [2000, 2100, 2200]);
     for (const yaml of ['scaling: { preset: blog }', 'scaling: { minCapacity: 1 }']) {
       const e = endpointOf(testConfig(yaml));
-      expect(wakeCooldownWarning(e, endpointBoot(e, store))).toBeUndefined();
+      expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
     }
   });
 
-  it('names the endpoint, the key and both numbers for measured cold starts', () => {
+  it('names the endpoint, the key and both numbers for measured cold starts', async () => {
     const e = endpointOf(testConfig());
-    coldProbes('llm-async', [780, 800, 820, 840, 860]);
+    await coldProbes('llm-async', [780, 800, 820, 840, 860]);
     // median 820 s; the spread of the logs (0.039) is raised to the 0.05 floor, so
     // p90 = 820 * e^(1.2816 * 0.05) = 874.3 s; 874.3 + 60 + 60 = 994.3 -> 1020 s;
     // the prior whose p90 (x 1.21196) covers 874.3 s: ceil(721.4) = 722
-    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toBe(
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toBe(
       "llm-async: scaling.scaleOutCooldownSeconds (the wake policy's cooldown) is 720 s, shorter than the " +
         'measured boot p90 of 874 s (5 cold starts: 5 cold probes in the store, 5 of them longer than the 600 s ' +
         'it covers; median 820 s) plus the 120 s ' +
@@ -125,54 +125,56 @@ describe('wakeCooldownWarning', () => {
     );
   });
 
-  it('judges by the prior until three cold starts are measured', () => {
+  it('judges by the prior until three cold starts are measured', async () => {
     const e = endpointOf(testConfig());
     // One boot of 592 s (the demo's first, a 1.4 sigma draw of 480 s): alone its p90 would be
     // 592 * 1.21196 = 717.5 s, + 120 s = 837.5 s > 720 s. The prior's 701.7 s is covered: no warning.
-    coldProbes('llm-async', [592]);
-    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toBeUndefined();
+    await coldProbes('llm-async', [592]);
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
   });
 
-  it("warns on measured boots only when they show the cooldown short: the demo's first three do not", () => {
+  it("warns on measured boots only when they show the cooldown short: the demo's first three do not", async () => {
     const e = endpointOf(testConfig());
     // The demo's first three scale-outs from zero (seed 7's 2nd, 4th and 6th boot draws). Median 567 s,
     // the logs' spread 0.029 raised to the 0.05 floor: p90 = 567 * e^(1.2816 * 0.05) = 604 s, + 120 s =
     // 724 s > 720 s. But none of them outlasted the 720 - 120 = 600 s the cooldown covers.
-    coldProbes('llm-async', [592, 563, 567]);
-    expect(endpointBoot(e, store).p90Seconds).toBeGreaterThan(600);
-    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toBeUndefined();
+    await coldProbes('llm-async', [592, 563, 567]);
+    expect((await endpointBoot(e, store)).p90Seconds).toBeGreaterThan(600);
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
     // A fourth of 610 s: 1 of 4 longer, P(X >= 1 | 4, 0.1) = 1 - 0.9^4 = 0.34, no evidence yet.
-    store.close();
-    store = openStore(':memory:');
-    coldProbes('llm-async', [592, 563, 567, 610]);
-    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toBeUndefined();
+    await store.close();
+    store = await openStore(':memory:');
+    await coldProbes('llm-async', [592, 563, 567, 610]);
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
     // Two of five longer: P(X >= 2 | 5, 0.1) = 1 - 0.9^5 - 5 * 0.1 * 0.9^4 = 0.081, still not.
-    store.close();
-    store = openStore(':memory:');
-    coldProbes('llm-async', [592, 563, 567, 610, 620]);
-    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toBeUndefined();
+    await store.close();
+    store = await openStore(':memory:');
+    await coldProbes('llm-async', [592, 563, 567, 610, 620]);
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
     // Two of three longer: P(X >= 2 | 3, 0.1) = 3 * 0.01 * 0.9 + 0.001 = 0.028 < 0.05.
-    store.close();
-    store = openStore(':memory:');
-    coldProbes('llm-async', [563, 610, 620]);
-    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toContain(
+    await store.close();
+    store = await openStore(':memory:');
+    await coldProbes('llm-async', [563, 610, 620]);
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toContain(
       '3 cold starts: 3 cold probes in the store, 2 of them longer than the 600 s it covers',
     );
   });
 
-  it('two cold starts both longer than the cooldown covers are evidence enough (P = 0.01)', () => {
+  it('two cold starts both longer than the cooldown covers are evidence enough (P = 0.01)', async () => {
     const e = endpointOf(testConfig());
-    coldProbes('llm-async', [900, 950]);
+    await coldProbes('llm-async', [900, 950]);
     // median sqrt(900 * 950) = 924.7 s, sigma 0.15 (two samples): p90 = 924.7 * 1.21196 = 1120.6 s, + 120 -> 1260 s
-    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toContain(
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toContain(
       'measured boot p90 of 1121 s (2 cold starts: 2 cold probes in the store, 2 of them longer than the 600 s it covers',
     );
-    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toContain('scaling.scaleOutCooldownSeconds: 1260');
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toContain(
+      'scaling.scaleOutCooldownSeconds: 1260',
+    );
   });
 
-  it('checks a configured cooldown against the prior when nothing was measured', () => {
+  it('checks a configured cooldown against the prior when nothing was measured', async () => {
     const e = endpointOf(testConfig('scaling: { scaleOutCooldownSeconds: 300 }'));
-    const w = wakeCooldownWarning(e, endpointBoot(e, store));
+    const w = await wakeCooldownWarning(e, await endpointBoot(e, store));
     expect(w).toContain("llm-async: scaling.scaleOutCooldownSeconds (the wake policy's cooldown) is 300 s");
     expect(w).toContain(
       'the boot p90 of 582 s assumed from tune.coldStartPriorSeconds (480 s; no cold start measured yet)',
@@ -183,14 +185,14 @@ describe('wakeCooldownWarning', () => {
     );
   });
 
-  it('a cooldown that covers the measured boot silences it', () => {
-    coldProbes('llm-async', [780, 800, 820, 840, 860]);
+  it('a cooldown that covers the measured boot silences it', async () => {
+    await coldProbes('llm-async', [780, 800, 820, 840, 860]);
     const e = endpointOf(testConfig('scaling: { scaleOutCooldownSeconds: 1020 }'));
-    expect(wakeCooldownWarning(e, endpointBoot(e, store))).toBeUndefined();
+    expect(await wakeCooldownWarning(e, await endpointBoot(e, store))).toBeUndefined();
     // or a prior that makes the derived one cover it: 722 * 1.21196 = 875.0; + 120 -> 1020
     const p = endpointOf(testConfig('tune: { coldStartPriorSeconds: 722 }'));
     expect(p.scaling.scaleOutCooldownSeconds).toBe(1020);
-    expect(wakeCooldownWarning(p, endpointBoot(p, store))).toBeUndefined();
+    expect(await wakeCooldownWarning(p, await endpointBoot(p, store))).toBeUndefined();
   });
 });
 
@@ -199,7 +201,7 @@ describe('plan warnings', () => {
 
   it('carry the measured boot from the store the caller passes, and the prior otherwise', async () => {
     const config = testConfig();
-    coldProbes('llm-async', [780, 800, 820, 840, 860]);
+    await coldProbes('llm-async', [780, 800, 820, 840, 860]);
     const cloud = new FakeCloud();
     const measured = await buildPlan(cloud, config, resolver, undefined, {
       boot: (e) => endpointBoot(e, store),

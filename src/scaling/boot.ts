@@ -31,13 +31,13 @@ export function bootPriorSeconds(endpoint: EndpointConfig): number {
  * scale-outs from zero, each cold start once, as the tuner counts them), or the prior when there is
  * none or no store.
  */
-export function endpointBoot(endpoint: EndpointConfig, store?: Store): EndpointBoot {
+export async function endpointBoot(endpoint: EndpointConfig, store?: Store): Promise<EndpointBoot> {
   const priorSeconds = bootPriorSeconds(endpoint);
   let probes: number[] = [];
   let scaleOuts: number[] = [];
   if (store) {
     try {
-      ({ probes, scaleOuts } = bootSamplesFromStore(
+      ({ probes, scaleOuts } = await bootSamplesFromStore(
         store,
         endpoint.name,
         endpoint.variantName,
@@ -64,15 +64,15 @@ export function endpointBoot(endpoint: EndpointConfig, store?: Store): EndpointB
  * the boot p90 plus the time the wake alarm needs to see the new capacity; undefined when it covers
  * that, or when there is no wake policy or the endpoint never sits at zero.
  */
-export function wakeCooldownWarning(
+export async function wakeCooldownWarning(
   endpoint: EndpointConfig,
-  bootOf: EndpointBoot | (() => EndpointBoot),
-): string | undefined {
+  bootOf: EndpointBoot | (() => Promise<EndpointBoot>),
+): Promise<string | undefined> {
   const s = endpoint.scaling;
   if (s.wake === false || s.minCapacity > 0) return undefined;
   // Read the boot (store queries, for measured cold starts) only for an endpoint the warning is about:
   // the daemon plans every endpoint at each reconcile.
-  const read = typeof bootOf === 'function' ? bootOf() : bootOf;
+  const read = typeof bootOf === 'function' ? await bootOf() : bootOf;
   const lag = wakeAlarmLagSeconds(s.wake.periodSeconds);
   const cooldown = s.scaleOutCooldownSeconds;
   // Measured boots judge only when they show the cooldown short with confidence (measuredTooShort):

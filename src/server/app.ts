@@ -104,9 +104,9 @@ export function createApp(deps: AppDeps): SagezeroApp {
     c.header('Content-Disposition', `attachment; filename="sagezero-billing.csv"`);
     return c.body(billingToCsv(r.billing));
   });
-  app.get('/api/v1/endpoints', (c) => {
+  app.get('/api/v1/endpoints', async (c) => {
     checkParams(c, []);
-    return c.json(endpointsView(deps.store, deps.config));
+    return c.json(await endpointsView(deps.store, deps.config));
   });
 
   app.get('/metrics', async (c) => {

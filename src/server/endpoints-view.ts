@@ -66,66 +66,81 @@ interface StatusMeta {
   observedAt?: number;
 }
 
-export function endpointsView(
+export async function endpointsView(
   store: Store,
   config: Pick<Config, 'endpoints'> & Partial<Pick<Config, 'realtimeEndpoints'>>,
-): { lastPollAt: string | null; endpoints: EndpointView[]; realtimeEndpoints: RealtimeEndpointView[] } {
-  const lastPoll = store.meta.getNumber(META.lastPollAt);
-  const endpoints = config.endpoints.map((e): EndpointView => {
-    const st = store.meta.getJson<StatusMeta>(META.endpointStatus(e.name)) ?? {};
-    const latest = store.instances.latest(e.name, e.variantName);
-    const probe = store.probes.latest(e.name);
-    const s = e.scaling;
-    return {
-      name: e.name,
-      variant: e.variantName,
-      instanceType: e.instanceType,
-      status: st.status ?? 'Unknown',
-      failureReason: st.failureReason ?? null,
-      instances: latest?.count ?? st.instances ?? null,
-      desiredInstances: st.desired ?? null,
-      observedAt: st.observedAt !== undefined ? iso(st.observedAt) : null,
-      lastTransitionAt: latest ? iso(latest.at) : null,
-      policy: {
-        preset: s.preset,
-        minCapacity: s.minCapacity,
-        maxCapacity: s.maxCapacity,
-        targetBacklogPerInstance: s.targetBacklogPerInstance,
-        wake: s.wake,
-        idle: s.idle,
-        keepWarm: s.keepWarm,
-      },
-      tuneRecommendation: store.meta.getJson<unknown>(`tune.recommendation.${e.name}`) ?? null,
-      lastProbe: probeView(probe),
-    };
-  });
-  const realtimeEndpoints = (config.realtimeEndpoints ?? []).map((e): RealtimeEndpointView => {
-    const st = store.meta.getJson<StatusMeta>(META.endpointStatus(e.name)) ?? {};
-    const latest = store.instances.latest(e.name, e.variantName);
-    // Probes of an endpoint's components share its name; each component's latest is among the recent ones.
-    const recent = store.probes.between(e.name, 0, Number.MAX_SAFE_INTEGER).reverse();
-    return {
-      name: e.name,
-      variant: e.variantName,
-      instanceType: e.instanceType,
-      status: st.status ?? 'Unknown',
-      failureReason: st.failureReason ?? null,
-      instances: latest?.count ?? st.instances ?? null,
-      desiredInstances: st.desired ?? null,
-      observedAt: st.observedAt !== undefined ? iso(st.observedAt) : null,
-      managedScaling: {
-        minInstances: e.managedScaling.minInstances,
-        maxInstances: e.managedScaling.maxInstances,
-      },
-      components: e.components.map((c) => ({
-        name: c.name,
-        componentName: c.componentName,
-        copies: store.instances.latest(e.name, componentCopiesKey(c.componentName))?.count ?? null,
-        scaling: { preset: c.scaling.preset, minCopies: c.scaling.minCopies, maxCopies: c.scaling.maxCopies },
-        lastProbe: probeView(recent.find((p) => p.component === c.componentName)),
-      })),
-    };
-  });
+): Promise<{
+  lastPollAt: string | null;
+  endpoints: EndpointView[];
+  realtimeEndpoints: RealtimeEndpointView[];
+}> {
+  const lastPoll = await store.meta.getNumber(META.lastPollAt);
+  const endpoints = await Promise.all(
+    config.endpoints.map(async (e): Promise<EndpointView> => {
+      const st = (await store.meta.getJson<StatusMeta>(META.endpointStatus(e.name))) ?? {};
+      const latest = await store.instances.latest(e.name, e.variantName);
+      const probe = await store.probes.latest(e.name);
+      const s = e.scaling;
+      return {
+        name: e.name,
+        variant: e.variantName,
+        instanceType: e.instanceType,
+        status: st.status ?? 'Unknown',
+        failureReason: st.failureReason ?? null,
+        instances: latest?.count ?? st.instances ?? null,
+        desiredInstances: st.desired ?? null,
+        observedAt: st.observedAt !== undefined ? iso(st.observedAt) : null,
+        lastTransitionAt: latest ? iso(latest.at) : null,
+        policy: {
+          preset: s.preset,
+          minCapacity: s.minCapacity,
+          maxCapacity: s.maxCapacity,
+          targetBacklogPerInstance: s.targetBacklogPerInstance,
+          wake: s.wake,
+          idle: s.idle,
+          keepWarm: s.keepWarm,
+        },
+        tuneRecommendation: (await store.meta.getJson<unknown>(`tune.recommendation.${e.name}`)) ?? null,
+        lastProbe: probeView(probe),
+      };
+    }),
+  );
+  const realtimeEndpoints = await Promise.all(
+    (config.realtimeEndpoints ?? []).map(async (e): Promise<RealtimeEndpointView> => {
+      const st = (await store.meta.getJson<StatusMeta>(META.endpointStatus(e.name))) ?? {};
+      const latest = await store.instances.latest(e.name, e.variantName);
+      // Probes of an endpoint's components share its name; each component's latest is among the recent ones.
+      const recent = (await store.probes.between(e.name, 0, Number.MAX_SAFE_INTEGER)).reverse();
+      return {
+        name: e.name,
+        variant: e.variantName,
+        instanceType: e.instanceType,
+        status: st.status ?? 'Unknown',
+        failureReason: st.failureReason ?? null,
+        instances: latest?.count ?? st.instances ?? null,
+        desiredInstances: st.desired ?? null,
+        observedAt: st.observedAt !== undefined ? iso(st.observedAt) : null,
+        managedScaling: {
+          minInstances: e.managedScaling.minInstances,
+          maxInstances: e.managedScaling.maxInstances,
+        },
+        components: await Promise.all(
+          e.components.map(async (c) => ({
+            name: c.name,
+            componentName: c.componentName,
+            copies:
+              (await store.instances.latest(e.name, componentCopiesKey(c.componentName)))?.count ?? null,
+            scaling: {
+              preset: c.scaling.preset,
+              minCopies: c.scaling.minCopies,
+              maxCopies: c.scaling.maxCopies,
+            },
+            lastProbe: probeView(recent.find((p) => p.component === c.componentName)),
+          })),
+        ),
+      };
+    }),
+  );
   return { lastPollAt: lastPoll !== undefined ? iso(lastPoll) : null, endpoints, realtimeEndpoints };
 }
 

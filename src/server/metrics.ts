@@ -44,12 +44,12 @@ export function createMetrics(deps: MetricsDeps, registry = new Registry()): App
     help: 'Instances in service per endpoint variant, as last observed.',
     labelNames: ['endpoint', 'variant'],
     registers: reg,
-    collect() {
+    async collect() {
       this.reset();
       for (const e of [...config.endpoints, ...config.realtimeEndpoints]) {
         this.set(
           { endpoint: e.name, variant: e.variantName },
-          store.instances.latest(e.name, e.variantName)?.count ?? 0,
+          (await store.instances.latest(e.name, e.variantName))?.count ?? 0,
         );
       }
     },
@@ -59,11 +59,11 @@ export function createMetrics(deps: MetricsDeps, registry = new Registry()): App
     help: 'Copies of each inference component of a realtime endpoint (desired or placed), as last observed.',
     labelNames: ['endpoint', 'component'],
     registers: reg,
-    collect() {
+    async collect() {
       this.reset();
       for (const e of config.realtimeEndpoints) {
         for (const c of e.components) {
-          const latest = store.instances.latest(e.name, componentCopiesKey(c.componentName));
+          const latest = await store.instances.latest(e.name, componentCopiesKey(c.componentName));
           this.set({ endpoint: e.name, component: c.name }, latest?.count ?? 0);
         }
       }
@@ -165,9 +165,9 @@ export function createMetrics(deps: MetricsDeps, registry = new Registry()): App
     labelNames: ['endpoint'],
     buckets: COLD_START_BUCKETS,
     registers: reg,
-    collect() {
+    async collect() {
       this.reset();
-      for (const p of store.probes.coldTotals()) this.observe({ endpoint: p.endpoint }, p.totalS);
+      for (const p of await store.probes.coldTotals()) this.observe({ endpoint: p.endpoint }, p.totalS);
     },
   });
   new Counter({
@@ -175,9 +175,9 @@ export function createMetrics(deps: MetricsDeps, registry = new Registry()): App
     help: 'Cloud API calls made, by service, operation and outcome.',
     labelNames: ['service', 'operation', 'outcome'],
     registers: reg,
-    collect() {
+    async collect() {
       this.reset();
-      for (const t of store.apiCalls.totals()) {
+      for (const t of await store.apiCalls.totals()) {
         this.inc({ service: t.service, operation: t.operation, outcome: t.ok ? 'ok' : 'error' }, t.count);
       }
     },
@@ -187,9 +187,9 @@ export function createMetrics(deps: MetricsDeps, registry = new Registry()): App
     help: 'Failed attempts of cloud API calls that the SDK retried (throttling, 5xx, resets), by error code.',
     labelNames: ['service', 'operation', 'code'],
     registers: reg,
-    collect() {
+    async collect() {
       this.reset();
-      for (const t of store.apiCalls.retryTotals()) {
+      for (const t of await store.apiCalls.retryTotals()) {
         this.inc({ service: t.service, operation: t.operation, code: t.errorCode }, t.count);
       }
     },
@@ -198,8 +198,8 @@ export function createMetrics(deps: MetricsDeps, registry = new Registry()): App
     name: 'sagezero_last_successful_poll_timestamp_seconds',
     help: 'Unix time of the last telemetry poll that fully succeeded (0: never).',
     registers: reg,
-    collect() {
-      this.set((store.meta.getNumber(META.lastPollAt) ?? 0) / 1000);
+    async collect() {
+      this.set(((await store.meta.getNumber(META.lastPollAt)) ?? 0) / 1000);
     },
   });
   new Counter({
@@ -207,9 +207,9 @@ export function createMetrics(deps: MetricsDeps, registry = new Registry()): App
     help: 'Failed runs per controller.',
     labelNames: ['controller'],
     registers: reg,
-    collect() {
+    async collect() {
       this.reset();
-      for (const c of store.controllers.all()) this.inc({ controller: c.controller }, c.errorCount);
+      for (const c of await store.controllers.all()) this.inc({ controller: c.controller }, c.errorCount);
     },
   });
   new Gauge({
@@ -217,9 +217,10 @@ export function createMetrics(deps: MetricsDeps, registry = new Registry()): App
     help: 'Failed runs in a row per controller (0 once it succeeds again).',
     labelNames: ['controller'],
     registers: reg,
-    collect() {
+    async collect() {
       this.reset();
-      for (const c of store.controllers.all()) this.set({ controller: c.controller }, c.consecutiveErrors);
+      for (const c of await store.controllers.all())
+        this.set({ controller: c.controller }, c.consecutiveErrors);
     },
   });
   collectDefaultMetrics({ register: registry, prefix: 'sagezero_' });
@@ -233,7 +234,7 @@ export function createMetrics(deps: MetricsDeps, registry = new Registry()): App
       const reportDeps = { store, config, prices: deps.prices, clock: deps.clock };
       const monthToDate = await buildReport(reportDeps, { start: Math.min(monthStart, now - 1), end: now });
       if (!allTimeCache || now - allTimeCache.at >= ALL_TIME_TTL_MS || now < allTimeCache.at) {
-        const earliest = store.instances.earliest();
+        const earliest = await store.instances.earliest();
         const report =
           earliest !== undefined && earliest < now
             ? await buildReport(reportDeps, { start: earliest, end: now })

@@ -1,5 +1,4 @@
 // Scaling activities from Application Auto Scaling, kept beyond AWS's six-week horizon.
-import type Database from 'better-sqlite3';
 
 export interface StoredActivity {
   activityId: string;
@@ -15,64 +14,8 @@ export interface StoredActivity {
 
 export interface ActivityRepo {
   /** Inserts or refreshes (an activity seen InProgress later completes); returns true if it was new. */
-  upsert(a: StoredActivity): boolean;
-  get(activityId: string): StoredActivity | undefined;
+  upsert(a: StoredActivity): Promise<boolean>;
+  get(activityId: string): Promise<StoredActivity | undefined>;
   /** Activities whose start time lies in [from, to], oldest first. */
-  between(endpoint: string, from: number, to: number): StoredActivity[];
-}
-
-interface Row {
-  activity_id: string;
-  endpoint: string;
-  variant: string;
-  start_time: number;
-  end_time: number | null;
-  status: string;
-  description: string;
-  cause: string;
-  desired_count: number | null;
-}
-
-function fromRow(r: Row): StoredActivity {
-  const a: StoredActivity = {
-    activityId: r.activity_id,
-    endpoint: r.endpoint,
-    variant: r.variant,
-    startTime: r.start_time,
-    status: r.status,
-    description: r.description,
-    cause: r.cause,
-  };
-  if (r.end_time !== null) a.endTime = r.end_time;
-  if (r.desired_count !== null) a.desiredCount = r.desired_count;
-  return a;
-}
-
-export function activityRepo(db: Database.Database): ActivityRepo {
-  const exists = db.prepare(`SELECT 1 FROM scaling_activities WHERE activity_id = ?`);
-  const upsert = db.prepare(
-    `INSERT INTO scaling_activities
-       (activity_id, endpoint, variant, start_time, end_time, status, description, cause, desired_count)
-     VALUES (@activityId, @endpoint, @variant, @startTime, @endTime, @status, @description, @cause, @desiredCount)
-     ON CONFLICT (activity_id) DO UPDATE SET end_time = excluded.end_time, status = excluded.status,
-       description = excluded.description, cause = excluded.cause, desired_count = excluded.desired_count`,
-  );
-  const get = db.prepare(`SELECT * FROM scaling_activities WHERE activity_id = ?`);
-  const between = db.prepare(
-    `SELECT * FROM scaling_activities WHERE endpoint = ? AND start_time >= ? AND start_time <= ? ORDER BY start_time`,
-  );
-  return {
-    upsert(a) {
-      const isNew = exists.get(a.activityId) === undefined;
-      upsert.run({ ...a, endTime: a.endTime ?? null, desiredCount: a.desiredCount ?? null });
-      return isNew;
-    },
-    get(id) {
-      const r = get.get(id) as Row | undefined;
-      return r ? fromRow(r) : undefined;
-    },
-    between(endpoint, from, to) {
-      return (between.all(endpoint, from, to) as Row[]).map(fromRow);
-    },
-  };
+  between(endpoint: string, from: number, to: number): Promise<StoredActivity[]>;
 }

@@ -1,5 +1,4 @@
 // Counts of cloud API calls, fed by the Cloud's ApiCallObserver.
-import type Database from 'better-sqlite3';
 
 export interface ApiCallRecord {
   service: string;
@@ -25,74 +24,13 @@ export interface ApiCallTotal {
 }
 
 export interface ApiCallRepo {
-  record(call: ApiCallRecord, at: number): void;
-  totals(): ApiCallTotal[];
+  record(call: ApiCallRecord, at: number): Promise<void>;
+  totals(): Promise<ApiCallTotal[]>;
   /** Failed attempts the SDK retried, by error code, since the store was created. */
-  retryTotals(): ApiRetryTotal[];
+  retryTotals(): Promise<ApiRetryTotal[]>;
   /** Calls per outcome since `since` (from the per-minute breakdown). */
-  since(since: number): ApiCallTotal[];
+  since(since: number): Promise<ApiCallTotal[]>;
   /** Minutes since `since` in which at least one call failed, oldest first. */
-  errorMinutes(since: number): number[];
-  prune(before: number): void;
-}
-
-export function apiCallRepo(db: Database.Database): ApiCallRepo {
-  const total = db.prepare(
-    `INSERT INTO aws_api_calls (service, operation, ok, count, last_at, last_error_code) VALUES (?, ?, ?, 1, ?, ?)
-     ON CONFLICT (service, operation, ok) DO UPDATE SET count = count + 1, last_at = excluded.last_at,
-       last_error_code = COALESCE(excluded.last_error_code, last_error_code)`,
-  );
-  const minute = db.prepare(
-    `INSERT INTO aws_api_call_minutes (minute, service, operation, ok, count) VALUES (?, ?, ?, ?, 1)
-     ON CONFLICT (minute, service, operation, ok) DO UPDATE SET count = count + 1`,
-  );
-  const retry = db.prepare(
-    `INSERT INTO aws_api_retries (service, operation, error_code, count, last_at) VALUES (?, ?, ?, 1, ?)
-     ON CONFLICT (service, operation, error_code) DO UPDATE SET count = count + 1, last_at = excluded.last_at`,
-  );
-  const record = db.transaction((call: ApiCallRecord, at: number) => {
-    const ok = call.ok ? 1 : 0;
-    total.run(call.service, call.operation, ok, at, call.errorCode ?? null);
-    minute.run(Math.floor(at / 60_000) * 60_000, call.service, call.operation, ok);
-    for (const code of call.retriedErrors ?? []) retry.run(call.service, call.operation, code, at);
-  });
-  const retryTotals = db.prepare(
-    `SELECT service, operation, error_code AS errorCode, count FROM aws_api_retries
-     ORDER BY service, operation, error_code`,
-  );
-  const totals = db.prepare(
-    `SELECT service, operation, ok, count FROM aws_api_calls ORDER BY service, operation, ok`,
-  );
-  const since = db.prepare(
-    `SELECT service, operation, ok, SUM(count) AS count FROM aws_api_call_minutes WHERE minute >= ?
-     GROUP BY service, operation, ok ORDER BY service, operation, ok`,
-  );
-  const errorMinutes = db.prepare(
-    `SELECT DISTINCT minute FROM aws_api_call_minutes WHERE ok = 0 AND minute >= ? ORDER BY minute`,
-  );
-  const prune = db.prepare(`DELETE FROM aws_api_call_minutes WHERE minute < ?`);
-  const toTotal = (r: { service: string; operation: string; ok: number; count: number }): ApiCallTotal => ({
-    service: r.service,
-    operation: r.operation,
-    ok: r.ok === 1,
-    count: r.count,
-  });
-  return {
-    record: (call, at) => record(call, at),
-    totals: () =>
-      (totals.all() as { service: string; operation: string; ok: number; count: number }[]).map(toTotal),
-    retryTotals: () => retryTotals.all() as ApiRetryTotal[],
-    since: (s) =>
-      (
-        since.all(Math.floor(s / 60_000) * 60_000) as {
-          service: string;
-          operation: string;
-          ok: number;
-          count: number;
-        }[]
-      ).map(toTotal),
-    errorMinutes: (s) =>
-      (errorMinutes.all(Math.floor(s / 60_000) * 60_000) as { minute: number }[]).map((r) => r.minute),
-    prune: (before) => void prune.run(before),
-  };
+  errorMinutes(since: number): Promise<number[]>;
+  prune(before: number): Promise<void>;
 }

@@ -1,7 +1,6 @@
 // The bill cache (store schema version 9): what the billing service (Cost Explorer, or the simulated
 // region) reported per day, so a report reads it without a paid request and the daemon asks again only
-// for days that were not final. Built on demand from the store's database (`billingRepo(store.db)`).
-import type Database from 'better-sqlite3';
+// for days that were not final.
 import type { BillingRow } from '../cloud/billing.js';
 
 export interface StoredBillingDay {
@@ -16,51 +15,7 @@ export interface StoredBillingDay {
 
 export interface BillingRepo {
   /** Replaces everything stored for `day` with `rows`. */
-  saveDay(day: StoredBillingDay, rows: readonly BillingRow[]): void;
-  days(startDay: string, endDay: string): StoredBillingDay[];
-  rows(startDay: string, endDay: string): BillingRow[];
-}
-
-interface DayRow {
-  day: string;
-  source: string;
-  fetched_at: number;
-  estimated: number;
-  final: number;
-}
-
-export function billingRepo(db: Database.Database): BillingRepo {
-  const delRows = db.prepare('DELETE FROM billing_rows WHERE day = ?');
-  const insRow = db.prepare(
-    `INSERT INTO billing_rows (day, usage_type, tag, cost_usd, usage_quantity, unit) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (day, usage_type, tag) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd,
-       usage_quantity = usage_quantity + excluded.usage_quantity`,
-  );
-  const upDay = db.prepare(
-    `INSERT INTO billing_days (day, source, fetched_at, estimated, final) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (day) DO UPDATE SET source = excluded.source, fetched_at = excluded.fetched_at,
-       estimated = excluded.estimated, final = excluded.final`,
-  );
-  const selDays = db.prepare('SELECT * FROM billing_days WHERE day >= ? AND day < ? ORDER BY day');
-  const selRows = db.prepare(
-    `SELECT day, usage_type AS usageType, tag, cost_usd AS costUsd, usage_quantity AS usageQuantity, unit
-     FROM billing_rows WHERE day >= ? AND day < ? ORDER BY day, usage_type, tag`,
-  );
-  const save = db.transaction((d: StoredBillingDay, rows: readonly BillingRow[]) => {
-    delRows.run(d.day);
-    for (const r of rows) insRow.run(d.day, r.usageType, r.tag, r.costUsd, r.usageQuantity, r.unit);
-    upDay.run(d.day, d.source, d.fetchedAt, d.estimated ? 1 : 0, d.final ? 1 : 0);
-  });
-  return {
-    saveDay: (d, rows) => save(d, rows),
-    days: (a, b) =>
-      (selDays.all(a, b) as DayRow[]).map((r) => ({
-        day: r.day,
-        source: r.source,
-        fetchedAt: r.fetched_at,
-        estimated: r.estimated === 1,
-        final: r.final === 1,
-      })),
-    rows: (a, b) => selRows.all(a, b) as BillingRow[],
-  };
+  saveDay(day: StoredBillingDay, rows: readonly BillingRow[]): Promise<void>;
+  days(startDay: string, endDay: string): Promise<StoredBillingDay[]>;
+  rows(startDay: string, endDay: string): Promise<BillingRow[]>;
 }

@@ -1,7 +1,6 @@
 // Telemetry gaps: stretches when an endpoint went unpolled, and how much history backfill recovered
 // for it. One row per endpoint and gap start (migration 4): endpoints polled together share a start,
 // and each keeps its own end and count.
-import type Database from 'better-sqlite3';
 
 export interface TelemetryGap {
   endpoint: string;
@@ -21,23 +20,7 @@ export interface StoredGap extends Omit<TelemetryGap, 'endpoint'> {
 
 export interface GapRepo {
   /** Records an endpoint's gap; the same endpoint and start again replaces its end and count. */
-  record(gap: TelemetryGap): void;
+  record(gap: TelemetryGap): Promise<void>;
   /** Gaps overlapping [from, to), by start, then endpoint (the all-endpoints row first). */
-  overlapping(from: number, to: number): StoredGap[];
-}
-
-export function gapRepo(db: Database.Database): GapRepo {
-  const record = db.prepare(
-    `INSERT INTO telemetry_gaps (endpoint, start_at, end_at, backfilled_transitions) VALUES (?, ?, ?, ?)
-     ON CONFLICT (endpoint, start_at) DO UPDATE
-       SET end_at = excluded.end_at, backfilled_transitions = excluded.backfilled_transitions`,
-  );
-  const overlapping = db.prepare(
-    `SELECT endpoint, start_at AS start, end_at AS end, backfilled_transitions AS backfilledTransitions
-     FROM telemetry_gaps WHERE start_at < ? AND end_at > ? ORDER BY start_at, endpoint`,
-  );
-  return {
-    record: (g) => void record.run(g.endpoint, g.start, g.end, g.backfilledTransitions),
-    overlapping: (from, to) => overlapping.all(to, from) as StoredGap[],
-  };
+  overlapping(from: number, to: number): Promise<StoredGap[]>;
 }

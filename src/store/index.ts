@@ -1,4 +1,4 @@
-export { openStore, StoreError, type Store, type OpenStoreOptions } from './store.js';
+export { openStore, StoreError, type Store, type OpenStoreOptions, type GroupCommit } from './store.js';
 export type {
   EndpointLifeSpan,
   InstanceTransition,
@@ -17,3 +17,6 @@ export type { TelemetryGap } from './gaps.js';
 export type { SpecCacheEntry } from './spec-cache.js';
 export { META } from './meta.js';
 export { storeApiCallObserver } from './observer.js';
+export type { StoredBillingDay } from './billing.js';
+export type { StoredCalibration } from './calibrations.js';
+export type { Lease } from './leases.js';

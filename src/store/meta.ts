@@ -1,15 +1,14 @@
 // Small key/value facts (last successful poll, per-endpoint status) that do not deserve a table.
-import type Database from 'better-sqlite3';
 
 export interface MetaRepo {
-  get(key: string): string | undefined;
-  set(key: string, value: string, at: number): void;
-  getNumber(key: string): number | undefined;
-  getJson<T>(key: string): T | undefined;
-  setJson(key: string, value: unknown, at: number): void;
-  delete(key: string): void;
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, at: number): Promise<void>;
+  getNumber(key: string): Promise<number | undefined>;
+  getJson<T>(key: string): Promise<T | undefined>;
+  setJson(key: string, value: unknown, at: number): Promise<void>;
+  delete(key: string): Promise<void>;
   /** Entries whose key starts with `prefix`. */
-  list(prefix: string): { key: string; value: string; updatedAt: number }[];
+  list(prefix: string): Promise<{ key: string; value: string; updatedAt: number }[]>;
 }
 
 /** Keys other modules share. */
@@ -17,38 +16,3 @@ export const META = {
   lastPollAt: 'telemetry.lastSuccessfulPollAt',
   endpointStatus: (name: string): string => `endpoint.status.${name}`,
 } as const;
-
-export function metaRepo(db: Database.Database): MetaRepo {
-  const get = db.prepare(`SELECT value FROM meta WHERE key = ?`);
-  const set = db.prepare(
-    `INSERT INTO meta (key, value, updated_at) VALUES (?, ?, ?)
-     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-  );
-  const del = db.prepare(`DELETE FROM meta WHERE key = ?`);
-  const list = db.prepare(
-    `SELECT key, value, updated_at AS updatedAt FROM meta WHERE substr(key, 1, length(?)) = ? ORDER BY key`,
-  );
-  const repo: MetaRepo = {
-    get: (key) => (get.get(key) as { value: string } | undefined)?.value,
-    set: (key, value, at) => void set.run(key, value, at),
-    getNumber(key) {
-      const v = repo.get(key);
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      return Number.isFinite(n) ? n : undefined;
-    },
-    getJson<T>(key: string): T | undefined {
-      const v = repo.get(key);
-      if (v === undefined) return undefined;
-      try {
-        return JSON.parse(v) as T;
-      } catch {
-        return undefined;
-      }
-    },
-    setJson: (key, value, at) => repo.set(key, JSON.stringify(value), at),
-    delete: (key) => void del.run(key),
-    list: (prefix) => list.all(prefix, prefix) as { key: string; value: string; updatedAt: number }[],
-  };
-  return repo;
-}

@@ -7,14 +7,12 @@ import type { Store } from './store.js';
 export function storeApiCallObserver(store: Store, clock: Clock, next?: ApiCallObserver): ApiCallObserver {
   return {
     onCall(call) {
-      try {
-        const rec: ApiCallRecord = { service: call.service, operation: call.operation, ok: call.ok };
-        if (call.errorCode !== undefined) rec.errorCode = call.errorCode;
-        if (call.retriedErrors) rec.retriedErrors = call.retriedErrors;
-        store.apiCalls.record(rec, clock.now());
-      } catch {
-        // Counting is best effort: a locked or closed store must not fail the AWS call being counted.
-      }
+      const rec: ApiCallRecord = { service: call.service, operation: call.operation, ok: call.ok };
+      if (call.errorCode !== undefined) rec.errorCode = call.errorCode;
+      if (call.retriedErrors) rec.retriedErrors = call.retriedErrors;
+      // Not awaited, and failures dropped: counting is best effort, and a locked or closed store must
+      // neither fail nor delay the AWS call being counted.
+      store.apiCalls.record(rec, clock.now()).catch(() => {});
       next?.onCall(call);
     },
   };

@@ -3,14 +3,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from './store.js';
 
 let s: Store;
-beforeEach(() => {
-  s = openStore(':memory:');
+beforeEach(async () => {
+  s = await openStore(':memory:');
 });
 afterEach(() => s.close());
 
 describe('real-time probe rows', () => {
-  it('round-trip the component, the alarm phase and the failed invocations; async rows have none', () => {
-    s.probes.save({
+  it('round-trip the component, the alarm phase and the failed invocations; async rows have none', async () => {
+    await s.probes.save({
       id: 'rt',
       endpoint: 'chat',
       component: 'chat-llama',
@@ -26,7 +26,7 @@ describe('real-time probe rows', () => {
       failedInvocations: 6,
       outcome: 'success',
     });
-    s.probes.save({
+    await s.probes.save({
       id: 'as',
       endpoint: 'chat',
       startedAt: 2_000,
@@ -34,10 +34,14 @@ describe('real-time probe rows', () => {
       cold: true,
       outcome: 'running',
     });
-    expect(s.probes.get('rt')).toMatchObject({ component: 'chat-llama', alarmS: 45, failedInvocations: 6 });
-    const plain = s.probes.get('as')!;
+    expect(await s.probes.get('rt')).toMatchObject({
+      component: 'chat-llama',
+      alarmS: 45,
+      failedInvocations: 6,
+    });
+    const plain = (await s.probes.get('as'))!;
     expect('component' in plain || 'alarmS' in plain || 'failedInvocations' in plain).toBe(false);
-    expect(s.probes.coldBetween('chat', 0, 10_000)).toEqual([
+    expect(await s.probes.coldBetween('chat', 0, 10_000)).toEqual([
       { startedAt: 1_000, finishedAt: 71_000, outcome: 'success', totalS: 70, component: 'chat-llama' },
       { startedAt: 2_000, finishedAt: undefined, outcome: 'running', totalS: undefined },
     ]);

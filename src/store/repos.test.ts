@@ -1,39 +1,40 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aggregateSql, encodeRange } from './metrics.js';
-import { openStore, type Store } from './store.js';
+import { aggregateSql, encodeRange } from './sqlite/metrics.js';
+import { openSqliteStore, type SqliteStore } from './sqlite/store.js';
 
-let s: Store;
+let s: SqliteStore;
 beforeEach(() => {
-  s = openStore(':memory:');
+  s = openSqliteStore(':memory:');
 });
 afterEach(() => s.close());
 
 describe('instances', () => {
-  it('gives the count in force at a window start and the transitions strictly inside', () => {
-    const ins = (at: number, count: number): void =>
-      void s.instances.insert({ endpoint: 'e', variant: 'v', at, count, source: 'poll' });
-    ins(100, 1);
-    ins(200, 0);
-    ins(300, 2);
-    ins(400, 0);
-    expect(s.instances.window('e', 'v', 250, 400)).toEqual({
+  it('gives the count in force at a window start and the transitions strictly inside', async () => {
+    const ins = async (at: number, count: number): Promise<void> => {
+      await s.instances.insert({ endpoint: 'e', variant: 'v', at, count, source: 'poll' });
+    };
+    await ins(100, 1);
+    await ins(200, 0);
+    await ins(300, 2);
+    await ins(400, 0);
+    expect(await s.instances.window('e', 'v', 250, 400)).toEqual({
       initial: 0,
       transitions: [{ at: 300, count: 2 }],
     });
-    expect(s.instances.window('e', 'v', 200, 1000)).toEqual({
+    expect(await s.instances.window('e', 'v', 200, 1000)).toEqual({
       initial: 0,
       transitions: [
         { at: 300, count: 2 },
         { at: 400, count: 0 },
       ],
     });
-    expect(s.instances.window('e', 'v', 50, 150).initial).toBeUndefined();
-    expect(s.instances.countAt('e', 'v', 399)).toBe(2);
-    expect(s.instances.latest('e', 'v')?.count).toBe(0);
-    expect(s.instances.keys()).toEqual([{ endpoint: 'e', variant: 'v' }]);
+    expect((await s.instances.window('e', 'v', 50, 150)).initial).toBeUndefined();
+    expect(await s.instances.countAt('e', 'v', 399)).toBe(2);
+    expect((await s.instances.latest('e', 'v'))?.count).toBe(0);
+    expect(await s.instances.keys()).toEqual([{ endpoint: 'e', variant: 'v' }]);
   });
 
-  it('ignores a second transition from the same scaling activity', () => {
+  it('ignores a second transition from the same scaling activity', async () => {
     const t = {
       endpoint: 'e',
       variant: 'v',
@@ -42,46 +43,46 @@ describe('instances', () => {
       source: 'activity' as const,
       activityId: 'a-1',
     };
-    expect(s.instances.insert(t)).toBe(true);
-    expect(s.instances.insert({ ...t, at: 6 })).toBe(false);
-    expect(s.instances.all('e', 'v')).toHaveLength(1);
+    expect(await s.instances.insert(t)).toBe(true);
+    expect(await s.instances.insert({ ...t, at: 6 })).toBe(false);
+    expect(await s.instances.all('e', 'v')).toHaveLength(1);
   });
 
-  it('rejects a negative count', () => {
-    expect(() =>
+  it('rejects a negative count', async () => {
+    await expect(
       s.instances.insert({ endpoint: 'e', variant: 'v', at: 1, count: -1, source: 'poll' }),
-    ).toThrow(RangeError);
+    ).rejects.toThrow(RangeError);
   });
 });
 
 describe('metrics', () => {
-  it('upserts and aggregates over many ranges in one statement', () => {
+  it('upserts and aggregates over many ranges in one statement', async () => {
     const m = 60_000;
-    s.metrics.upsert([
+    await s.metrics.upsert([
       { endpoint: 'e', metric: 'X', minute: 0, value: 1 },
       { endpoint: 'e', metric: 'X', minute: m, value: 0 },
       { endpoint: 'e', metric: 'X', minute: 2 * m, value: 5 },
       { endpoint: 'e', metric: 'X', minute: 3 * m, value: 2 },
       { endpoint: 'other', metric: 'X', minute: m, value: 100 },
     ]);
-    s.metrics.upsert([{ endpoint: 'e', metric: 'X', minute: 3 * m, value: 3 }]);
+    await s.metrics.upsert([{ endpoint: 'e', metric: 'X', minute: 3 * m, value: 3 }]);
     const ranges = [
       { from: 0, to: m },
       { from: m, to: 3 * m },
       { from: 10 * m, to: 20 * m },
     ];
-    expect(s.metrics.aggregate('e', 'X', ranges, 'max')).toEqual([1, 5, undefined]);
-    expect(s.metrics.aggregate('e', 'X', ranges, 'sum')).toEqual([1, 8, undefined]);
-    expect(s.metrics.aggregate('e', 'X', [{ from: m, to: 3 * m }], 'firstPositive')).toEqual([2 * m]);
-    expect(s.metrics.series('e', 'X', 2 * m, 3 * m)).toEqual([
+    expect(await s.metrics.aggregate('e', 'X', ranges, 'max')).toEqual([1, 5, undefined]);
+    expect(await s.metrics.aggregate('e', 'X', ranges, 'sum')).toEqual([1, 8, undefined]);
+    expect(await s.metrics.aggregate('e', 'X', [{ from: m, to: 3 * m }], 'firstPositive')).toEqual([2 * m]);
+    expect(await s.metrics.series('e', 'X', 2 * m, 3 * m)).toEqual([
       { minute: 2 * m, value: 5 },
       { minute: 3 * m, value: 3 },
     ]);
-    expect(s.metrics.prune(2 * m)).toBe(3);
-    expect(s.metrics.latestMinute('e', 'X')).toBe(3 * m);
+    expect(await s.metrics.prune(2 * m)).toBe(3);
+    expect(await s.metrics.latestMinute('e', 'X')).toBe(3 * m);
     // After the prune, the oldest point left is minute 2 (the tuner starts its history there).
-    expect(s.metrics.earliestMinute('e', 'X')).toBe(2 * m);
-    expect(s.metrics.earliestMinute('e', 'nothing')).toBeUndefined();
+    expect(await s.metrics.earliestMinute('e', 'X')).toBe(2 * m);
+    expect(await s.metrics.earliestMinute('e', 'nothing')).toBeUndefined();
   });
 
   it('encodes whole-minute ranges and drops empty ones', () => {
@@ -105,7 +106,7 @@ describe('metrics', () => {
 });
 
 describe('activities, probes, alerts, api calls, controllers, prices, meta', () => {
-  it('refreshes an activity that completes after it was first seen', () => {
+  it('refreshes an activity that completes after it was first seen', async () => {
     const a = {
       activityId: 'x',
       endpoint: 'e',
@@ -116,14 +117,14 @@ describe('activities, probes, alerts, api calls, controllers, prices, meta', () 
       cause: 'alarm',
       desiredCount: 1,
     };
-    expect(s.activities.upsert(a)).toBe(true);
-    expect(s.activities.upsert({ ...a, status: 'Successful', endTime: 20 })).toBe(false);
-    expect(s.activities.get('x')).toMatchObject({ status: 'Successful', endTime: 20, desiredCount: 1 });
-    expect(s.activities.between('e', 0, 10)).toHaveLength(1);
+    expect(await s.activities.upsert(a)).toBe(true);
+    expect(await s.activities.upsert({ ...a, status: 'Successful', endTime: 20 })).toBe(false);
+    expect(await s.activities.get('x')).toMatchObject({ status: 'Successful', endTime: 20, desiredCount: 1 });
+    expect(await s.activities.between('e', 0, 10)).toHaveLength(1);
   });
 
-  it('stores probe results and marks running ones interrupted', () => {
-    s.probes.save({
+  it('stores probe results and marks running ones interrupted', async () => {
+    await s.probes.save({
       id: 'p1',
       endpoint: 'e',
       startedAt: 1,
@@ -131,7 +132,7 @@ describe('activities, probes, alerts, api calls, controllers, prices, meta', () 
       cold: true,
       outcome: 'running',
     });
-    s.probes.save({
+    await s.probes.save({
       id: 'p0',
       endpoint: 'e',
       startedAt: 0,
@@ -141,46 +142,53 @@ describe('activities, probes, alerts, api calls, controllers, prices, meta', () 
       totalS: 400,
       outcome: 'success',
     });
-    expect(s.probes.latest('e')?.id).toBe('p1');
-    expect(s.probes.interruptRunning(9, 'shutdown')).toBe(1);
-    expect(s.probes.get('p1')).toMatchObject({
+    expect((await s.probes.latest('e'))?.id).toBe('p1');
+    expect(await s.probes.interruptRunning(9, 'shutdown')).toBe(1);
+    expect(await s.probes.get('p1')).toMatchObject({
       outcome: 'interrupted',
       finishedAt: 9,
       errorMessage: 'shutdown',
     });
-    expect(s.probes.coldTotals()).toEqual([{ endpoint: 'e', totalS: 400 }]);
-    expect(s.probes.between('e', 0, 1).map((p) => p.id)).toEqual(['p0']);
+    expect(await s.probes.coldTotals()).toEqual([{ endpoint: 'e', totalS: 400 }]);
+    expect((await s.probes.between('e', 0, 1)).map((p) => p.id)).toEqual(['p0']);
   });
 
-  it('keeps alert state by key', () => {
-    s.alerts.save({ key: 'k', rule: 'r', state: 'firing', firstFiredAt: 1, lastFiredAt: 2, summary: 's' });
-    expect(s.alerts.firing().map((a) => a.key)).toEqual(['k']);
-    s.alerts.save({ ...s.alerts.get('k')!, state: 'resolved', resolvedAt: 3 });
-    expect(s.alerts.firing()).toEqual([]);
-    expect(s.alerts.get('k')?.resolvedAt).toBe(3);
+  it('keeps alert state by key', async () => {
+    await s.alerts.save({
+      key: 'k',
+      rule: 'r',
+      state: 'firing',
+      firstFiredAt: 1,
+      lastFiredAt: 2,
+      summary: 's',
+    });
+    expect((await s.alerts.firing()).map((a) => a.key)).toEqual(['k']);
+    await s.alerts.save({ ...(await s.alerts.get('k'))!, state: 'resolved', resolvedAt: 3 });
+    expect(await s.alerts.firing()).toEqual([]);
+    expect((await s.alerts.get('k'))?.resolvedAt).toBe(3);
   });
 
-  it('counts api calls in totals and per minute', () => {
-    s.apiCalls.record({ service: 'sagemaker', operation: 'DescribeEndpoint', ok: true }, 60_000);
-    s.apiCalls.record({ service: 'sagemaker', operation: 'DescribeEndpoint', ok: true }, 61_000);
-    s.apiCalls.record(
+  it('counts api calls in totals and per minute', async () => {
+    await s.apiCalls.record({ service: 'sagemaker', operation: 'DescribeEndpoint', ok: true }, 60_000);
+    await s.apiCalls.record({ service: 'sagemaker', operation: 'DescribeEndpoint', ok: true }, 61_000);
+    await s.apiCalls.record(
       { service: 'sagemaker', operation: 'DescribeEndpoint', ok: false, errorCode: 'Throttling' },
       180_000,
     );
-    expect(s.apiCalls.totals()).toEqual([
+    expect(await s.apiCalls.totals()).toEqual([
       { service: 'sagemaker', operation: 'DescribeEndpoint', ok: false, count: 1 },
       { service: 'sagemaker', operation: 'DescribeEndpoint', ok: true, count: 2 },
     ]);
-    expect(s.apiCalls.errorMinutes(0)).toEqual([180_000]);
-    s.apiCalls.prune(120_000);
-    expect(s.apiCalls.since(0)).toEqual([
+    expect(await s.apiCalls.errorMinutes(0)).toEqual([180_000]);
+    await s.apiCalls.prune(120_000);
+    expect(await s.apiCalls.since(0)).toEqual([
       { service: 'sagemaker', operation: 'DescribeEndpoint', ok: false, count: 1 },
     ]);
-    expect(s.apiCalls.totals().reduce((n, t) => n + t.count, 0)).toBe(3);
+    expect((await s.apiCalls.totals()).reduce((n, t) => n + t.count, 0)).toBe(3);
   });
 
-  it('counts the attempts the SDK retried, by error code, beside the call outcomes', () => {
-    s.apiCalls.record(
+  it('counts the attempts the SDK retried, by error code, beside the call outcomes', async () => {
+    await s.apiCalls.record(
       {
         service: 'cloudwatch',
         operation: 'GetMetricData',
@@ -189,7 +197,7 @@ describe('activities, probes, alerts, api calls, controllers, prices, meta', () 
       },
       60_000,
     );
-    s.apiCalls.record(
+    await s.apiCalls.record(
       {
         service: 'cloudwatch',
         operation: 'GetMetricData',
@@ -199,75 +207,81 @@ describe('activities, probes, alerts, api calls, controllers, prices, meta', () 
       },
       120_000,
     );
-    expect(s.apiCalls.retryTotals()).toEqual([
+    expect(await s.apiCalls.retryTotals()).toEqual([
       { service: 'cloudwatch', operation: 'GetMetricData', errorCode: 'InternalFailure', count: 1 },
       { service: 'cloudwatch', operation: 'GetMetricData', errorCode: 'Throttling', count: 3 },
     ]);
     // Retried attempts are not call failures: the call that succeeded stays ok.
-    expect(s.apiCalls.totals()).toEqual([
+    expect(await s.apiCalls.totals()).toEqual([
       { service: 'cloudwatch', operation: 'GetMetricData', ok: false, count: 1 },
       { service: 'cloudwatch', operation: 'GetMetricData', ok: true, count: 1 },
     ]);
-    expect(s.apiCalls.errorMinutes(0)).toEqual([120_000]);
+    expect(await s.apiCalls.errorMinutes(0)).toEqual([120_000]);
   });
 
-  it('tracks consecutive controller errors', () => {
-    s.controllers.error('telemetry', 1, 'a');
-    s.controllers.error('telemetry', 2, 'b');
-    expect(s.controllers.get('telemetry')).toMatchObject({
+  it('tracks consecutive controller errors', async () => {
+    await s.controllers.error('telemetry', 1, 'a');
+    await s.controllers.error('telemetry', 2, 'b');
+    expect(await s.controllers.get('telemetry')).toMatchObject({
       errorCount: 2,
       consecutiveErrors: 2,
       lastError: 'b',
     });
-    s.controllers.ok('telemetry', 3);
-    expect(s.controllers.get('telemetry')).toMatchObject({ okCount: 1, consecutiveErrors: 0, lastOkAt: 3 });
+    await s.controllers.ok('telemetry', 3);
+    expect(await s.controllers.get('telemetry')).toMatchObject({
+      okCount: 1,
+      consecutiveErrors: 0,
+      lastOkAt: 3,
+    });
   });
 
-  it('keeps price history per source', () => {
+  it('keeps price history per source', async () => {
     const p = { region: 'us-east-1', instanceType: 'ml.g5.xlarge', source: 'api' as const, detail: '' };
-    s.prices.insert({ ...p, usdPerHour: 1.5, fetchedAt: 10 });
-    s.prices.insert({ ...p, usdPerHour: 1.4, fetchedAt: 20 });
-    expect(s.prices.latest('us-east-1', 'ml.g5.xlarge', 'api')?.usdPerHour).toBe(1.4);
-    expect(s.prices.history('us-east-1', 'ml.g5.xlarge', 'api').map((x) => x.usdPerHour)).toEqual([1.5, 1.4]);
-    expect(s.prices.latest('us-east-1', 'ml.g5.xlarge', 'table')).toBeUndefined();
-    expect(() => s.prices.insert({ ...p, usdPerHour: Number.NaN, fetchedAt: 1 })).toThrow(RangeError);
+    await s.prices.insert({ ...p, usdPerHour: 1.5, fetchedAt: 10 });
+    await s.prices.insert({ ...p, usdPerHour: 1.4, fetchedAt: 20 });
+    expect((await s.prices.latest('us-east-1', 'ml.g5.xlarge', 'api'))?.usdPerHour).toBe(1.4);
+    expect((await s.prices.history('us-east-1', 'ml.g5.xlarge', 'api')).map((x) => x.usdPerHour)).toEqual([
+      1.5, 1.4,
+    ]);
+    expect(await s.prices.latest('us-east-1', 'ml.g5.xlarge', 'table')).toBeUndefined();
+    await expect(s.prices.insert({ ...p, usdPerHour: Number.NaN, fetchedAt: 1 })).rejects.toThrow(RangeError);
   });
 
-  it('stores meta values and spec cache entries', () => {
-    s.meta.setJson('endpoint.status.a', { status: 'InService' }, 1);
-    s.meta.set('endpoint.status.b', 'x', 1);
-    s.meta.set('other', '5', 1);
-    expect(s.meta.getJson<{ status: string }>('endpoint.status.a')?.status).toBe('InService');
-    expect(s.meta.getJson('endpoint.status.b')).toBeUndefined();
-    expect(s.meta.list('endpoint.status.').map((e) => e.key)).toEqual([
+  it('stores meta values and spec cache entries', async () => {
+    await s.meta.setJson('endpoint.status.a', { status: 'InService' }, 1);
+    await s.meta.set('endpoint.status.b', 'x', 1);
+    await s.meta.set('other', '5', 1);
+    expect((await s.meta.getJson<{ status: string }>('endpoint.status.a'))?.status).toBe('InService');
+    expect(await s.meta.getJson('endpoint.status.b')).toBeUndefined();
+    expect((await s.meta.list('endpoint.status.')).map((e) => e.key)).toEqual([
       'endpoint.status.a',
       'endpoint.status.b',
     ]);
-    expect(s.meta.getNumber('other')).toBe(5);
-    s.specCache.put({ key: 'm@1', json: '{}', fetchedAt: 3 });
-    expect(s.specCache.get('m@1')).toEqual({ key: 'm@1', json: '{}', fetchedAt: 3 });
+    expect(await s.meta.getNumber('other')).toBe(5);
+    await s.specCache.put({ key: 'm@1', json: '{}', fetchedAt: 3 });
+    expect(await s.specCache.get('m@1')).toEqual({ key: 'm@1', json: '{}', fetchedAt: 3 });
   });
 
-  it('records telemetry gaps and finds the ones overlapping a window', () => {
-    s.gaps.record({ endpoint: 'e', start: 100, end: 200, backfilledTransitions: 2 });
-    expect(s.gaps.overlapping(150, 300)).toEqual([
+  it('records telemetry gaps and finds the ones overlapping a window', async () => {
+    await s.gaps.record({ endpoint: 'e', start: 100, end: 200, backfilledTransitions: 2 });
+    expect(await s.gaps.overlapping(150, 300)).toEqual([
       { endpoint: 'e', start: 100, end: 200, backfilledTransitions: 2 },
     ]);
-    expect(s.gaps.overlapping(200, 300)).toEqual([]);
+    expect(await s.gaps.overlapping(200, 300)).toEqual([]);
   });
 
-  it('keeps one gap per endpoint and start: endpoints sharing a start do not overwrite each other', () => {
-    s.gaps.record({ endpoint: 'b', start: 100, end: 300, backfilledTransitions: 3 });
-    s.gaps.record({ endpoint: 'a', start: 100, end: 200, backfilledTransitions: 2 });
-    s.gaps.record({ endpoint: 'a', start: 50, end: 100, backfilledTransitions: 0 });
-    expect(s.gaps.overlapping(0, 1000)).toEqual([
+  it('keeps one gap per endpoint and start: endpoints sharing a start do not overwrite each other', async () => {
+    await s.gaps.record({ endpoint: 'b', start: 100, end: 300, backfilledTransitions: 3 });
+    await s.gaps.record({ endpoint: 'a', start: 100, end: 200, backfilledTransitions: 2 });
+    await s.gaps.record({ endpoint: 'a', start: 50, end: 100, backfilledTransitions: 0 });
+    expect(await s.gaps.overlapping(0, 1000)).toEqual([
       { endpoint: 'a', start: 50, end: 100, backfilledTransitions: 0 },
       { endpoint: 'a', start: 100, end: 200, backfilledTransitions: 2 },
       { endpoint: 'b', start: 100, end: 300, backfilledTransitions: 3 },
     ]);
     // The same endpoint and start again replaces that endpoint's row only.
-    s.gaps.record({ endpoint: 'a', start: 100, end: 250, backfilledTransitions: 4 });
-    expect(s.gaps.overlapping(220, 1000)).toEqual([
+    await s.gaps.record({ endpoint: 'a', start: 100, end: 250, backfilledTransitions: 4 });
+    expect(await s.gaps.overlapping(220, 1000)).toEqual([
       { endpoint: 'a', start: 100, end: 250, backfilledTransitions: 4 },
       { endpoint: 'b', start: 100, end: 300, backfilledTransitions: 3 },
     ]);

@@ -4,24 +4,25 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrate } from './migrations.js';
-import { openStore, StoreError, type Store } from './store.js';
+import { openStore, StoreError } from './store.js';
 import Database from 'better-sqlite3';
 import { tempDir } from '../../test/support/temp-dir.js';
+import { openSqliteStore, type SqliteStore } from './sqlite/store.js';
 
-const opened: Store[] = [];
-function open(file: string): Store {
-  const s = openStore(file);
+const opened: SqliteStore[] = [];
+function open(file: string): SqliteStore {
+  const s = openSqliteStore(file);
   opened.push(s);
   return s;
 }
-afterEach(() => {
-  while (opened.length) opened.pop()?.close();
+afterEach(async () => {
+  while (opened.length) await opened.pop()?.close();
 });
 
 const tmp = (): string => tempDir('sagezero-store-');
 
 describe('openStore', () => {
-  it('creates the directory, uses WAL and records every migration once', () => {
+  it('creates the directory, uses WAL and records every migration once', async () => {
     const file = path.join(tmp(), 'nested', 'dir', 'sz.db');
     const s = open(file);
     expect(s.path).toBe(file);
@@ -29,36 +30,38 @@ describe('openStore', () => {
     expect(Number(s.db.pragma('busy_timeout', { simple: true }))).toBeGreaterThan(0);
     const versions = s.db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
     expect(versions).toEqual(MIGRATIONS.map((m) => m.version));
-    s.close();
+    await s.close();
     // Reopening replays nothing and keeps data.
     const again = open(file);
     expect(again.db.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS.length);
   });
 
-  it('names the store path when the directory cannot be created', () => {
+  it('names the store path when the directory cannot be created', async () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'afile'), 'x');
     const bad = path.join(dir, 'afile', 'sz.db');
-    expect(() => openStore(bad)).toThrow(StoreError);
-    expect(() => openStore(bad)).toThrow(bad);
+    await expect(openStore(bad)).rejects.toThrow(StoreError);
+    await expect(openStore(bad)).rejects.toThrow(bad);
   });
 
-  it('names the store path when the file is not a database', () => {
+  it('names the store path when the file is not a database', async () => {
     const file = path.join(tmp(), 'not.db');
     writeFileSync(
       file,
       'this is not sqlite, just some text that is long enough to have a header '.repeat(20),
     );
-    expect(() => openStore(file)).toThrow(/cannot use store .*not\.db: the file is not a SQLite database/);
+    await expect(openStore(file)).rejects.toThrow(
+      /cannot use store .*not\.db: the file is not a SQLite database/,
+    );
   });
 
-  it('refuses a store written by a newer schema', () => {
+  it('refuses a store written by a newer schema', async () => {
     const file = path.join(tmp(), 'new.db');
     const db = new Database(file);
     migrate(db);
     db.prepare("INSERT INTO schema_migrations VALUES (999, 'future', 0)").run();
     db.close();
-    expect(() => openStore(file)).toThrow(/schema version 999, newer than this sagezero knows/);
+    await expect(openStore(file)).rejects.toThrow(/schema version 999, newer than this sagezero knows/);
   });
 
   it('applies only migrations newer than the store', () => {
@@ -73,7 +76,7 @@ describe('openStore', () => {
     db.close();
   });
 
-  it('migrates version-3 telemetry gaps to per-endpoint rows, keeping the old ones for all endpoints', () => {
+  it('migrates version-3 telemetry gaps to per-endpoint rows, keeping the old ones for all endpoints', async () => {
     const file = path.join(tmp(), 'v3.db');
     const db = new Database(file);
     expect(
@@ -94,15 +97,15 @@ describe('openStore', () => {
     expect(s.db.prepare('SELECT MAX(version) FROM schema_migrations').pluck().get()).toBe(
       MIGRATIONS[MIGRATIONS.length - 1]!.version,
     );
-    expect(s.gaps.overlapping(0, 10_000)).toEqual([
+    expect(await s.gaps.overlapping(0, 10_000)).toEqual([
       { endpoint: null, start: 1000, end: 2000, backfilledTransitions: 3 },
       { endpoint: null, start: 5000, end: 5600, backfilledTransitions: 0 },
     ]);
     // New gaps name their endpoint, and two endpoints under one start (even an old row's) coexist.
-    s.gaps.record({ endpoint: 'a', start: 5000, end: 5600, backfilledTransitions: 1 });
-    s.gaps.record({ endpoint: 'b', start: 5000, end: 5900, backfilledTransitions: 2 });
-    s.gaps.record({ endpoint: 'b', start: 5000, end: 6000, backfilledTransitions: 4 });
-    expect(s.gaps.overlapping(4000, 10_000)).toEqual([
+    await s.gaps.record({ endpoint: 'a', start: 5000, end: 5600, backfilledTransitions: 1 });
+    await s.gaps.record({ endpoint: 'b', start: 5000, end: 5900, backfilledTransitions: 2 });
+    await s.gaps.record({ endpoint: 'b', start: 5000, end: 6000, backfilledTransitions: 4 });
+    expect(await s.gaps.overlapping(4000, 10_000)).toEqual([
       { endpoint: null, start: 5000, end: 5600, backfilledTransitions: 0 },
       { endpoint: 'a', start: 5000, end: 5600, backfilledTransitions: 1 },
       { endpoint: 'b', start: 5000, end: 6000, backfilledTransitions: 4 },
@@ -112,7 +115,7 @@ describe('openStore', () => {
     ).toBe(0);
   });
 
-  it('migrates version-5 instance history to accept deletions, keeping every row, id and index', () => {
+  it('migrates version-5 instance history to accept deletions, keeping every row, id and index', async () => {
     const file = path.join(tmp(), 'v5.db');
     const db = new Database(file);
     migrate(
@@ -129,13 +132,13 @@ describe('openStore', () => {
     db.close();
 
     const s = open(file);
-    expect(s.instances.all('ep', 'AllTraffic')).toEqual([
+    expect(await s.instances.all('ep', 'AllTraffic')).toEqual([
       { endpoint: 'ep', variant: 'AllTraffic', at: 1000, count: 1, source: 'created' },
       { endpoint: 'ep', variant: 'AllTraffic', at: 2000, count: 0, source: 'activity', activityId: 'act-1' },
     ]);
     // Activity ids still make backfill idempotent.
     expect(
-      s.instances.insert({
+      await s.instances.insert({
         endpoint: 'ep',
         variant: 'AllTraffic',
         at: 2500,
@@ -144,8 +147,14 @@ describe('openStore', () => {
         activityId: 'act-1',
       }),
     ).toBe(false);
-    s.instances.insert({ endpoint: 'ep', variant: 'AllTraffic', at: 3000, count: 0, source: 'deleted' });
-    expect(s.instances.lives('ep', 'AllTraffic')).toEqual([
+    await s.instances.insert({
+      endpoint: 'ep',
+      variant: 'AllTraffic',
+      at: 3000,
+      count: 0,
+      source: 'deleted',
+    });
+    expect(await s.instances.lives('ep', 'AllTraffic')).toEqual([
       { start: 1000, startSource: 'created', end: 3000 },
     ]);
     const indexes = s.db
@@ -160,18 +169,18 @@ describe('openStore', () => {
     ).toBe(0);
   });
 
-  it('rolls back a transaction that throws', () => {
+  it('rolls back a transaction that throws', async () => {
     const s = open(':memory:');
-    expect(() =>
-      s.transaction(() => {
-        s.meta.set('a', '1', 0);
+    await expect(
+      s.transaction(async () => {
+        await s.meta.set('a', '1', 0);
         throw new Error('boom');
       }),
-    ).toThrow('boom');
-    expect(s.meta.get('a')).toBeUndefined();
+    ).rejects.toThrow('boom');
+    expect(await s.meta.get('a')).toBeUndefined();
   });
 
-  it('keeps committed writes when the writing process is killed', () => {
+  it('keeps committed writes when the writing process is killed', async () => {
     const file = path.join(tmp(), 'crash.db');
     const script = fileURLToPath(new URL('../../test/report/fixtures/store-crash-child.ts', import.meta.url));
     const res = spawnSync(process.execPath, ['--import', 'tsx', script, file], {
@@ -181,8 +190,8 @@ describe('openStore', () => {
     // The child commits, then SIGKILLs itself before close(): no checkpoint, no clean shutdown.
     expect(res.signal).toBe('SIGKILL');
     const s = open(file);
-    expect(s.meta.get('committed')).toBe('yes');
-    expect(s.instances.all('ep', 'AllTraffic').map((t) => t.count)).toEqual([1, 0]);
-    expect(s.meta.get('uncommitted')).toBeUndefined();
+    expect(await s.meta.get('committed')).toBe('yes');
+    expect((await s.instances.all('ep', 'AllTraffic')).map((t) => t.count)).toEqual([1, 0]);
+    expect(await s.meta.get('uncommitted')).toBeUndefined();
   });
 });

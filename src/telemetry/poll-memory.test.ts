@@ -56,7 +56,7 @@ function ensure<T>(v: T | undefined): T {
 const describes = (counts: Record<string, number>): number => counts['DescribeEndpoint'] ?? 0;
 
 beforeEach(async () => {
-  store = openStore(':memory:');
+  store = await openStore(':memory:');
   cloud = new FakeCloud();
   minuteMetrics(cloud);
   clock = new VirtualClock(T0);
@@ -104,7 +104,7 @@ describe('PollMemory', () => {
     setInstances(cloud, 'b', 1, 1);
     expect(describes(await pollMinutes(5))).toBe(1);
     // The wake is timed from its activity's start, not from the poll that noticed it.
-    expect(store.instances.latest('b', 'AllTraffic')).toMatchObject({
+    expect(await store.instances.latest('b', 'AllTraffic')).toMatchObject({
       count: 1,
       at: wake.startTime,
       source: 'activity',
@@ -132,7 +132,9 @@ describe('PollMemory', () => {
     const counts = await pollMinutes(3);
     // Minute 1: 'a' is missing from the list → described, gone → deletion recorded. Minutes 2-3: known
     // missing and still absent from the list: no describe.
-    expect(store.instances.all('a', 'AllTraffic').filter((t) => t.source === 'deleted')).toHaveLength(1);
+    expect((await store.instances.all('a', 'AllTraffic')).filter((t) => t.source === 'deleted')).toHaveLength(
+      1,
+    );
     expect(describes(counts)).toBe(1);
     // A re-creation shows up in ListEndpoints and is described at once (a new life).
     seedEndpoint(cloud, {
@@ -143,7 +145,7 @@ describe('PollMemory', () => {
       initialCount: 1,
     });
     expect(describes(await pollMinutes(1))).toBe(1);
-    expect(store.instances.latest('a', 'AllTraffic')?.count).toBe(1);
+    expect((await store.instances.latest('a', 'AllTraffic'))?.count).toBe(1);
   });
 
   it('describes every endpoint at least once per refresh interval', async () => {

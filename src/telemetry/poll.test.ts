@@ -31,8 +31,8 @@ const cfg = (names: string[]): PollContext['config'] => ({
   })) as unknown as PollContext['config']['endpoints'],
 });
 const ctx = (names = ['a']): PollContext => ({ cloud, clock, store, config: cfg(names) });
-const history = (name = 'a'): [number, number, string][] =>
-  store.instances.all(name, 'AllTraffic').map((t) => [t.at - T0, t.count, t.source]);
+const history = async (name = 'a'): Promise<[number, number, string][]> =>
+  (await store.instances.all(name, 'AllTraffic')).map((t) => [t.at - T0, t.count, t.source]);
 
 /** Endpoints 'a' and 'b', long created and at zero instances, polled once. */
 async function twoScaledToZeroAndPolled(): Promise<void> {
@@ -48,8 +48,8 @@ async function twoScaledToZeroAndPolled(): Promise<void> {
   await pollOnce(ctx(['a', 'b']));
 }
 
-beforeEach(() => {
-  store = openStore(':memory:');
+beforeEach(async () => {
+  store = await openStore(':memory:');
   cloud = new FakeCloud();
   metrics = minuteMetrics(cloud);
   clock = new VirtualClock(T0);
@@ -69,7 +69,7 @@ describe('pollOnce', () => {
       initialCount: 1,
     });
     await pollOnce(ctx());
-    expect(history()[0]).toEqual([0, 1, 'created']);
+    expect((await history())[0]).toEqual([0, 1, 'created']);
   });
 
   it('on first start rebuilds history from creation and scaling activities', async () => {
@@ -101,19 +101,19 @@ describe('pollOnce', () => {
 
     expect(res.errors).toEqual([]);
     // The scale-in counts from its end (instances gone), the scale-out from its start (launch).
-    expect(history()).toEqual([
+    expect(await history()).toEqual([
       [0, 1, 'created'],
       [31 * MIN, 0, 'activity'],
       [90 * MIN, 1, 'activity'],
     ]);
-    expect(store.activities.get('failed')?.status).toBe('Failed');
-    expect(store.meta.getNumber(META.lastPollAt)).toBe(T0 + 3 * HOUR);
-    expect(store.meta.getJson<{ status: string; instances: number }>(META.endpointStatus('a'))).toMatchObject(
-      {
-        status: 'InService',
-        instances: 1,
-      },
-    );
+    expect((await store.activities.get('failed'))?.status).toBe('Failed');
+    expect(await store.meta.getNumber(META.lastPollAt)).toBe(T0 + 3 * HOUR);
+    expect(
+      await store.meta.getJson<{ status: string; instances: number }>(META.endpointStatus('a')),
+    ).toMatchObject({
+      status: 'InService',
+      instances: 1,
+    });
   });
 
   it('backfill is idempotent: the same activities seen again add nothing', async () => {
@@ -125,7 +125,7 @@ describe('pollOnce', () => {
       initialCount: 1,
     });
     await pollOnce(ctx());
-    expect(history()).toEqual([[0, 0, 'poll']]);
+    expect(await history()).toEqual([[0, 0, 'poll']]);
     // Daemon down for an hour; the endpoint woke and slept again meanwhile.
     seedActivity(cloud, 'a', 'AllTraffic', {
       activityId: 'o',
@@ -151,13 +151,13 @@ describe('pollOnce', () => {
     expect(r1.endpoints[0]?.fromActivities).toBe(2);
     await clock.advance(10 * MIN);
     await pollOnce(ctx());
-    expect(history()).toEqual([
+    expect(await history()).toEqual([
       [0, 0, 'poll'],
       [10 * MIN, 1, 'activity'],
       [41 * MIN, 0, 'activity'],
     ]);
     // The second silence (10 min) is a gap too: its backfill saw the same activities and added none.
-    expect(store.gaps.overlapping(T0, T0 + 2 * HOUR)).toEqual([
+    expect(await store.gaps.overlapping(T0, T0 + 2 * HOUR)).toEqual([
       { endpoint: 'a', start: T0, end: T0 + HOUR, backfilledTransitions: 2 },
       { endpoint: 'a', start: T0 + HOUR, end: T0 + 70 * MIN, backfilledTransitions: 0 },
     ]);
@@ -189,7 +189,7 @@ describe('pollOnce', () => {
       ['b', { start: T0, end: T0 + HOUR }, 3],
     ]);
     // Both silences start at the same last poll; neither overwrites the other.
-    expect(store.gaps.overlapping(T0, T0 + HOUR)).toEqual([
+    expect(await store.gaps.overlapping(T0, T0 + HOUR)).toEqual([
       { endpoint: 'a', start: T0, end: T0 + HOUR, backfilledTransitions: 2 },
       { endpoint: 'b', start: T0, end: T0 + HOUR, backfilledTransitions: 3 },
     ]);
@@ -231,7 +231,7 @@ describe('pollOnce', () => {
     expect((await pollOnce(ctx(['a', 'b']))).errors).toHaveLength(1);
     await clock.advance(MIN);
     expect((await pollOnce(ctx(['a', 'b']))).errors).toEqual([]);
-    expect(store.gaps.overlapping(T0, T0 + HOUR)).toEqual([
+    expect(await store.gaps.overlapping(T0, T0 + HOUR)).toEqual([
       { endpoint: 'a', start: T0, end: T0 + 30 * MIN, backfilledTransitions: 0 },
       { endpoint: 'b', start: T0, end: T0 + 31 * MIN, backfilledTransitions: 0 },
     ]);
@@ -279,13 +279,15 @@ describe('pollOnce', () => {
     await clock.advance(MIN);
     await pollOnce(ctx());
 
-    expect(history()).toEqual([
+    expect(await history()).toEqual([
       [0, 0, 'poll'],
       [MIN + 20_000, 1, 'activity'],
       [11 * MIN, 0, 'poll'],
     ]);
     expect(
-      store.meta.getJson<{ billed: number; instances: number; desired: number }>(META.endpointStatus('a')),
+      await store.meta.getJson<{ billed: number; instances: number; desired: number }>(
+        META.endpointStatus('a'),
+      ),
     ).toMatchObject({
       billed: 0,
       instances: 0,
@@ -306,14 +308,14 @@ describe('pollOnce', () => {
     const r = await pollOnce(ctx());
     expect(r.endpoints[0]?.status).toBe('Missing');
     // DescribeEndpoint says it does not exist: the end of its life, recorded once.
-    expect(history()).toEqual([
+    expect(await history()).toEqual([
       [0, 2, 'poll'],
       [MIN, 0, 'deleted'],
     ]);
     await clock.advance(MIN);
     await pollOnce(ctx());
-    expect(history()).toHaveLength(2);
-    expect(store.instances.lives('a', 'AllTraffic')).toEqual([
+    expect(await history()).toHaveLength(2);
+    expect(await store.instances.lives('a', 'AllTraffic')).toEqual([
       { start: T0, startSource: 'poll', end: T0 + MIN },
     ]);
   });
@@ -330,12 +332,12 @@ describe('pollOnce', () => {
     cloud.endpoints.delete('a');
     await clock.advance(MIN);
     await pollOnce(ctx(['a', 'never']));
-    expect(history()).toEqual([
+    expect(await history()).toEqual([
       [0, 0, 'poll'],
       [MIN, 0, 'deleted'],
     ]);
     // A configured endpoint not created yet has no life: no record that would start its baseline.
-    expect(history('never')).toEqual([]);
+    expect(await history('never')).toEqual([]);
   });
 
   it('starts a new life at the CreationTime of an endpoint re-created after a deletion', async () => {
@@ -360,12 +362,12 @@ describe('pollOnce', () => {
     });
     await clock.advance(2 * MIN);
     await pollOnce(ctx());
-    expect(history()).toEqual([
+    expect(await history()).toEqual([
       [0, 1, 'poll'],
       [MIN, 0, 'deleted'],
       [MIN + 30_000, 2, 'created'],
     ]);
-    expect(store.instances.lives('a', 'AllTraffic')).toEqual([
+    expect(await store.instances.lives('a', 'AllTraffic')).toEqual([
       { start: T0, startSource: 'poll', end: T0 + MIN },
       { start: T0 + MIN + 30_000, startSource: 'created' },
     ]);
@@ -401,7 +403,7 @@ describe('pollOnce', () => {
     expect(backlog.dimensions).toEqual([{ name: 'EndpointName', value: 'ep-0' }]);
     expect(res.metricPoints).toBeGreaterThan(0);
     // The minute that ended at T0+59m was read; the running minute was not.
-    expect(store.metrics.series('ep-7', 'InvocationsProcessed', T0 + 58 * MIN, T0 + 2 * HOUR)).toEqual([
+    expect(await store.metrics.series('ep-7', 'InvocationsProcessed', T0 + 58 * MIN, T0 + 2 * HOUR)).toEqual([
       { minute: T0 + 58 * MIN, value: 58 },
       { minute: T0 + 59 * MIN, value: 59 },
     ]);
@@ -437,9 +439,9 @@ describe('pollOnce', () => {
     cloud.failAlways('GetMetricData', new CloudError('GetMetricData denied', 'AccessDenied', false));
     const res = await pollOnce(ctx(['a', 'b']));
     expect(res.errors).toEqual(['a: DescribeEndpoint failed for a', 'metrics: GetMetricData denied']);
-    expect(history('b')).toEqual([[0, 1, 'poll']]);
-    expect(history('a')).toEqual([]);
-    expect(store.meta.getNumber(META.lastPollAt)).toBeUndefined();
-    expect(store.controllers.get('telemetry')).toMatchObject({ errorCount: 1, consecutiveErrors: 1 });
+    expect(await history('b')).toEqual([[0, 1, 'poll']]);
+    expect(await history('a')).toEqual([]);
+    expect(await store.meta.getNumber(META.lastPollAt)).toBeUndefined();
+    expect(await store.controllers.get('telemetry')).toMatchObject({ errorCount: 1, consecutiveErrors: 1 });
   });
 });

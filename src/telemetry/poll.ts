@@ -148,19 +148,19 @@ export async function pollOnce(ctx: PollContext): Promise<PollResult> {
     errors.push(`metrics: ${errorMessage(err)}`);
   }
 
-  ctx.store.transaction(() => {
+  await ctx.store.transaction(async () => {
     const record = ctx.recordRun ?? true;
     if (errors.length === 0) {
-      ctx.store.meta.set(META.lastPollAt, String(now), now);
-      if (record) ctx.store.controllers.ok('telemetry', now);
+      await ctx.store.meta.set(META.lastPollAt, String(now), now);
+      if (record) await ctx.store.controllers.ok('telemetry', now);
     } else if (record) {
-      ctx.store.controllers.error('telemetry', now, errors.join('; '));
+      await ctx.store.controllers.error('telemetry', now, errors.join('; '));
     }
-    const lastPrune = ctx.store.meta.getNumber(PRUNE_KEY) ?? 0;
+    const lastPrune = (await ctx.store.meta.getNumber(PRUNE_KEY)) ?? 0;
     if (now - lastPrune >= 3600_000) {
-      ctx.store.metrics.prune(now - METRIC_RETENTION_MS);
-      ctx.store.apiCalls.prune(now - API_MINUTE_RETENTION_MS);
-      ctx.store.meta.set(PRUNE_KEY, String(now), now);
+      await ctx.store.metrics.prune(now - METRIC_RETENTION_MS);
+      await ctx.store.apiCalls.prune(now - API_MINUTE_RETENTION_MS);
+      await ctx.store.meta.set(PRUNE_KEY, String(now), now);
     }
   });
   return { at: now, endpoints, metricPoints, errors };
@@ -177,7 +177,7 @@ async function pollEndpoint(
   alsoWatch: readonly string[] = [],
 ): Promise<EndpointPoll> {
   const { cloud, store } = ctx;
-  const lastObserved = store.meta.getNumber(lastObservedKey(name));
+  const lastObserved = await store.meta.getNumber(lastObservedKey(name));
   const gap = lastObserved === undefined || now - lastObserved > 2 * interval;
   const resourceId = scalableResourceId(name, variant);
   const watched = alsoWatch.length > 0 ? [resourceId, ...alsoWatch] : resourceId;
@@ -190,7 +190,7 @@ async function pollEndpoint(
   // Billed instances: booting ones (desired above current) bill, and so do draining ones (current
   // above desired), so the larger of the two is what costs money.
   const observed = state && v ? Math.max(v.currentInstanceCount, v.desiredInstanceCount) : 0;
-  const prev = store.instances.latest(name, variant);
+  const prev = await store.instances.latest(name, variant);
   const changed = prev === undefined || prev.count !== observed;
 
   let activities: ScalingActivity[] = [];
@@ -215,17 +215,17 @@ async function pollEndpoint(
   }
 
   let fromActivities = 0;
-  store.transaction(() => {
+  await store.transaction(async () => {
     let last = prev;
     if (state && initialCount !== undefined) {
-      store.instances.insert({
+      await store.instances.insert({
         endpoint: name,
         variant,
         at: state.createdAt,
         count: initialCount,
         source: 'created',
       });
-      last = store.instances.latest(name, variant);
+      last = await store.instances.latest(name, variant);
     }
     for (const a of activities) {
       const rec = {
@@ -237,7 +237,7 @@ async function pollEndpoint(
         description: a.description,
         cause: a.cause,
       };
-      store.activities.upsert({
+      await store.activities.upsert({
         ...rec,
         ...(a.endTime !== undefined ? { endTime: a.endTime } : {}),
         ...(a.desiredCapacity !== undefined ? { desiredCount: a.desiredCapacity } : {}),
@@ -269,7 +269,7 @@ async function pollEndpoint(
         source: 'activity' as const,
         activityId: a.activityId,
       };
-      if (store.instances.insert(t)) {
+      if (await store.instances.insert(t)) {
         fromActivities++;
         running = a.desiredCapacity;
         lastAt = at;
@@ -280,13 +280,13 @@ async function pollEndpoint(
       // so up to one interval late), once. An endpoint never seen to exist records nothing: it has
       // no life yet, and the report's always-on baseline must not start for it.
       if (prev !== undefined && prev.source !== 'deleted') {
-        store.instances.insert({ endpoint: name, variant, at: now, count: 0, source: 'deleted' });
+        await store.instances.insert({ endpoint: name, variant, at: now, count: 0, source: 'deleted' });
       }
     } else if (running !== observed) {
-      store.instances.insert({ endpoint: name, variant, at: now, count: observed, source: 'poll' });
+      await store.instances.insert({ endpoint: name, variant, at: now, count: observed, source: 'poll' });
     }
-    store.meta.set(lastObservedKey(name), String(now), now);
-    store.meta.setJson(
+    await store.meta.set(lastObservedKey(name), String(now), now);
+    await store.meta.setJson(
       META.endpointStatus(name),
       {
         status: state?.status ?? 'Missing',
@@ -302,7 +302,7 @@ async function pollEndpoint(
     // Keyed by endpoint and start: endpoints polled together share a start, each with its own
     // silence (after a kill, the ones the lost poll never reached were silent longer) and count.
     if (gap && lastObserved !== undefined) {
-      store.gaps.record({
+      await store.gaps.record({
         endpoint: name,
         start: lastObserved,
         end: now,
@@ -329,7 +329,7 @@ async function pollEndpoint(
 async function pollMetrics(ctx: PollContext, now: number): Promise<number> {
   if (ctx.config.endpoints.length === 0) return 0;
   const end = Math.floor(now / 60_000) * 60_000;
-  const readUntil = ctx.store.meta.getNumber(METRICS_END_KEY);
+  const readUntil = await ctx.store.meta.getNumber(METRICS_END_KEY);
   const start = Math.max(end - METRIC_MAX_LOOKBACK_MS, (readUntil ?? end - 3600_000) - METRIC_OVERLAP_MS);
   if (start >= end) return 0;
   const plan = planMetricQueries(ctx.config.endpoints);
@@ -337,10 +337,10 @@ async function pollMetrics(ctx: PollContext, now: number): Promise<number> {
   for (const batch of plan.batches) {
     const series = await ctx.cloud.getMetricData(batch, start, end);
     const points = toMetricPoints(series, plan.index);
-    ctx.store.metrics.upsert(points);
+    await ctx.store.metrics.upsert(points);
     stored += points.length;
   }
-  ctx.store.meta.set(METRICS_END_KEY, String(end), now);
+  await ctx.store.meta.set(METRICS_END_KEY, String(end), now);
   return stored;
 }
 

@@ -52,13 +52,13 @@ function component(copies: number): InferenceComponentState {
   };
 }
 
-const copies = (): [number, number][] =>
-  store.instances.all('rt', componentCopiesKey(COMP)).map((t) => [(t.at - T0) / MIN, t.count]);
-const instances = (): [number, number][] =>
-  store.instances.all('rt', 'AllTraffic').map((t) => [(t.at - T0) / MIN, t.count]);
+const copies = async (): Promise<[number, number][]> =>
+  (await store.instances.all('rt', componentCopiesKey(COMP))).map((t) => [(t.at - T0) / MIN, t.count]);
+const instances = async (): Promise<[number, number][]> =>
+  (await store.instances.all('rt', 'AllTraffic')).map((t) => [(t.at - T0) / MIN, t.count]);
 
 beforeEach(async () => {
-  store = openStore(':memory:');
+  store = await openStore(':memory:');
   cloud = new FakeCloud();
   clock = new VirtualClock(T0);
   memory = new PollMemory();
@@ -77,13 +77,13 @@ beforeEach(async () => {
 afterEach(() => store.close());
 
 describe('telemetry of real-time endpoints', () => {
-  it("records the variant's instances and each component's copies", () => {
+  it("records the variant's instances and each component's copies", async () => {
     // Created 30 days ago with one instance (its CreationTime), at zero now.
-    expect(instances()).toEqual([
+    expect(await instances()).toEqual([
       [-30 * 24 * 60, 1],
       [0, 0],
     ]);
-    expect(copies()).toEqual([[0, 0]]);
+    expect(await copies()).toEqual([[0, 0]]);
   });
 
   it("describes the endpoint when one of its components' scaling activities appears, and records both counts", async () => {
@@ -108,11 +108,11 @@ describe('telemetry of real-time endpoints', () => {
     expect(r.errors).toEqual([]);
     expect(cloud.callCount('DescribeEndpoint') - before).toBe(1);
     expect(r.endpoints.find((e) => e.endpoint === 'rt')).toMatchObject({ described: true, instances: 1 });
-    expect(instances().slice(1)).toEqual([
+    expect((await instances()).slice(1)).toEqual([
       [0, 0],
       [2, 1],
     ]);
-    expect(copies()).toEqual([
+    expect(await copies()).toEqual([
       [0, 0],
       [2, 1],
     ]);

@@ -35,16 +35,16 @@ export async function pollComponentCopies(
   const states = await Promise.all(
     endpoint.components.map((c) => cloud.getInferenceComponent(c.componentName)),
   );
-  store.transaction(() => {
-    endpoint.components.forEach((c, i) => {
+  await store.transaction(async () => {
+    for (const [i, c] of endpoint.components.entries()) {
       const s = states[i];
       const copies = s ? Math.max(s.currentCopyCount, s.desiredCopyCount) : 0;
       const key = componentCopiesKey(c.componentName);
-      const prev = store.instances.latest(endpoint.name, key);
+      const prev = await store.instances.latest(endpoint.name, key);
       // A component never seen records nothing: its history starts when it exists.
-      if (prev === undefined && !s) return;
-      if (prev?.count === copies) return;
-      store.instances.insert({
+      if (prev === undefined && !s) continue;
+      if (prev?.count === copies) continue;
+      await store.instances.insert({
         endpoint: endpoint.name,
         variant: key,
         at: now,
@@ -52,7 +52,7 @@ export async function pollComponentCopies(
         source: 'poll',
       });
       changed.push(c.componentName);
-    });
+    }
   });
   return changed;
 }

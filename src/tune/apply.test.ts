@@ -13,13 +13,13 @@ const FAST = { ...AWS, idle: { mode: 'step' as const, minutes: 2 } };
 const objective = { p95TimeToResultSeconds: 600, maxExpired: 0 };
 
 let store: Store;
-beforeEach(() => {
-  store = openStore(':memory:');
+beforeEach(async () => {
+  store = await openStore(':memory:');
 });
 afterEach(() => store.close());
 
 /** `n` requests processed in each of `minutes` minutes from `from`, each `ttrS` seconds to result. */
-function served(from: number, minutes: number, n: number, ttrS: number): void {
+async function served(from: number, minutes: number, n: number, ttrS: number): Promise<void> {
   const points: MetricPoint[] = [];
   for (let i = 0; i < minutes; i++) {
     const minute = from + i * MIN;
@@ -27,7 +27,7 @@ function served(from: number, minutes: number, n: number, ttrS: number): void {
     points.push({ endpoint: 'e', metric: 'TimeInBacklog', minute, value: (ttrS - 10) * 1000 });
     points.push({ endpoint: 'e', metric: 'TotalProcessingTime', minute, value: 10_000 });
   }
-  store.metrics.upsert(points);
+  await store.metrics.upsert(points);
 }
 
 function evaluation(costUsd: number): Evaluation {
@@ -50,14 +50,14 @@ function evaluation(costUsd: number): Evaluation {
 }
 
 describe('apply-mode glue', () => {
-  it('keeps the tuner state in the store', () => {
-    expect(loadTuneState(store, 'e')).toEqual(EMPTY_STATE);
+  it('keeps the tuner state in the store', async () => {
+    expect(await loadTuneState(store, 'e')).toEqual(EMPTY_STATE);
     const state = recordApplied(EMPTY_STATE, AWS, T);
-    saveTuneState(store, 'e', state, T);
-    expect(loadTuneState(store, 'e')).toEqual(state);
+    await saveTuneState(store, 'e', state, T);
+    expect(await loadTuneState(store, 'e')).toEqual(state);
   });
 
-  it('never applies a step to an endpoint whose scaling preset is none, even a cheaper one', () => {
+  it('never applies a step to an endpoint whose scaling preset is none, even a cheaper one', async () => {
     const NONE = resolveScaling({ preset: 'none' }, { instanceCount: 1 });
     const result = {
       endpoint: 'e',
@@ -65,23 +65,23 @@ describe('apply-mode glue', () => {
       recommended: { scaling: FAST, choose: evaluation(50), check: null },
       steps: [{ cls: 'idle', scaling: FAST, expectedCostUsd: 50, meetsObjective: true }],
     } as unknown as TuneResult;
-    const decision = decideForResult(store, result, EMPTY_STATE, T);
+    const decision = await decideForResult(store, result, EMPTY_STATE, T);
     expect(decision.action).toBe('hold');
     expect(decision).toMatchObject({ reason: expect.stringContaining('scaling preset is none') });
     // The same result on a managed preset is applied: the hold comes from the preset alone.
     const managed = { ...result, current: { ...result.current, scaling: AWS } } as TuneResult;
-    expect(decideForResult(store, managed, EMPTY_STATE, T).action).toBe('apply');
+    expect((await decideForResult(store, managed, EMPTY_STATE, T)).action).toBe('apply');
   });
 
-  it('holds a step while the store shows a probe running', () => {
+  it('holds a step while the store shows a probe running', async () => {
     const result = {
       endpoint: 'e',
       current: { scaling: AWS, choose: evaluation(100), check: null },
       recommended: { scaling: FAST, choose: evaluation(50), check: null },
       steps: [{ cls: 'idle', scaling: FAST, expectedCostUsd: 50, meetsObjective: true }],
     } as unknown as TuneResult;
-    expect(decideForResult(store, result, EMPTY_STATE, T).action).toBe('apply');
-    store.probes.save({
+    expect((await decideForResult(store, result, EMPTY_STATE, T)).action).toBe('apply');
+    await store.probes.save({
       id: 'p1',
       endpoint: 'e',
       startedAt: T - MIN,
@@ -89,29 +89,31 @@ describe('apply-mode glue', () => {
       cold: true,
       outcome: 'running',
     });
-    expect(decideForResult(store, result, EMPTY_STATE, T)).toMatchObject({
+    expect(await decideForResult(store, result, EMPTY_STATE, T)).toMatchObject({
       action: 'hold',
       reason: 'a probe is in flight',
     });
   });
 
-  it('rolls the last change back when the endpoint got slower than the objective after it, and not twice', () => {
+  it('rolls the last change back when the endpoint got slower than the objective after it, and not twice', async () => {
     const changedAt = T - 60 * MIN;
-    served(changedAt - 60 * MIN, 60, 2, 30);
-    served(changedAt, 60, 2, 900);
+    await served(changedAt - 60 * MIN, 60, 2, 30);
+    await served(changedAt, 60, 2, 900);
     let state = recordApplied(recordApplied(EMPTY_STATE, AWS, 0), FAST, changedAt);
-    const verdict = checkLastChange(store, 'e', state, objective, T);
+    const verdict = await checkLastChange(store, 'e', state, objective, T);
     expect(verdict).toMatchObject({ action: 'rollback', to: AWS });
     state = recordRollback(state, AWS, T);
-    expect(checkLastChange(store, 'e', state, objective, T + 60 * MIN)).toBeUndefined();
+    expect(await checkLastChange(store, 'e', state, objective, T + 60 * MIN)).toBeUndefined();
   });
 
-  it('keeps a change after which the endpoint meets the objective', () => {
+  it('keeps a change after which the endpoint meets the objective', async () => {
     const changedAt = T - 60 * MIN;
-    served(changedAt - 60 * MIN, 60, 2, 30);
-    served(changedAt, 60, 2, 40);
+    await served(changedAt - 60 * MIN, 60, 2, 30);
+    await served(changedAt, 60, 2, 40);
     const state = recordApplied(recordApplied(EMPTY_STATE, AWS, 0), FAST, changedAt);
-    expect(checkLastChange(store, 'e', state, objective, T)).toMatchObject({ action: 'keep' });
-    expect(checkLastChange(store, 'e', recordApplied(EMPTY_STATE, AWS, 0), objective, T)).toBeUndefined();
+    expect(await checkLastChange(store, 'e', state, objective, T)).toMatchObject({ action: 'keep' });
+    expect(
+      await checkLastChange(store, 'e', recordApplied(EMPTY_STATE, AWS, 0), objective, T),
+    ).toBeUndefined();
   });
 });

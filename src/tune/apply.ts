@@ -28,26 +28,31 @@ export function unmanagedHold(scaling: { preset: string }): string | undefined {
     : undefined;
 }
 
-export function loadTuneState(store: Store, endpoint: string): TuneState {
-  return store.meta.getJson<TuneState>(stateKey(endpoint)) ?? EMPTY_STATE;
+export async function loadTuneState(store: Store, endpoint: string): Promise<TuneState> {
+  return (await store.meta.getJson<TuneState>(stateKey(endpoint))) ?? EMPTY_STATE;
 }
 
-export function saveTuneState(store: Store, endpoint: string, state: TuneState, now: number): void {
-  store.meta.setJson(stateKey(endpoint), state, now);
+export async function saveTuneState(
+  store: Store,
+  endpoint: string,
+  state: TuneState,
+  now: number,
+): Promise<void> {
+  await store.meta.setJson(stateKey(endpoint), state, now);
 }
 
 /** Whether (and which) bounded step of a tuner result (run withSteps) to apply now. */
-export function decideForResult(
+export async function decideForResult(
   store: Store,
   result: TuneResult,
   state: TuneState,
   now: number,
   rules?: Partial<GuardrailRules>,
-): ApplyDecision {
+): Promise<ApplyDecision> {
   const unmanaged = unmanagedHold(result.current.scaling);
   if (unmanaged) return { action: 'hold', reason: unmanaged };
   // The simulator's predictions are trusted for this endpoint only while they match what it did.
-  const held = calibrationHold(store, result.endpoint);
+  const held = await calibrationHold(store, result.endpoint);
   if (held) return { action: 'hold', reason: held };
   return decideApply({
     now,
@@ -61,7 +66,7 @@ export function decideForResult(
       expectedCostUsd: result.recommended.choose.costUsd,
       meetsObjective: result.recommended.choose.meetsObjective,
     },
-    inFlight: inFlight(store, result.endpoint, now),
+    inFlight: await inFlight(store, result.endpoint, now),
     state,
     ...(rules ? { rules } : {}),
   });
@@ -71,14 +76,14 @@ export function decideForResult(
  * The rollback verdict on the last change the tuner applied: what the endpoint delivered since the
  * change against the same length of time before it. Undefined when there is no change to watch.
  */
-export function checkLastChange(
+export async function checkLastChange(
   store: Store,
   endpoint: string,
   state: TuneState,
   objective: Objective,
   now: number,
   minRequests?: number,
-): RollbackDecision | undefined {
+): Promise<RollbackDecision | undefined> {
   const n = state.recent.length;
   const last = state.recent[n - 1];
   const previous = state.recent[n - 2];
@@ -87,8 +92,8 @@ export function checkLastChange(
   const since = now - last.since;
   return decideRollback({
     objective,
-    before: observedLatency(store, endpoint, last.since - since, last.since),
-    after: observedLatency(store, endpoint, last.since, now),
+    before: await observedLatency(store, endpoint, last.since - since, last.since),
+    after: await observedLatency(store, endpoint, last.since, now),
     previous: previous.scaling,
     current: last.scaling,
     ...(minRequests !== undefined ? { minRequests } : {}),

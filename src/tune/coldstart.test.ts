@@ -3,14 +3,14 @@ import { openStore, type Store } from '../store/index.js';
 import { bootSamplesFromStore, describeBoot, estimateBoot } from './coldstart.js';
 
 describe('estimateBoot', () => {
-  it('uses the prior when nothing was measured', () => {
+  it('uses the prior when nothing was measured', async () => {
     const e = estimateBoot([], 600);
     expect(e.source).toBe('prior');
     expect(e.medianSeconds).toBe(600);
     expect(e.p90Seconds).toBeGreaterThan(600);
   });
 
-  it('centres on the measured boots and widens with their spread', () => {
+  it('centres on the measured boots and widens with their spread', async () => {
     const tight = estimateBoot([400, 410, 420, 405, 415], 900);
     const wide = estimateBoot([250, 400, 700, 330, 550], 900);
     expect(tight.source).toBe('measured');
@@ -19,13 +19,13 @@ describe('estimateBoot', () => {
     expect(wide.p90Seconds / wide.medianSeconds).toBeGreaterThan(tight.p90Seconds / tight.medianSeconds);
   });
 
-  it('ignores durations that cannot be boots', () => {
+  it('ignores durations that cannot be boots', async () => {
     const e = estimateBoot([0, 3, 1e6, 480], 900);
     expect(e.samples).toBe(1);
     expect(e.medianSeconds).toBeCloseTo(480, 6);
   });
 
-  it('describes a fixed distribution as itself', () => {
+  it('describes a fixed distribution as itself', async () => {
     expect(describeBoot({ kind: 'fixed', seconds: 300 })).toMatchObject({
       medianSeconds: 300,
       p90Seconds: 300,
@@ -38,9 +38,15 @@ describe('bootSamplesFromStore', () => {
   const EP = 'llm';
   const VARIANT = 'AllTraffic';
   let store: Store;
-  beforeEach(() => {
-    store = openStore(':memory:');
-    store.instances.insert({ endpoint: EP, variant: VARIANT, at: T - 600_000, count: 0, source: 'poll' });
+  beforeEach(async () => {
+    store = await openStore(':memory:');
+    await store.instances.insert({
+      endpoint: EP,
+      variant: VARIANT,
+      at: T - 600_000,
+      count: 0,
+      source: 'poll',
+    });
   });
   afterEach(() => store.close());
 
@@ -50,9 +56,9 @@ describe('bootSamplesFromStore', () => {
     queuedS: number,
     scaleOutS: number,
     toOutputS: number,
-  ): void => {
+  ): Promise<void> => {
     const totalS = queuedS + scaleOutS + toOutputS;
-    store.probes.save({
+    return store.probes.save({
       id,
       endpoint: EP,
       startedAt,
@@ -66,8 +72,8 @@ describe('bootSamplesFromStore', () => {
       outcome: 'success',
     });
   };
-  const wake = (id: string, startTime: number, endTime: number): void => {
-    store.activities.upsert({
+  const wake = async (id: string, startTime: number, endTime: number): Promise<void> => {
+    await store.activities.upsert({
       activityId: id,
       endpoint: EP,
       variant: VARIANT,
@@ -79,33 +85,33 @@ describe('bootSamplesFromStore', () => {
       desiredCount: 1,
     });
   };
-  const all = (): { probes: number[]; scaleOuts: number[] } =>
+  const all = (): Promise<{ probes: number[]; scaleOuts: number[] }> =>
     bootSamplesFromStore(store, EP, VARIANT, 0, Number.MAX_SAFE_INTEGER);
 
-  it('counts a probe that woke the endpoint from zero and the scale-out it caused as one cold start', () => {
+  it('counts a probe that woke the endpoint from zero and the scale-out it caused as one cold start', async () => {
     // The probe at 08:50 waited 210 s for the wake alarm; the activity it caused ran 08:53:30 ->
     // InService 537.878 s later, and the probe timed its scale-out phase from that activity
     // (src/probe/phases.ts): one boot of 537.878 s, not two.
-    probe('p1', T, 210, 537.878, 53.297);
-    wake('a1', T + 210_000, T + 210_000 + 537_878);
-    expect(all()).toEqual({ probes: [], scaleOuts: [537.878] });
-    const e = estimateBoot([...all().probes, ...all().scaleOuts], 600);
+    await probe('p1', T, 210, 537.878, 53.297);
+    await wake('a1', T + 210_000, T + 210_000 + 537_878);
+    expect(await all()).toEqual({ probes: [], scaleOuts: [537.878] });
+    const e = estimateBoot([...(await all()).probes, ...(await all()).scaleOuts], 600);
     expect(e).toMatchObject({ source: 'measured', samples: 1 });
     expect(e.medianSeconds).toBeCloseTo(537.878, 6);
   });
 
-  it('keeps the whole boot when the probe arrived while the endpoint was already waking', () => {
+  it('keeps the whole boot when the probe arrived while the endpoint was already waking', async () => {
     // The activity from zero began 100 s before the probe, so the probe's scale-out phase is clamped
     // to its own start (queued 0, scale-out 400 s of the activity's 500 s): the activity is the boot.
-    wake('a1', T - 100_000, T + 400_000);
-    probe('p1', T, 0, 400, 30);
-    expect(all()).toEqual({ probes: [], scaleOuts: [500] });
+    await wake('a1', T - 100_000, T + 400_000);
+    await probe('p1', T, 0, 400, 30);
+    expect(await all()).toEqual({ probes: [], scaleOuts: [500] });
   });
 
-  it('counts a probe on its own when no scale-out from zero in the store overlaps it', () => {
+  it('counts a probe on its own when no scale-out from zero in the store overlaps it', async () => {
     // p1's activity was never polled; a1 is a wake an hour later that no probe watched: two boots.
-    probe('p1', T, 210, 450, 40);
-    wake('a1', T + 3_600_000, T + 3_600_000 + 480_000);
-    expect(all()).toEqual({ probes: [450], scaleOuts: [480] });
+    await probe('p1', T, 210, 450, 40);
+    await wake('a1', T + 3_600_000, T + 3_600_000 + 480_000);
+    expect(await all()).toEqual({ probes: [450], scaleOuts: [480] });
   });
 });

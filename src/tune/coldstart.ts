@@ -74,25 +74,24 @@ export function describeBoot(d: BootDistribution): BootEstimate {
  * probe happened to watch. The activity is kept (AAS's own start and end); a probe stands for a boot
  * only when no counted activity overlaps its life (e.g. activities not polled yet).
  */
-export function bootSamplesFromStore(
+export async function bootSamplesFromStore(
   store: Store,
   endpoint: string,
   variant: string,
   from: number,
   to: number,
-): { probes: number[]; scaleOuts: number[] } {
+): Promise<{ probes: number[]; scaleOuts: number[] }> {
   const scaleOuts: number[] = [];
   const boots: [number, number][] = [];
-  for (const a of store.activities.between(endpoint, from, to)) {
+  for (const a of await store.activities.between(endpoint, from, to)) {
     if (a.status !== 'Successful' || a.endTime === undefined || (a.desiredCount ?? 0) < 1) continue;
     if (a.variant !== variant) continue;
-    const before = store.instances.countAt(endpoint, variant, a.startTime - 1);
+    const before = await store.instances.countAt(endpoint, variant, a.startTime - 1);
     if (before !== 0) continue;
     scaleOuts.push((a.endTime - a.startTime) / 1000);
     boots.push([a.startTime, a.endTime]);
   }
-  const probes = store.probes
-    .between(endpoint, from, to)
+  const probes = (await store.probes.between(endpoint, from, to))
     .filter((p) => p.cold && p.outcome === 'success' && p.scaleOutS !== undefined)
     .filter((p) => {
       // The same overlap src/probe/phases.ts's wakeActivity uses to pick the probe's activity.

@@ -87,7 +87,7 @@ export async function tuneEndpoint(ctx: TuneContext, opts: TuneOptions = {}): Pr
   const now = ctx.clock.now();
   // Up to the last minute the store has: newer minutes are not published (or polled) yet, and an
   // unpublished minute would read as a minute without traffic.
-  const latest = ctx.store.metrics.latestMinute(endpoint.name, 'ApproximateBacklogSize');
+  const latest = await ctx.store.metrics.latestMinute(endpoint.name, 'ApproximateBacklogSize');
   const end = Math.min(
     Math.floor(now / MINUTE_MS) * MINUTE_MS,
     latest !== undefined && !opts.traffic ? latest + MINUTE_MS : Infinity,
@@ -104,16 +104,16 @@ export async function tuneEndpoint(ctx: TuneContext, opts: TuneOptions = {}): Pr
   } else {
     // Only the endpoint's observed life: minutes before its first datapoint are not minutes without
     // traffic, and replaying them would add idle time no policy was ever asked to handle.
-    const first = ctx.store.metrics.earliestMinute(endpoint.name, 'ApproximateBacklogSize');
+    const first = await ctx.store.metrics.earliestMinute(endpoint.name, 'ApproximateBacklogSize');
     const from = Math.max(end - historyMs, first ?? end);
-    const t = readStoreTraffic(ctx.store, endpoint.name, from, end, seed);
+    const t = await readStoreTraffic(ctx.store, endpoint.name, from, end, seed);
     history = { startMs: t.startMs, durationSeconds: t.minutes * 60, arrivals: t.arrivals };
     serviceSeconds = t.serviceSeconds;
     traffic = { source: 'store', processed: t.processed };
   }
 
   // Boot times are not traffic: every measurement the store still has is worth using.
-  const samples = bootSamplesFromStore(
+  const samples = await bootSamplesFromStore(
     ctx.store,
     endpoint.name,
     endpoint.variantName,
@@ -125,13 +125,13 @@ export async function tuneEndpoint(ctx: TuneContext, opts: TuneOptions = {}): Pr
     tune.coldStartPriorSeconds,
   );
   // A stored calibration (sagezero calibrate) brings the alarm timing the endpoint showed, and its boot.
-  const calibration = latestCalibration(ctx.store, endpoint.name);
+  const calibration = await latestCalibration(ctx.store, endpoint.name);
   if (calibration) boot = calibratedBoot(calibration);
 
   const region = ctx.config.region;
   const price =
     endpoint.pricePerHourUsd ??
-    ctx.store.prices.latest(region, endpoint.instanceType, 'api')?.usdPerHour ??
+    (await ctx.store.prices.latest(region, endpoint.instanceType, 'api'))?.usdPerHour ??
     hourlyPrice(endpoint.instanceType, region)?.usdPerHour ??
     opts.pricePerHourUsd;
   if (price === undefined) {

@@ -7,17 +7,22 @@
 import type { Store } from '../store/index.js';
 import type { Observation } from './guardrails.js';
 
-export function observedLatency(store: Store, endpoint: string, from: number, to: number): Observation {
+export async function observedLatency(
+  store: Store,
+  endpoint: string,
+  from: number,
+  to: number,
+): Promise<Observation> {
   const last = to - 60_000;
-  const byMinute = (metric: string): Map<number, number> =>
-    new Map(store.metrics.series(endpoint, metric, from, last).map((p) => [p.minute, p.value]));
-  const processed = byMinute('InvocationsProcessed');
-  const queue = byMinute('TimeInBacklog');
-  const work = byMinute('TotalProcessingTime');
+  const byMinute = async (metric: string): Promise<Map<number, number>> =>
+    new Map((await store.metrics.series(endpoint, metric, from, last)).map((p) => [p.minute, p.value]));
+  const processed = await byMinute('InvocationsProcessed');
+  const queue = await byMinute('TimeInBacklog');
+  const work = await byMinute('TotalProcessingTime');
   let expired = 0;
-  for (const v of byMinute('ExpiredRequests').values()) expired += v;
+  for (const v of (await byMinute('ExpiredRequests')).values()) expired += v;
   let failures = 0;
-  for (const v of byMinute('InvocationFailures').values()) failures += v;
+  for (const v of (await byMinute('InvocationFailures')).values()) failures += v;
   const points: { ttr: number; n: number }[] = [];
   let served = 0;
   for (const [minute, n] of processed) {
@@ -43,10 +48,14 @@ export function weightedP95(points: { ttr: number; n: number }[], total: number)
 }
 
 /** Work that a policy change must not land in the middle of (guardrails: no change while in flight). */
-export function inFlight(store: Store, endpoint: string, now: number): { probe: boolean; scaleOut: boolean } {
-  const probe = store.probes.latest(endpoint)?.outcome === 'running';
+export async function inFlight(
+  store: Store,
+  endpoint: string,
+  now: number,
+): Promise<{ probe: boolean; scaleOut: boolean }> {
+  const probe = (await store.probes.latest(endpoint))?.outcome === 'running';
   // A large model's scale-out takes minutes; activities older than a few hours are stale, not in flight.
-  const recent = store.activities.between(endpoint, now - 3 * 3_600_000, now);
+  const recent = await store.activities.between(endpoint, now - 3 * 3_600_000, now);
   const scaleOut = recent.some((a) => a.status === 'InProgress' || a.status === 'Pending');
   return { probe, scaleOut };
 }

@@ -79,26 +79,26 @@ export interface StoreTraffic {
 }
 
 /** Reads the window [startMs, endMs) (minute-aligned inward) of an endpoint's metrics. */
-export function readStoreTraffic(
+export async function readStoreTraffic(
   store: Store,
   endpoint: string,
   startMs: number,
   endMs: number,
   seed: number,
-): StoreTraffic {
+): Promise<StoreTraffic> {
   const start = Math.ceil(startMs / MINUTE_MS) * MINUTE_MS;
   const minutes = Math.max(0, Math.floor((endMs - start) / MINUTE_MS));
   const last = start + (minutes - 1) * MINUTE_MS;
-  const dense = (metric: string, fill: number): Float64Array => {
+  const dense = async (metric: string, fill: number): Promise<Float64Array> => {
     const a = new Float64Array(minutes).fill(fill);
-    for (const p of store.metrics.series(endpoint, metric, start, last)) {
+    for (const p of await store.metrics.series(endpoint, metric, start, last)) {
       const i = (p.minute - start) / MINUTE_MS;
       if (Number.isInteger(i) && i >= 0 && i < minutes) a[i] = p.value;
     }
     return a;
   };
-  const processed = dense('InvocationsProcessed', 0);
-  const before = store.metrics.series(
+  const processed = await dense('InvocationsProcessed', 0);
+  const before = await store.metrics.series(
     endpoint,
     'ApproximateBacklogSize',
     start - MINUTE_MS,
@@ -106,9 +106,9 @@ export function readStoreTraffic(
   );
   const counts = arrivalCounts({
     processed,
-    failures: dense('InvocationFailures', 0),
-    expired: dense('ExpiredRequests', 0),
-    backlog: dense('ApproximateBacklogSize', NaN),
+    failures: await dense('InvocationFailures', 0),
+    expired: await dense('ExpiredRequests', 0),
+    backlog: await dense('ApproximateBacklogSize', NaN),
     backlogBefore: before[0]?.value ?? NaN,
   });
   // TotalProcessingTime is stored as the minute's average (ms); weight it by the requests processed.
@@ -116,7 +116,7 @@ export function readStoreTraffic(
   let weight = 0;
   let processedTotal = 0;
   for (let i = 0; i < minutes; i++) processedTotal += processed[i] as number;
-  for (const p of store.metrics.series(endpoint, 'TotalProcessingTime', start, last)) {
+  for (const p of await store.metrics.series(endpoint, 'TotalProcessingTime', start, last)) {
     const i = (p.minute - start) / MINUTE_MS;
     const w = Math.max(1, processed[i] ?? 0);
     weighted += (p.value / 1000) * w;

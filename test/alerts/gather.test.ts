@@ -10,14 +10,14 @@ import { openStore, type Store } from '../../src/store/index.js';
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 0, 16, 12, 0, 30);
 let store: Store;
-beforeEach(() => {
-  store = openStore(':memory:');
+beforeEach(async () => {
+  store = await openStore(':memory:');
 });
 afterEach(() => store.close());
 
 describe('gatherAlertInputs + createAlerting', () => {
   it('turns stored probes, backlog minutes, API errors and controller runs into alerts', async () => {
-    store.probes.save({
+    await store.probes.save({
       id: 'p1',
       endpoint: 'llm-a',
       startedAt: NOW - 3600_000,
@@ -31,7 +31,7 @@ describe('gatherAlertInputs + createAlerting', () => {
       inServiceToOutputS: 100,
     });
     const cur = Math.floor(NOW / MIN) * MIN;
-    store.metrics.upsert(
+    await store.metrics.upsert(
       Array.from({ length: 30 }, (_, i) => ({
         endpoint: 'llm-a',
         metric: 'HasBacklogWithoutCapacity',
@@ -40,15 +40,16 @@ describe('gatherAlertInputs + createAlerting', () => {
       })),
     );
     for (let i = 0; i < 10; i++) {
-      store.apiCalls.record(
+      await store.apiCalls.record(
         { service: 'sagemaker', operation: 'DescribeEndpoint', ok: false, errorCode: 'AccessDenied' },
         cur - i * MIN + 1000,
       );
     }
-    for (let i = 0; i < 3; i++) store.controllers.error('telemetry', NOW - i * MIN, 'AccessDeniedException');
+    for (let i = 0; i < 3; i++)
+      await store.controllers.error('telemetry', NOW - i * MIN, 'AccessDeniedException');
 
     const config = alertsConfigSchema.parse({});
-    const inputs = gatherAlertInputs({
+    const inputs = await gatherAlertInputs({
       store,
       endpoints: [
         { name: 'llm-a', wake: { periodSeconds: 60, evaluationPeriods: 2 }, coldStartSloSeconds: 720 },
@@ -65,7 +66,7 @@ describe('gatherAlertInputs + createAlerting', () => {
       ['backlog-without-capacity:llm-a', 'fired'],
       ['cold-start-slo:llm-a', 'fired'],
     ]);
-    expect(store.alerts.firing().map((a) => a.key)).toHaveLength(3);
+    expect((await store.alerts.firing()).map((a) => a.key)).toHaveLength(3);
     const aws = evaluateRules(inputs, config).conditions.find((c) => c.rule === 'aws-api-errors');
     expect(aws?.facts).toContainEqual({
       label: 'Also failing (held)',

@@ -1,7 +1,7 @@
 // Alerts delivered through the real @slack/webhook client to a real HTTP server on loopback standing
 // in for Slack: what is posted (Block Kit), de-duplication, resolve messages, retries on 5xx and 429,
 // no retry on 4xx, an unreachable Slack, and the webhook URL never in logs, results or errors.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
@@ -49,30 +49,32 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 beforeAll(async () => {
-  server = createServer(async (req, res) => {
-    const raw = await readBody(req);
-    received.push({
-      path: req.url ?? '',
-      contentType: req.headers['content-type'],
-      body: JSON.parse(raw) as Received['body'],
-    });
-    const next = script.shift() ?? { status: 200, body: 'ok' };
-    res.writeHead(next.status, { 'content-type': 'text/plain', ...(next.headers ?? {}) });
-    res.end(next.body ?? '');
-  });
+  server = createServer((req, res) => void answer(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
 });
+
+async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const raw = await readBody(req);
+  received.push({
+    path: req.url ?? '',
+    contentType: req.headers['content-type'],
+    body: JSON.parse(raw) as Received['body'],
+  });
+  const next = script.shift() ?? { status: 200, body: 'ok' };
+  res.writeHead(next.status, { 'content-type': 'text/plain', ...(next.headers ?? {}) });
+  res.end(next.body ?? '');
+}
 
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 let logText = '';
 let store: Store;
-beforeEach(() => {
+beforeEach(async () => {
   received.length = 0;
   script = [];
   logText = '';
-  store = openStore(':memory:');
+  store = await openStore(':memory:');
 });
 afterEach(() => store.close());
 
@@ -165,7 +167,7 @@ describe('Slack alerts over loopback HTTP', () => {
       ':white_check_mark: Resolved: Probe failed on llm-a',
     );
     expect(received[1]?.body.text).not.toContain('<!here>');
-    expect(store.alerts.get('probe-failed:llm-a')).toMatchObject({
+    expect(await store.alerts.get('probe-failed:llm-a')).toMatchObject({
       state: 'resolved',
       resolvedAt: clock.now(),
     });
@@ -217,8 +219,8 @@ describe('Slack alerts over loopback HTTP', () => {
     expect(received).toHaveLength(1);
     expect(clock.sleeps).toEqual([]);
     // Not notified: the next evaluation tries again.
-    expect(store.alerts.get('probe-failed:llm-a')?.lastNotifiedAt).toBeUndefined();
-    assertNoSecret(logText, JSON.stringify(o), JSON.stringify(store.alerts.all()));
+    expect((await store.alerts.get('probe-failed:llm-a'))?.lastNotifiedAt).toBeUndefined();
+    assertNoSecret(logText, JSON.stringify(o), JSON.stringify(await store.alerts.all()));
   });
 
   it('gives up on an unreachable Slack after its attempts without throwing, and without the URL', async () => {

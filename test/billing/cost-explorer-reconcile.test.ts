@@ -39,11 +39,11 @@ interface Rig {
   config: Config;
   run(): Promise<BillingAlertInput | undefined>;
   lookback(days: number): void;
-  requests(): number;
+  requests(): Promise<number>;
 }
 
-function rig(startIso: string, lookbackDays: number, endpoints = defaultEndpoints()): Rig {
-  const store = openStore(':memory:');
+async function rig(startIso: string, lookbackDays: number, endpoints = defaultEndpoints()): Promise<Rig> {
+  const store = await openStore(':memory:');
   const clock = new VirtualClock(at(startIso));
   const config = baseConfig(endpoints, {
     cloud: 'aws',
@@ -85,9 +85,8 @@ function rig(startIso: string, lookbackDays: number, endpoints = defaultEndpoint
     lookback: (days) => {
       deps.lookbackDays = days;
     },
-    requests: () =>
-      store.apiCalls
-        .totals()
+    requests: async () =>
+      (await store.apiCalls.totals())
         .filter((t) => t.service === 'ce' && t.operation === 'GetCostAndUsage')
         .reduce((n, t) => n + t.count, 0),
   };
@@ -104,8 +103,8 @@ function defaultEndpoints() {
  * llm runs 10 h on 03-01 (00:00-10:00), 4 h on 03-02 (08:00-12:00), 6 h on 03-03 (08:00-14:00) at
  * $7: estimates $70, $28, $42. embed is always on at $1.50: $36 a day.
  */
-function history(store: Store): void {
-  addSteps(store, 'llm', [
+async function history(store: Store): Promise<void> {
+  await addSteps(store, 'llm', [
     [at('2026-03-01T00:00:00Z'), 1],
     [at('2026-03-01T10:00:00Z'), 0],
     [at('2026-03-02T08:00:00Z'), 1],
@@ -113,7 +112,7 @@ function history(store: Store): void {
     [at('2026-03-03T08:00:00Z'), 1],
     [at('2026-03-03T14:00:00Z'), 0],
   ]);
-  addSteps(store, 'embed', [[at('2026-02-20T00:00:00Z'), 1]]);
+  await addSteps(store, 'embed', [[at('2026-02-20T00:00:00Z'), 1]]);
 }
 
 async function report(r: Rig, startIso: string, endIso: string) {
@@ -125,8 +124,8 @@ async function report(r: Rig, startIso: string, endIso: string) {
 
 describe('reconciling with Cost Explorer (recorded answers)', () => {
   it('sets the bill beside the estimate per day and endpoint, with the difference and finality', async () => {
-    const r = rig('2026-03-04T06:00:00Z', 3);
-    history(r.store);
+    const r = await rig('2026-03-04T06:00:00Z', 3);
+    await history(r.store);
     server.answer = () => 'march-01-03.json';
     await r.run();
     expect(server.requests.map((q) => q.body.TimePeriod)).toEqual([
@@ -200,8 +199,8 @@ describe('reconciling with Cost Explorer (recorded answers)', () => {
   });
 
   it('asks again only for the days that were not final, and alerts once the difference persists', async () => {
-    const r = rig('2026-03-04T06:00:00Z', 3);
-    history(r.store);
+    const r = await rig('2026-03-04T06:00:00Z', 3);
+    await history(r.store);
     server.answer = () => 'march-01-03.json';
     const first = await r.run();
     // Only 03-01 is final, and it differs by 2% (under 10%): no alert.
@@ -241,22 +240,22 @@ describe('reconciling with Cost Explorer (recorded answers)', () => {
     );
     // embed is in scope too, so a billing-difference alert of embed would resolve.
     expect(alerts.scope.covers('billing-difference', 'embed')).toBe(true);
-    expect(r.requests()).toBe(2);
+    expect(await r.requests()).toBe(2);
   });
 
   it('a closed month is final at once: read over two pages, then never asked for again', async () => {
-    const r = rig('2026-03-01T06:00:00Z', 3);
-    addSteps(r.store, 'embed', [[at('2026-02-20T00:00:00Z'), 1]]);
+    const r = await rig('2026-03-01T06:00:00Z', 3);
+    await addSteps(r.store, 'embed', [[at('2026-02-20T00:00:00Z'), 1]]);
     server.answer = (q) =>
       q.body.NextPageToken ? 'february-closed-page2.json' : 'february-closed-page1.json';
     await r.run();
-    expect(r.requests()).toBe(2);
+    expect(await r.requests()).toBe(2);
     // Another run, and a report: neither asks Cost Explorer anything.
     await r.clock.advanceTo(at('2026-03-01T12:00:00Z'));
     await r.run();
     const rep = await report(r, '2026-02-26T00:00:00Z', '2026-03-01T00:00:00Z');
     expect(server.requests).toHaveLength(2);
-    expect(r.requests()).toBe(2);
+    expect(await r.requests()).toBe(2);
     const embed = rep.billing!.days.filter((d) => d.endpoint === 'embed');
     // Estimated false: final although 02-28 ended only 6 h before the fetch. 02-27: billed 23.5 h
     // ($35.25) against 24 h x $1.50 = $36: -$0.75, -0.75 / 36 = -2.08%.
@@ -270,12 +269,12 @@ describe('reconciling with Cost Explorer (recorded answers)', () => {
   });
 
   it('without a tag, usage type matches only an instance type one endpoint alone runs', async () => {
-    const r = rig('2026-03-04T06:00:00Z', 3, [
+    const r = await rig('2026-03-04T06:00:00Z', 3, [
       endpoint('llm', { instanceType: 'ml.g5.12xlarge', pricePerHourUsd: 7 }),
       endpoint('embed', { instanceType: 'ml.g5.xlarge', pricePerHourUsd: 1.5 }),
       endpoint('embed-b', { instanceType: 'ml.g5.xlarge', pricePerHourUsd: 1.5 }),
     ]);
-    history(r.store);
+    await history(r.store);
     server.answer = () => 'march-01-03.json';
     await r.run();
     const rep = await report(r, '2026-03-01T00:00:00Z', '2026-03-02T00:00:00Z');

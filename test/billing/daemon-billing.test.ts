@@ -52,16 +52,16 @@ const source = (): BillingSource & { calls: string[] } => {
 
 async function daemonWith(pricing: string, billing: BillingSource) {
   const clock = new VirtualClock(Date.parse('2026-03-02T05:00:00Z'));
-  const store = openStore(':memory:');
+  const store = await openStore(':memory:');
   // 10 h at $7 on 03-01: $70 estimated against $140 billed.
-  store.instances.insert({
+  await store.instances.insert({
     endpoint: 'llm',
     variant: 'AllTraffic',
     at: Date.parse('2026-03-01T00:00:00Z'),
     count: 1,
     source: 'poll',
   });
-  store.instances.insert({
+  await store.instances.insert({
     endpoint: 'llm',
     variant: 'AllTraffic',
     at: Date.parse('2026-03-01T10:00:00Z'),
@@ -95,13 +95,13 @@ describe('the billing controller in the daemon', () => {
       await clock.advanceTo(Date.parse('2026-03-02T06:00:01Z'));
       await daemon.runNow('billing'); // joins the scheduled run in flight, if any
       expect(bill.calls[0]).toBe('2026-02-16/2026-03-02');
-      expect(store.alerts.firing().map((a) => [a.key, a.endpoint])).toEqual([
+      expect((await store.alerts.firing()).map((a) => [a.key, a.endpoint])).toEqual([
         ['billing-difference:llm', 'llm'],
       ]);
       expect(daemon.controllers.status('billing').failures).toBe(0);
     } finally {
       await daemon.stop();
-      store.close();
+      await store.close();
     }
   });
 
@@ -113,7 +113,7 @@ describe('the billing controller in the daemon', () => {
       expect(bill.calls).toEqual([]);
     } finally {
       await daemon.stop();
-      store.close();
+      await store.close();
     }
   });
 });

@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PriceResolver } from '../../src/cost/prices.js';
 import { buildReport } from '../../src/cost/report.js';
-import { billingRepo } from '../../src/store/billing.js';
 import { runSimDaemon, type SimDaemonRun } from '../support/sim-daemon.js';
 
 const DAY = '2026-03-11';
@@ -29,7 +28,7 @@ describe('billing on the simulated cloud', () => {
   it('bills each whole day once, final at once, from the region records; the estimate matches it', async () => {
     const { store, sim, config } = run;
     // 03-10 began before the region existed: never billed. 03-11 read once, final (no billing lag).
-    expect(billingRepo(store.db).days('2026-03-01', '2026-03-13')).toEqual([
+    expect(await store.billing.days('2026-03-01', '2026-03-13')).toEqual([
       {
         day: DAY,
         source: 'sim',

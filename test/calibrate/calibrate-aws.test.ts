@@ -80,7 +80,7 @@ endpoints:
   process.env.AWS_ACCESS_KEY_ID = CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = CREDENTIALS.secretAccessKey;
   const config = loadConfig(configFile);
-  const store = openStore(config.storePath);
+  const store = await openStore(config.storePath);
   const opened = await openCloud(config, { observer: storeApiCallObserver(store, clock) });
   try {
     for (let t = WINDOW_START; t <= WINDOW_END; t += POLL_MS) {
@@ -91,7 +91,7 @@ endpoints:
         throw new Error(`poll at ${new Date(t).toISOString()}: ${r.errors.join('; ')}`);
     }
   } finally {
-    store.close();
+    await store.close();
     await opened.close();
     await history.close();
   }

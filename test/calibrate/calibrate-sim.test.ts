@@ -43,9 +43,9 @@ beforeAll(async () => {
   ]);
 }, 600_000);
 
-afterAll(() => {
-  plain?.close();
-  slow?.close();
+afterAll(async () => {
+  await plain?.close();
+  await slow?.close();
 });
 
 describe('calibrate on the simulated cloud', () => {
@@ -167,8 +167,8 @@ describe('calibrate on the simulated cloud', () => {
     const { store } = plain;
     const ep = plain.config.endpoints[0]!;
     // Every transition re-recorded (later rows win at the same time) with twice the count.
-    for (const t of store.instances.all(ep.name, ep.variantName))
-      store.instances.insert({
+    for (const t of await store.instances.all(ep.name, ep.variantName))
+      await store.instances.insert({
         endpoint: t.endpoint,
         variant: t.variant,
         at: t.at,
@@ -202,7 +202,7 @@ describe('calibrate on the simulated cloud', () => {
       },
     );
     expect(r.notes.join('\n')).toMatch(/tune.mode apply is refused for this endpoint/);
-    const decision = decideForResult(store, r, EMPTY_STATE, plain.clock.now());
+    const decision = await decideForResult(store, r, EMPTY_STATE, plain.clock.now());
     expect(decision.action).toBe('hold');
     expect(decision.reason).toMatch(/disagrees: simulated [\d.]+ instance-hours against [\d.]+ observed/);
   }, 300_000);

@@ -27,7 +27,7 @@ export interface SimHistory {
   engine: SimEngine;
   clock: VirtualClock;
   /** Closes the store (the daemon is already stopped). */
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface SimHistoryOptions {
@@ -74,7 +74,7 @@ ${o.scaling ? `    scaling: ${o.scaling}\n` : ''}    tune:
 `,
   );
   const config = loadConfig(configFile);
-  const store = openStore(config.storePath);
+  const store = await openStore(config.storePath);
   const start = Date.UTC(2026, 2, 10, 7, 45, 0);
   const engine = new SimEngine(simOptions({ seed: 3, ...o.sim, startTime: start }));
   const clock = new VirtualClock(start);

@@ -67,15 +67,15 @@ describe('sagezero probe, realtime endpoints', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^chat\/llm: success after /);
     expect(r.out).toMatch(/\n {2}\d+ refused invocations?/);
-    const store = openStore(path.join(dir, 'var', 'sz.db'), { readonly: true });
+    const store = await openStore(path.join(dir, 'var', 'sz.db'), { readonly: true });
     try {
-      const row = store.probes.latest('chat');
+      const row = await store.probes.latest('chat');
       expect(row).toMatchObject({ endpoint: 'chat', component: 'chat-llm', outcome: 'success' });
       expect(row?.failedInvocations).toBeTypeOf('number');
       // The printed count is the recorded one.
       expect(r.out).toContain(`  ${row?.failedInvocations} refused invocation`);
     } finally {
-      store.close();
+      await store.close();
     }
     expect((await cli('destroy', '-c', file, '--yes')).code).toBe(0);
   });

@@ -9,7 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { runningSimDaemon } from '../../src/cli/sim-daemon.js';
 import { loadConfig } from '../../src/config/load.js';
-import { META, openStore } from '../../src/store/index.js';
+import { META } from '../../src/store/index.js';
+import { openSqliteStore } from '../../src/store/sqlite/store.js';
 
 const LEASE_MS = 60_000;
 // A process on this host that outlives the test: the runner that started this worker.
@@ -49,11 +50,14 @@ endpoints:
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A store as a daemon leaves it: one probe row, and a daemon lease held until `expiresAt`. */
-function daemonStore(expiresAt: number, opts: { simClock?: boolean; holder?: string } = {}): void {
-  const store = openStore(storePath);
+async function daemonStore(
+  expiresAt: number,
+  opts: { simClock?: boolean; holder?: string } = {},
+): Promise<void> {
+  const store = openSqliteStore(storePath);
   const holder = opts.holder ?? `${hostname()}:${LIVE_PID}:daemon1`;
-  store.leases.tryAcquire('daemon', holder, expiresAt - LEASE_MS, LEASE_MS);
-  store.probes.save({
+  await store.leases.tryAcquire('daemon', holder, expiresAt - LEASE_MS, LEASE_MS);
+  await store.probes.save({
     id: 'daemon-probe',
     endpoint: 'llm',
     startedAt: Date.UTC(2026, 0, 5, 6),
@@ -63,16 +67,16 @@ function daemonStore(expiresAt: number, opts: { simClock?: boolean; holder?: str
     totalS: 600,
     outcome: 'success',
   });
-  if (opts.simClock) store.meta.set(META.lastPollAt, String(Date.UTC(2026, 0, 5, 7)), 0);
-  store.close();
+  if (opts.simClock) await store.meta.set(META.lastPollAt, String(Date.UTC(2026, 0, 5, 7)), 0);
+  await store.close();
 }
 
-function probeRows(): unknown[] {
-  const store = openStore(storePath, { readonly: true });
+async function probeRows(): Promise<unknown[]> {
+  const store = openSqliteStore(storePath, { readonly: true });
   try {
     return store.db.prepare('SELECT * FROM probe_results ORDER BY id').all();
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -93,8 +97,8 @@ const COMMANDS: [string, string[]][] = [
 
 describe('a cloud: sim command while its daemon runs', () => {
   it.each(COMMANDS)('%s refuses with exit 1, naming the daemon, and writes nothing', async (cmd, extra) => {
-    daemonStore(Date.now() + LEASE_MS);
-    const before = probeRows();
+    await daemonStore(Date.now() + LEASE_MS);
+    const before = await probeRows();
     const args = extra.map((a) => (a === 'PAYLOAD' ? payload : a));
     const r = await cli(cmd, '-c', file, ...args);
     expect(r.code).toBe(1);
@@ -106,59 +110,59 @@ describe('a cloud: sim command while its daemon runs', () => {
         'config and runs the scheduled probes), or stop the daemon: the commands then work on a simulated ' +
         `region of their own, kept in ${path.join(dir, 'var', 'sim-cloud.json')}.`,
     );
-    expect(probeRows()).toEqual(before);
+    expect(await probeRows()).toEqual(before);
     // Not even the CLI's own simulated region was opened.
     expect(existsSync(path.join(dir, 'var', 'sim-cloud.json'))).toBe(false);
   });
 
   it('runs as before once the lease has expired', async () => {
-    daemonStore(Date.now() - 1000);
+    await daemonStore(Date.now() - 1000);
     const plan = await cli('plan', '-c', file);
     expect(plan.code).toBe(2); // changes pending: the CLI's region is empty
     expect((await cli('apply', '-c', file, '--yes')).code).toBe(0);
     const probe = await cli('probe', '-c', file);
     expect(probe.out).toMatch(/^llm: success/);
     // No daemon clock in this store (no poll recorded): the probe is recorded as before.
-    expect(probeRows()).toHaveLength(2);
+    expect(await probeRows()).toHaveLength(2);
     const invoke = await cli('invoke', '-c', file, '--payload', payload, '--wait');
     expect(invoke.code).toBe(0);
     expect((await cli('destroy', '-c', file, '--yes')).code).toBe(0);
   });
 
   it('does not record a probe in a store kept on a daemon simulated clock', async () => {
-    daemonStore(Date.now() - 1000, { simClock: true });
-    const before = probeRows();
+    await daemonStore(Date.now() - 1000, { simClock: true });
+    const before = await probeRows();
     expect((await cli('apply', '-c', file, '--yes')).code).toBe(0);
     const probe = await cli('probe', '-c', file);
     expect(probe.out).toMatch(/^llm: success/);
     expect(probe.err).toContain(
       `not recorded in ${storePath}: its history runs on the daemon's simulated clock`,
     );
-    expect(probeRows()).toEqual(before);
+    expect(await probeRows()).toEqual(before);
   });
 });
 
 describe('runningSimDaemon', () => {
-  it('ignores a lease whose process on this host is gone, and reports one held on another host', () => {
-    daemonStore(Date.now() + LEASE_MS);
+  it('ignores a lease whose process on this host is gone, and reports one held on another host', async () => {
+    await daemonStore(Date.now() + LEASE_MS);
     const config = loadConfig(file);
-    expect(runningSimDaemon(config)?.pid).toBe(LIVE_PID);
-    expect(runningSimDaemon(config, { alive: () => false })).toBeUndefined();
-    expect(runningSimDaemon(config, { host: 'elsewhere' })).toMatchObject({
+    expect((await runningSimDaemon(config))?.pid).toBe(LIVE_PID);
+    expect(await runningSimDaemon(config, { alive: () => false })).toBeUndefined();
+    expect(await runningSimDaemon(config, { host: 'elsewhere' })).toMatchObject({
       pid: LIVE_PID,
       otherHost: hostname(),
     });
     // A lease is timed on the wall clock: a minute later it has expired.
     expect(
-      runningSimDaemon(config, {
+      await runningSimDaemon(config, {
         leaseClock: { now: () => Date.now() + 2 * LEASE_MS, sleep: async () => {} },
       }),
     ).toBeUndefined();
   });
 
-  it('is never set off on cloud: aws', () => {
-    daemonStore(Date.now() + LEASE_MS);
+  it('is never set off on cloud: aws', async () => {
+    await daemonStore(Date.now() + LEASE_MS);
     writeFileSync(file, readFileSync(file, 'utf8').replace('cloud: sim', 'cloud: aws'));
-    expect(runningSimDaemon(loadConfig(file))).toBeUndefined();
+    expect(await runningSimDaemon(loadConfig(file))).toBeUndefined();
   });
 });

@@ -15,10 +15,15 @@ const names = ['a', 'b', 'c', 'd', 'e'].map((x) => `month-${x}`);
 const TYPES = ['ml.g5.xlarge', 'ml.g5.12xlarge', 'ml.g4dn.xlarge'];
 
 let store: Store;
-beforeEach(() => {
-  store = openStore(':memory:');
+beforeEach(async () => {
+  store = await openStore(':memory:');
   // Wakes every few hours from the month before on, through day 12.
-  seedHistory(store, { endpoints: names, start: MONTH - 5 * DAY, end: MONTH + 12 * DAY, wakesPerDay: 6 });
+  await seedHistory(store, {
+    endpoints: names,
+    start: MONTH - 5 * DAY,
+    end: MONTH + 12 * DAY,
+    wakesPerDay: 6,
+  });
 });
 afterEach(() => store.close());
 

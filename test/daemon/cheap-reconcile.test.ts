@@ -25,10 +25,10 @@ let clock: VirtualClock;
 let store: Store;
 let memory: ReconcileMemory | undefined;
 
-beforeEach(() => {
+beforeEach(async () => {
   cloud = new FakeCloud();
   clock = new VirtualClock(Date.UTC(2026, 4, 1, 9));
-  store = openStore(':memory:');
+  store = await openStore(':memory:');
   memory = undefined;
   return () => store.close();
 });
@@ -115,32 +115,32 @@ describe('cheap reconcile', () => {
   it('telemetry seeing the endpoint Failed (not merely Updating, as every scaling change is), or run another instance type, asks for a full check', async () => {
     const config = fleetConfig([EP]);
     await provisioned(config);
-    const seen = (status: string, instanceType: string): void =>
-      store.meta.setJson(
+    const seen = async (status: string, instanceType: string): Promise<void> =>
+      await store.meta.setJson(
         META.endpointStatus(EP),
         { status, instanceType, observedAt: clock.now() },
         clock.now(),
       );
 
     await clock.advance(MIN);
-    seen('InService', 'ml.g5.12xlarge');
+    await seen('InService', 'ml.g5.12xlarge');
     expect(await callsOf(() => round(config))).toEqual([]);
 
     // Updating is every scale-out and scale-in: no full check for it.
     await clock.advance(MIN);
-    seen('Updating', 'ml.g5.12xlarge');
+    await seen('Updating', 'ml.g5.12xlarge');
     expect(await callsOf(() => round(config))).toEqual([]);
 
     await clock.advance(MIN);
-    seen('Failed', 'ml.g5.12xlarge');
+    await seen('Failed', 'ml.g5.12xlarge');
     expect((await round(config)).checked).toEqual([EP]);
 
     // The full check found it in sync again; a later poll of another instance type asks again.
     await clock.advance(MIN);
-    seen('InService', 'ml.g5.12xlarge');
+    await seen('InService', 'ml.g5.12xlarge');
     expect((await round(config)).checked).toEqual([]);
     await clock.advance(MIN);
-    seen('InService', 'ml.g5.2xlarge');
+    await seen('InService', 'ml.g5.2xlarge');
     expect((await round(config)).checked).toEqual([EP]);
   });
 

@@ -19,11 +19,11 @@ describe('controller run counts', () => {
     await daemon.runNow('telemetry');
     await daemon.runNow('telemetry');
     const runs = daemon.controllers.all().find((c) => c.name === 'telemetry');
-    const row = store.controllers.all().find((c) => c.controller === 'telemetry');
+    const row = (await store.controllers.all()).find((c) => c.controller === 'telemetry');
     expect(runs?.failures).toBeGreaterThanOrEqual(2);
     expect(row?.errorCount).toBe(runs?.failures);
     expect(row?.consecutiveErrors).toBe(runs?.consecutiveFailures);
     await daemon.stop();
-    store.close();
+    await store.close();
   });
 });

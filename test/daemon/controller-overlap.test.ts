@@ -41,9 +41,11 @@ describe('controller runs never overlap', () => {
     await Promise.all(again);
     const count = (op: string) => fake.mutatingCalls().filter((c) => c === op).length;
     expect([count('CreateModel'), count('CreateEndpointConfig'), count('CreateEndpoint')]).toEqual([1, 1, 1]);
-    expect(store.controllers.all().find((c) => c.controller === 'reconcile')?.errorCount ?? 0).toBe(0);
+    expect((await store.controllers.all()).find((c) => c.controller === 'reconcile')?.errorCount ?? 0).toBe(
+      0,
+    );
     await daemon.stop();
-    store.close();
+    await store.close();
   });
 
   it('probes wait for the first reconcile: none runs against an endpoint start-up is still creating', async () => {
@@ -60,17 +62,17 @@ describe('controller runs never overlap', () => {
     );
     // Two probe times pass while the start-up reconcile is held at the gate.
     await clock.advance(150_000);
-    expect(store.probes.between('llm-async', 0, Number.MAX_SAFE_INTEGER)).toEqual([]);
+    expect(await store.probes.between('llm-async', 0, Number.MAX_SAFE_INTEGER)).toEqual([]);
     // Skipped while the first reconcile runs, and while the endpoint it started is being created.
     expect(logs()).toMatch(
       /probe skipped: (the first reconcile has not finished|the endpoint is being provisioned)/,
     );
     open();
-    for (let i = 0; i < 100 && !store.probes.latest('llm-async'); i++) await clock.advance(30_000);
+    for (let i = 0; i < 100 && !(await store.probes.latest('llm-async')); i++) await clock.advance(30_000);
     // Once provisioned, the schedule probes the endpoint.
     expect(fake.calls).toContain('InvokeEndpointAsync');
-    expect(store.probes.latest('llm-async')).toBeDefined();
+    expect(await store.probes.latest('llm-async')).toBeDefined();
     await daemon.stop();
-    store.close();
+    await store.close();
   });
 });

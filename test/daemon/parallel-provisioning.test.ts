@@ -35,7 +35,7 @@ const count = (calls: ApiCallCounter, op: string): number =>
 describe('parallel provisioning', () => {
   it('20 new endpoints, 5 at a time: four creation times, not twenty, with each endpoint’s progress logged', async () => {
     const { cloud, clock, calls } = region();
-    store = openStore(':memory:');
+    store = await openStore(':memory:');
     const names = fleetNames(20);
     const { ctx, lines } = reconcileContext(
       cloud,
@@ -78,7 +78,7 @@ describe('parallel provisioning', () => {
 
   it('a throttled CreateEndpoint halves how many endpoints are created at once, and the endpoint is created later', async () => {
     const { cloud, clock, calls } = region();
-    store = openStore(':memory:');
+    store = await openStore(':memory:');
     const names = fleetNames(12);
     const { ctx, lines } = reconcileContext(
       cloud,
@@ -121,7 +121,7 @@ describe('parallel provisioning', () => {
 
   it('checks and repairs the endpoints that already run while others are created, and never creates one twice', async () => {
     const { cloud, clock, calls } = region();
-    store = openStore(':memory:');
+    store = await openStore(':memory:');
     const memory = newReconcileMemory(reconcileContext(cloud, clock, store, fleetConfig(['old'])).ctx);
     const one = reconcileContext(cloud, clock, store, fleetConfig(['old']));
     await reconcileOnce({ ...one.ctx, memory });

@@ -58,7 +58,7 @@ describe('stopping while an endpoint is being created', () => {
     const calls = new ApiCallCounter();
     const { cloud, clock } = createSimCloud({ boot: { kind: 'fixed', seconds: 480 } }, calls);
     const config = fleetConfig([EP]);
-    store = openStore(path.join(tempDir('sagezero-shutdown-'), 'store.db'));
+    store = await openStore(path.join(tempDir('sagezero-shutdown-'), 'store.db'));
 
     const first = await daemon(cloud, clock, store, config, 'first');
     expect(first.d.isLeader()).toBe(true);
@@ -75,7 +75,7 @@ describe('stopping while an endpoint is being created', () => {
     // Not a simulated second passed: the stop did not wait for the 8-minute creation.
     expect(clock.now()).toBe(at);
     expect(backgroundProvisioning(store)?.inFlight()).toEqual([]);
-    expect(store.leases.get('daemon')).toBeUndefined();
+    expect(await store.leases.get('daemon')).toBeUndefined();
     expect(first.logs()).toContain('stopped waiting (shutting down)');
     // SageMaker goes on creating it.
     expect((await cloud.getEndpoint(EP))?.status).toBe('Creating');

@@ -72,7 +72,7 @@ async function round(c: Config, repair = true): Promise<RealtimeReconcileResult>
 beforeEach(async () => {
   cloud = new FakeCloud();
   clock = new VirtualClock(Date.UTC(2026, 4, 1, 9));
-  store = openStore(':memory:');
+  store = await openStore(':memory:');
   memory = newRealtimeReconcileMemory({
     clock,
     log: reconcileContext(cloud, clock, store, config()).ctx.log,

@@ -26,10 +26,10 @@ describe('daemon restart after a kill mid-probe', () => {
       }),
     );
     await clock.advance(1000);
-    expect(store.probes.get('sagezero-probe-1')?.outcome).toBe('interrupted');
+    expect((await store.probes.get('sagezero-probe-1'))?.outcome).toBe('interrupted');
     expect(await cloud.getObject(input)).toBeUndefined();
     expect(logs()).toContain('recorded abandoned probes as interrupted and deleted their S3 objects');
     await daemon.stop();
-    store.close();
+    await store.close();
   });
 });

@@ -92,14 +92,14 @@ endpoints:
     }
 
     const config = loadConfig(file, { ...process.env, TEST_WEBHOOK: SECRET, TEST_API_TOKEN: TOKEN });
-    const store = openStore(config.storePath);
+    const store = await openStore(config.storePath);
     try {
-      const probes = store.probes.between('serve-llm', 0, Number.MAX_SAFE_INTEGER);
+      const probes = await store.probes.between('serve-llm', 0, Number.MAX_SAFE_INTEGER);
       expect(probes.length).toBeGreaterThan(0);
       expect(probes.filter((p) => p.outcome === 'running')).toEqual([]);
       expect(probes.some((p) => p.outcome === 'success')).toBe(true);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -62,8 +62,8 @@ describe('serve on the simulated cloud, replaying a real trace', () => {
     expect(report.endpoints[0]!.savingsUsd).toBeGreaterThan(0);
   });
 
-  it('ran probes on schedule and recorded them, some cold', () => {
-    const probes = store.probes.between('e2e-llm', 0, sim.clock.now() + 1);
+  it('ran probes on schedule and recorded them, some cold', async () => {
+    const probes = await store.probes.between('e2e-llm', 0, sim.clock.now() + 1);
     expect(probes.length).toBeGreaterThanOrEqual(2);
     expect(probes.every((p) => p.outcome !== 'running')).toBe(true);
     expect(probes.some((p) => p.cold)).toBe(true);
@@ -76,7 +76,7 @@ describe('serve on the simulated cloud, replaying a real trace', () => {
 
   it('ran the tuner on its schedule and recorded a recommendation for the endpoint', async () => {
     const { tuneMetaKey } = await import('../../src/daemon/daemon.js');
-    const rec = store.meta.getJson<{
+    const rec = await store.meta.getJson<{
       mode: string;
       yaml: string;
       recommended: { scaling: { maxCapacity: number } };

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/index.js';
+import { openSqliteStore } from '../../src/store/sqlite/store.js';
 import { ROOT } from '../support/cli.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -94,22 +94,22 @@ endpoints:
     expect(posts).toBe(0);
     expect(stdout).toContain('Slack post not sent: simulated history (catching up)');
 
-    const store = openStore(path.join(dir, 'hist.db'));
+    const store = openSqliteStore(path.join(dir, 'hist.db'));
     try {
       expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
       const alerts = store.db.prepare('SELECT COUNT(*) FROM alerts').pluck().get() as number;
       expect(alerts).toBeGreaterThan(0);
-      const probes = store.probes.between('hist-llm', 0, Number.MAX_SAFE_INTEGER);
+      const probes = await store.probes.between('hist-llm', 0, Number.MAX_SAFE_INTEGER);
       expect(probes.length).toBeGreaterThan(0);
       expect(probes.every((p) => p.outcome !== 'running')).toBe(true);
       // The history it simulated starts at the endpoint's creation, about seven days before the live start.
-      const first = store.instances.first('hist-llm', 'AllTraffic');
+      const first = await store.instances.first('hist-llm', 'AllTraffic');
       expect(first).toBeDefined();
       const last = store.db.prepare('SELECT MAX(at) FROM instance_transitions').pluck().get() as number;
       expect(last - first!.at).toBeGreaterThan(86_400_000);
       expect(last - first!.at).toBeLessThan(7 * 86_400_000);
     } finally {
-      store.close();
+      await store.close();
     }
   }, 240_000);
 });

@@ -14,9 +14,10 @@ import { startSimDaemon } from '../../src/daemon/sim-daemon.js';
 import { createLogger } from '../../src/daemon/logger.js';
 import { createSimRuntime, type CatchUpEvent, type SimRuntime } from '../../src/daemon/sim-runtime.js';
 import { Redactor } from '../../src/secrets.js';
-import { openStore, storeApiCallObserver, type Store } from '../../src/store/index.js';
+import { storeApiCallObserver } from '../../src/store/index.js';
 import { ROOT } from '../support/cli.js';
 import { tempDir } from '../support/temp-dir.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
 
 const DAY = 86_400_000;
 const EP = 'hist-llm';
@@ -59,7 +60,7 @@ endpoints:
 }
 
 interface Started {
-  store: Store;
+  store: SqliteStore;
   sim: SimRuntime;
   daemon: RunningDaemon;
   events: CatchUpEvent[];
@@ -68,7 +69,7 @@ interface Started {
 }
 
 async function start(config: Config): Promise<Started> {
-  const store = openStore(config.storePath);
+  const store = openSqliteStore(config.storePath);
   const events: CatchUpEvent[] = [];
   let wentLive: () => void = () => undefined;
   const live = new Promise<void>((resolve) => (wentLive = resolve));
@@ -111,8 +112,8 @@ beforeAll(async () => {
   await first.daemon.stop();
 }, 120_000);
 
-afterAll(() => {
-  if (first?.store.db.open) first.store.close();
+afterAll(async () => {
+  if (first?.store.db.open) await first.store.close();
 });
 
 describe('serve on cloud: sim with sim.history on a fresh store', () => {
@@ -129,14 +130,14 @@ describe('serve on cloud: sim with sim.history on a fresh store', () => {
     expect(healthDuringCatchUp).toEqual({ status: 200, catchingUp: true });
   });
 
-  it('records the endpoint’s life from its creation at the start of the history', () => {
-    const lives = first.store.instances.lives(EP, 'AllTraffic');
+  it('records the endpoint’s life from its creation at the start of the history', async () => {
+    const lives = await first.store.instances.lives(EP, 'AllTraffic');
     expect(lives.length).toBe(1);
     const life = lives[0]!;
     // Created by the first reconcile at the history's start (timed by its CreationTime).
     expect(life.start).toBeGreaterThanOrEqual(HISTORY_START);
     expect(life.start).toBeLessThan(HISTORY_START + 60_000);
-    const all = first.store.instances.all(EP, 'AllTraffic');
+    const all = await first.store.instances.all(EP, 'AllTraffic');
     expect(all[0]!.at).toBe(life.start);
     // It woke and scaled to zero on each simulated day.
     for (const day of [0, 1]) {
@@ -153,10 +154,10 @@ describe('serve on cloud: sim with sim.history on a fresh store', () => {
     expect(first.sim.replayed.get(EP)).toEqual({ accepted: 2 * perDay, refused: 0 });
   });
 
-  it('ran probes on both days', () => {
+  it('ran probes on both days', async () => {
     for (const day of [0, 1]) {
       const from = HISTORY_START + day * DAY;
-      const probes = first.store.probes.between(EP, from, from + DAY);
+      const probes = await first.store.probes.between(EP, from, from + DAY);
       expect(probes.length).toBe(1);
       expect(probes[0]!.outcome).toBe('success');
     }
@@ -166,7 +167,7 @@ describe('serve on cloud: sim with sim.history on a fresh store', () => {
     // The dashboard, /api/v1/report and /metrics all read buildReport: ask it, hour by hour through the
     // two simulated days and the live start, for the default 7-day window ending then (at the start, the
     // window reaches five days before the endpoint existed).
-    const life = first.store.instances.lives(EP, 'AllTraffic')[0]!;
+    const life = (await first.store.instances.lives(EP, 'AllTraffic'))[0]!;
     const prices = new PriceResolver({ store: first.store, clock: first.sim.clock, pricing: config.pricing });
     for (let t = HISTORY_START + 3_600_000; t <= LIVE; t += 3_600_000) {
       const clock = { now: () => t, sleep: () => Promise.resolve() };
@@ -197,8 +198,8 @@ describe('serve on cloud: sim with sim.history on a fresh store', () => {
   });
 
   it('does not catch up again on a store that has history', async () => {
-    const historyRows = first.store.instances.all(EP, 'AllTraffic').length;
-    first.store.close();
+    const historyRows = (await first.store.instances.all(EP, 'AllTraffic')).length;
+    await first.store.close();
     const second = await start(config);
     try {
       expect(second.sim.historyMs).toBe(0);
@@ -209,11 +210,11 @@ describe('serve on cloud: sim with sim.history on a fresh store', () => {
       // Give the start-up reconcile and first poll a moment: still no catch-up, no earlier rows.
       await new Promise((r) => setTimeout(r, 300));
       expect(second.events).toEqual([]);
-      const before = second.store.instances.all(EP, 'AllTraffic').filter((t) => t.at < LIVE);
+      const before = (await second.store.instances.all(EP, 'AllTraffic')).filter((t) => t.at < LIVE);
       expect(before.length).toBe(historyRows);
     } finally {
       await second.daemon.stop();
-      second.store.close();
+      await second.store.close();
     }
   });
 });

@@ -35,10 +35,10 @@ describe('the tuner in apply mode', () => {
     const status = daemon.controllers.status('tune:tune-llm');
     expect(status.runs).toBe(1);
     expect(status.lastSuccessAt).toBeGreaterThanOrEqual(status.lastRunAt!);
-    const rec = store.meta.getJson<{ mode: string; applied?: string }>(tuneMetaKey('tune-llm'));
+    const rec = await store.meta.getJson<{ mode: string; applied?: string }>(tuneMetaKey('tune-llm'));
     expect(rec?.applied).toMatch(/step is expected to save/);
     expect(rec?.mode).toBe('apply');
-    const applied = store.meta.getJson<import('../../src/config/scaling-schema.js').ScalingConfig>(
+    const applied = await store.meta.getJson<import('../../src/config/scaling-schema.js').ScalingConfig>(
       appliedKey('tune-llm'),
     );
     expect(applied).toBeDefined();

@@ -24,10 +24,10 @@ describe('the tuner in apply mode on a preset: none endpoint', () => {
     const { store, sim, daemon } = run;
     const { tuneMetaKey } = await import('../../src/daemon/daemon.js');
     const { appliedKey } = await import('../../src/daemon/tuned.js');
-    const rec = store.meta.getJson<{ mode: string; applied?: string }>(tuneMetaKey('tune-none'));
+    const rec = await store.meta.getJson<{ mode: string; applied?: string }>(tuneMetaKey('tune-none'));
     expect(rec?.mode).toBe('apply');
     expect(rec?.applied).toMatch(/^held: scaling preset is none/);
-    expect(store.meta.getJson(appliedKey('tune-none'))).toBeUndefined();
+    expect(await store.meta.getJson(appliedKey('tune-none'))).toBeUndefined();
     const { scalableResourceId } = await import('../../src/cloud/types.js');
     const resourceId = scalableResourceId('tune-none', run.config.endpoints[0]!.variantName);
     expect(await sim.cloud.listScalingPolicies(resourceId)).toEqual([]);

@@ -119,7 +119,7 @@ let expiredUnderStep: number;
 
 describe('the tuner in apply mode, when its step breaks the objective in reality', () => {
   it('day 1: applies one bounded step, and the cloud runs it', async () => {
-    const state = loadTuneState(run.store, EP);
+    const state = await loadTuneState(run.store, EP);
     expect(state.recent).toHaveLength(2);
     previous = state.recent[0]!.scaling;
     step = state.recent[1]!.scaling;
@@ -131,7 +131,7 @@ describe('the tuner in apply mode, when its step breaks the objective in reality
     expect(step.idle.mode).toBe('step');
     expect(step.idle.minutes).toBeLessThan(previous.idle.minutes);
     expect({ ...step, idle: previous.idle }).toEqual(previous);
-    expect(run.store.meta.getJson<ScalingConfig>(appliedKey(EP))).toEqual(step);
+    expect(await run.store.meta.getJson<ScalingConfig>(appliedKey(EP))).toEqual(step);
     expect((await cloudRuns(step)).changes).toEqual([]);
     expect(tuneStatus()).toMatchObject({ runs: 1, failures: 0 });
     // The step is sagezero's own change: the reconcile applies it as such, and nobody is told of drift.
@@ -174,13 +174,13 @@ describe('the tuner in apply mode, when its step breaks the objective in reality
 
     // The rollback happened at that tuner run, from what the daemon had gathered: the store's
     // telemetry shows the expiries the simulator really had, and none in the same time before.
-    const state: TuneState = loadTuneState(run.store, EP);
+    const state: TuneState = await loadTuneState(run.store, EP);
     expect(state.recent).toHaveLength(3);
     rollbackAt = state.lastChangeAt!;
     expect(rollbackAt).toBe(nextRun);
     const objective = run.config.endpoints[0]!.tune!.objective;
-    const after = observedLatency(run.store, EP, appliedAt, rollbackAt);
-    const before = observedLatency(run.store, EP, appliedAt - (rollbackAt - appliedAt), appliedAt);
+    const after = await observedLatency(run.store, EP, appliedAt, rollbackAt);
+    const before = await observedLatency(run.store, EP, appliedAt - (rollbackAt - appliedAt), appliedAt);
     expect(expiredTruth).toBeGreaterThan(objective.maxExpired);
     expect(after.expired).toBe(expiredTruth);
     expect(before.expired).toBeLessThanOrEqual(objective.maxExpired);
@@ -201,7 +201,7 @@ describe('the tuner in apply mode, when its step breaks the objective in reality
       rolledBackAt: rollbackAt,
     });
     expect(state.recent[2]).toMatchObject({ key: policyKey(previous), since: rollbackAt });
-    expect(run.store.meta.getJson<ScalingConfig>(appliedKey(EP))).toEqual(previous);
+    expect(await run.store.meta.getJson<ScalingConfig>(appliedKey(EP))).toEqual(previous);
 
     // On the cloud: exactly the previous policy again; the step's idle policy and alarm are gone.
     const { changes, observed } = await cloudRuns(previous);
@@ -227,19 +227,19 @@ describe('the tuner in apply mode, when its step breaks the objective in reality
   });
 
   it('day 3: the same traffic no longer expires, and the tuner does not take the rejected step again', async () => {
-    const before = loadTuneState(run.store, EP);
+    const before = await loadTuneState(run.store, EP);
     const nextRun = nextTuneRun(rollbackAt);
     await advanceTo(nextRun + 25 * MINUTE);
     expect(tuneStatus()).toMatchObject({ runs: 3, failures: 0 });
 
     // Back on the previous policy the client's follow-ups find an instance again: none expires.
-    const since = observedLatency(run.store, EP, rollbackAt, nextRun);
+    const since = await observedLatency(run.store, EP, rollbackAt, nextRun);
     expect(expiredUnderStep).toBeGreaterThan(0);
     expect(since.expired).toBe(0);
     expect(clientSent).toMatchObject({ accepted: 2 * clientSent.perDay, refused: 0 });
 
     // The tuner still recommends a shorter idle timeout (its replay cannot see the client's TTL)...
-    const rec = run.store.meta.getJson<{
+    const rec = await run.store.meta.getJson<{
       at: number;
       changed: string[];
       applied?: string;
@@ -256,11 +256,11 @@ describe('the tuner in apply mode, when its step breaks the objective in reality
     // timing since issue 13 (60 s metric delay) a wake step is the other one, and the tuner takes it
     // when it saves enough; otherwise it holds, saying why.
     expect(logLines('tuner applies a step').filter((l) => l.step === 'idle')).toHaveLength(1);
-    const applied = run.store.meta.getJson<ScalingConfig>(appliedKey(EP))!;
+    const applied = (await run.store.meta.getJson<ScalingConfig>(appliedKey(EP)))!;
     expect(applied.idle).toEqual(previous.idle);
     expect(policyKey(applied)).not.toBe(policyKey(step));
     expect((await cloudRuns(applied)).changes).toEqual([]);
-    const state = loadTuneState(run.store, EP);
+    const state = await loadTuneState(run.store, EP);
     if (towards.length === 1) {
       expect(rec?.applied).toBe('held: every step that meets the objective was rolled back recently');
       expect(state).toEqual(before);

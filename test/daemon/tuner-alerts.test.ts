@@ -70,12 +70,12 @@ describe('tuner changes are announced as such, drift is still drift', () => {
     expect(stepPosts[0]!.body).toContain('*On the endpoint*: since');
     expect(stepPosts[0]!.body).toContain('No action needed');
 
-    const step = run.store.meta.getJson<ScalingConfig>(appliedKey(EP));
+    const step = await run.store.meta.getJson<ScalingConfig>(appliedKey(EP));
     expect(step).toBeDefined();
     expect(step).not.toEqual(run.config.endpoints[0]!.scaling);
     expect((await cloudRuns(step!)).changes).toEqual([]);
 
-    const change = tunerChange(run.store, EP);
+    const change = await tunerChange(run.store, EP);
     expect(change).toMatchObject({ kind: 'step', to: step });
     expect(change?.onCloudAt).toBeGreaterThanOrEqual(change!.at);
 
@@ -88,7 +88,7 @@ describe('tuner changes are announced as such, drift is still drift', () => {
   });
 
   it('a hand edit of the scaling policy in the cloud is drift: alerted, and put back to the tuner’s policy', async () => {
-    const step = run.store.meta.getJson<ScalingConfig>(appliedKey(EP))!;
+    const step = (await run.store.meta.getJson<ScalingConfig>(appliedKey(EP)))!;
     const { observed } = await cloudRuns(step);
     const tracking = observed.policies.find((p) => p.type === 'TargetTracking');
     expect(tracking).toBeDefined();

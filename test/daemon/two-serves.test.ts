@@ -77,28 +77,30 @@ endpoints:
     expect(await role(urlA)).toBe('leader');
     expect(await role(urlB)).toBe('standby');
 
-    const reconcilesBefore = storeCount(file, 'reconcile');
+    const reconcilesBefore = await storeCount(file, 'reconcile');
     a.child.kill('SIGKILL');
     await a.exited;
     await waitFor(() => (b.out().includes('"msg":"acting as leader"') ? true : undefined), 60_000, b.out);
     expect(await role(urlB)).toBe('leader');
     // The new leader reconciles at once and finds nothing to do.
-    await waitFor(() => (storeCount(file, 'reconcile') > reconcilesBefore ? true : undefined), 60_000, b.out);
+    await waitFor(
+      async () => ((await storeCount(file, 'reconcile')) > reconcilesBefore ? true : undefined),
+      60_000,
+      b.out,
+    );
 
     b.child.kill('SIGTERM');
     expect(await b.exited).toBe(0);
 
-    const store = openStore(loadConfig(file).storePath);
+    const store = await openStore(loadConfig(file).storePath);
     try {
-      const creates = store.apiCalls
-        .totals()
-        .filter(
-          (t) =>
-            t.ok &&
-            /^Create(Model|EndpointConfig|Endpoint)$|^RegisterScalableTarget$|^PutScalingPolicy$|^PutMetricAlarm$/.test(
-              t.operation,
-            ),
-        );
+      const creates = (await store.apiCalls.totals()).filter(
+        (t) =>
+          t.ok &&
+          /^Create(Model|EndpointConfig|Endpoint)$|^RegisterScalableTarget$|^PutScalingPolicy$|^PutMetricAlarm$/.test(
+            t.operation,
+          ),
+      );
       // One of each create (two policies), however many processes ran.
       const byOp = Object.fromEntries(creates.map((t) => [t.operation, t.count]));
       expect(byOp).toMatchObject({
@@ -109,20 +111,20 @@ endpoints:
         PutScalingPolicy: 2,
         PutMetricAlarm: 1,
       });
-      expect(store.leases.get('daemon')).toBeUndefined(); // released on the clean stop
+      expect(await store.leases.get('daemon')).toBeUndefined(); // released on the clean stop
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });
 
-function storeCount(file: string, controller: string): number {
-  const store = openStore(loadConfig(file).storePath);
+async function storeCount(file: string, controller: string): Promise<number> {
+  const store = await openStore(loadConfig(file).storePath);
   try {
-    const r = store.controllers.get(controller);
+    const r = await store.controllers.get(controller);
     return (r?.okCount ?? 0) + (r?.errorCount ?? 0);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -131,10 +133,14 @@ async function role(url: string): Promise<string> {
   return r.role ?? '';
 }
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs: number, context: () => string): Promise<T> {
+async function waitFor<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+  context: () => string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = probe();
+    const v = await probe();
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`timed out; last output:\n${context().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 100));

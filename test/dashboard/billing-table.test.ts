@@ -6,7 +6,6 @@ import { VirtualClock } from '../../src/clock.js';
 import type { Config } from '../../src/config/load.js';
 import { createApp } from '../../src/server/app.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
-import { billingRepo } from '../../src/store/billing.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { addSteps, config, endpoint, tablePrices } from '../report/helpers.js';
 import { findChromium } from './find-chromium.js';
@@ -25,14 +24,14 @@ describe.skipIf(!browserLookup.found)('dashboard billing table', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    store = openStore(':memory:');
+    store = await openStore(':memory:');
     const clock = new VirtualClock(NOW);
     // 10 h at $7 on 03-01 ($70), idle on 03-02.
-    addSteps(store, 'llm', [
+    await addSteps(store, 'llm', [
       [Date.parse('2026-03-01T00:00:00Z'), 1],
       [Date.parse('2026-03-01T10:00:00Z'), 0],
     ]);
-    billingRepo(store.db).saveDay(
+    await store.billing.saveDay(
       { day: '2026-03-01', source: 'cost-explorer', fetchedAt: NOW, estimated: true, final: true },
       [
         {
@@ -74,7 +73,7 @@ describe.skipIf(!browserLookup.found)('dashboard billing table', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    store?.close();
+    await store?.close();
   });
 
   it('lists estimated, billed, difference and finality per day, then the unattributed cost', async () => {

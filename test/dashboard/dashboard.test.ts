@@ -56,26 +56,31 @@ describe.skipIf(!browserLookup.found)(
     let locked: RunningServer;
 
     beforeAll(async () => {
-      store = openStore(':memory:');
+      store = await openStore(':memory:');
       const clock = new VirtualClock(NOW);
       const names = ['llama-8b-async', 'falcon-40b-async', 'whisper-async'];
-      seedHistory(store, { endpoints: names, start: NOW - 8 * DAY, end: NOW - 600_000, wakesPerDay: 5 });
+      await seedHistory(store, {
+        endpoints: names,
+        start: NOW - 8 * DAY,
+        end: NOW - 600_000,
+        wakesPerDay: 5,
+      });
       // Created 3 h ago with 1 instance ever since: always on for its whole life, nothing saved.
-      store.instances.insert({
+      await store.instances.insert({
         endpoint: 'young-async',
         variant: 'AllTraffic',
         at: NOW - 3 * 3600_000,
         count: 1,
         source: 'created',
       });
-      store.meta.set(META.lastPollAt, String(NOW - 60_000), NOW);
+      await store.meta.set(META.lastPollAt, String(NOW - 60_000), NOW);
       for (const n of names)
-        store.meta.setJson(
+        await store.meta.setJson(
           META.endpointStatus(n),
           { status: 'InService', instances: 0, desired: 0, observedAt: NOW - 60_000 },
           NOW,
         );
-      store.probes.save({
+      await store.probes.save({
         id: 'bad',
         endpoint: 'whisper-async',
         startedAt: NOW - 300_000,
@@ -118,7 +123,7 @@ describe.skipIf(!browserLookup.found)(
       await browser?.close();
       await open?.close();
       await locked?.close();
-      store?.close();
+      await store?.close();
     });
 
     async function load(url: string): Promise<{ page: Page; problems: string[]; external: string[] }> {

@@ -27,19 +27,19 @@ describe.skipIf(!lookup.found)('dashboard with a realtime endpoint', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    store = openStore(':memory:');
+    store = await openStore(':memory:');
     const clock = new VirtualClock(NOW);
     // 06:00-09:00 one instance; a (1 GPU) holds a copy all along, b (2 GPUs) 07:00-09:00:
     // a 1 h + 2 h x 1/3 = 1.67 h, b 2 h x 2/3 = 1.33 h: the endpoint's 3.00 h.
-    store.instances.insert({
+    await store.instances.insert({
       endpoint: 'chat',
       variant: 'AllTraffic',
       at: NOW - 6 * HOUR,
       count: 1,
       source: 'created',
     });
-    addSteps(store, 'chat', [[NOW - 3 * HOUR, 0]]);
-    addSteps(
+    await addSteps(store, 'chat', [[NOW - 3 * HOUR, 0]]);
+    await addSteps(
       store,
       'chat',
       [
@@ -48,7 +48,7 @@ describe.skipIf(!lookup.found)('dashboard with a realtime endpoint', () => {
       ],
       componentCopiesKey('chat-a'),
     );
-    addSteps(
+    await addSteps(
       store,
       'chat',
       [
@@ -57,9 +57,13 @@ describe.skipIf(!lookup.found)('dashboard with a realtime endpoint', () => {
       ],
       componentCopiesKey('chat-b'),
     );
-    store.meta.set(META.lastPollAt, String(NOW - 60_000), NOW);
-    store.meta.setJson(META.endpointStatus('chat'), { status: 'InService', instances: 0, desired: 0 }, NOW);
-    store.probes.save({
+    await store.meta.set(META.lastPollAt, String(NOW - 60_000), NOW);
+    await store.meta.setJson(
+      META.endpointStatus('chat'),
+      { status: 'InService', instances: 0, desired: 0 },
+      NOW,
+    );
+    await store.probes.save({
       id: 'p',
       endpoint: 'chat',
       component: 'chat-a',
@@ -99,7 +103,7 @@ describe.skipIf(!lookup.found)('dashboard with a realtime endpoint', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    store?.close();
+    await store?.close();
   });
 
   it('shows the components table and the realtime row, without errors', async () => {

@@ -269,10 +269,10 @@ ${extra}`,
 
     // Five cold probes whose scale-out took 780-860 s: median 820 s, p90 820 * e^(1.2816 * 0.05) = 874 s.
     mkdirSync(path.join(dir, 'boot-var'), { recursive: true });
-    const store = openStore(path.join(dir, 'boot-var', 'store.db'));
+    const store = await openStore(path.join(dir, 'boot-var', 'store.db'));
     const t0 = Date.UTC(2025, 0, 6);
-    [780, 800, 820, 840, 860].forEach((s, i) =>
-      store.probes.save({
+    for (const [i, s] of [780, 800, 820, 840, 860].entries())
+      await store.probes.save({
         id: `boot-${i}`,
         endpoint: name,
         startedAt: t0 + i * 3_600_000,
@@ -282,9 +282,8 @@ ${extra}`,
         scaleOutS: s,
         totalS: s + 150,
         outcome: 'success',
-      }),
-    );
-    store.close();
+      });
+    await store.close();
 
     const warned = await runCli(['plan', '-c', cfg], { env });
     expect(warned.code).toBe(0); // still "no changes": a warning is not a change

@@ -150,7 +150,7 @@ describe('invokeAsync against moto', () => {
 describe('runProbe against moto', () => {
   it('records a warm probe in the store and leaves nothing in S3', async () => {
     await queueResults([{ data: '{"generated_text":"Paris"}' }]);
-    const store = openStore(':memory:');
+    const store = await openStore(':memory:');
     try {
       const run = await runProbe(
         { cloud, clock: new SystemClock(), sink: store.probes, poll: { initialMs: 50, maxMs: 200 } },
@@ -158,12 +158,12 @@ describe('runProbe against moto', () => {
         { payload: { inputs: 'hi' }, contentType: 'application/json', timeoutSeconds: 60 },
       );
       expect(run.result).toMatchObject({ outcome: 'success', cold: false, instancesAtStart: 1 });
-      expect(store.probes.latest(ENDPOINT)).toEqual(run.result);
+      expect(await store.probes.latest(ENDPOINT)).toEqual(run.result);
       // No bucket configured: the inputs go under the output bucket.
       expect(run.result.inputLocation).toMatch(new RegExp(`^s3://${BUCKET}/sagezero-probes/${ENDPOINT}/`));
       expect(await keysUnder('sagezero-probes/')).toEqual([]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });
@@ -190,7 +190,7 @@ describe('huge, empty and odd results (broken peers)', () => {
   it('a probe reads only the start of a 3 MB output, by byte range, and still succeeds', async () => {
     const big = 'x'.repeat(3 * 1024 * 1024);
     await queueResults([{ data: big }]);
-    const store = openStore(':memory:');
+    const store = await openStore(':memory:');
     try {
       const run = await runProbe(
         {
@@ -208,7 +208,7 @@ describe('huge, empty and odd results (broken peers)', () => {
       expect(gets.every((r) => r.headers.range === `bytes=0-${PROBE_OUTPUT_MAX_BYTES}`)).toBe(true);
       expect(await keysUnder('sagezero-probes/')).toEqual([]);
     } finally {
-      store.close();
+      await store.close();
     }
     // The same through invokeAsync with a limit: the prefix, marked truncated; without one: all of it.
     await queueResults([{ data: big }, { data: big }]);
@@ -384,9 +384,9 @@ endpoints:
         cold: boolean;
       }[];
       expect(result).toMatchObject({ outcome: 'success', endpoint: ENDPOINT, cold: false });
-      const store = openStore(path.join(dir, 'var/store.db'));
-      expect(store.probes.latest(ENDPOINT)?.outcome).toBe('success');
-      store.close();
+      const store = await openStore(path.join(dir, 'var/store.db'));
+      expect((await store.probes.latest(ENDPOINT))?.outcome).toBe('success');
+      await store.close();
       expect(await keysUnder('probes/')).toEqual([]);
 
       await queueResults([{ data: 'boom', is_failure: true }]);

@@ -37,7 +37,7 @@ describe('cold probe on the simulated cloud', () => {
     const { engine, cloud, ep } = await idleRegion();
     const before = await cloud.getEndpoint(ep.name);
     expect(before?.variants[0]?.currentInstanceCount).toBe(0);
-    const store = openStore(':memory:');
+    const store = await openStore(':memory:');
     const launchedBefore = new Set(engine.instances.map((i) => i.id));
 
     const run = await runProbe(
@@ -82,12 +82,12 @@ describe('cold probe on the simulated cloud', () => {
     // at once: 45 s after in service. (test/probe/probe-api-budget.test.ts bounds this for any jitter.)
     expect(p.queuedMs + p.scaleOutMs).toBe(690_000);
     expect(p.inServiceToOutputMs).toBe(45_000);
-    expect(store.probes.get(r.id)).toEqual(r);
+    expect(await store.probes.get(r.id)).toEqual(r);
     // At least 2 min queued + 8 min boot + 20 s is over a 600 s SLO.
     expect(run.overSlo).toBe(true);
     // Its objects are gone from the simulated S3.
     expect([...engine.s3.keys()].filter((k) => k.includes(r.id))).toEqual([]);
-    store.close();
+    await store.close();
   });
 
   it('measures a warm probe, right after a cold one, as processing time only', async () => {

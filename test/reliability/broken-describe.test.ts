@@ -15,7 +15,7 @@ import { SystemClock } from '../../src/clock.js';
 import { createAwsCloud } from '../../src/cloud/aws/index.js';
 import { loadConfig, type Config } from '../../src/config/load.js';
 import { pollOnce } from '../../src/telemetry/poll.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
 import { motoEnv, runCli } from '../support/cli.js';
 import { classify, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -187,27 +187,27 @@ let broken: BreakingProxy;
 const env = (): NodeJS.ProcessEnv => ({ ...motoEnv(broken.url), SAGEZERO_DEBUG: '' });
 
 /** What telemetry has stored, read through a fresh connection: the store must still open and hold it. */
-function stored(): { transitions: unknown[]; meta: number; lastError: string | undefined } {
-  const s = openStore(config.storePath);
+async function stored(): Promise<{ transitions: unknown[]; meta: number; lastError: string | undefined }> {
+  const s = openSqliteStore(config.storePath);
   try {
     return {
-      transitions: s.instances.all(NAME, 'AllTraffic'),
+      transitions: await s.instances.all(NAME, 'AllTraffic'),
       meta: (s.db.prepare('SELECT COUNT(*) AS n FROM meta').get() as { n: number }).n,
-      lastError: s.controllers.get('telemetry')?.lastError,
+      lastError: (await s.controllers.get('telemetry'))?.lastError,
     };
   } finally {
-    s.close();
+    await s.close();
   }
 }
 
 async function pollThroughBrokenProxy(breakage: Breakage | undefined) {
   broken.breakage = breakage;
-  const store: Store = openStore(config.storePath);
+  const store: SqliteStore = openSqliteStore(config.storePath);
   try {
     const cloud = createAwsCloud({ region: 'us-east-1', endpoint: broken.url });
     return await pollOnce({ cloud, clock: new SystemClock(), store, config });
   } finally {
-    store.close();
+    await store.close();
     broken.breakage = undefined;
   }
 }
@@ -270,7 +270,7 @@ describe('DescribeEndpoint with fields missing or malformed', () => {
   it.each([...REQUIRED, ...MALFORMED])(
     'with %s: the telemetry poll records a clear error for the endpoint and keeps every stored row',
     async (_, breakage, what) => {
-      const before = stored();
+      const before = await stored();
       expect(before.transitions.length).toBeGreaterThan(0);
       const r = await pollThroughBrokenProxy(breakage);
       expect(r.errors).toEqual([
@@ -279,7 +279,7 @@ describe('DescribeEndpoint with fields missing or malformed', () => {
       expect(r.errors[0]).toContain(what);
       expect(r.endpoints[0]).toMatchObject({ endpoint: NAME, error: r.errors[0] });
       // Nothing was written from the broken answer, nothing was lost; the failure is on record.
-      const after = stored();
+      const after = await stored();
       expect(after.transitions).toEqual(before.transitions);
       expect(after.meta).toBe(before.meta);
       expect(after.lastError).toContain(what);
@@ -319,11 +319,11 @@ describe('DescribeEndpoint with fields missing or malformed', () => {
     } finally {
       broken.breakage = undefined;
     }
-    const before = stored();
+    const before = await stored();
     const r = await pollThroughBrokenProxy(breakage);
     expect(r.errors).toEqual([]);
     expect(r.endpoints[0]).toMatchObject({ status: 'InService', instances: 1, changed: false });
-    expect(stored().transitions).toEqual(before.transitions);
+    expect((await stored()).transitions).toEqual(before.transitions);
   });
 
   it('a Creating endpoint without ProductionVariants or counts (as AWS answers before the first instance): 0 instances, no error', async () => {

@@ -47,7 +47,7 @@ import { startDaemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/daemon/logger.js';
 import { ClockScheduler } from '../../src/daemon/scheduler.js';
 import { Redactor } from '../../src/secrets.js';
-import { openStore } from '../../src/store/index.js';
+import { openSqliteStore } from '../../src/store/sqlite/store.js';
 import { motoEnv, spawnCli } from '../support/cli.js';
 import {
   seededRandom,
@@ -135,11 +135,12 @@ function label(r: ProxiedRequest, inputBucket: string): string {
 
 /** The probe rows another (read-only) connection sees committed in the store file. */
 function committedRows(file: string): ProbeRow[] {
-  const store = openStore(file, { readonly: true });
+  // The raw connection, synchronously: the proxy's hook must answer before the child can go on.
+  const { db } = openSqliteStore(file, { readonly: true });
   try {
-    return store.db.prepare('SELECT * FROM probe_results ORDER BY id').all() as ProbeRow[];
+    return db.prepare('SELECT * FROM probe_results ORDER BY id').all() as ProbeRow[];
   } finally {
-    store.close();
+    db.close();
   }
 }
 
@@ -323,7 +324,7 @@ async function killedProbe(o: Outcome): Promise<void> {
   o.objectsAtRestart = (await objectsIn([bucket, ...madeByChild])).length;
 
   // The restart: the store opens with every committed row, unchanged.
-  const store = openStore(config.storePath);
+  const store = openSqliteStore(config.storePath);
   expect(store.db.pragma('integrity_check', { simple: true }), label_).toBe('ok');
   const reopened = store.db.prepare('SELECT * FROM probe_results ORDER BY id').all() as ProbeRow[];
   expect(reopened, `${label_}: rows after reopening`).toEqual(committed);
@@ -417,7 +418,7 @@ async function killedProbe(o: Outcome): Promise<void> {
     // moto is still queued, and this probe gets it.
     await daemon.runNow('reconcile');
     await daemon.runNow(`probe:${name}`);
-    const next = store.probes.latest(name);
+    const next = await store.probes.latest(name);
     const expected = result === 'failure' && !invokeReachedMoto ? 'model_error' : 'success';
     expect(next?.id, label_).not.toBe(calibration?.id);
     expect(next?.id, label_).not.toBe(killedRow?.id);
@@ -428,7 +429,7 @@ async function killedProbe(o: Outcome): Promise<void> {
     expect(leftAfterNext, `${label_}: S3 objects left after the next probe`).toEqual([]);
   } finally {
     await daemon.stop();
-    store.close();
+    await store.close();
   }
 }
 

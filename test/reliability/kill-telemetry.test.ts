@@ -25,7 +25,7 @@ import type { Clock } from '../../src/clock.js';
 import type { CostReport } from '../../src/cost/report-types.js';
 import { resolveScaling } from '../../src/config/scaling-schema.js';
 import { buildReport } from '../../src/cost/report.js';
-import { META, openStore, type Store } from '../../src/store/index.js';
+import { META } from '../../src/store/index.js';
 import { MIGRATIONS, migrate } from '../../src/store/migrations.js';
 import { pollOnce } from '../../src/telemetry/poll.js';
 import { ROOT } from '../support/cli.js';
@@ -41,6 +41,7 @@ import {
   type Table,
   type World,
 } from './telemetry-child.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
 
 const CHILD = fileURLToPath(new URL('./telemetry-child.ts', import.meta.url));
 const SEEDS = Number(process.env.KILL_SEEDS ?? 8);
@@ -192,7 +193,7 @@ function replay(events: ChildEvent[]): Replay {
   };
 }
 
-function snapshot(store: Store): State {
+function snapshot(store: SqliteStore): State {
   const s = emptyState();
   for (const t of Object.keys(TABLES) as Table[]) {
     for (const row of store.db.prepare(`SELECT * FROM ${t}`).raw(true).all() as Row[])
@@ -240,9 +241,9 @@ function uncommittedWalFrames(file: string): number {
 }
 
 /** The same region polled on the same schedule by a daemon nobody killed, up to poll `last`. */
-async function uninterrupted(seed: number, last: number): Promise<{ store: Store; world: World }> {
+async function uninterrupted(seed: number, last: number): Promise<{ store: SqliteStore; world: World }> {
   const world = await buildWorld(seed, SCALING);
-  const store = openStore(':memory:');
+  const store = openSqliteStore(':memory:');
   for (let i = 0; i <= last; i++) {
     world.advanceTo(world.pollTime(i));
     await pollOnce({ cloud: world.cloud, clock: world.clock, store, config: world.config });
@@ -282,7 +283,7 @@ async function verify(k: Killed): Promise<Outcome> {
   const walFrames = uncommittedWalFrames(k.file);
 
   // Reopen as the daemon would: migrations run on the killed file.
-  const store = openStore(k.file);
+  const store = openSqliteStore(k.file);
   try {
     expect(store.db.pragma('integrity_check', { simple: true }), label).toBe('ok');
     expect(store.db.pragma('foreign_key_check'), label).toEqual([]);
@@ -317,13 +318,13 @@ async function verify(k: Killed): Promise<Outcome> {
     const world = await buildWorld(k.seed, SCALING);
     const next = world.pollTime(r.lastStartedPoll + 1);
     world.advanceTo(next);
-    const okBefore = store.controllers.get('telemetry')?.okCount ?? 0;
+    const okBefore = (await store.controllers.get('telemetry'))?.okCount ?? 0;
     const res = await pollOnce({ cloud: world.cloud, clock: world.clock, store, config: world.config });
     expect(res.errors, label).toEqual([]);
-    expect(store.meta.getNumber(META.lastPollAt), label).toBe(next);
-    expect(store.controllers.get('telemetry')?.okCount, label).toBe(okBefore + 1);
+    expect(await store.meta.getNumber(META.lastPollAt), label).toBe(next);
+    expect((await store.controllers.get('telemetry'))?.okCount, label).toBe(okBefore + 1);
     for (const e of world.config.endpoints) {
-      const status = store.meta.getJson<{ observedAt: number }>(META.endpointStatus(e.name));
+      const status = await store.meta.getJson<{ observedAt: number }>(META.endpointStatus(e.name));
       expect(status?.observedAt, `${label} ${e.name} observed`).toBe(next);
     }
 
@@ -353,21 +354,21 @@ async function verify(k: Killed): Promise<Outcome> {
         endpoint(e.name, { variantName: VARIANT, instanceType: INSTANCE_TYPE }),
       ),
     );
-    const reportOf = (s: Store, clock: Clock): Promise<CostReport> =>
+    const reportOf = (s: SqliteStore, clock: Clock): Promise<CostReport> =>
       buildReport({ store: s, config: cfg, prices: tablePrices(s, clock), clock }, { start, end: next });
     const report = await reportOf(store, world.clock);
     const reference = await uninterrupted(k.seed, r.lastStartedPoll + 1);
     const refReport = await reportOf(reference.store, reference.world.clock);
-    reference.store.close();
+    await reference.store.close();
     const stretch = next - world.pollTime(Math.max(0, r.lastStartedPoll - 1));
     let sameAsUninterrupted = 0;
     for (const [i, ep] of world.endpoints.entries()) {
-      const steps = store.instances.all(ep.name, VARIANT);
+      const steps = await store.instances.all(ep.name, VARIANT);
       expect(
         steps.every((t, j) => j === 0 || t.count !== steps[j - 1]!.count),
         `${label} ${ep.name}: a sample repeats the count before it`,
       ).toBe(true);
-      const w = store.instances.window(ep.name, VARIANT, start, next);
+      const w = await store.instances.window(ep.name, VARIANT, start, next);
       const integral = integrate(countSegments(w.initial ?? 0, w.transitions, start, next), []).instanceHours;
       const got = report.endpoints[i]!;
       expect(got.name).toBe(ep.name);
@@ -393,7 +394,7 @@ async function verify(k: Killed): Promise<Outcome> {
       endpoints: world.endpoints.length,
     };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -147,7 +147,7 @@ endpoints:
   const config = loadConfig(file);
   clock = new ScaledClock(SPEED);
   started = clock.now();
-  store = openStore(config.storePath);
+  store = await openStore(config.storePath);
   const redactor = new Redactor();
   redactor.add(slackUrl);
   const sink = new Writable({
@@ -194,7 +194,7 @@ afterAll(async () => {
   stopHealth = true;
   await healthLoop;
   if (!stopped) await daemon?.stop();
-  store?.close();
+  await store?.close();
   await proxy?.close();
   await new Promise<void>((r) => slack?.close(() => r()));
 });
@@ -209,13 +209,16 @@ describe('serve under injected faults', () => {
     );
     await until(
       'a successful telemetry poll',
-      () =>
-        store.controllers.all().some((c) => c.controller === 'telemetry' && c.okCount > 0) ? true : undefined,
+      async () =>
+        (await store.controllers.all()).some((c) => c.controller === 'telemetry' && c.okCount > 0)
+          ? true
+          : undefined,
       90_000,
     );
     await until(
       'a successful probe',
-      () => store.probes.between(NAME, 0, Number.MAX_SAFE_INTEGER).find((p) => p.outcome === 'success'),
+      async () =>
+        (await store.probes.between(NAME, 0, Number.MAX_SAFE_INTEGER)).find((p) => p.outcome === 'success'),
       120_000,
     );
     // Ten simulated minutes of 30% faults in all, polled every minute.
@@ -224,7 +227,7 @@ describe('serve under injected faults', () => {
       () => (clock.now() - started >= 10 * 60_000 ? true : undefined),
       60_000,
     );
-    const polls = store.controllers.all().find((c) => c.controller === 'telemetry');
+    const polls = (await store.controllers.all()).find((c) => c.controller === 'telemetry');
     expect(polls?.okCount).toBeGreaterThanOrEqual(5);
     const afterFaults = await metrics();
     const retriedInMetrics = afterFaults
@@ -271,8 +274,8 @@ describe('serve under injected faults', () => {
     ]);
     await until(
       'a successful telemetry poll after the outage',
-      () =>
-        store.controllers.all().find((c) => c.controller === 'telemetry')?.consecutiveErrors === 0
+      async () =>
+        (await store.controllers.all()).find((c) => c.controller === 'telemetry')?.consecutiveErrors === 0
           ? true
           : undefined,
       60_000,
@@ -295,9 +298,8 @@ describe('serve under injected faults', () => {
     for (const r of proxy.requests)
       if (r.invocationId) attempts.set(r.invocationId, (attempts.get(r.invocationId) ?? 0) + 1);
     const retriesOnWire = [...attempts.values()].reduce((n, a) => n + a - 1, 0);
-    const retriesCounted = store.apiCalls.retryTotals().reduce((n, t) => n + t.count, 0);
-    const network = store.apiCalls
-      .retryTotals()
+    const retriesCounted = (await store.apiCalls.retryTotals()).reduce((n, t) => n + t.count, 0);
+    const network = (await store.apiCalls.retryTotals())
       .filter((t) => /^(TimeoutError|ECONNRESET|EPIPE|ECONNREFUSED|NetworkingError)$/.test(t.errorCode))
       .reduce((n, t) => n + t.count, 0);
     expect(retriesCounted).toBeGreaterThanOrEqual(retriesOnWire);
@@ -316,7 +318,7 @@ describe('serve under injected faults', () => {
     expect(firstRetryWaits.length).toBeGreaterThan(2);
     expect(new Set(firstRetryWaits).size).toBeGreaterThan(1);
     const byCode = new Map<string, number>();
-    for (const t of store.apiCalls.retryTotals())
+    for (const t of await store.apiCalls.retryTotals())
       byCode.set(t.errorCode, (byCode.get(t.errorCode) ?? 0) + t.count);
     console.log(
       [

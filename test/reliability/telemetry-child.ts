@@ -30,7 +30,8 @@ import type { ScalingConfig } from '../../src/config/scaling-schema.js';
 import { ownerTags } from '../../src/ownership.js';
 import { buildScalingResources } from '../../src/scaling/build.js';
 import { installScalingResources } from '../../src/scaling/install.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import type { Store } from '../../src/store/index.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
 import { pollOnce, type PollContext } from '../../src/telemetry/poll.js';
 import { seededRandom } from '../support/fault-proxy.js';
 
@@ -185,7 +186,7 @@ function emit(ev: ChildEvent): void {
  * repo's own transaction), so its rows are reported before its COMMIT too. Reading the rows back
  * and reporting them happens inside the transaction and makes it a little longer than in the daemon.
  */
-export function reportingStore(store: Store, out: (ev: ChildEvent) => void = emit): Store {
+export function reportingStore(store: SqliteStore, out: (ev: ChildEvent) => void = emit): Store {
   const db = store.db;
   const readBack = Object.fromEntries(
     Object.entries(TABLES).map(([t, { pk }]) => [
@@ -205,13 +206,13 @@ export function reportingStore(store: Store, out: (ev: ChildEvent) => void = emi
   let unit = 0;
   let current = 0;
 
-  const unitOf = <T>(fn: () => T): T => {
-    if (depth > 0) return store.transaction(fn);
+  const unitOf = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (depth > 0) return await store.transaction(fn);
     current = ++unit;
     out({ e: 'b', u: current });
     depth++;
     try {
-      const r = store.transaction(fn);
+      const r = await store.transaction(fn);
       depth--;
       out({ e: 'c', u: current });
       return r;
@@ -222,7 +223,7 @@ export function reportingStore(store: Store, out: (ev: ChildEvent) => void = emi
     }
   };
   /** A single write: part of the enclosing transaction, or a unit of its own. */
-  const write = <T>(fn: () => T): T => (depth > 0 ? fn() : unitOf(fn));
+  const write = <T>(fn: () => Promise<T>): Promise<T> => (depth > 0 ? fn() : unitOf(fn));
   const wrote = (t: Table, keys: unknown[][]): void => {
     const rows = keys.map((k) => readBack[t].get(...k) as Row | undefined).filter((r) => r !== undefined);
     out({ e: 'w', u: current, t, rows });
@@ -234,8 +235,8 @@ export function reportingStore(store: Store, out: (ev: ChildEvent) => void = emi
     instances: {
       ...store.instances,
       insert: (t) =>
-        write(() => {
-          const added = store.instances.insert(t);
+        write(async () => {
+          const added = await store.instances.insert(t);
           if (added) wrote('instance_transitions', [[lastId.get()]]);
           return added;
         }),
@@ -243,16 +244,16 @@ export function reportingStore(store: Store, out: (ev: ChildEvent) => void = emi
     metrics: {
       ...store.metrics,
       upsert: (points) =>
-        write(() => {
-          store.metrics.upsert(points);
+        write(async () => {
+          await store.metrics.upsert(points);
           wrote(
             'async_metrics',
             points.map((p) => [p.endpoint, p.metric, p.minute]),
           );
         }),
       prune: (before) =>
-        write(() => {
-          const n = store.metrics.prune(before);
+        write(async () => {
+          const n = await store.metrics.prune(before);
           out({ e: 'w', u: current, t: 'async_metrics', pruneBefore: before });
           return n;
         }),
@@ -260,8 +261,8 @@ export function reportingStore(store: Store, out: (ev: ChildEvent) => void = emi
     activities: {
       ...store.activities,
       upsert: (a) =>
-        write(() => {
-          const isNew = store.activities.upsert(a);
+        write(async () => {
+          const isNew = await store.activities.upsert(a);
           wrote('scaling_activities', [[a.activityId]]);
           return isNew;
         }),
@@ -269,39 +270,39 @@ export function reportingStore(store: Store, out: (ev: ChildEvent) => void = emi
     gaps: {
       ...store.gaps,
       record: (g) =>
-        write(() => {
-          store.gaps.record(g);
+        write(async () => {
+          await store.gaps.record(g);
           wrote('telemetry_gaps', [[g.endpoint, g.start]]);
         }),
     },
     controllers: {
       ...store.controllers,
       ok: (c, at) =>
-        write(() => {
-          store.controllers.ok(c, at);
+        write(async () => {
+          await store.controllers.ok(c, at);
           wrote('controller_runs', [[c]]);
         }),
       error: (c, at, message) =>
-        write(() => {
-          store.controllers.error(c, at, message);
+        write(async () => {
+          await store.controllers.error(c, at, message);
           wrote('controller_runs', [[c]]);
         }),
     },
     meta: {
       ...store.meta,
       set: (key, value, at) =>
-        write(() => {
-          store.meta.set(key, value, at);
+        write(async () => {
+          await store.meta.set(key, value, at);
           wrote('meta', [[key]]);
         }),
       setJson: (key, value, at) =>
-        write(() => {
-          store.meta.setJson(key, value, at);
+        write(async () => {
+          await store.meta.setJson(key, value, at);
           wrote('meta', [[key]]);
         }),
       delete: (key) =>
-        write(() => {
-          store.meta.delete(key);
+        write(async () => {
+          await store.meta.delete(key);
           out({ e: 'w', u: current, t: 'meta', deleted: [[key]] });
         }),
     },
@@ -309,7 +310,7 @@ export function reportingStore(store: Store, out: (ev: ChildEvent) => void = emi
 }
 
 async function main(file: string, seed: number, scaling: ScalingConfig): Promise<void> {
-  const store = openStore(file);
+  const store = openSqliteStore(file);
   const world = await buildWorld(seed, scaling);
   const ctx: PollContext = {
     cloud: world.cloud,

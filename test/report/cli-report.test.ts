@@ -33,24 +33,24 @@ endpoints:
   );
 });
 
-function seed(): void {
-  const store = openStore(path.join(dir, 'var', 'sz.db'));
-  store.instances.insert({
+async function seed(): Promise<void> {
+  const store = await openStore(path.join(dir, 'var', 'sz.db'));
+  await store.instances.insert({
     endpoint: 'alpha',
     variant: 'AllTraffic',
     at: SIM_NOW - 5 * HOUR,
     count: 1,
     source: 'poll',
   });
-  store.instances.insert({
+  await store.instances.insert({
     endpoint: 'alpha',
     variant: 'AllTraffic',
     at: SIM_NOW - 2 * HOUR,
     count: 0,
     source: 'poll',
   });
-  store.meta.set(META.lastPollAt, String(SIM_NOW), SIM_NOW);
-  store.close();
+  await store.meta.set(META.lastPollAt, String(SIM_NOW), SIM_NOW);
+  await store.close();
 }
 
 async function run(...args: string[]): Promise<string> {
@@ -63,7 +63,7 @@ async function run(...args: string[]): Promise<string> {
 
 describe('sagezero report', () => {
   it('prints JSON over the simulated clock of the last poll', async () => {
-    seed();
+    await seed();
     const r = JSON.parse(await run('--since', '6h', '--json'));
     expect(r.window.end).toBe(new Date(SIM_NOW).toISOString());
     // 1 instance from -5 h to -2 h: 3 instance-hours at $2 = $6. The first record (-5 h) starts the
@@ -85,7 +85,7 @@ describe('sagezero report', () => {
   });
 
   it('prints CSV and a readable table', async () => {
-    seed();
+    await seed();
     const csv = await run('--since', '6h', '--csv');
     expect(csv.split('\n')[0]).toBe(SUMMARY_COLUMNS.join(','));
     expect(csv.split('\n')).toHaveLength(3);
@@ -106,7 +106,7 @@ describe('sagezero report', () => {
     [['--step', '2h'], /^--step: must be one of 5m, 15m, 1h, 6h, 1d or auto/],
     [['--endpoint', 'beta'], /--endpoint: no endpoint named "beta"/],
   ])('rejects %j with a UserError', async (args, message) => {
-    seed();
+    await seed();
     const err = await run(...args).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toMatch(message);
@@ -147,7 +147,7 @@ describe('sagezero report', () => {
 
     it('refuses a step over the point limit with exit 1 and says what fits', async () => {
       tenEndpoints();
-      seed();
+      await seed();
       // SIM_NOW is noon: 90 d back starts on the hour, so 90 x 24 = 2,160 hourly buckets x 10
       // endpoints = 21,600 points, over 20,000; 6h gives 360 x 10 = 3,600. At 1h: 20,000 / 10 =
       // 2,000 buckets, capped at 5,000 per series, so a window of at most 1,999 h.
@@ -163,7 +163,7 @@ describe('sagezero report', () => {
 
     it('--step auto prints the series at the step it picked', async () => {
       tenEndpoints();
-      seed();
+      await seed();
       const r = await cli('--since', '90d', '--step', 'auto', '--json');
       expect(r.code).toBe(0);
       const report = JSON.parse(r.out) as { window: { step: string }; total: { series: unknown[] } };

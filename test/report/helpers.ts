@@ -54,12 +54,12 @@ export function tablePrices(store: Store, clock: Clock): PriceResolver {
   return new PriceResolver({ store, clock, pricing: { source: 'table', cacheTtlHours: 24 } });
 }
 
-export function addSteps(
+export async function addSteps(
   store: Store,
   name: string,
   steps: [number, number][],
   variant = 'AllTraffic',
-): void {
+): Promise<void> {
   for (const [at, count] of steps)
-    store.instances.insert({ endpoint: name, variant, at, count, source: 'poll' });
+    await store.instances.insert({ endpoint: name, variant, at, count, source: 'poll' });
 }

@@ -36,22 +36,22 @@ function makeApp(opts: { authToken?: string; project?: string } = {}): SagezeroA
   });
 }
 
-beforeEach(() => {
-  store = openStore(':memory:');
+beforeEach(async () => {
+  store = await openStore(':memory:');
   clock = new VirtualClock(NOW);
   // alpha: 1 instance from 6 h ago to 3 h ago; beta: 0 all along.
-  addSteps(store, 'alpha', [
+  await addSteps(store, 'alpha', [
     [NOW - 6 * HOUR, 1],
     [NOW - 3 * HOUR, 0],
   ]);
-  addSteps(store, 'beta', [[NOW - 30 * HOUR, 0]]);
-  store.meta.set(META.lastPollAt, String(NOW - 60_000), NOW);
-  store.meta.setJson(
+  await addSteps(store, 'beta', [[NOW - 30 * HOUR, 0]]);
+  await store.meta.set(META.lastPollAt, String(NOW - 60_000), NOW);
+  await store.meta.setJson(
     META.endpointStatus('alpha'),
     { status: 'InService', instances: 0, desired: 0, observedAt: NOW - 60_000 },
     NOW,
   );
-  store.probes.save({
+  await store.probes.save({
     id: 'p1',
     endpoint: 'alpha',
     startedAt: NOW - 6 * HOUR - 600_000,
@@ -61,7 +61,7 @@ beforeEach(() => {
     totalS: 660,
     outcome: 'success',
   });
-  store.probes.save({
+  await store.probes.save({
     id: 'p2',
     endpoint: 'beta',
     startedAt: NOW - HOUR,
@@ -71,7 +71,7 @@ beforeEach(() => {
     outcome: 'model_error',
     errorMessage: '<img src=x onerror=alert(1)> model crashed',
   });
-  store.apiCalls.record(
+  await store.apiCalls.record(
     {
       service: 'sagemaker',
       operation: 'DescribeEndpoint',
@@ -80,11 +80,11 @@ beforeEach(() => {
     },
     NOW,
   );
-  store.apiCalls.record(
+  await store.apiCalls.record(
     { service: 'cloudwatch', operation: 'GetMetricData', ok: false, errorCode: 'Throttling' },
     NOW,
   );
-  store.controllers.error('telemetry', NOW, 'boom');
+  await store.controllers.error('telemetry', NOW, 'boom');
   app = makeApp();
 });
 afterEach(() => store.close());
@@ -338,14 +338,14 @@ describe('/metrics', () => {
     //              (from the month start it would be 228 h x $7.09 = $1,616.52);
     //   savings  = $425.40 - $14.18 = $411.22.
     const created = Date.UTC(2026, 2, 8);
-    store.instances.insert({
+    await store.instances.insert({
       endpoint: 'gamma',
       variant: 'AllTraffic',
       at: created,
       count: 1,
       source: 'created',
     });
-    store.instances.insert({
+    await store.instances.insert({
       endpoint: 'gamma',
       variant: 'AllTraffic',
       at: created + 2 * HOUR,

@@ -13,8 +13,8 @@ const HOUR = 3600_000;
 const MONTH = Date.UTC(2026, 2, 1);
 
 let store: Store;
-beforeEach(() => {
-  store = openStore(':memory:');
+beforeEach(async () => {
+  store = await openStore(':memory:');
 });
 afterEach(() => store.close());
 
@@ -52,12 +52,12 @@ describe('/metrics, realtime endpoints', () => {
   it('exposes instances, copies and month-to-date component shares', async () => {
     // From 01:00 to 04:00 one instance; a (1 GPU) holds a copy 01:00-04:00, b (2 GPUs) 02:00-04:00.
     // a: 1 h alone + 2 h x 1/3 = 1.666667 h; b: 2 h x 2/3 = 1.333333 h; together the endpoint's 3 h.
-    addSteps(store, 'rt', [
+    await addSteps(store, 'rt', [
       [MONTH + HOUR, 1],
       [MONTH + 4 * HOUR, 0],
       [MONTH + 5 * HOUR, 1],
     ]);
-    addSteps(
+    await addSteps(
       store,
       'rt',
       [
@@ -66,7 +66,7 @@ describe('/metrics, realtime endpoints', () => {
       ],
       componentCopiesKey('rt-a'),
     );
-    addSteps(
+    await addSteps(
       store,
       'rt',
       [

@@ -38,8 +38,8 @@ const cfg: ReportDeps['config'] = {
 
 let store: Store;
 let clock: VirtualClock;
-beforeEach(() => {
-  store = openStore(':memory:');
+beforeEach(async () => {
+  store = await openStore(':memory:');
   clock = new VirtualClock(DAY0 + 2 * 24 * HOUR);
 });
 afterEach(() => store.close());
@@ -58,21 +58,21 @@ describe('report of a realtime endpoint', () => {
     //   07:00 instances -> 0, b -> 0
     // Instance-hours: 0.5 + 3 1/3 + 2 = 5.833333; a 1 1/3 = 1.333333, b 4, unattributed 0.5.
     // At $10/h: 58.333333 = a 13.333333 + b 40 + unattributed 5.
-    store.instances.insert({
+    await store.instances.insert({
       endpoint: 'rt',
       variant: 'AllTraffic',
       at: at(-14),
       count: 1,
       source: 'created',
     });
-    addSteps(store, 'rt', [
+    await addSteps(store, 'rt', [
       [at(-13), 0],
       [at(0, 30), 1],
       [at(4, 20), 0],
       [at(6), 2],
       [at(7), 0],
     ]);
-    addSteps(
+    await addSteps(
       store,
       'rt',
       [
@@ -81,7 +81,7 @@ describe('report of a realtime endpoint', () => {
       ],
       componentCopiesKey('rt-a'),
     );
-    addSteps(
+    await addSteps(
       store,
       'rt',
       [
@@ -93,7 +93,7 @@ describe('report of a realtime endpoint', () => {
       componentCopiesKey('rt-b'),
     );
     // A cold probe of a at 00:25, answered after 300 s and 7 refused invocations.
-    store.probes.save({
+    await store.probes.save({
       id: 'p1',
       endpoint: 'rt',
       component: 'rt-a',

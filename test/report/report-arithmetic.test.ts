@@ -16,8 +16,8 @@ const isoAt = (h: number, m = 0): string => new Date(at(h, m)).toISOString();
 
 let store: Store;
 let clock: VirtualClock;
-beforeEach(() => {
-  store = openStore(':memory:');
+beforeEach(async () => {
+  store = await openStore(':memory:');
   clock = new VirtualClock(DAY0 + 2 * 24 * HOUR);
 });
 afterEach(() => store.close());
@@ -26,7 +26,7 @@ describe('instance-hours, spend, baseline and savings', () => {
   it('clips transitions at the window edges and carries the count from before the window', async () => {
     // ml.g5.12xlarge (4 GPUs) at an override of $2/h; window 10:00-14:00.
     // 09:30 -> 1 (before the window: 1 instance at 10:00), 10:30 -> 0, 12:00 -> 2, 13:15 -> 0, 14:30 -> 1 (after).
-    addSteps(store, 'a', [
+    await addSteps(store, 'a', [
       [at(9, 30), 1],
       [at(10, 30), 0],
       [at(12), 2],
@@ -65,8 +65,8 @@ describe('instance-hours, spend, baseline and savings', () => {
     // API prices seen: $1.00 (fetched the day before, so it covers everything before), then $1.50
     // from 05:00. One instance all along, window 00:00-10:00: 5 h x $1 + 5 h x $1.5 = $12.50.
     // baselineInstances 2: 2 x ($5 + $7.5) = $25 -> savings $12.50 = 50 %.
-    addSteps(store, 'b', [[at(-30), 1]]);
-    store.prices.insert({
+    await addSteps(store, 'b', [[at(-30), 1]]);
+    await store.prices.insert({
       region: 'us-east-1',
       instanceType: 'ml.g5.xlarge',
       usdPerHour: 1,
@@ -74,7 +74,7 @@ describe('instance-hours, spend, baseline and savings', () => {
       detail: 'USE1-AsyncInf:ml.g5.xlarge',
       fetchedAt: at(-22),
     });
-    store.prices.insert({
+    await store.prices.insert({
       region: 'us-east-1',
       instanceType: 'ml.g5.xlarge',
       usdPerHour: 1.5,
@@ -109,8 +109,8 @@ describe('instance-hours, spend, baseline and savings', () => {
 
   it('counts nothing before the first record, reports telemetry gaps, and totals endpoints', async () => {
     // 'c' has no history at all; 'd' starts at 12:00 with 1 instance (table price ml.g5.xlarge $1.4084).
-    addSteps(store, 'd', [[at(12), 1]]);
-    store.gaps.record({ endpoint: 'd', start: at(8), end: at(13), backfilledTransitions: 3 });
+    await addSteps(store, 'd', [[at(12), 1]]);
+    await store.gaps.record({ endpoint: 'd', start: at(8), end: at(13), backfilledTransitions: 3 });
     const cfg = config([endpoint('c'), endpoint('d')]);
     const w = parseWindow({ start: isoAt(10), end: isoAt(14) }, clock.now());
     const r = await buildReport({ store, config: cfg, prices: tablePrices(store, clock), clock }, w);
@@ -148,7 +148,7 @@ describe('instance-hours, spend, baseline and savings', () => {
   });
 
   it('reports spend as unknown (not zero) when no price is known', async () => {
-    addSteps(store, 'e', [[at(0), 1]]);
+    await addSteps(store, 'e', [[at(0), 1]]);
     const cfg = config([endpoint('e', { instanceType: 'ml.zz9.large' }), endpoint('f')]);
     const r = await buildReport(
       { store, config: cfg, prices: tablePrices(store, clock), clock },
@@ -166,7 +166,7 @@ describe('instance-hours, spend, baseline and savings', () => {
 describe('cold starts and probe spend', () => {
   it('charges each probe the wake it caused alone, until scale-in or the next real request', async () => {
     // Override $4/h, window 00:00-06:00, endpoint at 0 since the day before.
-    addSteps(store, 'p', [
+    await addSteps(store, 'p', [
       [at(-10), 0],
       [at(1, 8), 1], // woken by probe P1 (01:00-01:10)
       [at(1, 40), 0],
@@ -187,11 +187,11 @@ describe('cold starts and probe spend', () => {
         totalS: total,
         outcome: 'success',
       });
-    probe('P1', [1, 0], [1, 10], 600);
-    probe('P2', [3, 0], [3, 9], 540);
-    probe('P3', [5, 0], [5, 12], 720);
+    await probe('P1', [1, 0], [1, 10], 600);
+    await probe('P2', [3, 0], [3, 9], 540);
+    await probe('P3', [5, 0], [5, 12], 720);
     // A warm probe is neither a cold start sample nor charged.
-    store.probes.save({
+    await store.probes.save({
       id: 'W',
       endpoint: 'p',
       startedAt: at(1, 20),
@@ -207,7 +207,7 @@ describe('cold starts and probe spend', () => {
       minute: at(h, mi),
       value,
     });
-    store.metrics.upsert([
+    await store.metrics.upsert([
       m('InvocationsProcessed', 1, 9, 1),
       m('InvocationsProcessed', 3, 8, 1),
       m('InvocationsProcessed', 3, 20, 3),
@@ -252,12 +252,12 @@ describe('cold starts and probe spend', () => {
   });
 
   it('charges a probe that started before the window only for the time inside it', async () => {
-    addSteps(store, 'q', [
+    await addSteps(store, 'q', [
       [at(-10), 0],
       [at(0, -10), 1], // woken at 23:50 the day before by a probe started 23:45
       [at(0, 30), 0],
     ]);
-    store.probes.save({
+    await store.probes.save({
       id: 'Q',
       endpoint: 'q',
       startedAt: at(0, -15),
@@ -284,9 +284,9 @@ describe('cold starts and probe spend', () => {
 
 describe("the always-on baseline covers only the endpoint's life (docs/COST-METHOD.md)", () => {
   /** Transitions with their sources, as telemetry records them. */
-  const record = (name: string, steps: [number, number, InstanceSource][]): void => {
+  const record = async (name: string, steps: [number, number, InstanceSource][]): Promise<void> => {
     for (const [t, count, source] of steps)
-      store.instances.insert({ endpoint: name, variant: 'AllTraffic', at: t, count, source });
+      await store.instances.insert({ endpoint: name, variant: 'AllTraffic', at: t, count, source });
   };
   const report = async (
     names: string[],
@@ -309,7 +309,7 @@ describe("the always-on baseline covers only the endpoint's life (docs/COST-METH
     // Baseline = 3 h x 1 x $7.09 = $21.27 (the whole window would be 168 h x $7.09 = $1,191.12);
     // spend = 3 h x 1 x $7.09 = $21.27; savings $0 = 0 %.
     const now = clock.now();
-    record('new', [[now - 3 * HOUR, 1, 'created']]);
+    await record('new', [[now - 3 * HOUR, 1, 'created']]);
     const r = await report(['new'], { since: '7d' }, 7.09);
     const e = r.endpoints[0]!;
     expect(r.window.hours).toBe(168);
@@ -334,7 +334,7 @@ describe("the always-on baseline covers only the endpoint's life (docs/COST-METH
     // No 'created' record (created more than six weeks before sagezero first saw it): the first
     // record is a poll at 04:00 (1 instance), scaled to 0 at 06:00 (activity). Window 00:00-10:00,
     // $2/h. Spend = 2 h x $2 = $4; baseline = 04:00-10:00 = 6 h x 1 x $2 = $12; saved $8 = 66.67 %.
-    record('adopted', [
+    await record('adopted', [
       [at(4), 1, 'poll'],
       [at(6), 0, 'activity'],
     ]);
@@ -352,7 +352,7 @@ describe("the always-on baseline covers only the endpoint's life (docs/COST-METH
     // Created 02:00 with 1 instance, scaled to 0 at 04:00, found deleted by the 06:00 poll.
     // Window 00:00-10:00, $2/h. Spend = 02:00-04:00 = 2 h x $2 = $4; baseline = 02:00-06:00 =
     // 4 h x $2 = $8; saved $4 = 50 %.
-    record('gone', [
+    await record('gone', [
       [at(2), 1, 'created'],
       [at(4), 0, 'activity'],
       [at(6), 0, 'deleted'],
@@ -373,7 +373,7 @@ describe("the always-on baseline covers only the endpoint's life (docs/COST-METH
     // Re-created under the same name at 08:00 with 1 instance: a second life, 08:00-10:00.
     // Spend = (2 h + 2 h) x $2 = $8; baseline = (4 h + 2 h) x $2 = $12 (06:00-08:00, when no
     // endpoint existed, is left out); saved $4 = 33.33 %.
-    record('gone', [[at(8), 1, 'created']]);
+    await record('gone', [[at(8), 1, 'created']]);
     r = await report(['gone'], { start: isoAt(0), end: isoAt(10) });
     e = r.endpoints[0]!;
     expect(e.spendUsd).toBeCloseTo(8, 9);
@@ -394,7 +394,7 @@ describe("the always-on baseline covers only the endpoint's life (docs/COST-METH
   it('(d) a window entirely before the endpoint existed: baseline 0, savings $0 and no percentage', async () => {
     // Created at 20:00; window 00:00-10:00. Nothing existed: spend 0, baseline 0, savings $0, and
     // the percentage is null ("—"), never "100 % saved" nor 0 / 0.
-    record('later', [[at(20), 1, 'created']]);
+    await record('later', [[at(20), 1, 'created']]);
     const r = await report(['later'], { start: isoAt(0), end: isoAt(10) });
     const e = r.endpoints[0]!;
     expect(e.spendUsd).toBe(0);
@@ -409,7 +409,7 @@ describe("the always-on baseline covers only the endpoint's life (docs/COST-METH
     // Window 00:00-04:00, step 1h, $2/h. Created 01:30 with 1 instance, scaled to 0 at 03:00.
     // Baseline per bucket: [0, 0.5 h, 1 h, 1 h] x $2 = [0, 1, 2, 2], cumulative [0, 1, 3, 5].
     // Spend per bucket:    [0, 0.5 h, 1 h, 0]   x $2 = [0, 1, 2, 0], cumulative [0, 1, 3, 3].
-    record('s', [
+    await record('s', [
       [at(1, 30), 1, 'created'],
       [at(3), 0, 'activity'],
     ]);
@@ -429,12 +429,12 @@ describe("the always-on baseline covers only the endpoint's life (docs/COST-METH
     //        baseline 10 h x $2 = $20.
     // 'young': created 08:00 with 1 instance: spend 2 h x $2 = $4, baseline 2 h x $2 = $4.
     // Total: spend $6, baseline $24, saved $18 = 75 % (the whole window for both: $40 and 85 %).
-    record('old', [
+    await record('old', [
       [at(-20), 0, 'poll'],
       [at(1), 1, 'activity'],
       [at(2), 0, 'activity'],
     ]);
-    record('young', [[at(8), 1, 'created']]);
+    await record('young', [[at(8), 1, 'created']]);
     const r = await report(['old', 'young'], { start: isoAt(0), end: isoAt(10) });
     expect(r.endpoints.map((e) => e.baseline.spendUsd)).toEqual([20, 4]);
     expect(r.endpoints.map((e) => e.spendUsd)).toEqual([2, 4]);

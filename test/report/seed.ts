@@ -20,7 +20,7 @@ export interface SeedStats {
   metricPoints: number;
 }
 
-export function seedHistory(store: Store, o: SeedOptions): SeedStats {
+export async function seedHistory(store: Store, o: SeedOptions): Promise<SeedStats> {
   let x = o.seed ?? 42;
   const rand = (): number => {
     // Park-Miller LCG: reproducible without a dependency.
@@ -29,10 +29,10 @@ export function seedHistory(store: Store, o: SeedOptions): SeedStats {
   };
   const stats: SeedStats = { transitions: 0, probes: 0, metricPoints: 0 };
   const metricsFrom = o.metricsFor === undefined ? o.start : o.end - o.metricsFor;
-  store.transaction(() => {
+  await store.transaction(async () => {
     for (const name of o.endpoints) {
       const points: MetricPoint[] = [];
-      store.instances.insert({
+      await store.instances.insert({
         endpoint: name,
         variant: 'AllTraffic',
         at: o.start - 3600_000,
@@ -47,14 +47,14 @@ export function seedHistory(store: Store, o: SeedOptions): SeedStats {
         const count = rand() < 0.15 ? 2 : 1;
         const byProbe = n % 3 === 0;
         const wake = Math.round(t);
-        store.instances.insert({
+        await store.instances.insert({
           endpoint: name,
           variant: 'AllTraffic',
           at: wake,
           count,
           source: 'activity',
         });
-        store.instances.insert({
+        await store.instances.insert({
           endpoint: name,
           variant: 'AllTraffic',
           at: wake + up,
@@ -65,7 +65,7 @@ export function seedHistory(store: Store, o: SeedOptions): SeedStats {
         if (byProbe) {
           const started = wake - Math.round((6 + rand() * 4) * MIN);
           const finished = wake + Math.round((0.5 + rand()) * MIN);
-          store.probes.save({
+          await store.probes.save({
             id: `${name}-p${n}`,
             endpoint: name,
             startedAt: started,
@@ -105,7 +105,7 @@ export function seedHistory(store: Store, o: SeedOptions): SeedStats {
         n++;
         t = wake + up + rand() * 2 * (86_400_000 / o.wakesPerDay);
       }
-      store.metrics.upsert(points);
+      await store.metrics.upsert(points);
       stats.metricPoints += points.length;
     }
   });

@@ -24,8 +24,8 @@ const NOW = Date.UTC(2026, 2, 10, 12, 0, 0);
 
 let store: Store;
 
-beforeEach(() => {
-  store = openStore(':memory:');
+beforeEach(async () => {
+  store = await openStore(':memory:');
 });
 afterEach(() => store.close());
 

@@ -20,7 +20,7 @@ describe('telemetry on the simulated cloud', () => {
       bootSeconds: 480,
       serviceSeconds: 20,
     });
-    store = openStore(':memory:');
+    store = await openStore(':memory:');
     const clock = engineClock(r.engine);
     const ctx: PollContext = {
       cloud: r.cloud,
@@ -49,7 +49,7 @@ describe('telemetry on the simulated cloud', () => {
       if (res.endpoints[0]?.gap && res.endpoints[0].fromActivities > 0) gaps++;
     }
 
-    const hist = store.instances.window(r.ep.name, r.ep.variantName, start - 1, end);
+    const hist = await store.instances.window(r.ep.name, r.ep.variantName, start - 1, end);
     const ours =
       integrate(countSegments(hist.initial ?? 0, hist.transitions, start, end), []).instanceHours * HOUR;
     const truth = r.engine.billedMs(r.ep, start, end);
@@ -59,7 +59,9 @@ describe('telemetry on the simulated cloud', () => {
     ).toBeGreaterThanOrEqual(4);
     expect(gaps).toBe(1);
     expect(ours).toBe(truth);
-    expect(store.instances.all(r.ep.name, r.ep.variantName).filter((t) => t.source === 'poll')).toEqual([]);
+    expect(
+      (await store.instances.all(r.ep.name, r.ep.variantName)).filter((t) => t.source === 'poll'),
+    ).toEqual([]);
 
     // The report over the same window says the same, in hours.
     const cfg = config([

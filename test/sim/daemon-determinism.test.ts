@@ -16,11 +16,11 @@ afterAll(async () => {
  * What a run stored and what the simulator did, minus what names the process rather than the run: the
  * probes' random ids and the daemon process (`holder`) that ran them.
  */
-function results(run: SimDaemonRun) {
+async function results(run: SimDaemonRun) {
   const end = run.sim.clock.now() + 1;
   const variant = run.config.endpoints[0]!.variantName;
   const ep = run.sim.engine.endpoint(EP);
-  const probes = run.store.probes.between(EP, 0, end).map((p) => {
+  const probes = (await run.store.probes.between(EP, 0, end)).map((p) => {
     const {
       id: _id,
       inferenceId: _i,
@@ -34,10 +34,10 @@ function results(run: SimDaemonRun) {
   });
   return {
     probes,
-    instances: run.store.instances.all(EP, variant),
-    activities: run.store.activities.between(EP, 0, end),
-    backlog: run.store.metrics.series(EP, 'ApproximateBacklogSize', 0, end),
-    processed: run.store.metrics.series(EP, 'InvocationsProcessed', 0, end),
+    instances: await run.store.instances.all(EP, variant),
+    activities: await run.store.activities.between(EP, 0, end),
+    backlog: await run.store.metrics.series(EP, 'ApproximateBacklogSize', 0, end),
+    processed: await run.store.metrics.series(EP, 'InvocationsProcessed', 0, end),
     replayed: run.sim.replayed.get(EP),
     simulator: {
       submitted: run.sim.engine.requestsSubmitted,
@@ -55,7 +55,7 @@ describe('the daemon on the simulated cloud, run twice with the same seed', () =
     for (let i = 0; i < 2; i++)
       // 07:45-14:45: most of the trace's day and three probes (08:50, 10:50, 12:50); not the tuner's run.
       runs.push(await runSimDaemon({ project: 'det', endpoint: EP, tuneMode: 'recommend', hours: 7 }));
-    const [a, b] = runs.map(results);
+    const [a, b] = await Promise.all(runs.map(results));
     // The scenario is worth comparing: probes polled through cold starts, the endpoint scaled.
     expect(a!.probes.length).toBeGreaterThanOrEqual(3);
     expect(a!.probes.some((p) => p.cold && p.outcome === 'success')).toBe(true);

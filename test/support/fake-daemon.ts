@@ -22,10 +22,10 @@ export async function startFakeDaemon(
   cloud: Cloud,
   clock: VirtualClock,
   config: Config,
-  prepare?: (store: Store) => void,
+  prepare?: (store: Store) => void | Promise<void>,
 ): Promise<FakeDaemon> {
-  const store = openStore(':memory:');
-  prepare?.(store);
+  const store = await openStore(':memory:');
+  await prepare?.(store);
   let logs = '';
   const sink = new Writable({
     write(c: Buffer, _e, done) {

@@ -68,7 +68,7 @@ ${o.scaling ? `    scaling: ${o.scaling}\n` : ''}    tune:
 `,
   );
   const config = loadConfig(file);
-  const store = openStore(config.storePath);
+  const store = await openStore(config.storePath);
   const wallNow = Date.UTC(2026, 2, 10, 12, 0, 0);
   const sim = await createSimRuntime(config, store, (clock) => storeApiCallObserver(store, clock), wallNow);
   let logs = '';
@@ -99,7 +99,7 @@ ${o.scaling ? `    scaling: ${o.scaling}\n` : ''}    tune:
     logs: () => logs,
     stop: async () => {
       await daemon.stop();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -48,11 +48,11 @@ beforeAll(async () => {
   const rows = ['arrival_s,service_s'];
   for (let t = 30; t < 86_400; t += 180) rows.push(`${t},10`);
   writeFileSync(path.join(dir, 'periodic.csv'), `${rows.join('\n')}\n`);
-  const store = openStore(path.join(dir, 'recorded.db'));
+  const store = await openStore(path.join(dir, 'recorded.db'));
   try {
     await recordTraffic(store);
   } finally {
-    store.close();
+    await store.close();
   }
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

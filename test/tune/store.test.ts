@@ -15,15 +15,15 @@ import { BOOT_S, MIN, recordTraffic as record, SERVICE_MS, START } from './helpe
 const recordTraffic = () => record(store);
 
 let store: Store;
-beforeEach(() => {
-  store = openStore(':memory:');
+beforeEach(async () => {
+  store = await openStore(':memory:');
 });
 afterEach(() => store.close());
 
 describe('tuning from the store', () => {
   it('rebuilds the per-minute arrivals exactly from processed counts and the backlog', async () => {
     const { sent } = await recordTraffic();
-    const t = readStoreTraffic(store, 'sim-endpoint', START, START + 350 * MIN, 1);
+    const t = await readStoreTraffic(store, 'sim-endpoint', START, START + 350 * MIN, 1);
     const truth = new Array<number>(t.minutes).fill(0);
     for (const a of sent) truth[Math.floor((a - START) / MIN)]! += 1;
     expect([...t.counts]).toEqual(truth);
@@ -65,7 +65,7 @@ describe('tuning from the store', () => {
 
   it('observes the delivered p95 and expiries from the per-minute metrics', async () => {
     await recordTraffic();
-    const o = observedLatency(store, 'sim-endpoint', START, START + 360 * MIN);
+    const o = await observedLatency(store, 'sim-endpoint', START, START + 360 * MIN);
     expect(o.requests).toBe(107);
     expect(o.expired).toBe(0);
     // Every burst waited for a boot: the slow end is minutes, at least the boot time.
@@ -78,7 +78,7 @@ describe('tuning from the store', () => {
     const previous = resolveScaling({ preset: 'aws-recommended', scaleOutCooldownSeconds: 720 });
     const current = resolveScaling({ preset: 'aws-recommended' });
     // The change went live at the start of the recorded run; before it, requests were served warm.
-    const after = observedLatency(store, 'sim-endpoint', START, START + 360 * MIN);
+    const after = await observedLatency(store, 'sim-endpoint', START, START + 360 * MIN);
     const d = decideRollback({
       objective: { p95TimeToResultSeconds: 240, maxExpired: 0 },
       before: { requests: 300, p95TimeToResultSeconds: 25, expired: 0 },

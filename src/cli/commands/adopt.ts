@@ -25,7 +25,7 @@ export interface AdoptOptions {
 }
 
 export async function runAdopt(opts: AdoptOptions, out: Output, observer?: ApiCallObserver): Promise<number> {
-  refuseWhileSimDaemonRuns(opts.config);
+  await refuseWhileSimDaemonRuns(opts.config);
   if (opts.endpoint !== undefined && opts.endpoint !== opts.adopt)
     throw new UserError(
       `--adopt ${opts.adopt} and --endpoint ${opts.endpoint} name different endpoints; give one`,

@@ -94,15 +94,15 @@ export async function runCalibrate(
       `no history to calibrate on: the store ${config.storePath} does not exist. Run \`sagezero serve -c ${flags.config}\`, which records it there.`,
     );
   }
-  const store = openCommandStore(config);
+  const store = await openCommandStore(config);
   try {
-    const clock = commandClock(config, store, deps.clock);
+    const clock = await commandClock(config, store, deps.clock);
     const results: EndpointCalibration[] = [];
     for (const endpoint of targets)
       results.push(await calibrateEndpoint({ store, config, endpoint, clock }, { sinceMs, seed }));
     return results;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -110,10 +110,10 @@ export async function runCalibrate(
  * `simulate --calibration CONFIG:ENDPOINT`: the newest stored fit of that endpoint (from the config's
  * store), as the boot distribution and simulator options a simulation should use, and a line saying so.
  */
-export function storedCalibrationFor(
+export async function storedCalibrationFor(
   spec: string,
   env: NodeJS.ProcessEnv = process.env,
-): { boot: BootDistribution; simOptions: StoredFit['simOptions']; line: string } {
+): Promise<{ boot: BootDistribution; simOptions: StoredFit['simOptions']; line: string }> {
   const i = spec.lastIndexOf(':');
   if (i <= 0 || i === spec.length - 1) {
     throw new UserError(`--calibration must be CONFIG:ENDPOINT (e.g. sagezero.yaml:my-llm), got "${spec}"`);
@@ -133,12 +133,12 @@ export function storedCalibrationFor(
   }
   let store: Store;
   try {
-    store = openStore(config.storePath);
+    store = await openStore(config.storePath);
   } catch (e) {
     throw new UserError(`--calibration: ${e instanceof StoreError ? e.message : (e as Error).message}`);
   }
   try {
-    const c = latestCalibration(store, name);
+    const c = await latestCalibration(store, name);
     if (!c) {
       throw new UserError(
         `--calibration: ${name} has no stored calibration in ${config.storePath}; run \`sagezero calibrate -c ${file} --endpoint ${name}\` first`,
@@ -153,6 +153,6 @@ export function storedCalibrationFor(
         ` (instead of --boot-seconds/--boot-sigma)${c.agrees ? '' : '; note: that calibration DISAGREES with what the endpoint did'}`,
     };
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -35,7 +35,7 @@ export function registerImport(program: Command, out: Output, setExit: (code: nu
 export async function runImport(opts: ImportOptions, out: Output): Promise<number> {
   const file = opts.config;
   const existing = file !== undefined && existsSync(file);
-  if (existing) refuseWhileSimDaemonRuns(file);
+  if (existing) await refuseWhileSimDaemonRuns(file);
   const config = existing ? loadConfig(file) : undefined;
   if (config && opts.region && opts.region !== config.region)
     throw new UserError(

@@ -103,7 +103,7 @@ export async function runInvokeCommand(
 ): Promise<number> {
   const timeoutSeconds = parseTimeout(opts.timeout);
   // Before reading the payload: a refused command leaves standard input unread.
-  refuseWhileSimDaemonRuns(opts.config);
+  await refuseWhileSimDaemonRuns(opts.config);
   const payload = readPayload(opts.payload);
   const contentType =
     opts.contentType ??

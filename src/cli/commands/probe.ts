@@ -111,10 +111,10 @@ export async function runProbeCommand(
   out: Output,
   observer?: ApiCallObserver,
 ): Promise<number> {
-  refuseWhileSimDaemonRuns(opts.config);
+  await refuseWhileSimDaemonRuns(opts.config);
   return withCloud(opts.config, out, observer, async ({ config, opened }) => {
     const targets = probeTargets(config, opts.endpoint, opts.component);
-    const store = openProbeStore(config);
+    const store = await openProbeStore(config);
     if (!store) {
       out.err(
         `(not recorded in ${config.storePath}: its history runs on the daemon's simulated clock, ` +
@@ -130,7 +130,11 @@ export async function runProbeCommand(
     process.once('SIGTERM', onSignal);
     const holder = holderId(`cli-${randomUUID().slice(0, 8)}`);
     // Stamped with this process, so a serve on the same store leaves the probe alone.
-    const sink = { save: (r: ProbeResult) => store?.probes.save({ ...r, holder }) };
+    const sink = {
+      save: async (r: ProbeResult) => {
+        await store?.probes.save({ ...r, holder });
+      },
+    };
     const configDir = path.dirname(config.file);
     try {
       const asyncRuns = targets.async.map(({ endpoint, probe }) =>
@@ -187,21 +191,21 @@ export async function runProbeCommand(
     } finally {
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
-      store?.close();
+      await store?.close();
     }
   });
 }
 
 /** The store the probe records into; undefined when its history runs on another clock. */
-function openProbeStore(config: Config): Store | undefined {
+async function openProbeStore(config: Config): Promise<Store | undefined> {
   if (config.cloud === 'sim' && existsSync(config.storePath)) {
     let simNow: number | undefined;
     try {
-      const ro = openStore(config.storePath, { readonly: true });
+      const ro = await openStore(config.storePath, { readonly: true });
       try {
-        simNow = storeSimNow(config, ro);
+        simNow = await storeSimNow(config, ro);
       } finally {
-        ro.close();
+        await ro.close();
       }
     } catch {
       // Unreadable read-only: the writable open below says why, naming the file.
@@ -209,7 +213,7 @@ function openProbeStore(config: Config): Store | undefined {
     if (simNow !== undefined) return undefined;
   }
   try {
-    return openStore(config.storePath);
+    return await openStore(config.storePath);
   } catch (e) {
     if (e instanceof StoreError) throw new UserError(e.message);
     throw e;

@@ -103,21 +103,21 @@ function waitOptions(opened: OpenedCloud, out: Output, timeout: string): WaitOpt
 
 async function makePlan(opened: OpenedCloud, config: Config, only: string | undefined): Promise<Plan> {
   // Measured cold starts (read-only, when the daemon has made a store) only feed a warning.
-  const store = openStoreIfAny(config);
+  const store = await openStoreIfAny(config);
   try {
     return await buildPlan(opened.cloud, config, modelResolver(opened.cloud, config), only, {
       boot: (e) => endpointBoot(e, store),
     });
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 
 /** The config's store, read-only, when it exists and opens; plan does without it otherwise. */
-function openStoreIfAny(config: Config): Store | undefined {
+async function openStoreIfAny(config: Config): Promise<Store | undefined> {
   if (!existsSync(config.storePath)) return undefined;
   try {
-    return openStore(config.storePath, { readonly: true });
+    return await openStore(config.storePath, { readonly: true });
   } catch {
     return undefined;
   }
@@ -128,7 +128,7 @@ function printPlan(plan: Plan, out: Output, json: boolean | undefined): void {
 }
 
 export async function runPlan(opts: CommonOptions, out: Output, observer?: ApiCallObserver): Promise<number> {
-  refuseWhileSimDaemonRuns(opts.config);
+  await refuseWhileSimDaemonRuns(opts.config);
   return withCloud(opts.config, out, observer, async ({ config, opened }) => {
     checkEndpoint(config, opts.endpoint);
     const plan = await makePlan(opened, config, opts.endpoint);
@@ -143,7 +143,7 @@ export async function runApply(
   out: Output,
   observer?: ApiCallObserver,
 ): Promise<number> {
-  refuseWhileSimDaemonRuns(opts.config);
+  await refuseWhileSimDaemonRuns(opts.config);
   return withCloud(opts.config, out, observer, async ({ config, opened }) => {
     checkEndpoint(config, opts.endpoint);
     const wait = waitOptions(opened, out, opts.waitTimeout);
@@ -194,7 +194,7 @@ export async function runDestroy(
   out: Output,
   observer?: ApiCallObserver,
 ): Promise<number> {
-  refuseWhileSimDaemonRuns(opts.config);
+  await refuseWhileSimDaemonRuns(opts.config);
   return withCloud(opts.config, out, observer, async ({ config, opened }) => {
     checkEndpoint(config, opts.endpoint);
     const wait = waitOptions(opened, out, opts.waitTimeout);

@@ -82,9 +82,9 @@ export async function runReport(opts: ReportOptions, deps: ReportCommandDeps = {
       `no data yet: the store ${config.storePath} does not exist. Run \`sagezero serve -c ${opts.config}\`, which records telemetry there.`,
     );
   }
-  const store = openCommandStore(config);
+  const store = await openCommandStore(config);
   try {
-    const clock = commandClock(config, store, deps.clock);
+    const clock = await commandClock(config, store, deps.clock);
     const scoped = opts.endpoint
       ? {
           ...config,
@@ -111,7 +111,7 @@ export async function runReport(opts: ReportOptions, deps: ReportCommandDeps = {
     });
     return await buildReport({ store, config: scoped, prices, clock }, window);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -58,7 +58,7 @@ export async function runServe(opts: ServeOptions, out: Output): Promise<number>
   }
   redactor.add(authToken);
   const log = createLogger(redactor);
-  const store = openStore(config.storePath);
+  const store = await openStore(config.storePath);
 
   let daemon: RunningDaemon | undefined;
   const background: ((signal: AbortSignal) => Promise<void>)[] = [];
@@ -96,7 +96,7 @@ export async function runServe(opts: ServeOptions, out: Output): Promise<number>
       'sagezero serving',
     );
   } catch (e) {
-    store.close();
+    await store.close();
     throw e instanceof ListenError ? new UserError(listenAdvice(e, opts.config)) : e;
   }
 
@@ -112,7 +112,7 @@ export async function runServe(opts: ServeOptions, out: Output): Promise<number>
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  store.close();
+  await store.close();
   log.info({}, 'stopped');
   return 0;
 }

@@ -161,7 +161,7 @@ export async function runSimulate(
     requestTtlSeconds: number('--ttl-seconds', flags.ttlSeconds, { min: 60, max: 21_600, integer: true }),
   };
   if (flags.calibration !== undefined) {
-    const c = storedCalibrationFor(flags.calibration);
+    const c = await storedCalibrationFor(flags.calibration);
     settings.boot = c.boot;
     settings.simOptions = c.simOptions;
     out.err(c.line);

@@ -144,9 +144,9 @@ export async function runTune(
     );
   }
   // With a trace and no store yet, an empty store stands in (no measured cold starts: the prior).
-  const store = openCommandStore(config, storeExists ? config.storePath : ':memory:');
+  const store = await openCommandStore(config, storeExists ? config.storePath : ':memory:');
   try {
-    const clock = commandClock(config, storeExists ? store : undefined, deps.clock);
+    const clock = await commandClock(config, storeExists ? store : undefined, deps.clock);
     const results: EndpointTuneResult[] = [];
     for (const endpoint of targets) {
       if (targets.length > 1 && out.interactive) out.err(`tuning ${endpoint.name}...`);
@@ -161,7 +161,7 @@ export async function runTune(
     }
     return results;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
