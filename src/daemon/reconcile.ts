@@ -275,7 +275,7 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
         now,
       );
       // The cloud already runs the tuner's policy (a reconcile that applied it was cut short).
-      if (tunerChange) await markTunerChangeOnCloud(store, ep.endpoint, now);
+      if (tunerChange) await markTunerChangeOnCloud(store, ep.endpoint, tunerChange, now);
       continue;
     }
     // Something to do, or still to settle: the next round looks in full again.
@@ -340,7 +340,7 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
     const done = async (error: unknown): Promise<Outcome> => {
       const out: Outcome = { drift: [], provisioned: [], tuner: [] };
       if (error === undefined) {
-        if (tunerChange) await markTunerChangeOnCloud(store, ep.endpoint, clock.now());
+        if (tunerChange) await markTunerChangeOnCloud(store, ep.endpoint, tunerChange, clock.now());
         if (isNew) {
           out.provisioned.push(ep.endpoint);
           log.info({ endpoint: ep.endpoint }, 'provisioned');

@@ -61,15 +61,19 @@ export async function setTunedScaling(
   change: Omit<TunerChange, 'at' | 'onCloudAt'>,
   now: number,
 ): Promise<TunerChange> {
-  const prev = await tunerChange(store, endpoint);
-  // A change no reconcile has put on the cloud yet: the cloud still runs what came before it.
-  const from = prev && prev.onCloudAt === undefined ? prev.from : change.from;
-  const record: TunerChange = { ...change, from, at: now };
-  // The record first: should the process die between the two writes, a record whose policy is not the
-  // desired one is ignored (the change was never made), never the other way round.
-  await store.meta.setJson(tunerChangeKey(endpoint), record, now);
-  await store.meta.setJson(appliedKey(endpoint), change.to, now);
-  return record;
+  // One transaction: a reconcile marking the previous change on the cloud between the read and the
+  // writes would otherwise be lost, or attached to this change.
+  return await store.transaction(async () => {
+    const prev = await tunerChange(store, endpoint);
+    // A change no reconcile has put on the cloud yet: the cloud still runs what came before it.
+    const from = prev && prev.onCloudAt === undefined ? prev.from : change.from;
+    const record: TunerChange = { ...change, from, at: now };
+    // The record first: should the process die between the two writes, a record whose policy is not
+    // the desired one is ignored (the change was never made), never the other way round.
+    await store.meta.setJson(tunerChangeKey(endpoint), record, now);
+    await store.meta.setJson(appliedKey(endpoint), change.to, now);
+    return record;
+  });
 }
 
 /** The tuner's change still to be put on the cloud, when `desired` is the policy it asked for. */
@@ -83,10 +87,22 @@ export async function pendingTunerChange(
   return policyKey(c.to) === policyKey(desired) ? c : undefined;
 }
 
-export async function markTunerChangeOnCloud(store: Store, endpoint: string, now: number): Promise<void> {
-  const c = await tunerChange(store, endpoint);
-  if (c && c.onCloudAt === undefined)
-    await store.meta.setJson(tunerChangeKey(endpoint), { ...c, onCloudAt: now }, now);
+/**
+ * Records that the cloud runs `change` (the one a reconcile read as pending and applied). Only that
+ * change: the tuner may have written a newer one while the reconcile awaited the cloud, and marking
+ * the newer one would claim a policy the cloud does not run (and overwrite it with the older record).
+ */
+export async function markTunerChangeOnCloud(
+  store: Store,
+  endpoint: string,
+  change: TunerChange,
+  now: number,
+): Promise<void> {
+  await store.transaction(async () => {
+    const c = await tunerChange(store, endpoint);
+    if (c && c.at === change.at && c.onCloudAt === undefined)
+      await store.meta.setJson(tunerChangeKey(endpoint), { ...c, onCloudAt: now }, now);
+  });
 }
 
 /** What differs between two policies, one line per setting ("idle: target tracking (15 min) → step, 7 min"). */
