@@ -479,5 +479,5 @@ describe('kill -9 during a probe, then the daemon restarts on the same store', (
     expect(outcomes.filter((o) => o.error).map((o) => `seed ${o.seed}: ${o.error ?? ''}`)).toEqual([]);
     const points = new Set(outcomes.map((o) => `${o.killedDuring ?? '?'} (${o.how ?? '?'})`));
     console.log(`${points.size} distinct kill points over ${SEEDS} seeds: ${[...points].sort().join('; ')}`);
-  });
+  }, 300_000); // eight child processes and a daemon restart each: minutes on a loaded 2-core machine
 });
