@@ -77,20 +77,12 @@ export async function endpointsView(
   const lastPoll = await store.meta.getNumber(META.lastPollAt);
   const endpoints = await Promise.all(
     config.endpoints.map(async (e): Promise<EndpointView> => {
-      const st = (await store.meta.getJson<StatusMeta>(META.endpointStatus(e.name))) ?? {};
-      const latest = await store.instances.latest(e.name, e.variantName);
+      const { hosting, lastTransitionAt } = await hostingView(store, e);
       const probe = await store.probes.latest(e.name);
       const s = e.scaling;
       return {
-        name: e.name,
-        variant: e.variantName,
-        instanceType: e.instanceType,
-        status: st.status ?? 'Unknown',
-        failureReason: st.failureReason ?? null,
-        instances: latest?.count ?? st.instances ?? null,
-        desiredInstances: st.desired ?? null,
-        observedAt: st.observedAt !== undefined ? iso(st.observedAt) : null,
-        lastTransitionAt: latest ? iso(latest.at) : null,
+        ...hosting,
+        lastTransitionAt,
         policy: {
           preset: s.preset,
           minCapacity: s.minCapacity,
@@ -107,19 +99,11 @@ export async function endpointsView(
   );
   const realtimeEndpoints = await Promise.all(
     (config.realtimeEndpoints ?? []).map(async (e): Promise<RealtimeEndpointView> => {
-      const st = (await store.meta.getJson<StatusMeta>(META.endpointStatus(e.name))) ?? {};
-      const latest = await store.instances.latest(e.name, e.variantName);
+      const { hosting } = await hostingView(store, e);
       // Probes of an endpoint's components share its name; each component's latest is among the recent ones.
       const recent = (await store.probes.between(e.name, 0, Number.MAX_SAFE_INTEGER)).reverse();
       return {
-        name: e.name,
-        variant: e.variantName,
-        instanceType: e.instanceType,
-        status: st.status ?? 'Unknown',
-        failureReason: st.failureReason ?? null,
-        instances: latest?.count ?? st.instances ?? null,
-        desiredInstances: st.desired ?? null,
-        observedAt: st.observedAt !== undefined ? iso(st.observedAt) : null,
+        ...hosting,
         managedScaling: {
           minInstances: e.managedScaling.minInstances,
           maxInstances: e.managedScaling.maxInstances,
@@ -142,6 +126,40 @@ export async function endpointsView(
     }),
   );
   return { lastPollAt: lastPoll !== undefined ? iso(lastPoll) : null, endpoints, realtimeEndpoints };
+}
+
+/** What async and real-time endpoints show alike: the variant as telemetry last saw it. */
+type HostingView = Pick<
+  EndpointView,
+  | 'name'
+  | 'variant'
+  | 'instanceType'
+  | 'status'
+  | 'failureReason'
+  | 'instances'
+  | 'desiredInstances'
+  | 'observedAt'
+>;
+
+async function hostingView(
+  store: Store,
+  e: { name: string; variantName: string; instanceType: string },
+): Promise<{ hosting: HostingView; lastTransitionAt: string | null }> {
+  const st = (await store.meta.getJson<StatusMeta>(META.endpointStatus(e.name))) ?? {};
+  const latest = await store.instances.latest(e.name, e.variantName);
+  return {
+    hosting: {
+      name: e.name,
+      variant: e.variantName,
+      instanceType: e.instanceType,
+      status: st.status ?? 'Unknown',
+      failureReason: st.failureReason ?? null,
+      instances: latest?.count ?? st.instances ?? null,
+      desiredInstances: st.desired ?? null,
+      observedAt: st.observedAt !== undefined ? iso(st.observedAt) : null,
+    },
+    lastTransitionAt: latest ? iso(latest.at) : null,
+  };
 }
 
 function probeView(probe: ProbeResult | undefined): EndpointView['lastProbe'] {
