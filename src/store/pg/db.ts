@@ -1,0 +1,113 @@
+// The PostgreSQL repos' one way to the database. A query runs on the connection of the transaction
+// the calling code is in (tracked with AsyncLocalStorage, as the SQLite store's serial.ts does), or
+// on any pooled connection when it is in none. Unlike SQLite's single connection, work outside a
+// transaction runs on other connections, so it can neither join nor wait for an open transaction.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type pg from 'pg';
+import { Mutex } from '../sqlite/serial.js';
+
+/** A statement's parameters: never assembled into the SQL text. */
+export type Params = readonly unknown[];
+
+export interface PgDb {
+  readonly pool: pg.Pool;
+  /** Rows of one statement, on the current transaction's connection if any. */
+  query<R extends pg.QueryResultRow>(sql: string, params?: Params): Promise<pg.QueryResult<R>>;
+  /** All or nothing; nested calls become savepoints, one at a time per transaction. */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+interface Scope {
+  readonly client: pg.PoolClient;
+  readonly depth: number;
+  /** Nested transactions of this scope take turns, so savepoints nest as a stack. */
+  readonly children: Mutex;
+  done: boolean;
+  readonly parent: Scope | undefined;
+}
+
+export function pgDb(pool: pg.Pool): PgDb {
+  const context = new AsyncLocalStorage<Scope>();
+  const scope = (): Scope | undefined => {
+    let s = context.getStore();
+    // A timer started inside a transaction that has since ended runs outside it.
+    while (s?.done) s = s.parent;
+    return s;
+  };
+
+  async function outermost<T>(fn: () => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    let broken = false;
+    // A checked-out client has no pool listener: a dropped connection must fail this transaction,
+    // not crash the process.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
+    const s: Scope = { client, depth: 1, children: new Mutex(), done: false, parent: undefined };
+    try {
+      await client.query('BEGIN');
+      try {
+        const out = await context.run(s, fn);
+        await client.query('COMMIT');
+        return out;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw e;
+      }
+    } finally {
+      s.done = true;
+      client.removeListener('error', onError);
+      client.release(broken);
+    }
+  }
+
+  async function nested<T>(parent: Scope, fn: () => Promise<T>): Promise<T> {
+    const release = await parent.children.lock();
+    const s: Scope = {
+      client: parent.client,
+      depth: parent.depth + 1,
+      children: new Mutex(),
+      done: false,
+      parent,
+    };
+    const name = `sagezero_tx_${s.depth}`;
+    try {
+      await s.client.query(`SAVEPOINT ${name}`);
+      try {
+        const out = await context.run(s, fn);
+        await s.client.query(`RELEASE SAVEPOINT ${name}`);
+        return out;
+      } catch (e) {
+        await s.client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
+        throw e;
+      }
+    } finally {
+      s.done = true;
+      release();
+    }
+  }
+
+  return {
+    pool,
+    async query<R extends pg.QueryResultRow>(sql: string, params: Params = []) {
+      const s = scope();
+      // A statement of a transaction waits while a nested transaction of it runs, as in SQLite.
+      if (s?.children.busy) {
+        const release = await s.children.lock();
+        try {
+          return await s.client.query<R>(sql, params as unknown[]);
+        } finally {
+          release();
+        }
+      }
+      return (s?.client ?? pool).query<R>(sql, params as unknown[]);
+    },
+    transaction<T>(fn: () => Promise<T>): Promise<T> {
+      const s = scope();
+      return s ? nested(s, fn) : outermost(fn);
+    },
+  };
+}
