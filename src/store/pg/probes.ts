@@ -1,0 +1,157 @@
+// PostgreSQL implementation of src/store/probes.ts; the same rows and answers as sqlite/probes.ts.
+import type { ColdProbe, ProbeOutcome, ProbeRepo, ProbeResult } from '../probes.js';
+import type { PgDb } from './db.js';
+import { pgText } from './text.js';
+
+interface Row {
+  id: string;
+  endpoint: string;
+  started_at: number;
+  finished_at: number | null;
+  instances_at_start: number;
+  cold: number;
+  queued_s: number | null;
+  scale_out_s: number | null;
+  in_service_to_output_s: number | null;
+  total_s: number | null;
+  outcome: ProbeOutcome;
+  inference_id: string | null;
+  input_location: string | null;
+  output_location: string | null;
+  failure_location: string | null;
+  error_message: string | null;
+  holder: string | null;
+  component: string | null;
+  alarm_s: number | null;
+  failed_invocations: number | null;
+}
+
+function fromRow(r: Row): ProbeResult {
+  const p: ProbeResult = {
+    id: r.id,
+    endpoint: r.endpoint,
+    startedAt: r.started_at,
+    instancesAtStart: r.instances_at_start,
+    cold: r.cold === 1,
+    outcome: r.outcome,
+  };
+  if (r.finished_at !== null) p.finishedAt = r.finished_at;
+  if (r.queued_s !== null) p.queuedS = r.queued_s;
+  if (r.scale_out_s !== null) p.scaleOutS = r.scale_out_s;
+  if (r.in_service_to_output_s !== null) p.inServiceToOutputS = r.in_service_to_output_s;
+  if (r.total_s !== null) p.totalS = r.total_s;
+  if (r.inference_id !== null) p.inferenceId = r.inference_id;
+  if (r.input_location !== null) p.inputLocation = r.input_location;
+  if (r.output_location !== null) p.outputLocation = r.output_location;
+  if (r.failure_location !== null) p.failureLocation = r.failure_location;
+  if (r.error_message !== null) p.errorMessage = r.error_message;
+  if (r.holder !== null) p.holder = r.holder;
+  if (r.component !== null) p.component = r.component;
+  if (r.alarm_s !== null) p.alarmS = r.alarm_s;
+  if (r.failed_invocations !== null) p.failedInvocations = r.failed_invocations;
+  return p;
+}
+
+const COLUMNS = `id, endpoint, started_at, finished_at, instances_at_start, cold, queued_s, scale_out_s,
+  in_service_to_output_s, total_s, outcome, inference_id, input_location, output_location, failure_location,
+  error_message, holder, component, alarm_s, failed_invocations`;
+
+// SQLite's INSERT OR REPLACE: every column of the row is the new probe's.
+const SAVE = `INSERT INTO probe_results (${COLUMNS})
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+  ON CONFLICT (id) DO UPDATE SET endpoint = excluded.endpoint, started_at = excluded.started_at,
+    finished_at = excluded.finished_at, instances_at_start = excluded.instances_at_start, cold = excluded.cold,
+    queued_s = excluded.queued_s, scale_out_s = excluded.scale_out_s,
+    in_service_to_output_s = excluded.in_service_to_output_s, total_s = excluded.total_s,
+    outcome = excluded.outcome, inference_id = excluded.inference_id, input_location = excluded.input_location,
+    output_location = excluded.output_location, failure_location = excluded.failure_location,
+    error_message = excluded.error_message, holder = excluded.holder, component = excluded.component,
+    alarm_s = excluded.alarm_s, failed_invocations = excluded.failed_invocations`;
+
+// Equal start times are ordered by id, so every replica lists them alike (SQLite orders them by rowid,
+// which a replaced row changes; the interface promises only "oldest first").
+const BETWEEN = `SELECT * FROM probe_results WHERE endpoint = $1 AND started_at >= $2 AND started_at < $3
+  ORDER BY started_at, id`;
+
+// Only what the cost report needs, which reads up to 90 days of these per endpoint.
+const COLD_BETWEEN = `SELECT started_at, finished_at, outcome, total_s, component FROM probe_results
+  WHERE endpoint = $1 AND started_at >= $2 AND started_at < $3 AND cold = 1 ORDER BY started_at, id`;
+
+const INTERRUPT = `UPDATE probe_results SET outcome = 'interrupted', finished_at = $1, error_message = $2
+  WHERE outcome = 'running'`;
+
+export function probeRepo(db: PgDb): ProbeRepo {
+  const one = async (sql: string, params: unknown[]) =>
+    (await db.query<Row>(sql, params)).rows.map(fromRow)[0];
+  return {
+    async save(p) {
+      await db.query(SAVE, [
+        p.id,
+        p.endpoint,
+        p.startedAt,
+        p.finishedAt ?? null,
+        p.instancesAtStart,
+        p.cold ? 1 : 0,
+        p.queuedS ?? null,
+        p.scaleOutS ?? null,
+        p.inServiceToOutputS ?? null,
+        p.totalS ?? null,
+        p.outcome,
+        p.inferenceId ?? null,
+        p.inputLocation ?? null,
+        p.outputLocation ?? null,
+        p.failureLocation ?? null,
+        pgText(p.errorMessage) ?? null,
+        p.holder ?? null,
+        p.component ?? null,
+        p.alarmS ?? null,
+        p.failedInvocations ?? null,
+      ]);
+    },
+    get: (id) => one(`SELECT * FROM probe_results WHERE id = $1`, [id]),
+    latest: (endpoint) =>
+      one(`SELECT * FROM probe_results WHERE endpoint = $1 ORDER BY started_at DESC, id DESC LIMIT 1`, [
+        endpoint,
+      ]),
+    async between(endpoint, from, to) {
+      return (await db.query<Row>(BETWEEN, [endpoint, from, to])).rows.map(fromRow);
+    },
+    async coldBetween(endpoint, from, to) {
+      const { rows } = await db.query<
+        Pick<Row, 'started_at' | 'finished_at' | 'outcome' | 'total_s' | 'component'>
+      >(COLD_BETWEEN, [endpoint, from, to]);
+      const out = new Array<ColdProbe>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i]!;
+        const c: ColdProbe = {
+          startedAt: r.started_at,
+          finishedAt: r.finished_at ?? undefined,
+          outcome: r.outcome,
+          totalS: r.total_s ?? undefined,
+        };
+        if (r.component !== null) c.component = r.component;
+        out[i] = c;
+      }
+      return out;
+    },
+    async coldTotals() {
+      const { rows } = await db.query<{ endpoint: string; totalS: number }>(
+        `SELECT endpoint, total_s AS "totalS" FROM probe_results
+         WHERE cold = 1 AND outcome = 'success' AND total_s IS NOT NULL`,
+      );
+      return rows;
+    },
+    async interruptRunning(at, message, holder) {
+      const r =
+        holder === undefined
+          ? await db.query(INTERRUPT, [at, pgText(message)])
+          : await db.query(`${INTERRUPT} AND holder = $3`, [at, pgText(message), holder]);
+      return r.rowCount ?? 0;
+    },
+    async running() {
+      return (
+        await db.query<Row>(`SELECT * FROM probe_results WHERE outcome = 'running' ORDER BY started_at, id`)
+      ).rows.map(fromRow);
+    },
+  };
+}
