@@ -2,14 +2,13 @@
 // region (endpoints, queues, its virtual clock) cannot be reached by a CLI command, which would open
 // a region of its own and answer for it ("endpoint ... does not exist", "7 to create"). So a command
 // that acts on the cloud refuses while a daemon holds the config's store lease, and writes nothing.
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { SystemClock, type Clock } from '../clock.js';
 import { SIM_STATE_FILE } from '../cloud/sim/cli-state.js';
 import { loadConfig, type Config } from '../config/load.js';
 import { parseHolder, pidAlive } from '../daemon/probe-recovery.js';
-import { openStore } from '../store/index.js';
+import { openStore, storeExists, localStateDir } from '../store/index.js';
 import type { Lease } from '../store/leases.js';
 import { UserError } from './errors.js';
 
@@ -40,7 +39,7 @@ export async function runningSimDaemon(
   config: Config,
   check: SimDaemonCheck = {},
 ): Promise<SimDaemon | undefined> {
-  if (config.cloud !== 'sim' || !existsSync(config.storePath)) return undefined;
+  if (config.cloud !== 'sim' || !storeExists(config.storePath)) return undefined;
   let lease: Lease | undefined;
   try {
     const store = await openStore(config.storePath, { readonly: true });
@@ -77,7 +76,7 @@ export function simDaemonMessage(configPath: string, config: Config, d: SimDaemo
     ...(d.otherHost ? [`on host ${d.otherHost}`] : []),
     ...(dashboardUrl(config) ? [dashboardUrl(config)!] : []),
   ].join(', ');
-  const own = path.join(path.dirname(config.storePath), SIM_STATE_FILE);
+  const own = path.join(localStateDir(config.storePath, config.file), SIM_STATE_FILE);
   return (
     `${configPath} uses the simulated cloud, and its daemon (${who}) owns that simulated region: ` +
     `the commands plan/apply/destroy/probe/invoke cannot reach it from another process. ` +

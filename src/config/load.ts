@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
+import { isPgUrl, parsePgUrl } from '../store/pg/url.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { interpolateEnv } from './interpolate.js';
 import { configSchema, type EndpointParsed, type ParsedConfig } from './schema.js';
@@ -30,7 +31,10 @@ export interface Config extends Omit<ParsedConfig, 'endpoints' | 'project'> {
   project: string;
   /** Absolute path of the file this came from. */
   file: string;
-  /** Absolute path of the SQLite store. */
+  /**
+   * Absolute path of the SQLite store, or the postgres:// URL of a PostgreSQL one (which may carry a
+   * password: show storeLabel(storePath), never this).
+   */
   storePath: string;
   /** The `kind: async` endpoints, in file order. */
   endpoints: EndpointConfig[];
@@ -144,7 +148,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     ...parsed,
     project,
     file: path.resolve(file),
-    storePath: path.resolve(path.dirname(path.resolve(file)), parsed.store),
+    storePath: storeLocation(parsed.store, file, env),
     endpoints,
     realtimeEndpoints,
     warnings: [
@@ -364,4 +368,19 @@ function projectFromFile(file: string): string {
 
 function firstLine(s: string): string {
   return s.split('\n')[0] ?? s;
+}
+
+/** SAGEZERO_STORE, else the file's `store:`; a path is relative to the config file, a URL is checked. */
+function storeLocation(fromFile: string, file: string, env: NodeJS.ProcessEnv): string {
+  const fromEnv = env.SAGEZERO_STORE?.trim();
+  const value = fromEnv || fromFile;
+  if (!isPgUrl(value)) return path.resolve(path.dirname(path.resolve(file)), value);
+  try {
+    parsePgUrl(value);
+  } catch (e) {
+    const message = (e as Error).message;
+    if (fromEnv) throw new ConfigError([{ file, path: '', message: `SAGEZERO_STORE: ${message}` }]);
+    throw new ConfigError([{ file, path: 'store', message }]);
+  }
+  return value;
 }

@@ -1,4 +1,5 @@
 export { openStore, StoreError, type Store, type OpenStoreOptions, type GroupCommit } from './store.js';
+export { isPgUrl, localStateDir, storeExists, storeLabel } from './location.js';
 export type {
   EndpointLifeSpan,
   InstanceTransition,

@@ -1,10 +1,13 @@
-// Opening a store. SQLite is the only backend so far; a PostgreSQL URL will select the other one.
+// Opening a store: a postgres:// URL selects PostgreSQL (src/store/pg/), anything else is a SQLite file.
+import { isPgUrl } from './pg/url.js';
+import { openPgStore } from './pg/store.js';
 import { openSqliteStore } from './sqlite/store.js';
 import type { OpenStoreOptions, Store } from './types.js';
 
 export { StoreError, type OpenStoreOptions, type Store, type GroupCommit } from './types.js';
 
-/** Opens (creating if needed) the store at `file`, or `:memory:` for tests. Throws StoreError. */
-export async function openStore(file: string, options: OpenStoreOptions = {}): Promise<Store> {
-  return await Promise.resolve(openSqliteStore(file, options));
+/** Opens (creating if needed) the store at `location`, or `:memory:` for tests. Throws StoreError. */
+export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
+  if (isPgUrl(location)) return openPgStore(location, options);
+  return await Promise.resolve(openSqliteStore(location, options));
 }

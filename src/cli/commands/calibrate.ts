@@ -2,7 +2,6 @@
 // Replays each endpoint's own reconstructed traffic under its live policy with boot and alarm timing
 // fitted from its history, and puts simulated against observed figures per day (src/calibrate/).
 // Stores the fit, which `tune` and `simulate --calibration` then use.
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Clock } from '../../clock.js';
 import { calibrateEndpoint, type EndpointCalibration } from '../../calibrate/calibrate.js';
@@ -11,7 +10,7 @@ import type { BootDistribution } from '../../cloud/sim/boot.js';
 import { formatCalibration } from '../../calibrate/format.js';
 import { loadConfig, type Config, type EndpointConfig } from '../../config/load.js';
 import { MAX_HISTORY_MS, parseHistory } from '../../tune/config.js';
-import { openStore, StoreError, type Store } from '../../store/index.js';
+import { openStore, StoreError, type Store, storeExists, storeLabel } from '../../store/index.js';
 import { commandClock, openCommandStore } from '../store-clock.js';
 import { EXIT, UserError } from '../errors.js';
 import type { Output } from '../output.js';
@@ -89,9 +88,9 @@ export async function runCalibrate(
       );
     }
   }
-  if (!existsSync(config.storePath)) {
+  if (!storeExists(config.storePath)) {
     throw new UserError(
-      `no history to calibrate on: the store ${config.storePath} does not exist. Run \`sagezero serve -c ${flags.config}\`, which records it there.`,
+      `no history to calibrate on: the store ${storeLabel(config.storePath)} does not exist. Run \`sagezero serve -c ${flags.config}\`, which records it there.`,
     );
   }
   const store = await openCommandStore(config);
@@ -126,9 +125,9 @@ export async function storedCalibrationFor(
       `--calibration: no endpoint named "${name}" in ${config.file} (it has: ${config.endpoints.map((e) => e.name).join(', ')})`,
     );
   }
-  if (!existsSync(config.storePath)) {
+  if (!storeExists(config.storePath)) {
     throw new UserError(
-      `--calibration: the store ${config.storePath} does not exist; run \`sagezero calibrate -c ${file}\` first`,
+      `--calibration: the store ${storeLabel(config.storePath)} does not exist; run \`sagezero calibrate -c ${file}\` first`,
     );
   }
   let store: Store;
@@ -141,7 +140,7 @@ export async function storedCalibrationFor(
     const c = await latestCalibration(store, name);
     if (!c) {
       throw new UserError(
-        `--calibration: ${name} has no stored calibration in ${config.storePath}; run \`sagezero calibrate -c ${file} --endpoint ${name}\` first`,
+        `--calibration: ${name} has no stored calibration in ${storeLabel(config.storePath)}; run \`sagezero calibrate -c ${file} --endpoint ${name}\` first`,
       );
     }
     return {

@@ -3,7 +3,6 @@
 // in the store as the daemon does, and exit non-zero unless every probe succeeded. On
 // cloud: sim it refuses while a daemon owns the simulated region, and records nothing in a store whose
 // history runs on a daemon's simulated clock (the probe ran in the CLI's own region, on its own clock).
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../../config/load.js';
@@ -17,7 +16,14 @@ import {
   realtimeProbeTarget,
   type RealtimeTarget,
 } from './probe-realtime.js';
-import { openStore, StoreError, type ProbeResult, type Store } from '../../store/index.js';
+import {
+  openStore,
+  StoreError,
+  type ProbeResult,
+  type Store,
+  storeExists,
+  storeLabel,
+} from '../../store/index.js';
 import { holderId } from '../../daemon/probe-recovery.js';
 import { randomUUID } from 'node:crypto';
 import type { ApiCallObserver } from '../../cloud/types.js';
@@ -117,7 +123,7 @@ export async function runProbeCommand(
     const store = await openProbeStore(config);
     if (!store) {
       out.err(
-        `(not recorded in ${config.storePath}: its history runs on the daemon's simulated clock, ` +
+        `(not recorded in ${storeLabel(config.storePath)}: its history runs on the daemon's simulated clock, ` +
           `and this probe runs in the CLI's own simulated region)`,
       );
     }
@@ -198,7 +204,7 @@ export async function runProbeCommand(
 
 /** The store the probe records into; undefined when its history runs on another clock. */
 async function openProbeStore(config: Config): Promise<Store | undefined> {
-  if (config.cloud === 'sim' && existsSync(config.storePath)) {
+  if (config.cloud === 'sim' && storeExists(config.storePath)) {
     let simNow: number | undefined;
     try {
       const ro = await openStore(config.storePath, { readonly: true });

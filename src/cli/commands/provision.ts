@@ -1,7 +1,6 @@
 // sagezero plan | apply | destroy — Terraform's contract: show the diff before changing anything,
 // do nothing when nothing differs, and exit codes a script can use.
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import type { Config } from '../../config/load.js';
 import { applyMany } from '../../provision/apply-many.js';
 import { executeDestroy, planDestroy } from '../../provision/destroy.js';
@@ -17,8 +16,9 @@ import { EndpointFailedError, type WaitOptions } from '../../provision/wait.js';
 import type { OpenedCloud } from '../../cloud/open.js';
 import type { ApiCallObserver } from '../../cloud/types.js';
 import { endpointBoot } from '../../scaling/boot.js';
-import { openStore, type Store } from '../../store/index.js';
+import { openStore, type Store, storeExists } from '../../store/index.js';
 import { withCloud } from '../context.js';
+import { commandClock } from '../store-clock.js';
 import { refuseWhileSimDaemonRuns } from '../sim-daemon.js';
 import { EXIT, UserError } from '../errors.js';
 import type { Output } from '../output.js';
@@ -106,7 +106,8 @@ async function makePlan(opened: OpenedCloud, config: Config, only: string | unde
   const store = await openStoreIfAny(config);
   try {
     return await buildPlan(opened.cloud, config, modelResolver(opened.cloud, config), only, {
-      boot: (e) => endpointBoot(e, store),
+      boot: async (e) =>
+        endpointBoot(e, store, store ? (await commandClock(config, store)).now() : undefined),
     });
   } finally {
     await store?.close();
@@ -115,7 +116,7 @@ async function makePlan(opened: OpenedCloud, config: Config, only: string | unde
 
 /** The config's store, read-only, when it exists and opens; plan does without it otherwise. */
 async function openStoreIfAny(config: Config): Promise<Store | undefined> {
-  if (!existsSync(config.storePath)) return undefined;
+  if (!storeExists(config.storePath)) return undefined;
   try {
     return await openStore(config.storePath, { readonly: true });
   } catch {

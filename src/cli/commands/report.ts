@@ -1,7 +1,6 @@
 // sagezero report -c FILE [--since 7d | --start T [--end T]] [--step 1h|auto] [--endpoint NAME] [--json | --csv]
 // Prints the cost report from the store that `sagezero serve` fills. A series over MAX_SERIES_POINTS
 // (endpoints x buckets) is refused as the API refuses it; --step auto picks the smallest step that fits.
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Clock } from '../../clock.js';
 import { loadConfig, type Config } from '../../config/load.js';
@@ -17,6 +16,7 @@ import { ReportParamError } from '../../cost/window.js';
 import { commandClock, openCommandStore } from '../store-clock.js';
 import { UserError } from '../errors.js';
 import { processOutput, type Output } from '../output.js';
+import { storeExists, storeLabel } from '../../store/index.js';
 
 export interface ReportOptions {
   config: string;
@@ -77,9 +77,9 @@ export async function runReport(opts: ReportOptions, deps: ReportCommandDeps = {
       `--endpoint: no endpoint named "${opts.endpoint}" in ${config.file} (known: ${allNames.join(', ')})`,
     );
   }
-  if (!existsSync(config.storePath)) {
+  if (!storeExists(config.storePath)) {
     throw new UserError(
-      `no data yet: the store ${config.storePath} does not exist. Run \`sagezero serve -c ${opts.config}\`, which records telemetry there.`,
+      `no data yet: the store ${storeLabel(config.storePath)} does not exist. Run \`sagezero serve -c ${opts.config}\`, which records telemetry there.`,
     );
   }
   const store = await openCommandStore(config);

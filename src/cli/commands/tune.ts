@@ -2,7 +2,6 @@
 // Chooses each endpoint's scale-to-zero policy from its own traffic (the store that `sagezero serve`
 // fills, or a trace file) by replaying candidates through the simulated cloud, and prints the current
 // and the recommended policy with the `scaling:` block to put in the config.
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Clock } from '../../clock.js';
 import { loadConfig, type Config, type EndpointConfig } from '../../config/load.js';
@@ -26,6 +25,7 @@ import { formatTuneResult } from '../../tune/format.js';
 import { EXIT, UserError } from '../errors.js';
 import type { Output } from '../output.js';
 import { realtimeTarget, runRealtimeTune } from './tune-realtime.js';
+import { storeExists, storeLabel } from '../../store/index.js';
 
 export interface TuneFlags {
   config: string;
@@ -136,17 +136,17 @@ export async function runTune(
     traffic = await traceTraffic(flags, seed);
   }
 
-  const storeExists = existsSync(config.storePath);
-  if (!traffic && !storeExists) {
+  const hasStore = storeExists(config.storePath);
+  if (!traffic && !hasStore) {
     throw new UserError(
-      `no traffic to tune on: the store ${config.storePath} does not exist. Run \`sagezero serve -c ${flags.config}\`, ` +
+      `no traffic to tune on: the store ${storeLabel(config.storePath)} does not exist. Run \`sagezero serve -c ${flags.config}\`, ` +
         'which records it there, or tune on a trace file with --trace FILE --format FORMAT.',
     );
   }
   // With a trace and no store yet, an empty store stands in (no measured cold starts: the prior).
-  const store = await openCommandStore(config, storeExists ? config.storePath : ':memory:');
+  const store = await openCommandStore(config, hasStore ? config.storePath : ':memory:');
   try {
-    const clock = await commandClock(config, storeExists ? store : undefined, deps.clock);
+    const clock = await commandClock(config, hasStore ? store : undefined, deps.clock);
     const results: EndpointTuneResult[] = [];
     for (const endpoint of targets) {
       if (targets.length > 1 && out.interactive) out.err(`tuning ${endpoint.name}...`);

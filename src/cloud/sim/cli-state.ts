@@ -11,11 +11,12 @@ import { defaultBoot } from './boot.js';
 import { SimEngine, simOptions } from './engine.js';
 import { SimCloud } from './sim-cloud.js';
 import { restore, snapshot, type SimStateJson } from './state.js';
+import { localStateDir } from '../../store/location.js';
 
 export const SIM_STATE_FILE = 'sim-cloud.json';
 
 export function simStatePath(config: Config, options: OpenCloudOptions = {}): string {
-  return options.simStatePath ?? path.join(path.dirname(config.storePath), SIM_STATE_FILE);
+  return options.simStatePath ?? path.join(localStateDir(config.storePath, config.file), SIM_STATE_FILE);
 }
 
 /** One file holds every simulated region the config has pointed at, each with its own resources. */
