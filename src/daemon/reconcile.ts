@@ -16,7 +16,7 @@
 // it ends. The other endpoints are checked and repaired meanwhile.
 import type { Clock } from '../clock.js';
 import type { Cloud } from '../cloud/types.js';
-import type { Config } from '../config/load.js';
+import type { Config, EndpointConfig } from '../config/load.js';
 import type { DriftEvent } from '../alerts/rules/ops.js';
 import { ownerTags } from '../ownership.js';
 import { applyEndpointPlan, type ApplyContext } from '../provision/apply.js';
@@ -25,7 +25,7 @@ import { desiredEndpoints, planEndpoint, planWarnings, type EndpointDesired } fr
 import { modelResolver } from '../provision/resolve-model.js';
 import type { EndpointPlan, ResourceChange, ResourceKind } from '../provision/types.js';
 import { waitForSettled } from '../provision/wait.js';
-import { endpointBoot } from '../scaling/boot.js';
+import { endpointBoot, type EndpointBoot } from '../scaling/boot.js';
 import { buildScalingResources } from '../scaling/build.js';
 import { planScaling } from '../scaling/plan.js';
 import type { Store } from '../store/index.js';
@@ -160,6 +160,24 @@ function splitChanges(
 
 // Each plan warning is logged once per daemon (its logger lives as long as it does; the context is
 // built anew for every round), not at every reconcile.
+// The boot read is one store query per scale-out in the tuner's window, for a warning that is
+// logged once: an hour-old estimate is as good, and the full check of a 100-endpoint fleet stops
+// costing more with every day of history.
+const BOOT_MEMO_MS = 3_600_000;
+// Keyed by the endpoint's config object: a reloaded config (another prior) reads afresh.
+const bootMemo = new WeakMap<Store, WeakMap<EndpointConfig, { at: number; boot: Promise<EndpointBoot> }>>();
+
+function bootOnceAnHour(store: Store, e: EndpointConfig, now: number): Promise<EndpointBoot> {
+  let memo = bootMemo.get(store);
+  if (!memo) bootMemo.set(store, (memo = new WeakMap()));
+  const hit = memo.get(e);
+  if (hit && now >= hit.at && now - hit.at < BOOT_MEMO_MS) return hit.boot;
+  const boot = endpointBoot(e, store, now);
+  memo.set(e, { at: now, boot });
+  boot.catch(() => memo.delete(e));
+  return boot;
+}
+
 const warned = new WeakMap<Logger, Set<string>>();
 
 function logWarningsOnce(ctx: ReconcileContext, warnings: readonly string[]): void {
@@ -236,7 +254,7 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
       config,
       toCheck.map((w) => w.endpoint),
       plans,
-      { boot: (e) => endpointBoot(e, store) },
+      { boot: (e) => bootOnceAnHour(store, e, ctx.clock.now()) },
     ),
   );
 

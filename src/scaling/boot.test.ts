@@ -76,6 +76,13 @@ describe('endpointBoot', () => {
       scaleOuts: 1,
       medianSeconds: expect.closeTo(820, 6) as number,
     });
+    // The tuner's window (35 days) before `now`: 35 days after the first probe's start it is the
+    // first thing to leave; a day earlier all three are in it.
+    const day = 86_400_000;
+    expect((await endpointBoot(e, store, T + 34 * day)).samples).toBe(3);
+    expect(await endpointBoot(e, store, T + 35 * day + 1)).toMatchObject({ samples: 2, probes: 1 });
+    // Nothing measured yet at `now` before the history.
+    expect((await endpointBoot(e, store, T - MIN)).source).toBe('prior');
   });
 });
 

@@ -10,6 +10,7 @@ import {
   wakeCooldownFor,
 } from '../config/scaling-schema.js';
 import type { Store } from '../store/index.js';
+import { MAX_HISTORY_MS } from '../tune/config.js';
 import { bootSamplesFromStore, estimateBoot, type BootEstimate } from '../tune/coldstart.js';
 
 export interface EndpointBoot extends BootEstimate {
@@ -27,11 +28,17 @@ export function bootPriorSeconds(endpoint: EndpointConfig): number {
 }
 
 /**
- * The endpoint's boot: every cold start the store has measured (cold probes' scale-out phase and
- * scale-outs from zero, each cold start once, as the tuner counts them), or the prior when there is
- * none or no store.
+ * The endpoint's boot: every cold start the store has measured in the tuner's window (the
+ * MAX_HISTORY_MS before `now`: cold probes' scale-out phase and scale-outs from zero, each cold start
+ * once, as the tuner counts them), or the prior when there is none or no store. The window keeps the
+ * read (one query per stored scale-out) from growing with the store's whole history.
  */
-export async function endpointBoot(endpoint: EndpointConfig, store?: Store): Promise<EndpointBoot> {
+export async function endpointBoot(
+  endpoint: EndpointConfig,
+  store?: Store,
+  /** The window's end; without it, the store's whole history. */
+  now?: number,
+): Promise<EndpointBoot> {
   const priorSeconds = bootPriorSeconds(endpoint);
   let probes: number[] = [];
   let scaleOuts: number[] = [];
@@ -41,8 +48,8 @@ export async function endpointBoot(endpoint: EndpointConfig, store?: Store): Pro
         store,
         endpoint.name,
         endpoint.variantName,
-        0,
-        Number.MAX_SAFE_INTEGER,
+        now === undefined ? 0 : now - MAX_HISTORY_MS,
+        now === undefined ? Number.MAX_SAFE_INTEGER : now + 1,
       ));
     } catch {
       // A store of another schema version: plan goes on with the prior.
