@@ -40,8 +40,10 @@ export function activityRepo(db: Database.Database): SyncOf<ActivityRepo> {
        description = excluded.description, cause = excluded.cause, desired_count = excluded.desired_count`,
   );
   const get = db.prepare(`SELECT * FROM scaling_activities WHERE activity_id = ?`);
+  // Ties by id, not by the rowid's insertion order, which the PostgreSQL store has no column for.
   const between = db.prepare(
-    `SELECT * FROM scaling_activities WHERE endpoint = ? AND start_time >= ? AND start_time <= ? ORDER BY start_time`,
+    `SELECT * FROM scaling_activities WHERE endpoint = ? AND start_time >= ? AND start_time <= ?
+     ORDER BY start_time, activity_id`,
   );
   return {
     upsert(a) {

@@ -1,0 +1,147 @@
+// PostgreSQL implementation of src/store/metrics.ts; the same rows and answers as sqlite/metrics.ts.
+import type { MetricPoint, MetricRepo, MinuteRange } from '../metrics.js';
+import { encodeRange } from '../sqlite/metrics.js';
+import { ceilBound, floorBound } from './bounds.js';
+import type { PgDb } from './db.js';
+
+/** Points per INSERT: one statement for a poll's batch, a bounded message for a backfill's. */
+const UPSERT_CHUNK = 10_000;
+
+// Four arrays rather than four parameters per row: one statement of fixed text whatever the batch.
+const UPSERT = `INSERT INTO async_metrics (endpoint, metric, minute, value)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::double precision[])
+  ON CONFLICT (endpoint, metric, minute) DO UPDATE SET value = excluded.value`;
+
+/**
+ * One value per range, in range order: a correlated subquery per range, each a primary-key range
+ * search (a join could let the planner match every row of the metric against every range).
+ * Parameters: endpoint, metric, first and last minute (ms) of each range.
+ */
+function aggregateSql(expr: string, where = ''): string {
+  return `SELECT (SELECT ${expr} FROM async_metrics m
+      WHERE m.endpoint = $1 AND m.metric = $2 AND m.minute >= r.lo AND m.minute <= r.hi ${where}) AS v
+    FROM unnest($3::bigint[], $4::bigint[]) WITH ORDINALITY AS r(lo, hi, i) ORDER BY r.i`;
+}
+
+// SUM adds in minute order, as SQLite's index walk does (SQLite compensates rounding; whole-number
+// counts, as CloudWatch's are, sum the same either way).
+const AGGREGATES = {
+  max: aggregateSql('MAX(m.value)'),
+  sum: aggregateSql('SUM(m.value ORDER BY m.minute)'),
+  firstPositive: aggregateSql('MIN(m.minute)', 'AND m.value > 0'),
+} as const;
+
+const POSITIVE = `SELECT r.i, p.minute, p.value
+  FROM unnest($3::bigint[], $4::bigint[]) WITH ORDINALITY AS r(lo, hi, i)
+  CROSS JOIN LATERAL (
+    SELECT m.minute, m.value FROM async_metrics m
+    WHERE m.endpoint = $1 AND m.metric = $2 AND m.minute >= r.lo AND m.minute <= r.hi AND m.value > 0
+  ) p
+  ORDER BY r.i, p.minute`;
+
+/**
+ * The ranges holding a whole minute (the others answer nothing), as minute bounds in ms, with their
+ * positions. SQLite's encoding decides which minutes a range covers, so both backends read the same.
+ */
+function searchable(ranges: readonly MinuteRange[]): { idx: number[]; lo: number[]; hi: number[] } {
+  const idx: number[] = [];
+  const lo: number[] = [];
+  const hi: number[] = [];
+  ranges.forEach((r, i) => {
+    const code = encodeRange(r);
+    if (code === undefined) return;
+    const first = Math.floor(code / 1_048_576);
+    idx.push(i);
+    lo.push(first * 60_000);
+    hi.push((first + (code % 1_048_576)) * 60_000);
+  });
+  return { idx, lo, hi };
+}
+
+/** The last point of each key: one INSERT cannot update a row twice, and a later point wins. */
+function lastPerKey(points: readonly MetricPoint[]): MetricPoint[] {
+  const byKey = new Map<string, MetricPoint>();
+  for (const p of points) {
+    // SQLite binds NaN as NULL, which the NOT NULL column refuses; PostgreSQL would store a NaN.
+    if (Number.isNaN(p.value))
+      throw new RangeError(
+        `metric value of ${p.endpoint} ${p.metric} at minute ${p.minute} is NaN (NOT NULL constraint failed: async_metrics.value)`,
+      );
+    byKey.set(`${p.endpoint}\0${p.metric}\0${p.minute}`, p);
+  }
+  return byKey.size === points.length ? [...points] : [...byKey.values()];
+}
+
+export function metricRepo(db: PgDb): MetricRepo {
+  const upsertChunk = async (points: readonly MetricPoint[]): Promise<void> => {
+    await db.query(UPSERT, [
+      points.map((p) => p.endpoint),
+      points.map((p) => p.metric),
+      points.map((p) => p.minute),
+      points.map((p) => p.value),
+    ]);
+  };
+
+  return {
+    async upsert(points) {
+      if (points.length === 0) return;
+      const rows = lastPerKey(points);
+      if (rows.length <= UPSERT_CHUNK) return upsertChunk(rows);
+      // All or nothing, as SQLite's batch is.
+      await db.transaction(async () => {
+        for (let i = 0; i < rows.length; i += UPSERT_CHUNK)
+          await upsertChunk(rows.slice(i, i + UPSERT_CHUNK));
+      });
+    },
+    async series(endpoint, metric, from, to) {
+      const r = await db.query<{ minute: number; value: number }>(
+        `SELECT minute, value FROM async_metrics WHERE endpoint = $1 AND metric = $2 AND minute >= $3 AND minute <= $4
+         ORDER BY minute`,
+        [endpoint, metric, ceilBound(from), floorBound(to)],
+      );
+      return r.rows;
+    },
+    async aggregate(endpoint, metric, ranges, fn) {
+      const out: (number | undefined)[] = new Array<number | undefined>(ranges.length).fill(undefined);
+      const { idx, lo, hi } = searchable(ranges);
+      if (idx.length === 0) return out;
+      const r = await db.query<{ v: number | null }>(AGGREGATES[fn], [endpoint, metric, lo, hi]);
+      r.rows.forEach((row, j) => {
+        if (row.v !== null) out[idx[j]!] = row.v;
+      });
+      return out;
+    },
+    async positivePoints(endpoint, metric, ranges) {
+      const out: [number, number][][] = ranges.map(() => []);
+      const { idx, lo, hi } = searchable(ranges);
+      if (idx.length === 0) return out;
+      // The ordinality is a BIGINT, 1-based.
+      const r = await db.query<{ i: number; minute: number; value: number }>(POSITIVE, [
+        endpoint,
+        metric,
+        lo,
+        hi,
+      ]);
+      for (const row of r.rows) out[idx[row.i - 1]!]!.push([row.minute, row.value]);
+      return out;
+    },
+    async prune(before) {
+      const r = await db.query(`DELETE FROM async_metrics WHERE minute < $1`, [ceilBound(before)]);
+      return r.rowCount ?? 0;
+    },
+    async latestMinute(endpoint, metric) {
+      const r = await db.query<{ m: number | null }>(
+        `SELECT MAX(minute) AS m FROM async_metrics WHERE endpoint = $1 AND metric = $2`,
+        [endpoint, metric],
+      );
+      return r.rows[0]?.m ?? undefined;
+    },
+    async earliestMinute(endpoint, metric) {
+      const r = await db.query<{ m: number | null }>(
+        `SELECT MIN(minute) AS m FROM async_metrics WHERE endpoint = $1 AND metric = $2`,
+        [endpoint, metric],
+      );
+      return r.rows[0]?.m ?? undefined;
+    },
+  };
+}
