@@ -87,6 +87,18 @@ for (const b of storeBackends()) {
       expect(await s.apiCalls.since(6 * M)).toEqual([]);
     });
 
+    it('compares fractional and infinite times with minutes as numbers', async () => {
+      await s.apiCalls.record({ service: 's', operation: 'o', ok: false }, M);
+      await s.apiCalls.record({ service: 's', operation: 'o', ok: false }, 2 * M);
+      expect(await s.apiCalls.errorMinutes(-Infinity)).toEqual([M, 2 * M]);
+      expect((await s.apiCalls.since(-Infinity)).map((t) => t.count)).toEqual([2]);
+      // Minute 1 is before 1m + 0.5 ms; minute 2 is not.
+      await s.apiCalls.prune(M + 0.5);
+      expect(await s.apiCalls.errorMinutes(0)).toEqual([2 * M]);
+      await s.apiCalls.prune(Infinity);
+      expect(await s.apiCalls.errorMinutes(-Infinity)).toEqual([]);
+    });
+
     it('orders totals by service, operation and outcome, in byte order', async () => {
       for (const [service, operation] of [
         ['sagemaker', 'describe'],

@@ -211,6 +211,18 @@ for (const b of storeBackends()) {
       expect((await s.probes.latest('e'))?.id).toBe('at-to');
     });
 
+    it('compares fractional and infinite bounds with start times as numbers', async () => {
+      for (const at of [10, 11, 12]) await s.probes.save(probe({ id: `p${at}`, startedAt: at }));
+      expect((await s.probes.between('e', 10.5, 12.5)).map((p) => p.id)).toEqual(['p11', 'p12']);
+      expect((await s.probes.coldBetween('e', 9.5, 11.5)).map((p) => p.startedAt)).toEqual([10, 11]);
+      expect((await s.probes.between('e', -Infinity, Infinity)).map((p) => p.id)).toEqual([
+        'p10',
+        'p11',
+        'p12',
+      ]);
+      expect(await s.probes.coldBetween('e', Number.NaN, Infinity)).toEqual([]);
+    });
+
     it('totals only completed cold probes that succeeded, of every endpoint', async () => {
       await s.probes.save(probe({ id: 'a', startedAt: 1, totalS: 10, outcome: 'success' }));
       await s.probes.save(probe({ id: 'b', endpoint: 'f', startedAt: 2, totalS: 20, outcome: 'success' }));

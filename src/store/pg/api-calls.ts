@@ -1,5 +1,6 @@
 // PostgreSQL implementation of src/store/api-calls.ts; the same counts as sqlite/api-calls.ts.
 import type { ApiCallRepo, ApiCallTotal, ApiRetryTotal } from '../api-calls.js';
+import { ceilBound } from './bounds.js';
 import type { PgDb } from './db.js';
 
 // Every AWS call lands here, so a call is one round trip: the three counters SQLite bumps in one
@@ -70,19 +71,19 @@ export function apiCallRepo(db: PgDb): ApiCallRepo {
       const { rows } = await db.query<TotalRow>(
         `SELECT service, operation, ok, SUM(count)::bigint AS count FROM aws_api_call_minutes WHERE minute >= $1
          GROUP BY service, operation, ok ORDER BY service COLLATE "C", operation COLLATE "C", ok`,
-        [minuteOf(since)],
+        [ceilBound(minuteOf(since))],
       );
       return rows.map(toTotal);
     },
     async errorMinutes(since) {
       const { rows } = await db.query<{ minute: number }>(
         `SELECT DISTINCT minute FROM aws_api_call_minutes WHERE ok = 0 AND minute >= $1 ORDER BY minute`,
-        [minuteOf(since)],
+        [ceilBound(minuteOf(since))],
       );
       return rows.map((r) => r.minute);
     },
     async prune(before) {
-      await db.query(`DELETE FROM aws_api_call_minutes WHERE minute < $1`, [before]);
+      await db.query(`DELETE FROM aws_api_call_minutes WHERE minute < $1`, [ceilBound(before)]);
     },
   };
 }

@@ -1,5 +1,6 @@
 // PostgreSQL implementation of src/store/probes.ts; the same rows and answers as sqlite/probes.ts.
 import type { ColdProbe, ProbeOutcome, ProbeRepo, ProbeResult } from '../probes.js';
+import { ceilBound } from './bounds.js';
 import type { PgDb } from './db.js';
 import { pgText } from './text.js';
 
@@ -114,12 +115,12 @@ export function probeRepo(db: PgDb): ProbeRepo {
         endpoint,
       ]),
     async between(endpoint, from, to) {
-      return (await db.query<Row>(BETWEEN, [endpoint, from, to])).rows.map(fromRow);
+      return (await db.query<Row>(BETWEEN, [endpoint, ceilBound(from), ceilBound(to)])).rows.map(fromRow);
     },
     async coldBetween(endpoint, from, to) {
       const { rows } = await db.query<
         Pick<Row, 'started_at' | 'finished_at' | 'outcome' | 'total_s' | 'component'>
-      >(COLD_BETWEEN, [endpoint, from, to]);
+      >(COLD_BETWEEN, [endpoint, ceilBound(from), ceilBound(to)]);
       const out = new Array<ColdProbe>(rows.length);
       for (let i = 0; i < rows.length; i++) {
         const r = rows[i]!;
