@@ -169,17 +169,6 @@ describe('openStore', () => {
     ).toBe(0);
   });
 
-  it('rolls back a transaction that throws', async () => {
-    const s = open(':memory:');
-    await expect(
-      s.transaction(async () => {
-        await s.meta.set('a', '1', 0);
-        throw new Error('boom');
-      }),
-    ).rejects.toThrow('boom');
-    expect(await s.meta.get('a')).toBeUndefined();
-  });
-
   it('keeps committed writes when the writing process is killed', async () => {
     const file = path.join(tmp(), 'crash.db');
     const script = fileURLToPath(new URL('../../test/report/fixtures/store-crash-child.ts', import.meta.url));
