@@ -18,6 +18,7 @@ import { registerCalibrate } from './commands/calibrate.js';
 import { registerAlerts } from './commands/alerts.js';
 import { registerImport } from './commands/import.js';
 import { registerAudit } from './commands/audit.js';
+import { registerStore } from './commands/store.js';
 import { EXIT, UserError } from './errors.js';
 import { processOutput, type Output } from './output.js';
 import { VERSION } from '../version.js';
@@ -43,6 +44,7 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
   registerAlerts(program, out, setExit);
   registerImport(program, out, setExit);
   registerAudit(program, out);
+  registerStore(program, out, setExit);
   return program;
 }
 
