@@ -199,26 +199,31 @@ describe('loadConfig', () => {
     expect(loadConfig(file, {}).storePath).toBe('/var/lib/sagezero/sz.db');
   });
 
-  it('takes a postgres:// store as given, and SAGEZERO_STORE over the file', () => {
+  it('takes a postgres:// store as given, also from SAGEZERO_STORE through the file', () => {
     const file = path.join(dir, 'pg.yaml');
     writeFileSync(file, `region: us-east-1\nstore: postgres://sz@db.internal:5432/sagezero\n${endpoint}`);
     expect(loadConfig(file, {}).storePath).toBe('postgres://sz@db.internal:5432/sagezero');
+    // As config/example-aws.yaml and the Docker image do it; a file that names its store keeps it.
+    const viaEnv = path.join(dir, 'pg-env.yaml');
+    writeFileSync(viaEnv, `region: us-east-1\nstore: \${SAGEZERO_STORE:-var/x.db}\n${endpoint}`);
     const env = { SAGEZERO_STORE: 'postgresql://other@10.0.0.5/fleet' };
-    expect(loadConfig(file, env).storePath).toBe('postgresql://other@10.0.0.5/fleet');
-    // A path in the variable is relative to the config file, as in the file.
-    expect(loadConfig(file, { SAGEZERO_STORE: 'var/x.db' }).storePath).toBe(path.join(dir, 'var', 'x.db'));
+    expect(loadConfig(viaEnv, env).storePath).toBe('postgresql://other@10.0.0.5/fleet');
+    expect(loadConfig(viaEnv, {}).storePath).toBe(path.join(dir, 'var', 'x.db'));
+    expect(loadConfig(file, env).storePath).toBe('postgres://sz@db.internal:5432/sagezero');
   });
 
-  it('names the key or the variable of a bad store URL, without its password', () => {
+  it('names the key of a bad store URL, without its password', () => {
     const file = path.join(dir, 'pgbad.yaml');
     writeFileSync(file, `region: us-east-1\nstore: postgres://sz:hunter2@db.internal:5432\n${endpoint}`);
     expect(() => loadConfig(file, {})).toThrow(
       /store: the store URL postgres:\/\/sz@db.internal:5432\/\? names no database/,
     );
     expect(() => loadConfig(file, {})).not.toThrow(/hunter2/);
+    const viaEnv = path.join(dir, 'pgbad-env.yaml');
+    writeFileSync(viaEnv, `region: us-east-1\nstore: \${SAGEZERO_STORE}\n${endpoint}`);
     const env = { SAGEZERO_STORE: 'postgres://sz:s3cret@db/x?sslmode=prefer' };
-    expect(() => loadConfig(file, env)).toThrow(/SAGEZERO_STORE: .*sslmode=prefer/);
-    expect(() => loadConfig(file, env)).not.toThrow(/s3cret/);
+    expect(() => loadConfig(viaEnv, env)).toThrow(/store: .*sslmode=prefer/);
+    expect(() => loadConfig(viaEnv, env)).not.toThrow(/s3cret/);
   });
 
   it('names the project after the file when the config does not', () => {

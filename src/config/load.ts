@@ -148,7 +148,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     ...parsed,
     project,
     file: path.resolve(file),
-    storePath: storeLocation(parsed.store, file, env),
+    storePath: storeLocation(parsed.store, file),
     endpoints,
     realtimeEndpoints,
     warnings: [
@@ -370,17 +370,17 @@ function firstLine(s: string): string {
   return s.split('\n')[0] ?? s;
 }
 
-/** SAGEZERO_STORE, else the file's `store:`; a path is relative to the config file, a URL is checked. */
-function storeLocation(fromFile: string, file: string, env: NodeJS.ProcessEnv): string {
-  const fromEnv = env.SAGEZERO_STORE?.trim();
-  const value = fromEnv || fromFile;
+/**
+ * The file's `store:` (`${SAGEZERO_STORE:-...}` in the example configs and the Docker image: the
+ * variable is read through the file, never over it, so the image's default cannot override a store
+ * a config names). A path is relative to the config file; a URL is checked here.
+ */
+function storeLocation(value: string, file: string): string {
   if (!isPgUrl(value)) return path.resolve(path.dirname(path.resolve(file)), value);
   try {
     parsePgUrl(value);
   } catch (e) {
-    const message = (e as Error).message;
-    if (fromEnv) throw new ConfigError([{ file, path: '', message: `SAGEZERO_STORE: ${message}` }]);
-    throw new ConfigError([{ file, path: 'store', message }]);
+    throw new ConfigError([{ file, path: 'store', message: (e as Error).message }]);
   }
   return value;
 }

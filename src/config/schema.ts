@@ -150,7 +150,7 @@ export const configSchema = z
       .min(1)
       .default('./var/sagezero.db')
       .describe(
-        'SQLite file, relative to this config file; or postgres://user@host:5432/db for PostgreSQL (two replicas on two machines). SAGEZERO_STORE overrides it.',
+        'SQLite file, relative to this config file; or postgres://user@host:5432/db for PostgreSQL (two replicas on two machines). Write ${SAGEZERO_STORE:-...} to take it from the environment, as the Docker image does.',
       ),
     sim: simSchema.default({ bootSeconds: 480, seed: 1, accountId: '123456789012', speed: 60, history: 0 }),
     jumpstart: z
