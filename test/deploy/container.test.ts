@@ -57,3 +57,42 @@ describe('container image', () => {
     expect(instr('CMD').join(' ')).toContain(config);
   });
 });
+
+describe('two replicas on PostgreSQL (deploy/docker-compose.ha.yml)', () => {
+  interface Service {
+    read_only?: boolean;
+    user?: string;
+    volumes?: string[];
+    environment?: Record<string, string>;
+    ports?: string[];
+    secrets?: string[];
+    depends_on?: Record<string, { condition: string }>;
+  }
+  const compose = parse(readFileSync(path.join(ROOT, 'deploy/docker-compose.ha.yml'), 'utf8'), {
+    merge: true,
+  }) as { services: Record<string, Service> };
+  const replicas = Object.entries(compose.services).filter(([name]) => name.startsWith('sagezero'));
+
+  it('runs two read-only replicas on one PostgreSQL URL, the password only in a secret file', () => {
+    expect(replicas).toHaveLength(2);
+    const urls = new Set(replicas.map(([, s]) => s.environment?.SAGEZERO_STORE));
+    expect(urls.size).toBe(1);
+    const url = [...urls][0] ?? '';
+    // The example config the replicas mount resolves its store to that URL, which carries no password.
+    const config = loadConfig(path.join(ROOT, 'config/example-aws.yaml'), { SAGEZERO_STORE: url });
+    expect(config.storePath).toBe(url);
+    expect(new URL(url).password).toBe('');
+    for (const [, s] of replicas) {
+      expect(s.read_only).toBe(true);
+      expect(s.user).not.toBe('root');
+      // Nothing writable: the store is the database.
+      expect((s.volumes ?? []).every((v) => v.endsWith(':ro'))).toBe(true);
+      expect(s.environment?.SAGEZERO_STORE_PASSWORD_FILE).toBe('/run/secrets/pg_password');
+      expect(s.secrets).toContain('pg_password');
+      expect(s.depends_on?.postgres?.condition).toBe('service_healthy');
+    }
+    // Each replica's dashboard on its own host port.
+    const ports = replicas.map(([, s]) => s.ports?.[0]?.split(':').slice(0, 2).join(':'));
+    expect(new Set(ports).size).toBe(2);
+  });
+});
