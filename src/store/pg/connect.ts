@@ -62,7 +62,8 @@ export function createPgPool(url: string, options: PgPoolOptions = {}): { pool: 
     ...(parsed.ssl !== undefined ? { ssl: parsed.ssl } : {}),
     max: options.max,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
-    application_name: 'sagezero',
+    // PGAPPNAME, as libpq reads it, tells replicas apart in pg_stat_activity (and in the failover test).
+    application_name: process.env.PGAPPNAME || 'sagezero',
     types: { getTypeParser },
   });
   // Without a listener an idle connection's error would crash the process.
