@@ -69,14 +69,14 @@ const SAVE = `INSERT INTO probe_results (${COLUMNS})
     error_message = excluded.error_message, holder = excluded.holder, component = excluded.component,
     alarm_s = excluded.alarm_s, failed_invocations = excluded.failed_invocations`;
 
-// Equal start times are ordered by id, so every replica lists them alike (SQLite orders them by rowid,
-// which a replaced row changes; the interface promises only "oldest first").
+// By start time alone, as on SQLite (ties, which one endpoint's probes do not have, in no set order):
+// the (endpoint, started_at) index then yields the order, where a tiebreaker would sort every row.
 const BETWEEN = `SELECT * FROM probe_results WHERE endpoint = $1 AND started_at >= $2 AND started_at < $3
-  ORDER BY started_at, id`;
+  ORDER BY started_at`;
 
 // Only what the cost report needs, which reads up to 90 days of these per endpoint.
 const COLD_BETWEEN = `SELECT started_at, finished_at, outcome, total_s, component FROM probe_results
-  WHERE endpoint = $1 AND started_at >= $2 AND started_at < $3 AND cold = 1 ORDER BY started_at, id`;
+  WHERE endpoint = $1 AND started_at >= $2 AND started_at < $3 AND cold = 1 ORDER BY started_at`;
 
 const INTERRUPT = `UPDATE probe_results SET outcome = 'interrupted', finished_at = $1, error_message = $2
   WHERE outcome = 'running'`;
@@ -111,9 +111,7 @@ export function probeRepo(db: PgDb): ProbeRepo {
     },
     get: (id) => one(`SELECT * FROM probe_results WHERE id = $1`, [id]),
     latest: (endpoint) =>
-      one(`SELECT * FROM probe_results WHERE endpoint = $1 ORDER BY started_at DESC, id DESC LIMIT 1`, [
-        endpoint,
-      ]),
+      one(`SELECT * FROM probe_results WHERE endpoint = $1 ORDER BY started_at DESC LIMIT 1`, [endpoint]),
     async between(endpoint, from, to) {
       return (await db.query<Row>(BETWEEN, [endpoint, ceilBound(from), ceilBound(to)])).rows.map(fromRow);
     },
