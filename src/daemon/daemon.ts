@@ -26,10 +26,14 @@ import { backgroundRealtimeProvisioning } from './reconcile-realtime.js';
 import type { Scheduler, Task } from './scheduler.js';
 import { telemetryTask } from './telemetry-task.js';
 import { tuneTask } from './tune-task.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { SystemClock } from '../clock.js';
+import { fencedCloud } from '../cloud/fenced.js';
+import { fencedStore } from '../store/fence.js';
+import { LeaseFencedError } from '../store/leases.js';
 
 export { tuneMetaKey } from './tune-task.js';
 
@@ -66,8 +70,15 @@ export interface RunningDaemon {
   stop(): Promise<void>;
 }
 
+const LEASE = 'daemon';
+
 export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
-  const { config, cloud, clock, store, log, scheduler } = deps;
+  const { config, clock, log, scheduler } = deps;
+  // The controllers act through these: every store write and every AWS call that acts is fenced by
+  // the term of the tenure the work started in. The HTTP server and the lease use the plain store.
+  const plain = deps.store;
+  const store = fencedStore(plain, checkTerm);
+  const cloud = fencedCloud(deps.cloud, checkTerm);
   const controllers = new ControllerRegistry(clock, log);
   const tasks = new Map<string, Task>();
   const background = new AbortController();
@@ -76,23 +87,60 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   setMaxListeners(0, background.signal);
 
   // Several serve processes may share a store: the lease holder acts, the others stand by, so there
-  // are never double probes or double scaling actions.
+  // are never double probes or double scaling actions. The lease's term fences the work: a leader
+  // that was paused past its lease while another took over has its writes and AWS calls refused.
   const leaseClock = deps.leaseClock ?? new SystemClock();
   const holder = deps.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const leaseMs = config.daemon.leaseSeconds * 1000;
   let leader = false;
   let decided = false;
+  /** The current tenure's term (while leader). */
+  let term: number | undefined;
+  /** The term a controller run started under: its work is refused once that tenure ends. */
+  const tenure = new AsyncLocalStorage<number>();
+  const lost = (from: number, to: number | undefined): void => {
+    if (!leader || from !== term) return; // told already, or the work of an earlier tenure
+    leader = false;
+    const why = to === from ? `term ${from} lapsed` : `term ${from} → ${to ?? 'none'}`;
+    log.warn(
+      { holder, term: from, ...(to !== undefined ? { newTerm: to } : {}) },
+      `lost the lease (${why}); standing by`,
+    );
+  };
+  async function checkTerm(): Promise<void> {
+    const t = tenure.getStore() ?? term;
+    if (!leader || t === undefined || t !== term) {
+      throw new LeaseFencedError(`this sagezero no longer leads under term ${t ?? 'none'}`, t, term);
+    }
+    try {
+      // In a store transaction this also holds a takeover off until the commit; before an AWS call
+      // it is a bare check (see src/cloud/fenced.ts for what that leaves open).
+      await plain.leases.assertTerm(LEASE, t, leaseClock.now());
+    } catch (e) {
+      if (e instanceof LeaseFencedError) lost(t, e.currentTerm);
+      throw e;
+    }
+  }
   const renewLease = async (): Promise<boolean> => {
-    const got = await store.leases.tryAcquire('daemon', holder, leaseClock.now(), leaseMs);
-    if (got !== leader || !decided) {
-      decided = true;
-      leader = got;
+    const now = leaseClock.now();
+    if (leader && term !== undefined) {
+      if (await plain.leases.renew(LEASE, holder, term, now, leaseMs)) return true;
+      lost(term, (await plain.leases.get(LEASE))?.term);
+      return false;
+    }
+    const got = await plain.leases.tryAcquire(LEASE, holder, now, leaseMs);
+    if (got.held) {
+      term = got.term;
+      leader = true;
+    }
+    if (got.held || !decided) {
       log.info(
-        { holder, leaseSeconds: config.daemon.leaseSeconds },
-        got ? 'acting as leader' : 'standing by: another sagezero holds the store lease',
+        { holder, leaseSeconds: config.daemon.leaseSeconds, term: got.term },
+        got.held ? 'acting as leader' : 'standing by: another sagezero holds the store lease',
       );
     }
-    return got;
+    decided = true;
+    return got.held;
   };
 
   /** Registers a controller's task: run by the leader only, recorded, one run at a time. */
@@ -101,20 +149,31 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     // One run of a controller at a time, whoever starts it (the schedule, start-up, an election,
     // runNow): a second caller joins the run in flight. Two reconciles at once would both see an
     // endpoint missing and both create it.
-    let inFlight: Promise<void> | undefined;
+    // A run of an earlier tenure still in flight is not joined: the new tenure's run follows it.
+    let inFlight: { term: number; run: Promise<void> } | undefined;
     const once = async (signal: AbortSignal): Promise<void> => {
       await wrapped(signal);
       const s = controllers.status(name);
-      if (s.consecutiveFailures > 0)
-        await store.controllers.error(name, clock.now(), s.lastError ?? 'failed');
-      else await store.controllers.ok(name, clock.now());
+      try {
+        if (s.consecutiveFailures > 0)
+          await store.controllers.error(name, clock.now(), s.lastError ?? 'failed');
+        else await store.controllers.ok(name, clock.now());
+      } catch (e) {
+        if (!(e instanceof LeaseFencedError)) throw e; // deposed: nothing more is recorded
+      }
     };
     const recorded = (signal: AbortSignal): Promise<void> => {
-      if (!leader) return Promise.resolve();
-      inFlight ??= once(signal).finally(() => {
-        inFlight = undefined;
-      });
-      return inFlight;
+      const t = term;
+      if (!leader || t === undefined) return Promise.resolve();
+      if (inFlight?.term === t) return inFlight.run;
+      const run = (inFlight?.run ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(() => (leader && term === t ? tenure.run(t, () => once(signal)) : undefined))
+        .finally(() => {
+          if (inFlight?.run === run) inFlight = undefined;
+        });
+      inFlight = { term: t, run };
+      return run;
     };
     tasks.set(name, recorded);
     return recorded;
@@ -123,7 +182,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   let server: RunningServer | undefined;
   if (deps.listen) {
     const app = createApp({
-      store,
+      store: plain,
       config,
       clock,
       prices: deps.prices,
@@ -230,8 +289,14 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     while (!signal.aborted) {
       await leaseClock.sleep(Math.max(500, leaseMs / 3), signal);
       const was = leader;
+      // A renewal that fails (the store busy or unreachable) is tried again next time; if it keeps
+      // failing the lease lapses, and fenced work is refused until it is renewed.
+      const held = await renewLease().catch((e: unknown) => {
+        if (!signal.aborted) log.warn({ err: (e as Error).message }, 'could not renew the store lease');
+        return leader;
+      });
       // A newly elected leader provisions/repairs at once instead of at the next scheduled round.
-      if ((await renewLease()) && !was) track(reconcile(signal).then(() => telemetry(signal)));
+      if (held && !was) track(reconcile(signal).then(() => telemetry(signal)));
     }
   };
   await renewLease();
@@ -268,12 +333,12 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       await backgroundRealtimeProvisioning(store)?.settled();
       await server?.close();
       // Only this process's probes: another process's are its own business.
-      await store.probes.interruptRunning(
+      await plain.probes.interruptRunning(
         clock.now(),
         'the daemon stopped while the probe was running',
         holder,
       );
-      if (leader) await store.leases.release('daemon', holder);
+      if (leader) await plain.leases.release(LEASE, holder, leaseClock.now());
     },
   };
 }

@@ -22,6 +22,7 @@ import { componentModelResolver, resolveComponentModels } from '../provision/rea
 import type { RealtimeEndpointPlan } from '../provision/realtime/types.js';
 import type { ResourceChange } from '../provision/types.js';
 import type { Store } from '../store/index.js';
+import { unfenced } from '../store/fence.js';
 import type { Logger } from './logger.js';
 import { ProvisionQueue } from './provision-queue.js';
 import { storeSpecCache, type ReconcileContext } from './reconcile.js';
@@ -58,15 +59,16 @@ export function newRealtimeReconcileMemory(
   };
 }
 
-// The daemon builds the context anew for every round; its store lives as long as it does.
+// The daemon builds the context anew for every round; its store lives as long as it does. Keyed by
+// the plain store: the daemon's controllers see it fenced (src/store/fence.ts), its callers plain.
 const memories = new WeakMap<Store, RealtimeReconcileMemory>();
 
 function memoryOf(ctx: ReconcileContext, given?: RealtimeReconcileMemory): RealtimeReconcileMemory {
   if (given) return given;
-  let m = memories.get(ctx.store);
+  let m = memories.get(unfenced(ctx.store));
   if (!m) {
     m = newRealtimeReconcileMemory(ctx);
-    memories.set(ctx.store, m);
+    memories.set(unfenced(ctx.store), m);
   }
   return m;
 }
@@ -75,7 +77,7 @@ function memoryOf(ctx: ReconcileContext, given?: RealtimeReconcileMemory): Realt
 export function backgroundRealtimeProvisioning(
   store: Store,
 ): { inFlight(): string[]; settled(): Promise<void> } | undefined {
-  return memories.get(store)?.queue;
+  return memories.get(unfenced(store))?.queue;
 }
 
 const POLL_MS = 30_000;

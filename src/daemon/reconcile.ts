@@ -29,6 +29,7 @@ import { endpointBoot, type EndpointBoot } from '../scaling/boot.js';
 import { buildScalingResources } from '../scaling/build.js';
 import { planScaling } from '../scaling/plan.js';
 import type { Store } from '../store/index.js';
+import { unfenced } from '../store/fence.js';
 import { desiredFingerprint, forgetVerified, fullCheckReason, recordVerified } from './drift-check.js';
 import type { Logger } from './logger.js';
 import { ProvisionQueue, type QueuedWork } from './provision-queue.js';
@@ -99,15 +100,16 @@ export function newReconcileMemory(ctx: Pick<ReconcileContext, 'clock' | 'log' |
   };
 }
 
-// The daemon builds the context anew for every round; its store lives as long as it does.
+// The daemon builds the context anew for every round; its store lives as long as it does. Keyed by
+// the plain store: the daemon's controllers see it fenced (src/store/fence.ts), its callers plain.
 const memories = new WeakMap<Store, ReconcileMemory>();
 
 function memoryOf(ctx: ReconcileContext): ReconcileMemory {
   if (ctx.memory) return ctx.memory;
-  let m = memories.get(ctx.store);
+  let m = memories.get(unfenced(ctx.store));
   if (!m) {
     m = newReconcileMemory(ctx);
-    memories.set(ctx.store, m);
+    memories.set(unfenced(ctx.store), m);
   }
   return m;
 }
@@ -116,7 +118,7 @@ function memoryOf(ctx: ReconcileContext): ReconcileMemory {
 export function backgroundProvisioning(
   store: Store,
 ): { inFlight(): string[]; settled(): Promise<void> } | undefined {
-  return memories.get(store)?.queue;
+  return memories.get(unfenced(store))?.queue;
 }
 
 const SCALING_KINDS = new Set<ResourceKind>([

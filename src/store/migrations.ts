@@ -291,6 +291,15 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: 'lease fencing term',
+    sql: `
+      -- The lease's term (fencing token): one more each time the lease changes holder, never reset, so
+      -- a write carrying an older term is refused (leases.ts). Released leases keep their row for it.
+      ALTER TABLE leases ADD COLUMN term INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

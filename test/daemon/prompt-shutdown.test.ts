@@ -75,7 +75,8 @@ describe('stopping while an endpoint is being created', () => {
     // Not a simulated second passed: the stop did not wait for the 8-minute creation.
     expect(clock.now()).toBe(at);
     expect(backgroundProvisioning(store)?.inFlight()).toEqual([]);
-    expect(await store.leases.get('daemon')).toBeUndefined();
+    // Released: the row stays (its term goes on), ending now.
+    expect((await store.leases.get('daemon'))?.expiresAt).toBeLessThanOrEqual(clock.now());
     expect(first.logs()).toContain('stopped waiting (shutting down)');
     // SageMaker goes on creating it.
     expect((await cloud.getEndpoint(EP))?.status).toBe('Creating');

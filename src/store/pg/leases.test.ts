@@ -88,6 +88,8 @@ describe.skipIf(!server.url)(`PostgreSQL leases with fencing${skipNote(server)}`
     await expect(a.fencedWrite(name, old.term, writeMeta(`${name}-a`, 'old leader'))).rejects.toThrow(
       new LeaseFencedError(
         `lease "${name}" is at term ${now.term} (held by ${B}); a write under term ${old.term} is refused`,
+        old.term,
+        now.term,
       ),
     );
     expect(await metaValue(`${name}-a`)).toBeUndefined();

@@ -5,9 +5,56 @@
 // is refused. fencedWrite holds the lease row FOR SHARE until its commit, so a takeover and a fenced
 // write cannot interleave: the write lands wholly before the new term exists, or not at all.
 import type pg from 'pg';
+import { checkLeaseRow, checkTtl, type Acquired } from '../leases.js';
 
-/** The database's current time in epoch ms; now() is the transaction's start, one value per statement. */
-const NOW_MS = '(extract(epoch FROM now()) * 1000)::bigint';
+export { LeaseFencedError, type Acquired } from '../leases.js';
+
+/**
+ * The database's current time in epoch ms, one value per statement. Not now(), which is the
+ * transaction's start: an assertTerm late in a long transaction would judge expiry by a stale time.
+ */
+const NOW_MS = '(extract(epoch FROM statement_timestamp()) * 1000)::bigint';
+
+/**
+ * The lease statements, shared by pgLeases (over a pool) and the store's lease repo (lease-repo.ts,
+ * over PgDb). Parameters are listed beside each.
+ */
+export const LEASE_SQL = {
+  /**
+   * $1 name, $2 holder, $3 ttlMs; returns the term when held, no row otherwise. One statement:
+   * concurrent acquirers serialize on the row and re-check the WHERE against the winner's update,
+   * so at most one of them gets it. A fenced write holding the row delays it until that write ends
+   * (bounded by the idle timeout assertTerm sets).
+   */
+  tryAcquire: `INSERT INTO leases AS l (name, holder, acquired_at, expires_at, term)
+     SELECT $1, $2, ms, ms + $3, 1 FROM (SELECT ${NOW_MS} AS ms) AS now
+     ON CONFLICT (name) DO UPDATE SET
+       holder = excluded.holder,
+       acquired_at = CASE WHEN l.holder = excluded.holder AND l.expires_at > excluded.acquired_at
+                          THEN l.acquired_at ELSE excluded.acquired_at END,
+       expires_at = excluded.expires_at,
+       term = CASE WHEN l.holder = excluded.holder THEN l.term ELSE l.term + 1 END
+     WHERE l.holder = excluded.holder OR l.expires_at <= excluded.acquired_at
+     RETURNING term`,
+  /** $1 name. */
+  term: 'SELECT term FROM leases WHERE name = $1',
+  /** $1 name, $2 holder, $3 term, $4 ttlMs; one row updated when renewed. */
+  renew: `UPDATE leases SET expires_at = ${NOW_MS} + $4 WHERE name = $1 AND holder = $2 AND term = $3`,
+  /** $1 name, $2 holder. */
+  release: `UPDATE leases SET expires_at = LEAST(expires_at, ${NOW_MS}) WHERE name = $1 AND holder = $2`,
+  /** $1 name. */
+  get: `SELECT name, holder, term, acquired_at AS "acquiredAt", expires_at AS "expiresAt"
+     FROM leases WHERE name = $1`,
+  /**
+   * $1 name, $2 the idle-in-transaction timeout (ms, as text). Locks the row until the transaction
+   * ends, and sets the timeout for the rest of the transaction: one that holds the row and goes
+   * quiet this long (a frozen or cut-off process) is ended by the server, freeing the row for a
+   * takeover. Outside a transaction both last the one statement: a bare check.
+   */
+  assertTerm: `SELECT term, holder, expires_at > ${NOW_MS} AS live,
+       set_config('idle_in_transaction_session_timeout', $2, true) AS idle_timeout
+     FROM leases WHERE name = $1 FOR SHARE`,
+} as const;
 
 export interface PgLease {
   name: string;
@@ -15,20 +62,6 @@ export interface PgLease {
   term: number;
   acquiredAt: number;
   expiresAt: number;
-}
-
-export interface Acquired {
-  held: boolean;
-  /** The lease's current term: ours when held, the holder's otherwise (0 when unknown). */
-  term: number;
-}
-
-/** A write was refused because its term is not the lease's current one, or the lease has lapsed. */
-export class LeaseFencedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LeaseFencedError';
-  }
 }
 
 export interface PgLeaseOptions {
@@ -64,17 +97,11 @@ export interface PgLeases {
   fencedWrite<T>(name: string, term: number, fn: (client: pg.PoolClient) => Promise<T>): Promise<T>;
 }
 
-function checkTtl(ttlMs: number): void {
-  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
-    throw new RangeError(`lease ttlMs must be a positive whole number of milliseconds, got ${ttlMs}`);
-  }
-}
-
 export function pgLeases(pool: pg.Pool, options: PgLeaseOptions = {}): PgLeases {
   const idleTimeoutMs = options.fencedIdleTimeoutMs ?? 10_000;
 
   const currentTerm = async (name: string): Promise<number> => {
-    const r = await pool.query<{ term: number }>('SELECT term FROM leases WHERE name = $1', [name]);
+    const r = await pool.query<{ term: number }>(LEASE_SQL.term, [name]);
     return r.rows[0]?.term ?? 0;
   };
 
@@ -104,69 +131,33 @@ export function pgLeases(pool: pg.Pool, options: PgLeaseOptions = {}): PgLeases 
   }
 
   const assertTerm: PgLeases['assertTerm'] = async (client, name, term) => {
-    await client.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.ceil(idleTimeoutMs)}`);
-    const r = await client.query<{ term: number; holder: string; live: boolean }>(
-      `SELECT term, holder, expires_at > ${NOW_MS} AS live FROM leases WHERE name = $1 FOR SHARE`,
-      [name],
-    );
-    const row = r.rows[0];
-    if (!row)
-      throw new LeaseFencedError(`lease "${name}" does not exist; a write under term ${term} is refused`);
-    if (row.term !== term) {
-      throw new LeaseFencedError(
-        `lease "${name}" is at term ${row.term} (held by ${row.holder}); a write under term ${term} is refused`,
-      );
-    }
-    if (!row.live) {
-      throw new LeaseFencedError(`lease "${name}" term ${term} has lapsed; renew it before writing`);
-    }
+    const r = await client.query<{ term: number; holder: string; live: boolean }>(LEASE_SQL.assertTerm, [
+      name,
+      String(Math.ceil(idleTimeoutMs)),
+    ]);
+    checkLeaseRow(name, term, r.rows[0]);
   };
 
   return {
     async tryAcquire(name, holder, ttlMs) {
       checkTtl(ttlMs);
-      // One statement: concurrent acquirers serialize on the row and re-check the WHERE against the
-      // winner's update, so at most one of them gets it. A fenced write holding the row delays it
-      // until that write ends (bounded by fencedIdleTimeoutMs).
-      const r = await pool.query<{ term: number }>(
-        `INSERT INTO leases AS l (name, holder, acquired_at, expires_at, term)
-         SELECT $1, $2, ms, ms + $3, 1 FROM (SELECT ${NOW_MS} AS ms) AS now
-         ON CONFLICT (name) DO UPDATE SET
-           holder = excluded.holder,
-           acquired_at = CASE WHEN l.holder = excluded.holder AND l.expires_at > excluded.acquired_at
-                              THEN l.acquired_at ELSE excluded.acquired_at END,
-           expires_at = excluded.expires_at,
-           term = CASE WHEN l.holder = excluded.holder THEN l.term ELSE l.term + 1 END
-         WHERE l.holder = excluded.holder OR l.expires_at <= excluded.acquired_at
-         RETURNING term`,
-        [name, holder, ttlMs],
-      );
+      const r = await pool.query<{ term: number }>(LEASE_SQL.tryAcquire, [name, holder, ttlMs]);
       const term = r.rows[0]?.term;
       return term !== undefined ? { held: true, term } : { held: false, term: await currentTerm(name) };
     },
 
     async renew(name, holder, term, ttlMs) {
       checkTtl(ttlMs);
-      const r = await pool.query(
-        `UPDATE leases SET expires_at = ${NOW_MS} + $4 WHERE name = $1 AND holder = $2 AND term = $3`,
-        [name, holder, term, ttlMs],
-      );
+      const r = await pool.query(LEASE_SQL.renew, [name, holder, term, ttlMs]);
       return r.rowCount === 1;
     },
 
     async release(name, holder) {
-      await pool.query(
-        `UPDATE leases SET expires_at = LEAST(expires_at, ${NOW_MS}) WHERE name = $1 AND holder = $2`,
-        [name, holder],
-      );
+      await pool.query(LEASE_SQL.release, [name, holder]);
     },
 
     async get(name) {
-      const r = await pool.query<PgLease>(
-        `SELECT name, holder, term, acquired_at AS "acquiredAt", expires_at AS "expiresAt"
-         FROM leases WHERE name = $1`,
-        [name],
-      );
+      const r = await pool.query<PgLease>(LEASE_SQL.get, [name]);
       return r.rows[0];
     },
 

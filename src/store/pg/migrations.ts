@@ -255,8 +255,6 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   {
     version: 10,
     name: 'lease fencing term',
-    // Not yet on SQLite: its migration 10 must add the same column when the SQLite lease repo takes
-    // terms (schema.test.ts compares the backends up to SQLite's latest version).
     sql: `
       -- The lease's term (fencing token): one more each time the lease changes holder, never reset, so
       -- a write carrying an older term is refused (pg/leases.ts). Released leases keep their row for it.
