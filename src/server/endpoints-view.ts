@@ -100,8 +100,6 @@ export async function endpointsView(
   const realtimeEndpoints = await Promise.all(
     (config.realtimeEndpoints ?? []).map(async (e): Promise<RealtimeEndpointView> => {
       const { hosting } = await hostingView(store, e);
-      // Probes of an endpoint's components share its name; each component's latest is among the recent ones.
-      const recent = (await store.probes.between(e.name, 0, Number.MAX_SAFE_INTEGER)).reverse();
       return {
         ...hosting,
         managedScaling: {
@@ -119,7 +117,8 @@ export async function endpointsView(
               minCopies: c.scaling.minCopies,
               maxCopies: c.scaling.maxCopies,
             },
-            lastProbe: probeView(recent.find((p) => p.component === c.componentName)),
+            // One row per component, not the endpoint's whole probe history.
+            lastProbe: probeView(await store.probes.latest(e.name, c.componentName)),
           })),
         ),
       };

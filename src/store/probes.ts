@@ -46,7 +46,8 @@ export interface ProbeRepo {
   /** Inserts or replaces the whole row (a probe is written at start and again at the end). */
   save(p: ProbeResult): Promise<void>;
   get(id: string): Promise<ProbeResult | undefined>;
-  latest(endpoint: string): Promise<ProbeResult | undefined>;
+  /** The endpoint's latest probe; with `component`, that inference component's latest. */
+  latest(endpoint: string, component?: string): Promise<ProbeResult | undefined>;
   /** Probes started in [from, to), oldest first. */
   between(endpoint: string, from: number, to: number): Promise<ProbeResult[]>;
   /** Cold probes started in [from, to), oldest first, with only what the cost report needs. */

@@ -85,6 +85,10 @@ for (const b of storeBackends()) {
         { startedAt: 1_000, finishedAt: 71_000, outcome: 'success', totalS: 70, component: 'chat-llama' },
         { startedAt: 2_000, finishedAt: undefined, outcome: 'running', totalS: undefined },
       ]);
+      // The endpoint's latest is the newer row; the component's is its own, older one.
+      expect((await s.probes.latest('chat'))?.id).toBe('as');
+      expect((await s.probes.latest('chat', 'chat-llama'))?.id).toBe('rt');
+      expect(await s.probes.latest('chat', 'chat-mistral')).toBeUndefined();
     });
 
     it('round-trips every field exactly, and leaves unset ones out rather than undefined', async () => {

@@ -110,8 +110,13 @@ export function probeRepo(db: PgDb): ProbeRepo {
       ]);
     },
     get: (id) => one(`SELECT * FROM probe_results WHERE id = $1`, [id]),
-    latest: (endpoint) =>
-      one(`SELECT * FROM probe_results WHERE endpoint = $1 ORDER BY started_at DESC LIMIT 1`, [endpoint]),
+    latest: (endpoint, component) =>
+      component === undefined
+        ? one(`SELECT * FROM probe_results WHERE endpoint = $1 ORDER BY started_at DESC LIMIT 1`, [endpoint])
+        : one(
+            `SELECT * FROM probe_results WHERE endpoint = $1 AND component = $2 ORDER BY started_at DESC LIMIT 1`,
+            [endpoint, component],
+          ),
     async between(endpoint, from, to) {
       return (await db.query<Row>(BETWEEN, [endpoint, ceilBound(from), ceilBound(to)])).rows.map(fromRow);
     },

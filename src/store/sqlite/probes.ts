@@ -62,6 +62,10 @@ export function probeRepo(db: Database.Database): SyncOf<ProbeRepo> {
        @errorMessage, @holder, @component, @alarmS, @failedInvocations)`,
   );
   const get = db.prepare(`SELECT * FROM probe_results WHERE id = ?`);
+  // The endpoint's index (endpoint, started_at) walked backwards: the component's latest is near the top.
+  const latestOf = db.prepare(
+    `SELECT * FROM probe_results WHERE endpoint = ? AND component = ? ORDER BY started_at DESC LIMIT 1`,
+  );
   const latest = db.prepare(
     `SELECT * FROM probe_results WHERE endpoint = ? ORDER BY started_at DESC LIMIT 1`,
   );
@@ -117,8 +121,9 @@ export function probeRepo(db: Database.Database): SyncOf<ProbeRepo> {
       const r = get.get(id) as Row | undefined;
       return r ? fromRow(r) : undefined;
     },
-    latest(endpoint) {
-      const r = latest.get(endpoint) as Row | undefined;
+    latest(endpoint, component) {
+      const r = (component === undefined ? latest.get(endpoint) : latestOf.get(endpoint, component)) as
+        Row | undefined;
       return r ? fromRow(r) : undefined;
     },
     between(endpoint, from, to) {
