@@ -25,17 +25,20 @@ function aggregateSql(expr: string, where = ''): string {
 
 // SUM adds in minute order, as SQLite's index walk does (SQLite compensates rounding; whole-number
 // counts, as CloudWatch's are, sum the same either way).
-const AGGREGATES = {
+export const AGGREGATES = {
   max: aggregateSql('MAX(m.value)'),
   sum: aggregateSql('SUM(m.value ORDER BY m.minute)'),
   firstPositive: aggregateSql('MIN(m.minute)', 'AND m.value > 0'),
 } as const;
 
-const POSITIVE = `SELECT r.i, p.minute, p.value
+// OFFSET 0 keeps the subquery a per-range index search: flattened into a join, a plan made before
+// the table's statistics catch up (a fresh store, a backfill) scanned every point once per range.
+export const POSITIVE = `SELECT r.i, p.minute, p.value
   FROM unnest($3::bigint[], $4::bigint[]) WITH ORDINALITY AS r(lo, hi, i)
   CROSS JOIN LATERAL (
     SELECT m.minute, m.value FROM async_metrics m
     WHERE m.endpoint = $1 AND m.metric = $2 AND m.minute >= r.lo AND m.minute <= r.hi AND m.value > 0
+    OFFSET 0
   ) p
   ORDER BY r.i, p.minute`;
 
