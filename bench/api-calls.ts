@@ -2,14 +2,15 @@
 // with 1, 10, 100 and 1,000 copies of the demo endpoint (same traffic each, probed every two hours),
 // every controller running on the virtual clock. It counts every call the simulated region answers,
 // by operation, over a steady-state window that starts once every endpoint is InService, and prints
-// how long provisioning the fleet took in simulated time.
+// how long provisioning the fleet took in simulated time. On either store (bench/store-backend.ts):
+// the calls must not depend on it.
 //
 //   npx tsx bench/api-calls.ts [--endpoints 1,10,100,1000] [--hours 24] [--hours-large 2]
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+//     [--backend sqlite|postgres] [--store-url postgres://...] [--json FILE]
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { ApiCallObserver } from '../src/cloud/types.js';
 import { loadConfig } from '../src/config/load.js';
@@ -18,13 +19,25 @@ import { runningController } from '../src/daemon/controllers.js';
 import { createLogger } from '../src/daemon/logger.js';
 import { createSimRuntime } from '../src/daemon/sim-runtime.js';
 import { Redactor } from '../src/secrets.js';
+import type { Store } from '../src/store/index.js';
+import { openPgStore } from '../src/store/pg/store.js';
 import { openSqliteStore } from '../src/store/sqlite/store.js';
 import { fleetConfigYaml, fleetNames } from './fleet-config.js';
+import { countInFlight } from './in-flight.js';
+import {
+  BenchUsageError,
+  openBenchBackend,
+  parseBackend,
+  runMain,
+  sqliteBackend,
+  type BenchBackend,
+} from './store-backend.js';
 
 const HOUR = 3600_000;
 const LARGE_FLEET_CONCURRENCY = 50;
 
 export interface ApiCallsRow {
+  backend: BenchBackend['name'];
   endpoints: number;
   /** Simulated minutes from the daemon's start until every endpoint was InService. */
   provisionMinutes: number;
@@ -37,9 +50,21 @@ export interface ApiCallsRow {
   wallSeconds: number;
 }
 
-export async function measureApiCalls(n: number, hours: number): Promise<ApiCallsRow> {
+async function openRunStore(backend: BenchBackend, location: string): Promise<Store> {
+  if (backend.name === 'postgres') return openPgStore(location);
+  const store = openSqliteStore(location);
+  store.db.pragma('synchronous = OFF');
+  return store;
+}
+
+export async function measureApiCalls(
+  n: number,
+  hours: number,
+  backend: BenchBackend = sqliteBackend,
+): Promise<ApiCallsRow> {
   const began = Date.now();
   const dir = mkdtempSync(path.join(tmpdir(), 'sagezero-api-calls-'));
+  let location: string | undefined;
   try {
     const file = path.join(dir, 'fleet.yaml');
     // 1,000 endpoints 10 at a time would take 100 creation times (about 18 simulated hours) before
@@ -50,8 +75,9 @@ export async function measureApiCalls(n: number, hours: number): Promise<ApiCall
       fleetConfigYaml(n, 'fleet', n >= 1000 ? { provisionConcurrency: LARGE_FLEET_CONCURRENCY } : {}),
     );
     const config = loadConfig(file);
-    const store = openSqliteStore(config.storePath);
-    store.db.pragma('synchronous = OFF');
+    location = await backend.location(dir, path.basename(config.storePath));
+    const counted = countInFlight(await openRunStore(backend, location));
+    const store = counted.store;
     // Nothing is counted until the window is set (empty until then).
     const window = { from: Infinity, to: -Infinity };
     const counts = new Map<string, number>();
@@ -79,7 +105,7 @@ export async function measureApiCalls(n: number, hours: number): Promise<ApiCall
       if (sim.clock.now() - start > 48 * HOUR)
         throw new Error(`${n} endpoints not InService after 48 simulated hours`);
       await sim.clock.advance(60_000);
-      await yieldToEventLoop();
+      await counted.settled();
     }
     const provisionMinutes = (sim.clock.now() - start) / 60_000;
     // Steady state from the next round hour: the first reconcile, backfill and the first telemetry
@@ -88,16 +114,18 @@ export async function measureApiCalls(n: number, hours: number): Promise<ApiCall
     window.from = from;
     window.to = from + hours * HOUR;
     // A minute at a time, letting every controller started by that minute's schedules run to its
-    // next wait on the virtual clock, as in the live daemon (bigger steps skip runs that overlap).
+    // next wait on the virtual clock, as in the live daemon (bigger steps skip runs that overlap);
+    // on PostgreSQL that includes its store round trips (see in-flight.ts).
     while (sim.clock.now() < window.to) {
       await sim.clock.advance(60_000);
-      await yieldToEventLoop();
+      await counted.settled();
     }
     await daemon.stop();
     await store.close();
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
     const endpointHours = n * hours;
     return {
+      backend: backend.name,
       endpoints: n,
       provisionMinutes,
       hours,
@@ -108,6 +136,7 @@ export async function measureApiCalls(n: number, hours: number): Promise<ApiCall
       wallSeconds: (Date.now() - began) / 1000,
     };
   } finally {
+    if (location !== undefined) await backend.release(location);
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -142,14 +171,18 @@ export async function runApiCallsBench(
   fleet = process.env.BENCH_FLEET ?? DEFAULT_FLEET,
   hours = 24,
   hoursLarge = 2,
+  backend: BenchBackend = sqliteBackend,
+  onRow: (row: ApiCallsRow) => void = () => undefined,
 ): Promise<string[]> {
   const rows: ApiCallsRow[] = [];
   for (const n of fleet.split(',').map(Number)) {
-    const row = await measureApiCalls(n, n >= 1000 ? hoursLarge : hours);
+    const row = await measureApiCalls(n, n >= 1000 ? hoursLarge : hours, backend);
     rows.push(row);
-    log(`api calls: ${apiCallsTable([row]).split('\n').at(-1)}`);
+    onRow(row);
+    log(`api calls (${backend.name}): ${apiCallsTable([row]).split('\n').at(-1)}`);
   }
-  return apiCallsSection(rows);
+  const section = apiCallsSection(rows);
+  return backend.name === 'sqlite' ? section : [...section, '', `Store: ${backend.describe}.`];
 }
 
 export function apiCallsSection(rows: ApiCallsRow[]): string[] {
@@ -174,20 +207,42 @@ async function main(): Promise<void> {
       endpoints: { type: 'string', default: DEFAULT_FLEET },
       hours: { type: 'string', default: '24' },
       'hours-large': { type: 'string', default: '2' },
+      backend: { type: 'string', default: 'sqlite' },
+      'store-url': { type: 'string' },
+      /** Appends each row as a JSON line (every operation's count, for comparing runs exactly). */
+      json: { type: 'string' },
     },
   });
+  const fleet = values.endpoints.split(',');
+  if (fleet.some((x) => !/^[1-9]\d*$/.test(x)))
+    throw new BenchUsageError(`--endpoints: expected fleet sizes like 1,10,100, got "${values.endpoints}"`);
+  const hours = positive('--hours', values.hours);
+  const hoursLarge = positive('--hours-large', values['hours-large']);
+  const backend = await openBenchBackend(
+    parseBackend(values.backend, values['store-url']),
+    values['store-url'],
+  );
   const log = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
-  const section = await runApiCallsBench(
-    log,
-    values.endpoints,
-    Number(values.hours),
-    Number(values['hours-large']),
-  );
-  log(`\n${section.join('\n')}`);
+  const json = values.json;
+  try {
+    const section = await runApiCallsBench(log, values.endpoints, hours, hoursLarge, backend, (row) => {
+      if (json) appendFileSync(json, `${JSON.stringify(row)}\n`);
+    });
+    log(`\n${section.join('\n')}`);
+  } finally {
+    await backend.close();
+  }
+}
+
+function positive(flag: string, value: string): number {
+  const x = Number(value);
+  if (!(x > 0) || !Number.isInteger(x))
+    throw new BenchUsageError(`${flag}: expected a whole number of hours, got "${value}"`);
+  return x;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
-  await main();
+  await runMain(main);
 }

@@ -1,0 +1,120 @@
+// The store a serve benchmark runs on (`--backend sqlite|postgres`): a SQLite file in the run's temp
+// directory (the default), or a fresh PostgreSQL database per run, on the server of `--store-url` or
+// on a throwaway cluster that test/support/postgres.ts starts for the benchmark and removes after.
+// The same benchmark code then runs on both, so their numbers compare.
+import pg from 'pg';
+import { describeTarget, isPgUrl, parsePgUrl } from '../src/store/pg/url.js';
+import { startPostgres } from '../test/support/postgres.js';
+import { freshDatabase } from '../test/support/pg-db.js';
+
+export type Backend = 'sqlite' | 'postgres';
+
+/** Bad command-line input: main() prints the message alone and exits 2 (no stack trace). */
+export class BenchUsageError extends Error {}
+
+export interface BenchBackend {
+  name: Backend;
+  /** Where the stores live, for the results (never a password), e.g. "PostgreSQL 15.14 at ...". */
+  describe: string;
+  /** A new empty store for one run: `file` inside `dir`, or the URL of a new database. */
+  location(dir: string, file: string): Promise<string>;
+  /** Drops a run's database once its stores are closed (a SQLite file goes with its directory). */
+  release(location: string): Promise<void>;
+  /** Stops the throwaway cluster, if this started one. */
+  close(): Promise<void>;
+}
+
+export function parseBackend(value: string | undefined, storeUrl: string | undefined): Backend {
+  const backend = value ?? 'sqlite';
+  if (backend !== 'sqlite' && backend !== 'postgres')
+    throw new BenchUsageError(`--backend: expected sqlite or postgres, got "${backend}"`);
+  if (storeUrl !== undefined && backend !== 'postgres')
+    throw new BenchUsageError('--store-url: only with --backend postgres');
+  if (storeUrl !== undefined) {
+    if (!isPgUrl(storeUrl))
+      throw new BenchUsageError('--store-url: expected a postgres:// or postgresql:// URL');
+    try {
+      parsePgUrl(storeUrl);
+    } catch (e) {
+      throw new BenchUsageError(`--store-url: ${(e as Error).message}`);
+    }
+  }
+  return backend;
+}
+
+export const sqliteBackend: BenchBackend = {
+  name: 'sqlite',
+  describe: 'SQLite (a file in a temp directory)',
+  location: async (dir, file) => `${dir}/${file}`,
+  release: async () => undefined,
+  close: async () => undefined,
+};
+
+async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * PostgreSQL at `storeUrl` (its user needs CREATEDB: every run gets a database of its own, dropped
+ * after), or, without one, a throwaway cluster on a free loopback port.
+ */
+export async function postgresBackend(storeUrl?: string): Promise<BenchBackend> {
+  const server = storeUrl === undefined ? await startPostgres() : undefined;
+  const admin = storeUrl ?? server!.url;
+  const where = describeTarget(parsePgUrl(admin).target);
+  let version: string;
+  try {
+    version = await withClient(admin, async (c) => {
+      const r = await c.query<{ server_version: string }>('SHOW server_version');
+      return r.rows[0]!.server_version;
+    });
+  } catch (e) {
+    await server?.stop();
+    const msg = `cannot connect to ${where}: ${(e as Error).message}`;
+    throw storeUrl === undefined ? new Error(msg) : new BenchUsageError(`--store-url: ${msg}`);
+  }
+  return {
+    name: 'postgres',
+    describe: `PostgreSQL ${version} at ${where}${server ? ' (a throwaway cluster: fsync and synchronous_commit off)' : ''}`,
+    async location() {
+      try {
+        return await freshDatabase(admin);
+      } catch (e) {
+        if (storeUrl === undefined) throw e;
+        throw new BenchUsageError(
+          `--store-url: cannot create a database on ${where} (its user needs CREATEDB): ${(e as Error).message}`,
+        );
+      }
+    },
+    async release(location) {
+      const name = new URL(location).pathname.slice(1);
+      await withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)}`));
+    },
+    close: async () => server?.stop(),
+  };
+}
+
+export async function openBenchBackend(backend: Backend, storeUrl?: string): Promise<BenchBackend> {
+  return backend === 'postgres' ? postgresBackend(storeUrl) : sqliteBackend;
+}
+
+/** Runs a benchmark's main, printing a usage error's message alone with exit status 2. */
+export async function runMain(main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (e) {
+    // parseArgs's own errors (an unknown flag, a missing value) are usage errors too.
+    const code = (e as { code?: unknown }).code;
+    const usage =
+      e instanceof BenchUsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+    if (!usage) throw e;
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exitCode = 2;
+  }
+}
