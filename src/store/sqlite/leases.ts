@@ -18,8 +18,9 @@ export function leaseRepo(db: Database.Database): SyncOf<LeaseRepo> {
     'UPDATE leases SET expires_at = MIN(expires_at, ?) WHERE name = ? AND holder = ?',
   );
   // A write statement takes the database's write lock even when it changes nothing (and then
-  // writes no page): taken first, no other process can take the lease over until this
-  // transaction ends, and the transaction's later writes cannot fail on a stale snapshot.
+  // writes no page): taken first in a transaction, no other process can take the lease over until
+  // the transaction ends, and its later writes cannot fail on a stale snapshot. A bare check (before
+  // an AWS call) needs no lock.
   const writeLock = db.prepare('UPDATE leases SET term = term WHERE 0');
   const current = db.prepare('SELECT term, holder, expires_at > ? AS live FROM leases WHERE name = ?');
 
@@ -46,7 +47,7 @@ export function leaseRepo(db: Database.Database): SyncOf<LeaseRepo> {
     release: (name, holder, now) => void release.run(now, name, holder),
     get: (name) => get.get(name) as Lease | undefined,
     assertTerm: (name, term, now) => {
-      writeLock.run();
+      if (db.inTransaction) writeLock.run();
       const row = current.get(now, name) as { term: number; holder: string; live: 0 | 1 } | undefined;
       checkLeaseRow(name, term, row && { ...row, live: row.live === 1 });
     },
