@@ -62,6 +62,8 @@ export interface DaemonDeps {
 
 export interface RunningDaemon {
   url?: string;
+  /** The store as the leader writes it: every write refused once this process's tenure has ended. */
+  actingStore: Store;
   /** Whether this process holds the lease and acts (false: standby). */
   isLeader(): boolean;
   controllers: ControllerRegistry;
@@ -316,6 +318,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
 
   return {
     url: server?.url,
+    actingStore: store,
     isLeader: () => leader,
     controllers,
     runNow: async (name) => {

@@ -4,7 +4,15 @@ import type { ApiCallObserver } from '../cloud/types.js';
 import type { ApiCallRecord } from './api-calls.js';
 import type { Store } from './store.js';
 
-export function storeApiCallObserver(store: Store, clock: Clock, next?: ApiCallObserver): ApiCallObserver {
+/**
+ * `store` is read at each call: serve records through the daemon's fenced store once it runs, so a
+ * deposed leader's last calls are not written after another has taken over (src/store/fence.ts).
+ */
+export function storeApiCallObserver(
+  store: Pick<Store, 'apiCalls'>,
+  clock: Clock,
+  next?: ApiCallObserver,
+): ApiCallObserver {
   return {
     onCall(call) {
       const rec: ApiCallRecord = { service: call.service, operation: call.operation, ok: call.ok };

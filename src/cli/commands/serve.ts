@@ -62,8 +62,14 @@ export async function runServe(opts: ServeOptions, out: Output): Promise<number>
 
   let daemon: RunningDaemon | undefined;
   const background: ((signal: AbortSignal) => Promise<void>)[] = [];
+  // AWS calls are counted through the daemon's fenced store once it runs (before: start-up calls).
+  const counts: Pick<Store, 'apiCalls'> = {
+    get apiCalls() {
+      return (daemon?.actingStore ?? store).apiCalls;
+    },
+  };
   try {
-    const { cloud, clock, scheduler, fetch } = await runtime(config, store, log, out, background);
+    const { cloud, clock, scheduler, fetch } = await runtime(config, store, counts, log, out, background);
     const prices = new PriceResolver({
       store,
       clock,
@@ -120,18 +126,19 @@ export async function runServe(opts: ServeOptions, out: Output): Promise<number>
 async function runtime(
   config: Config,
   store: Store,
+  counts: Pick<Store, 'apiCalls'>,
   log: Logger,
   out: Output,
   background: ((signal: AbortSignal) => Promise<void>)[],
 ): Promise<{ cloud: Cloud; clock: Clock; scheduler: Scheduler; fetch?: typeof globalThis.fetch }> {
   if (config.cloud === 'aws') {
     const clock = new SystemClock();
-    const opened = await openCloud(config, { observer: storeApiCallObserver(store, clock) });
+    const opened = await openCloud(config, { observer: storeApiCallObserver(counts, clock) });
     return { cloud: opened.cloud, clock, scheduler: new CronScheduler() };
   }
   // The one place that reads the wall clock directly: where virtual time starts.
   const wallNow = new SystemClock().now();
-  const sim = await createSimRuntime(config, store, (clock) => storeApiCallObserver(store, clock), wallNow, {
+  const sim = await createSimRuntime(config, store, (clock) => storeApiCallObserver(counts, clock), wallNow, {
     onCatchUp: (e) => {
       const at = new Date(e.at).toISOString();
       if (e.kind === 'day') {
