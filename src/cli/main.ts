@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.js';
 import { CloudError } from '../cloud/types.js';
+import { StoreError } from '../store/types.js';
 import { registerProvision } from './commands/provision.js';
 import { registerStart } from './commands/start.js';
 import { registerServe } from './commands/serve.js';
@@ -72,7 +73,9 @@ export function reportError(e: unknown, out: Output): number {
     out.err(`error: ${e.message}`);
     return e.exitCode;
   }
-  if (e instanceof CloudError) {
+  if (e instanceof CloudError || e instanceof StoreError) {
+    // A store that cannot be opened (a file that is not SQLite, a database that refuses the login, a
+    // schema newer than this sagezero) is the operator's to fix; the message names the store.
     out.err(`error: ${e.message}`);
     return EXIT.error;
   }

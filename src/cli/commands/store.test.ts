@@ -1,5 +1,6 @@
 // store migrate on a real PostgreSQL (the run's test cluster): what serve recorded in SQLite reads the
 // same from PostgreSQL afterwards, and every refusal leaves both stores as they were.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -157,5 +158,30 @@ describe.skipIf(!server.url)(`sagezero store migrate${skipNote(server)}`, () => 
       1,
     );
     expect(missing.stderr.join('\n')).toMatch(/--from: no such file .*nope\.db/);
+  });
+
+  it('serve refuses a store whose schema is newer than it knows, saying so, as an operator error', async () => {
+    const url = await freshDatabase(server.url);
+    await (await openPgStore(url)).close();
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      await c.query(
+        `INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from the future', 0)`,
+      );
+    } finally {
+      await c.end();
+    }
+    const file = path.join(dir, 'newer.yaml');
+    const withPassword = url.replace('postgres://postgres@', 'postgres://postgres:hunter2@');
+    writeFileSync(
+      file,
+      `region: us-east-1\ncloud: sim\nstore: ${withPassword}\nendpoints:\n  - name: x\n    model: { image: 763104351884.dkr.ecr.us-east-1.amazonaws.com/x:1 }\n    executionRoleArn: arn:aws:iam::123456789012:role/SageMakerExecution\n    instanceType: ml.g5.xlarge\n    async: { outputPath: s3://bucket-x/out/ }\n`,
+    );
+    const out = capture();
+    expect(await main(['serve', '-c', file], out)).toBe(1);
+    const err = out.stderr.join('\n');
+    expect(err).toMatch(/schema version 999, newer than this sagezero knows \(\d+\); upgrade sagezero/);
+    expect(err).not.toMatch(/looks like a bug|hunter2/);
   });
 });
