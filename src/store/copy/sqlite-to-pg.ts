@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { MIGRATIONS } from '../migrations.js';
 import { pgSchemaVersion } from '../pg/migrate.js';
 import { pgText } from '../pg/text.js';
+import { pgTransaction } from '../pg/transaction.js';
 
 /** Not copied: the lease belongs to the processes of the old store, and the migration record to each backend. */
 export const NOT_COPIED = ['schema_migrations', 'leases'] as const;
@@ -69,14 +70,7 @@ export async function copySqliteToPg(
     );
   }
   const tables = sourceTables(db);
-  const client = await pool.connect();
-  let broken = false;
-  const onError = () => {
-    broken = true;
-  };
-  client.on('error', onError);
-  try {
-    await client.query('BEGIN');
+  return pgTransaction(pool, async (client) => {
     for (const { table } of tables) {
       const r = await client.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM ${ident(table)}`);
       const n = r.rows[0]?.n ?? 0;
@@ -132,15 +126,6 @@ export async function copySqliteToPg(
         );
       }
     }
-    await client.query('COMMIT');
     return out;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => {
-      broken = true;
-    });
-    throw e;
-  } finally {
-    client.removeListener('error', onError);
-    client.release(broken);
-  }
+  });
 }

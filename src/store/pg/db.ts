@@ -5,6 +5,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 import { Mutex } from '../sqlite/serial.js';
+import { pgTransaction } from './transaction.js';
 
 /** A statement's parameters: never assembled into the SQL text. */
 export type Params = readonly unknown[];
@@ -35,33 +36,14 @@ export function pgDb(pool: pg.Pool): PgDb {
     return s;
   };
 
-  async function outermost<T>(fn: () => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    let broken = false;
-    // A checked-out client has no pool listener: a dropped connection must fail this transaction,
-    // not crash the process.
-    const onError = () => {
-      broken = true;
-    };
-    client.on('error', onError);
-    const s: Scope = { client, depth: 1, children: new Mutex(), done: false, parent: undefined };
-    try {
-      await client.query('BEGIN');
-      try {
-        const out = await context.run(s, fn);
-        await client.query('COMMIT');
-        return out;
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        throw e;
-      }
-    } finally {
-      s.done = true;
-      client.removeListener('error', onError);
-      client.release(broken);
-    }
+  function outermost<T>(fn: () => Promise<T>): Promise<T> {
+    return pgTransaction(pool, (client) => {
+      const s: Scope = { client, depth: 1, children: new Mutex(), done: false, parent: undefined };
+      // Work the transaction started that outlives it (a timer) runs outside it, on the pool.
+      return context.run(s, fn).finally(() => {
+        s.done = true;
+      });
+    });
   }
 
   async function nested<T>(parent: Scope, fn: () => Promise<T>): Promise<T> {

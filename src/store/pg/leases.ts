@@ -5,6 +5,7 @@
 // is refused. fencedWrite holds the lease row FOR SHARE until its commit, so a takeover and a fenced
 // write cannot interleave: the write lands wholly before the new term exists, or not at all.
 import type pg from 'pg';
+import { pgTransaction } from './transaction.js';
 import { checkLeaseRow, checkTtl, type Acquired } from '../leases.js';
 
 export { LeaseFencedError, type Acquired } from '../leases.js';
@@ -105,31 +106,6 @@ export function pgLeases(pool: pg.Pool, options: PgLeaseOptions = {}): PgLeases 
     return r.rows[0]?.term ?? 0;
   };
 
-  async function inTransaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    let broken = false;
-    // A checked-out client has no listener of the pool's: a connection the server ends (the idle
-    // timeout below) would otherwise crash the process instead of failing this transaction.
-    const onError = () => {
-      broken = true;
-    };
-    client.on('error', onError);
-    try {
-      await client.query('BEGIN');
-      const out = await fn(client);
-      await client.query('COMMIT');
-      return out;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      throw e;
-    } finally {
-      client.removeListener('error', onError);
-      client.release(broken);
-    }
-  }
-
   const assertTerm: PgLeases['assertTerm'] = async (client, name, term) => {
     const r = await client.query<{ term: number; holder: string; live: boolean }>(LEASE_SQL.assertTerm, [
       name,
@@ -164,7 +140,7 @@ export function pgLeases(pool: pg.Pool, options: PgLeaseOptions = {}): PgLeases 
     assertTerm,
 
     fencedWrite: (name, term, fn) =>
-      inTransaction(async (c) => {
+      pgTransaction(pool, async (c) => {
         await assertTerm(c, name, term);
         return fn(c);
       }),

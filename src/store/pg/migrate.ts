@@ -3,6 +3,7 @@
 // applies the pending versions, the others wait on the lock and then find nothing left to do. The
 // lock is released by the commit or rollback, also when a process dies mid-way.
 import type pg from 'pg';
+import { pgTransaction } from './transaction.js';
 import { PG_MIGRATIONS, type PgMigration } from './migrations.js';
 
 // Arbitrary, but the same in every sagezero version: two versions migrating one database must
@@ -34,15 +35,7 @@ export async function migratePg(
   migrations: readonly PgMigration[] = PG_MIGRATIONS,
 ): Promise<number[]> {
   const latest = migrations.reduce((m, x) => Math.max(m, x.version), 0);
-  const client = await pool.connect();
-  let broken = false;
-  // Checked out, the client has no pool listener; a dropped connection must fail this run, not the process.
-  const onError = () => {
-    broken = true;
-  };
-  client.on('error', onError);
-  try {
-    await client.query('BEGIN');
+  return pgTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version BIGINT PRIMARY KEY,
@@ -70,15 +63,6 @@ export async function migratePg(
       );
       applied.push(m.version);
     }
-    await client.query('COMMIT');
     return applied;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => {
-      broken = true;
-    });
-    throw e;
-  } finally {
-    client.removeListener('error', onError);
-    client.release(broken);
-  }
+  });
 }
