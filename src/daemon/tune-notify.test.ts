@@ -177,4 +177,33 @@ describe('tuner Slack messages in apply mode', () => {
     expect(calls).toBe(1);
     await store.close();
   });
+
+  it('a retry still in flight when newer news is posted keeps the newer record and posts nothing twice', async () => {
+    const store = await openStore(':memory:');
+    const sent: string[] = [];
+    let fail = true;
+    let release: (() => void) | undefined;
+    const notifier = {
+      send: async (p: SlackPayload) => {
+        if (fail) return { ok: false, attempts: 5 };
+        // The retry's post waits on Slack until released; everything else goes at once.
+        if (p.text.includes('rolled back') && release === undefined)
+          await new Promise<void>((r) => (release = r));
+        sent.push(p.text);
+        return { ok: true, attempts: 1 };
+      },
+    };
+    await notifyRollback(notifier, store, rollback, 0); // fails: waits in the outbox
+    fail = false;
+    const retry = retryTuneNotices(notifier, store, ['llm'], 60_000);
+    while (!release) await new Promise((r) => setImmediate(r));
+    // Meanwhile the tune task posts a new recommendation for the same endpoint.
+    expect(await notifyTune(notifier, store, message, 90_000)).toBe(true);
+    release();
+    expect(await retry).toBe(1);
+    // The recommendation's record stands: the same recommendation is not posted again.
+    expect(await notifyTune(notifier, store, message, 120_000)).toBe(false);
+    expect(sent).toHaveLength(2);
+    await store.close();
+  });
 });

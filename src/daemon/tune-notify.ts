@@ -246,9 +246,16 @@ export async function retryTuneNotices(
     }
     const r = await notifier.send(p.payload);
     if (!r.ok) continue;
-    await store.meta.set(sentKey(endpoint), p.digest, now);
-    await store.meta.delete(outboxKey(endpoint));
     sent++;
+    // The tune task may have posted or queued newer news while this post was in flight: then its
+    // record stands (overwriting it with this older digest would post the newer news twice, and
+    // deleting its outbox entry would lose it).
+    await store.transaction(async () => {
+      const still = await store.meta.getJson<Pending>(outboxKey(endpoint));
+      if (still?.digest !== p.digest || still.at !== p.at) return;
+      await store.meta.set(sentKey(endpoint), p.digest, now);
+      await store.meta.delete(outboxKey(endpoint));
+    });
   }
   return sent;
 }
