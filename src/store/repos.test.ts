@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aggregateSql, encodeRange } from './sqlite/metrics.js';
+import { encodeRange } from './rows/metrics.js';
+import { aggregateSql } from './sqlite/metrics.js';
 import { openSqliteStore, type SqliteStore } from './sqlite/store.js';
 
 let s: SqliteStore;

@@ -1,38 +1,14 @@
 // PostgreSQL implementation of src/store/activities.ts; the same rows and answers as sqlite/activities.ts.
-import type { ActivityRepo, StoredActivity } from '../activities.js';
+import type { ActivityRepo } from '../activities.js';
+import {
+  ACTIVITY_COLUMNS as COLUMNS,
+  activityFromRow as fromRow,
+  activityValues,
+  type ActivityRow as Row,
+} from '../rows/activities.js';
 import { ceilBound, floorBound } from './bounds.js';
 import type { PgDb } from './db.js';
 import { pgText } from './text.js';
-
-interface Row {
-  activity_id: string;
-  endpoint: string;
-  variant: string;
-  start_time: number;
-  end_time: number | null;
-  status: string;
-  description: string;
-  cause: string;
-  desired_count: number | null;
-}
-
-function fromRow(r: Row): StoredActivity {
-  const a: StoredActivity = {
-    activityId: r.activity_id,
-    endpoint: r.endpoint,
-    variant: r.variant,
-    startTime: r.start_time,
-    status: r.status,
-    description: r.description,
-    cause: r.cause,
-  };
-  if (r.end_time !== null) a.endTime = r.end_time;
-  if (r.desired_count !== null) a.desiredCount = r.desired_count;
-  return a;
-}
-
-const COLUMNS =
-  'activity_id, endpoint, variant, start_time, end_time, status, description, cause, desired_count';
 
 // Whether the row was new, in the same statement: the CTE reads the table as it was before the
 // insert. The refresh keeps the endpoint, variant and start time the activity was first seen with.
@@ -45,17 +21,7 @@ const UPSERT = `WITH prior AS (SELECT 1 FROM scaling_activities WHERE activity_i
 export function activityRepo(db: PgDb): ActivityRepo {
   return {
     async upsert(a) {
-      const r = await db.query<{ is_new: boolean }>(UPSERT, [
-        a.activityId,
-        a.endpoint,
-        a.variant,
-        a.startTime,
-        a.endTime ?? null,
-        pgText(a.status),
-        pgText(a.description),
-        pgText(a.cause),
-        a.desiredCount ?? null,
-      ]);
+      const r = await db.query<{ is_new: boolean }>(UPSERT, activityValues(a, pgText));
       return r.rows[0]!.is_new;
     },
     async get(id) {

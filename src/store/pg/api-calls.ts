@@ -1,5 +1,6 @@
 // PostgreSQL implementation of src/store/api-calls.ts; the same counts as sqlite/api-calls.ts.
-import type { ApiCallRepo, ApiCallTotal, ApiRetryTotal } from '../api-calls.js';
+import type { ApiCallRepo, ApiRetryTotal } from '../api-calls.js';
+import { apiTotalFromRow as toTotal, minuteOf, type ApiTotalRow as TotalRow } from '../rows/api-calls.js';
 import { ceilBound } from './bounds.js';
 import type { PgDb } from './db.js';
 
@@ -24,22 +25,6 @@ const RECORD_WITH_RETRIES = `${TOTAL_AND_MINUTE}, per_minute AS (${MINUTE})
   SELECT $1, $2, code, COUNT(*), $4 FROM unnest($7::text[]) AS code GROUP BY code ORDER BY code
   ON CONFLICT (service, operation, error_code) DO UPDATE SET count = aws_api_retries.count + excluded.count,
     last_at = excluded.last_at`;
-
-interface TotalRow {
-  service: string;
-  operation: string;
-  ok: number;
-  count: number;
-}
-
-const toTotal = (r: TotalRow): ApiCallTotal => ({
-  service: r.service,
-  operation: r.operation,
-  ok: r.ok === 1,
-  count: r.count,
-});
-
-const minuteOf = (at: number): number => Math.floor(at / 60_000) * 60_000;
 
 export function apiCallRepo(db: PgDb): ApiCallRepo {
   return {

@@ -1,15 +1,13 @@
 // PostgreSQL implementation of src/store/billing.ts; the same rows and answers as sqlite/billing.ts.
 import type { BillingRow } from '../../cloud/billing.js';
-import type { BillingRepo, StoredBillingDay } from '../billing.js';
+import type { BillingRepo } from '../billing.js';
+import {
+  BILLING_DAY_COLUMNS,
+  billingDayFromRow,
+  billingDayValues,
+  type BillingDayRow,
+} from '../rows/billing.js';
 import type { PgDb } from './db.js';
-
-interface DayRow {
-  day: string;
-  source: string;
-  fetched_at: number;
-  estimated: number;
-  final: number;
-}
 
 // A day's rows in one statement rather than one per row. Rows repeating a (usage type, tag) add up,
 // as SQLite's upsert per row did: summed in the order given (so the floating-point result is the
@@ -20,7 +18,7 @@ const INSERT_ROWS = `INSERT INTO billing_rows (day, usage_type, tag, cost_usd, u
     WITH ORDINALITY AS r(usage_type, tag, cost, quantity, unit, n)
   GROUP BY usage_type, tag`;
 
-const UPSERT_DAY = `INSERT INTO billing_days (day, source, fetched_at, estimated, final) VALUES ($1, $2, $3, $4, $5)
+const UPSERT_DAY = `INSERT INTO billing_days (${BILLING_DAY_COLUMNS}) VALUES ($1, $2, $3, $4, $5)
   ON CONFLICT (day) DO UPDATE SET source = excluded.source, fetched_at = excluded.fetched_at,
     estimated = excluded.estimated, final = excluded.final`;
 
@@ -39,20 +37,14 @@ export function billingRepo(db: PgDb): BillingRepo {
             rows.map((r) => r.unit),
           ]);
         }
-        await db.query(UPSERT_DAY, [d.day, d.source, d.fetchedAt, d.estimated ? 1 : 0, d.final ? 1 : 0]);
+        await db.query(UPSERT_DAY, billingDayValues(d));
       }),
     async days(a, b) {
-      const { rows } = await db.query<DayRow>(
+      const { rows } = await db.query<BillingDayRow>(
         `SELECT * FROM billing_days WHERE day >= $1 AND day < $2 ORDER BY day COLLATE "C"`,
         [a, b],
       );
-      return rows.map((r): StoredBillingDay => ({
-        day: r.day,
-        source: r.source,
-        fetchedAt: r.fetched_at,
-        estimated: r.estimated === 1,
-        final: r.final === 1,
-      }));
+      return rows.map(billingDayFromRow);
     },
     async rows(a, b) {
       const { rows } = await db.query<BillingRow>(

@@ -1,30 +1,8 @@
 // PostgreSQL implementation of src/store/controllers.ts; the same rows and answers as sqlite/controllers.ts.
-import type { ControllerRepo, ControllerRun } from '../controllers.js';
+import type { ControllerRepo } from '../controllers.js';
+import { controllerFromRow as fromRow, lastErrorOf, type ControllerRow as Row } from '../rows/controllers.js';
 import type { PgDb } from './db.js';
 import { pgText } from './text.js';
-
-interface Row {
-  controller: string;
-  ok_count: number;
-  error_count: number;
-  consecutive_errors: number;
-  last_ok_at: number | null;
-  last_error_at: number | null;
-  last_error: string | null;
-}
-
-function fromRow(r: Row): ControllerRun {
-  const c: ControllerRun = {
-    controller: r.controller,
-    okCount: r.ok_count,
-    errorCount: r.error_count,
-    consecutiveErrors: r.consecutive_errors,
-  };
-  if (r.last_ok_at !== null) c.lastOkAt = r.last_ok_at;
-  if (r.last_error_at !== null) c.lastErrorAt = r.last_error_at;
-  if (r.last_error !== null) c.lastError = r.last_error;
-  return c;
-}
 
 const OK = `INSERT INTO controller_runs (controller, ok_count, consecutive_errors, last_ok_at) VALUES ($1, 1, 0, $2)
   ON CONFLICT (controller) DO UPDATE SET ok_count = controller_runs.ok_count + 1, consecutive_errors = 0,
@@ -42,7 +20,7 @@ export function controllerRepo(db: PgDb): ControllerRepo {
       await db.query(OK, [c, at]);
     },
     async error(c, at, message) {
-      await db.query(ERROR, [c, at, pgText(message.slice(0, 2000))]);
+      await db.query(ERROR, [c, at, pgText(lastErrorOf(message))]);
     },
     async get(c) {
       return (await db.query<Row>(`SELECT * FROM controller_runs WHERE controller = $1`, [c])).rows.map(

@@ -1,34 +1,13 @@
 // PostgreSQL implementation of src/store/instances.ts; the same rows and answers as sqlite/instances.ts.
-import type {
-  EndpointLifeSpan,
-  InstanceRepo,
-  InstanceSource,
-  InstanceTransition,
-  StepPoint,
-} from '../instances.js';
+import type { EndpointLifeSpan, InstanceRepo, InstanceSource, StepPoint } from '../instances.js';
+import {
+  INSTANCE_COLUMNS as COLUMNS,
+  instanceFromRow as fromRow,
+  instanceValues,
+  type InstanceRow as Row,
+} from '../rows/instances.js';
 import { ceilBound, floorBound } from './bounds.js';
 import type { PgDb } from './db.js';
-
-interface Row {
-  endpoint: string;
-  variant: string;
-  at: number;
-  count: number;
-  source: InstanceSource;
-  activity_id: string | null;
-}
-
-function fromRow(r: Row): InstanceTransition {
-  const t: InstanceTransition = {
-    endpoint: r.endpoint,
-    variant: r.variant,
-    at: r.at,
-    count: r.count,
-    source: r.source,
-  };
-  if (r.activity_id !== null) t.activityId = r.activity_id;
-  return t;
-}
 
 const SOURCES: ReadonlySet<string> = new Set<InstanceSource>([
   'poll',
@@ -37,8 +16,6 @@ const SOURCES: ReadonlySet<string> = new Set<InstanceSource>([
   'created',
   'deleted',
 ]);
-
-const COLUMNS = 'endpoint, variant, at, count, source, activity_id';
 
 const INSERT = `INSERT INTO instance_transitions (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`;
 
@@ -79,19 +56,11 @@ export function instanceRepo(db: PgDb): InstanceRepo {
 
   return {
     async insert(t) {
-      if (!Number.isInteger(t.count) || t.count < 0)
-        throw new RangeError(`instance count must be >= 0, got ${t.count}`);
+      const values = instanceValues(t);
       // SQLite's INSERT OR IGNORE also skips, rather than refuses, a row breaking the source CHECK or
       // with a NaN time (bound as NULL): the same answer here, where the server would raise instead.
       if (!SOURCES.has(t.source) || Number.isNaN(t.at)) return false;
-      const res = await db.query(INSERT, [
-        t.endpoint,
-        t.variant,
-        t.at,
-        t.count,
-        t.source,
-        t.activityId ?? null,
-      ]);
+      const res = await db.query(INSERT, values);
       return (res.rowCount ?? 0) > 0;
     },
     async latest(endpoint, variant) {

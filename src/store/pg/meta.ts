@@ -1,5 +1,6 @@
 // PostgreSQL implementation of src/store/meta.ts; the same rows and answers as sqlite/meta.ts.
 import type { MetaRepo } from '../meta.js';
+import { metaJson, metaNumber } from '../rows/meta.js';
 import type { PgDb } from './db.js';
 import { pgText } from './text.js';
 
@@ -18,21 +19,8 @@ export function metaRepo(db: PgDb): MetaRepo {
     async set(key, value, at) {
       await db.query(SET, [key, pgText(value), at]);
     },
-    async getNumber(key) {
-      const v = await repo.get(key);
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      return Number.isFinite(n) ? n : undefined;
-    },
-    async getJson<T>(key: string): Promise<T | undefined> {
-      const v = await repo.get(key);
-      if (v === undefined) return undefined;
-      try {
-        return JSON.parse(v) as T;
-      } catch {
-        return undefined;
-      }
-    },
+    getNumber: async (key) => metaNumber(await repo.get(key)),
+    getJson: async <T>(key: string) => metaJson<T>(await repo.get(key)),
     setJson: (key, value, at) => repo.set(key, JSON.stringify(value), at),
     async delete(key) {
       await db.query(`DELETE FROM meta WHERE key = $1`, [key]);

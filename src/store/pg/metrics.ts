@@ -1,6 +1,6 @@
 // PostgreSQL implementation of src/store/metrics.ts; the same rows and answers as sqlite/metrics.ts.
 import type { MetricPoint, MetricRepo, MinuteRange } from '../metrics.js';
-import { encodeRange } from '../sqlite/metrics.js';
+import { encodeRange, rangeBounds } from '../rows/metrics.js';
 import { ceilBound, floorBound } from './bounds.js';
 import type { PgDb } from './db.js';
 
@@ -53,10 +53,10 @@ function searchable(ranges: readonly MinuteRange[]): { idx: number[]; lo: number
   ranges.forEach((r, i) => {
     const code = encodeRange(r);
     if (code === undefined) return;
-    const first = Math.floor(code / 1_048_576);
+    const b = rangeBounds(code);
     idx.push(i);
-    lo.push(first * 60_000);
-    hi.push((first + (code % 1_048_576)) * 60_000);
+    lo.push(b.lo);
+    hi.push(b.hi);
   });
   return { idx, lo, hi };
 }

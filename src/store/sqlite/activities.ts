@@ -1,41 +1,19 @@
 // SQLite implementation of src/store/activities.ts (synchronous; src/store/sqlite/store.ts makes it async).
 import type Database from 'better-sqlite3';
-import type { ActivityRepo, StoredActivity } from '../activities.js';
+import type { ActivityRepo } from '../activities.js';
+import {
+  ACTIVITY_COLUMNS,
+  activityFromRow as fromRow,
+  activityValues,
+  type ActivityRow as Row,
+} from '../rows/activities.js';
+import { keepText } from '../rows/values.js';
 import type { SyncOf } from './serial.js';
-
-interface Row {
-  activity_id: string;
-  endpoint: string;
-  variant: string;
-  start_time: number;
-  end_time: number | null;
-  status: string;
-  description: string;
-  cause: string;
-  desired_count: number | null;
-}
-
-function fromRow(r: Row): StoredActivity {
-  const a: StoredActivity = {
-    activityId: r.activity_id,
-    endpoint: r.endpoint,
-    variant: r.variant,
-    startTime: r.start_time,
-    status: r.status,
-    description: r.description,
-    cause: r.cause,
-  };
-  if (r.end_time !== null) a.endTime = r.end_time;
-  if (r.desired_count !== null) a.desiredCount = r.desired_count;
-  return a;
-}
 
 export function activityRepo(db: Database.Database): SyncOf<ActivityRepo> {
   const exists = db.prepare(`SELECT 1 FROM scaling_activities WHERE activity_id = ?`);
   const upsert = db.prepare(
-    `INSERT INTO scaling_activities
-       (activity_id, endpoint, variant, start_time, end_time, status, description, cause, desired_count)
-     VALUES (@activityId, @endpoint, @variant, @startTime, @endTime, @status, @description, @cause, @desiredCount)
+    `INSERT INTO scaling_activities (${ACTIVITY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (activity_id) DO UPDATE SET end_time = excluded.end_time, status = excluded.status,
        description = excluded.description, cause = excluded.cause, desired_count = excluded.desired_count`,
   );
@@ -48,7 +26,7 @@ export function activityRepo(db: Database.Database): SyncOf<ActivityRepo> {
   return {
     upsert(a) {
       const isNew = exists.get(a.activityId) === undefined;
-      upsert.run({ ...a, endTime: a.endTime ?? null, desiredCount: a.desiredCount ?? null });
+      upsert.run(...activityValues(a, keepText));
       return isNew;
     },
     get(id) {

@@ -1,6 +1,7 @@
 // SQLite implementation of src/store/api-calls.ts (synchronous; src/store/sqlite/store.ts makes it async).
 import type Database from 'better-sqlite3';
-import type { ApiCallRecord, ApiCallRepo, ApiCallTotal, ApiRetryTotal } from '../api-calls.js';
+import type { ApiCallRecord, ApiCallRepo, ApiRetryTotal } from '../api-calls.js';
+import { apiTotalFromRow as toTotal, minuteOf, type ApiTotalRow } from '../rows/api-calls.js';
 import type { SyncOf } from './serial.js';
 
 export function apiCallRepo(db: Database.Database): SyncOf<ApiCallRepo> {
@@ -20,7 +21,7 @@ export function apiCallRepo(db: Database.Database): SyncOf<ApiCallRepo> {
   const record = db.transaction((call: ApiCallRecord, at: number) => {
     const ok = call.ok ? 1 : 0;
     total.run(call.service, call.operation, ok, at, call.errorCode ?? null);
-    minute.run(Math.floor(at / 60_000) * 60_000, call.service, call.operation, ok);
+    minute.run(minuteOf(at), call.service, call.operation, ok);
     for (const code of call.retriedErrors ?? []) retry.run(call.service, call.operation, code, at);
   });
   const retryTotals = db.prepare(
@@ -38,28 +39,12 @@ export function apiCallRepo(db: Database.Database): SyncOf<ApiCallRepo> {
     `SELECT DISTINCT minute FROM aws_api_call_minutes WHERE ok = 0 AND minute >= ? ORDER BY minute`,
   );
   const prune = db.prepare(`DELETE FROM aws_api_call_minutes WHERE minute < ?`);
-  const toTotal = (r: { service: string; operation: string; ok: number; count: number }): ApiCallTotal => ({
-    service: r.service,
-    operation: r.operation,
-    ok: r.ok === 1,
-    count: r.count,
-  });
   return {
     record: (call, at) => record(call, at),
-    totals: () =>
-      (totals.all() as { service: string; operation: string; ok: number; count: number }[]).map(toTotal),
+    totals: () => (totals.all() as ApiTotalRow[]).map(toTotal),
     retryTotals: () => retryTotals.all() as ApiRetryTotal[],
-    since: (s) =>
-      (
-        since.all(Math.floor(s / 60_000) * 60_000) as {
-          service: string;
-          operation: string;
-          ok: number;
-          count: number;
-        }[]
-      ).map(toTotal),
-    errorMinutes: (s) =>
-      (errorMinutes.all(Math.floor(s / 60_000) * 60_000) as { minute: number }[]).map((r) => r.minute),
+    since: (s) => (since.all(minuteOf(s)) as ApiTotalRow[]).map(toTotal),
+    errorMinutes: (s) => (errorMinutes.all(minuteOf(s)) as { minute: number }[]).map((r) => r.minute),
     prune: (before) => void prune.run(before),
   };
 }

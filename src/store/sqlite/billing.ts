@@ -2,15 +2,13 @@
 import type Database from 'better-sqlite3';
 import type { BillingRow } from '../../cloud/billing.js';
 import type { BillingRepo, StoredBillingDay } from '../billing.js';
+import {
+  BILLING_DAY_COLUMNS,
+  billingDayFromRow,
+  billingDayValues,
+  type BillingDayRow,
+} from '../rows/billing.js';
 import type { SyncOf } from './serial.js';
-
-interface DayRow {
-  day: string;
-  source: string;
-  fetched_at: number;
-  estimated: number;
-  final: number;
-}
 
 export function billingRepo(db: Database.Database): SyncOf<BillingRepo> {
   const delRows = db.prepare('DELETE FROM billing_rows WHERE day = ?');
@@ -20,7 +18,7 @@ export function billingRepo(db: Database.Database): SyncOf<BillingRepo> {
        usage_quantity = usage_quantity + excluded.usage_quantity`,
   );
   const upDay = db.prepare(
-    `INSERT INTO billing_days (day, source, fetched_at, estimated, final) VALUES (?, ?, ?, ?, ?)
+    `INSERT INTO billing_days (${BILLING_DAY_COLUMNS}) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (day) DO UPDATE SET source = excluded.source, fetched_at = excluded.fetched_at,
        estimated = excluded.estimated, final = excluded.final`,
   );
@@ -32,18 +30,11 @@ export function billingRepo(db: Database.Database): SyncOf<BillingRepo> {
   const save = db.transaction((d: StoredBillingDay, rows: readonly BillingRow[]) => {
     delRows.run(d.day);
     for (const r of rows) insRow.run(d.day, r.usageType, r.tag, r.costUsd, r.usageQuantity, r.unit);
-    upDay.run(d.day, d.source, d.fetchedAt, d.estimated ? 1 : 0, d.final ? 1 : 0);
+    upDay.run(...billingDayValues(d));
   });
   return {
     saveDay: (d, rows) => save(d, rows),
-    days: (a, b) =>
-      (selDays.all(a, b) as DayRow[]).map((r) => ({
-        day: r.day,
-        source: r.source,
-        fetchedAt: r.fetched_at,
-        estimated: r.estimated === 1,
-        final: r.final === 1,
-      })),
+    days: (a, b) => (selDays.all(a, b) as BillingDayRow[]).map(billingDayFromRow),
     rows: (a, b) => selRows.all(a, b) as BillingRow[],
   };
 }

@@ -1,30 +1,8 @@
 // SQLite implementation of src/store/controllers.ts (synchronous; src/store/sqlite/store.ts makes it async).
 import type Database from 'better-sqlite3';
-import type { ControllerRepo, ControllerRun } from '../controllers.js';
+import type { ControllerRepo } from '../controllers.js';
+import { controllerFromRow as fromRow, lastErrorOf, type ControllerRow as Row } from '../rows/controllers.js';
 import type { SyncOf } from './serial.js';
-
-interface Row {
-  controller: string;
-  ok_count: number;
-  error_count: number;
-  consecutive_errors: number;
-  last_ok_at: number | null;
-  last_error_at: number | null;
-  last_error: string | null;
-}
-
-function fromRow(r: Row): ControllerRun {
-  const c: ControllerRun = {
-    controller: r.controller,
-    okCount: r.ok_count,
-    errorCount: r.error_count,
-    consecutiveErrors: r.consecutive_errors,
-  };
-  if (r.last_ok_at !== null) c.lastOkAt = r.last_ok_at;
-  if (r.last_error_at !== null) c.lastErrorAt = r.last_error_at;
-  if (r.last_error !== null) c.lastError = r.last_error;
-  return c;
-}
 
 export function controllerRepo(db: Database.Database): SyncOf<ControllerRepo> {
   const ok = db.prepare(
@@ -41,7 +19,7 @@ export function controllerRepo(db: Database.Database): SyncOf<ControllerRepo> {
   const all = db.prepare(`SELECT * FROM controller_runs ORDER BY controller`);
   return {
     ok: (c, at) => void ok.run(c, at),
-    error: (c, at, message) => void err.run(c, at, message.slice(0, 2000)),
+    error: (c, at, message) => void err.run(c, at, lastErrorOf(message)),
     get(c) {
       const r = get.get(c) as Row | undefined;
       return r ? fromRow(r) : undefined;

@@ -1,39 +1,17 @@
 // SQLite implementation of src/store/instances.ts (synchronous; src/store/sqlite/store.ts makes it async).
 import type Database from 'better-sqlite3';
-import type {
-  EndpointLifeSpan,
-  InstanceRepo,
-  InstanceSource,
-  InstanceTransition,
-  StepPoint,
-} from '../instances.js';
+import type { EndpointLifeSpan, InstanceRepo, InstanceSource, StepPoint } from '../instances.js';
+import {
+  INSTANCE_COLUMNS,
+  instanceFromRow as fromRow,
+  instanceValues,
+  type InstanceRow as Row,
+} from '../rows/instances.js';
 import type { SyncOf } from './serial.js';
-
-interface Row {
-  endpoint: string;
-  variant: string;
-  at: number;
-  count: number;
-  source: InstanceSource;
-  activity_id: string | null;
-}
-
-function fromRow(r: Row): InstanceTransition {
-  const t: InstanceTransition = {
-    endpoint: r.endpoint,
-    variant: r.variant,
-    at: r.at,
-    count: r.count,
-    source: r.source,
-  };
-  if (r.activity_id !== null) t.activityId = r.activity_id;
-  return t;
-}
 
 export function instanceRepo(db: Database.Database): SyncOf<InstanceRepo> {
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO instance_transitions (endpoint, variant, at, count, source, activity_id)
-     VALUES (@endpoint, @variant, @at, @count, @source, @activityId)`,
+    `INSERT OR IGNORE INTO instance_transitions (${INSTANCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const latest = db.prepare(
     `SELECT * FROM instance_transitions WHERE endpoint = ? AND variant = ? ORDER BY at DESC, id DESC LIMIT 1`,
@@ -73,10 +51,7 @@ export function instanceRepo(db: Database.Database): SyncOf<InstanceRepo> {
 
   return {
     insert(t) {
-      if (!Number.isInteger(t.count) || t.count < 0)
-        throw new RangeError(`instance count must be >= 0, got ${t.count}`);
-      const res = insert.run({ ...t, activityId: t.activityId ?? null });
-      return res.changes > 0;
+      return insert.run(...instanceValues(t)).changes > 0;
     },
     latest(endpoint, variant) {
       const r = latest.get(endpoint, variant) as Row | undefined;

@@ -1,6 +1,7 @@
 // SQLite implementation of src/store/meta.ts (synchronous; src/store/sqlite/store.ts makes it async).
 import type Database from 'better-sqlite3';
 import type { MetaRepo } from '../meta.js';
+import { metaJson, metaNumber } from '../rows/meta.js';
 import type { SyncOf } from './serial.js';
 
 export function metaRepo(db: Database.Database): SyncOf<MetaRepo> {
@@ -16,21 +17,8 @@ export function metaRepo(db: Database.Database): SyncOf<MetaRepo> {
   const repo: SyncOf<MetaRepo> = {
     get: (key) => (get.get(key) as { value: string } | undefined)?.value,
     set: (key, value, at) => void set.run(key, value, at),
-    getNumber(key) {
-      const v = repo.get(key);
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      return Number.isFinite(n) ? n : undefined;
-    },
-    getJson<T>(key: string): T | undefined {
-      const v = repo.get(key);
-      if (v === undefined) return undefined;
-      try {
-        return JSON.parse(v) as T;
-      } catch {
-        return undefined;
-      }
-    },
+    getNumber: (key) => metaNumber(repo.get(key)),
+    getJson: <T>(key: string) => metaJson<T>(repo.get(key)),
     setJson: (key, value, at) => repo.set(key, JSON.stringify(value), at),
     delete: (key) => void del.run(key),
     list: (prefix) => list.all(prefix, prefix) as { key: string; value: string; updatedAt: number }[],

@@ -1,25 +1,16 @@
 // SQLite implementation of src/store/metrics.ts (synchronous; src/store/sqlite/store.ts makes it async).
 import type Database from 'better-sqlite3';
 import type { MetricPoint, MetricRepo, MinuteRange } from '../metrics.js';
+import { encodeRange } from '../rows/metrics.js';
 import type { SyncOf } from './serial.js';
 
 /**
  * Ranges travel to SQLite as one JSON array of integers, each (first minute << 20) | length in
- * minutes: reading a plain integer from json_each is several times cheaper than taking apart a
- * [from, to] pair, and the report sends tens of thousands of ranges per call.
+ * minutes (rows/metrics.ts encodeRange): reading a plain integer from json_each is several times
+ * cheaper than taking apart a [from, to] pair, and the report sends tens of thousands of ranges per call.
  */
-const LEN_BITS = 1_048_576; // 2^20 minutes, about two years
 const RANGE_FROM = `((r.value >> 20) * 60000)`;
 const RANGE_TO = `(((r.value >> 20) + (r.value & 1048575)) * 60000)`;
-
-/** The encoded range, or undefined when it holds no whole minute. */
-export function encodeRange(r: MinuteRange): number | undefined {
-  if (!Number.isFinite(r.from) || !Number.isFinite(r.to)) return undefined;
-  const first = Math.ceil(r.from / 60_000);
-  const last = Math.floor(r.to / 60_000);
-  if (last < first || first < 0) return undefined;
-  return first * LEN_BITS + Math.min(last - first, LEN_BITS - 1);
-}
 
 /**
  * A JSON array with one value per range, in range order: a correlated subquery per element, each a

@@ -1,33 +1,11 @@
 // SQLite implementation of src/store/prices.ts (synchronous; src/store/sqlite/store.ts makes it async).
 import type Database from 'better-sqlite3';
-import type { PriceRepo, StoredPrice, StoredPriceSource } from '../prices.js';
+import type { PriceRepo } from '../prices.js';
+import { PRICE_COLUMNS, priceFromRow as fromRow, priceValues, type PriceRow as Row } from '../rows/prices.js';
 import type { SyncOf } from './serial.js';
 
-interface Row {
-  region: string;
-  instance_type: string;
-  usd_per_hour: number;
-  source: StoredPriceSource;
-  detail: string;
-  fetched_at: number;
-}
-
-function fromRow(r: Row): StoredPrice {
-  return {
-    region: r.region,
-    instanceType: r.instance_type,
-    usdPerHour: r.usd_per_hour,
-    source: r.source,
-    detail: r.detail,
-    fetchedAt: r.fetched_at,
-  };
-}
-
 export function priceRepo(db: Database.Database): SyncOf<PriceRepo> {
-  const insert = db.prepare(
-    `INSERT INTO prices (region, instance_type, usd_per_hour, source, detail, fetched_at)
-     VALUES (@region, @instanceType, @usdPerHour, @source, @detail, @fetchedAt)`,
-  );
+  const insert = db.prepare(`INSERT INTO prices (${PRICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`);
   const latest = db.prepare(
     `SELECT * FROM prices WHERE region = ? AND instance_type = ? AND source = ? ORDER BY fetched_at DESC, id DESC LIMIT 1`,
   );
@@ -36,9 +14,7 @@ export function priceRepo(db: Database.Database): SyncOf<PriceRepo> {
   );
   return {
     insert(p) {
-      if (!(Number.isFinite(p.usdPerHour) && p.usdPerHour >= 0))
-        throw new RangeError(`bad price ${p.usdPerHour}`);
-      insert.run(p);
+      insert.run(...priceValues(p));
     },
     latest(region, type, source) {
       const r = latest.get(region, type, source) as Row | undefined;
