@@ -57,6 +57,12 @@ export interface GroupCommit {
   open(): Promise<void>;
   /** Commits the shared transaction, if open. */
   commit(): Promise<void>;
+  /**
+   * An id of the shared transaction while it is open (a new one each time), else undefined. It holds
+   * the store's write lock from its open to its commit, so a fact checked inside it (the lease's
+   * term, src/store/fence.ts) stays true until the commit.
+   */
+  current(): number | undefined;
 }
 
 /** The store could not be opened or migrated; the message names the file. */

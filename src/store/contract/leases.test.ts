@@ -365,6 +365,41 @@ for (const kind of pairs) {
       },
     );
 
+    it.skipIf(!kind.name.startsWith('sqlite'))(
+      'SQLite group commit: the term is checked once per shared transaction, which keeps a takeover out until it commits',
+      async () => {
+        const { term } = await p.a.leases.tryAcquire(L, A, 1000, TTL);
+        let checks = 0;
+        const fenced = fencedStore(p.a, async () => {
+          checks++;
+          await p.a.leases.assertTerm(L, term, 1000);
+        });
+        const group = p.a.groupCommit!;
+        await group.open();
+        await fenced.meta.set('one', '1', 1000);
+        await fenced.meta.set('two', '2', 1000);
+        await fenced.metrics.upsert([{ endpoint: 'e', metric: 'm', minute: 0, value: 1 }]);
+        expect(checks).toBe(1);
+        expect(await p.takeoverBlocked()).toBe(true);
+        await group.commit();
+        expect(await p.takeoverBlocked()).toBe(false);
+        // A new shared transaction checks again; so does a write outside any.
+        await group.open();
+        await fenced.meta.set('three', '3', 1000);
+        await group.commit();
+        await fenced.meta.set('four', '4', 1000);
+        expect(checks).toBe(3);
+        // After a takeover, the next group's first write is refused and leaves nothing.
+        await p.a.leases.release(L, A, 2000);
+        expect((await p.b.leases.tryAcquire(L, B, 2000, TTL)).held).toBe(true);
+        await group.open();
+        await expect(fenced.meta.set('late', 'x', 2000)).rejects.toBeInstanceOf(LeaseFencedError);
+        await group.commit();
+        expect(await p.b.meta.get('late')).toBeUndefined();
+        expect(await p.b.meta.get('two')).toBe('2');
+      },
+    );
+
     it('a fenced transaction in flight keeps any takeover out until it commits, and then lands whole', async () => {
       const { term } = await p.a.leases.tryAcquire(L, A, 1000, TTL);
       const fenced = fencedStore(p.a, () => p.a.leases.assertTerm(L, term, 1000));

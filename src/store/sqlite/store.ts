@@ -62,6 +62,8 @@ export function openSqliteStore(file: string, options: OpenStoreOptions = {}): S
 
   let open = true;
   const serial = new Serial(db);
+  let group: number | undefined;
+  let groups = 0;
   return {
     path: resolved,
     db,
@@ -83,8 +85,18 @@ export function openSqliteStore(file: string, options: OpenStoreOptions = {}): S
     groupCommit: {
       // BEGIN IMMEDIATE: take the write lock now, not at the first write, so another process's
       // writer waits at the open rather than failing mid-batch.
-      open: () => serial.between(() => void (db.inTransaction || db.exec('BEGIN IMMEDIATE'))),
-      commit: () => serial.between(() => void (db.inTransaction && db.exec('COMMIT'))),
+      open: () =>
+        serial.between(() => {
+          if (db.inTransaction) return;
+          db.exec('BEGIN IMMEDIATE');
+          group = ++groups;
+        }),
+      commit: () =>
+        serial.between(() => {
+          group = undefined;
+          if (db.inTransaction) db.exec('COMMIT');
+        }),
+      current: () => (db.inTransaction ? group : undefined),
     },
     async close() {
       if (open) {
