@@ -23,7 +23,7 @@ import type { Store } from '../src/store/index.js';
 import { openPgStore } from '../src/store/pg/store.js';
 import { openSqliteStore } from '../src/store/sqlite/store.js';
 import { fleetConfigYaml, fleetNames } from './fleet-config.js';
-import { countInFlight } from './in-flight.js';
+import { advanceSettled, countInFlight } from './in-flight.js';
 import {
   BenchUsageError,
   openBenchBackend,
@@ -104,8 +104,7 @@ export async function measureApiCalls(
     while (!inService()) {
       if (sim.clock.now() - start > 48 * HOUR)
         throw new Error(`${n} endpoints not InService after 48 simulated hours`);
-      await sim.clock.advance(60_000);
-      await counted.settled();
+      await advanceSettled(sim.clock, 60_000, counted);
     }
     const provisionMinutes = (sim.clock.now() - start) / 60_000;
     // Steady state from the next round hour: the first reconcile, backfill and the first telemetry
@@ -117,8 +116,7 @@ export async function measureApiCalls(
     // next wait on the virtual clock, as in the live daemon (bigger steps skip runs that overlap);
     // on PostgreSQL that includes its store round trips (see in-flight.ts).
     while (sim.clock.now() < window.to) {
-      await sim.clock.advance(60_000);
-      await counted.settled();
+      await advanceSettled(sim.clock, 60_000, counted);
     }
     await daemon.stop();
     await store.close();
