@@ -46,7 +46,9 @@ export async function gatherAlertInputs(o: GatherOptions): Promise<AlertInputs> 
       const waiting = recent.some((p) => p.value > 0);
       const input: EndpointAlertInput = {
         name: e.name,
-        probes: await o.store.probes.between(e.name, o.now - PROBE_LOOKBACK_MS, o.now + 1),
+        // The rules look only at the latest probe of a few kinds (src/alerts/rules/probes.ts): those,
+        // not the month of probes behind them, which every round re-read for every endpoint.
+        probes: await o.store.probes.latestOutcomes(e.name, o.now - PROBE_LOOKBACK_MS, o.now + 1),
         backlog: waiting
           ? await o.store.metrics.series(
               e.name,

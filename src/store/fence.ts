@@ -47,6 +47,7 @@ export const STORE_ACCESS: { readonly [R in RepoName]: { readonly [M in keyof St
     save: 'write',
     get: 'read',
     latest: 'read',
+    latestOutcomes: 'read',
     between: 'read',
     coldBetween: 'read',
     coldTotals: 'read',

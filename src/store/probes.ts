@@ -48,6 +48,12 @@ export interface ProbeRepo {
   get(id: string): Promise<ProbeResult | undefined>;
   /** The endpoint's latest probe; with `component`, that inference component's latest. */
   latest(endpoint: string, component?: string): Promise<ProbeResult | undefined>;
+  /**
+   * What the alert rules judge by, started in [from, to): the latest successful cold probe with a
+   * total, the latest finished one (success, model_error, timeout, error) and the latest error, each
+   * once, oldest first. Three indexed lookups instead of every probe of the window each round.
+   */
+  latestOutcomes(endpoint: string, from: number, to: number): Promise<ProbeResult[]>;
   /** Probes started in [from, to), oldest first. */
   between(endpoint: string, from: number, to: number): Promise<ProbeResult[]>;
   /** Cold probes started in [from, to), oldest first, with only what the cost report needs. */

@@ -19,6 +19,32 @@ for (const b of storeBackends()) {
     afterEach(() => s.close());
     afterAll(() => b.dispose());
 
+    it('latestOutcomes: the latest cold success with a total, the latest finished, the latest error, in [from, to)', async () => {
+      const M = 60_000;
+      for (const p of [
+        probe({ id: 'old-cold', startedAt: T0, outcome: 'success', totalS: 600 }), // before the window
+        probe({ id: 'err', startedAt: T0 + 10 * M, outcome: 'error', errorMessage: 'S3 denied' }),
+        probe({ id: 'cold', startedAt: T0 + 20 * M, outcome: 'success', totalS: 640 }),
+        probe({ id: 'cold-no-total', startedAt: T0 + 30 * M, outcome: 'success' }),
+        probe({ id: 'warm', startedAt: T0 + 40 * M, cold: false, outcome: 'model_error', totalS: 3 }),
+        probe({ id: 'interrupted', startedAt: T0 + 50 * M, outcome: 'interrupted' }),
+        probe({ id: 'running', startedAt: T0 + 60 * M }),
+        probe({ id: 'at-to', startedAt: T0 + 70 * M, outcome: 'error' }), // at the window's end: out
+        probe({ id: 'other', endpoint: 'f', startedAt: T0 + 65 * M, outcome: 'error' }),
+      ])
+        await s.probes.save(p);
+      const ids = async (from: number, to: number) =>
+        (await s.probes.latestOutcomes('e', from, to)).map((p) => p.id);
+      expect(await ids(T0 + 1, T0 + 70 * M)).toEqual(['err', 'cold', 'warm']);
+      // One probe that is all three is given once.
+      expect(await ids(T0, T0 + 10 * M)).toEqual(['old-cold']);
+      expect(await ids(T0 + 45 * M, T0 + 70 * M)).toEqual([]);
+      // With the error at T0 + 70 min inside, it is both the latest finished and the latest error.
+      expect(await ids(T0 + 1, T0 + 71 * M)).toEqual(['cold', 'at-to']);
+      // The whole row, as get() gives it.
+      expect((await s.probes.latestOutcomes('e', T0 + 1, T0 + 15 * M))[0]).toEqual(await s.probes.get('err'));
+    });
+
     it('stores probe results and marks running ones interrupted', async () => {
       await s.probes.save({
         id: 'p1',

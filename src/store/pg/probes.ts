@@ -1,6 +1,13 @@
 // PostgreSQL implementation of src/store/probes.ts; the same rows and answers as sqlite/probes.ts.
-import type { ColdProbe, ProbeRepo } from '../probes.js';
-import { PROBE_COLUMNS, probeFromRow as fromRow, probeValues, type ProbeRow as Row } from '../rows/probes.js';
+import type { ColdProbe, ProbeRepo, ProbeResult } from '../probes.js';
+import {
+  distinctOldestFirst,
+  LATEST_OUTCOME_FILTERS,
+  PROBE_COLUMNS,
+  probeFromRow as fromRow,
+  probeValues,
+  type ProbeRow as Row,
+} from '../rows/probes.js';
 import { ceilBound } from './bounds.js';
 import type { PgDb } from './db.js';
 import { pgText } from './text.js';
@@ -21,6 +28,13 @@ const SAVE = `INSERT INTO probe_results (${PROBE_COLUMNS})
 // the (endpoint, started_at) index then yields the order, where a tiebreaker would sort every row.
 const BETWEEN = `SELECT * FROM probe_results WHERE endpoint = $1 AND started_at >= $2 AND started_at < $3
   ORDER BY started_at`;
+
+// The alert rules' three lookups (see ProbeRepo.latestOutcomes), each walking the (endpoint,
+// started_at) index back from the window's end.
+const LATEST_OUTCOMES = LATEST_OUTCOME_FILTERS.map(
+  (filter) => `SELECT * FROM probe_results WHERE endpoint = $1 AND started_at >= $2 AND started_at < $3
+  AND ${filter} ORDER BY started_at DESC LIMIT 1`,
+);
 
 // Only what the cost report needs, which reads up to 90 days of these per endpoint.
 const COLD_BETWEEN = `SELECT started_at, finished_at, outcome, total_s, component FROM probe_results
@@ -44,6 +58,11 @@ export function probeRepo(db: PgDb): ProbeRepo {
             `SELECT * FROM probe_results WHERE endpoint = $1 AND component = $2 ORDER BY started_at DESC LIMIT 1`,
             [endpoint, component],
           ),
+    async latestOutcomes(endpoint, from, to) {
+      const params = [endpoint, ceilBound(from), ceilBound(to)];
+      const rows = await Promise.all(LATEST_OUTCOMES.map((sql) => one(sql, params)));
+      return distinctOldestFirst(rows.filter((r): r is ProbeResult => r !== undefined));
+    },
     async between(endpoint, from, to) {
       return (await db.query<Row>(BETWEEN, [endpoint, ceilBound(from), ceilBound(to)])).rows.map(fromRow);
     },

@@ -81,3 +81,20 @@ export function probeValues(p: ProbeResult, text: StoreText): SqlValue[] {
     p.failedInvocations ?? null,
   ];
 }
+
+/**
+ * ProbeRepo.latestOutcomes' three conditions (constant SQL, no values): the latest successful cold
+ * probe with a total (the cold-start SLO rule), the latest finished one (the probe-failed rule), the
+ * latest error (whether a failure was an AWS outage's victim, src/alerts/inhibit.ts).
+ */
+export const LATEST_OUTCOME_FILTERS = [
+  `cold = 1 AND outcome = 'success' AND total_s IS NOT NULL`,
+  `outcome IN ('success', 'model_error', 'timeout', 'error')`,
+  `outcome = 'error'`,
+] as const;
+
+/** Each probe once (by id), oldest first. */
+export function distinctOldestFirst(probes: readonly ProbeResult[]): ProbeResult[] {
+  const byId = new Map(probes.map((p) => [p.id, p]));
+  return [...byId.values()].sort((a, b) => a.startedAt - b.startedAt);
+}

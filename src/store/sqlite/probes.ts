@@ -1,7 +1,14 @@
 // SQLite implementation of src/store/probes.ts (synchronous; src/store/sqlite/store.ts makes it async).
 import type Database from 'better-sqlite3';
 import type { ColdProbe, ProbeOutcome, ProbeRepo } from '../probes.js';
-import { PROBE_COLUMNS, probeFromRow as fromRow, probeValues, type ProbeRow as Row } from '../rows/probes.js';
+import {
+  distinctOldestFirst,
+  LATEST_OUTCOME_FILTERS,
+  PROBE_COLUMNS,
+  probeFromRow as fromRow,
+  probeValues,
+  type ProbeRow as Row,
+} from '../rows/probes.js';
 import { keepText } from '../rows/values.js';
 import type { SyncOf } from './serial.js';
 
@@ -18,6 +25,14 @@ export function probeRepo(db: Database.Database): SyncOf<ProbeRepo> {
   const latest = db.prepare(
     `SELECT * FROM probe_results WHERE endpoint = ? ORDER BY started_at DESC LIMIT 1`,
   );
+  // The alert rules' three lookups (see ProbeRepo.latestOutcomes), each walking the (endpoint,
+  // started_at) index back from the window's end.
+  const latestWhere = (filter: string) =>
+    db.prepare(
+      `SELECT * FROM probe_results WHERE endpoint = ? AND started_at >= ? AND started_at < ? AND ${filter}
+       ORDER BY started_at DESC LIMIT 1`,
+    );
+  const outcomes = LATEST_OUTCOME_FILTERS.map(latestWhere);
   const between = db.prepare(
     `SELECT * FROM probe_results WHERE endpoint = ? AND started_at >= ? AND started_at < ? ORDER BY started_at`,
   );
@@ -53,6 +68,10 @@ export function probeRepo(db: Database.Database): SyncOf<ProbeRepo> {
       const r = (component === undefined ? latest.get(endpoint) : latestOf.get(endpoint, component)) as
         Row | undefined;
       return r ? fromRow(r) : undefined;
+    },
+    latestOutcomes(endpoint, from, to) {
+      const rows = outcomes.map((q) => q.get(endpoint, from, to) as Row | undefined);
+      return distinctOldestFirst(rows.filter((r): r is Row => r !== undefined).map(fromRow));
     },
     between(endpoint, from, to) {
       return (between.all(endpoint, from, to) as Row[]).map(fromRow);
