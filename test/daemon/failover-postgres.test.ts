@@ -6,57 +6,20 @@
 // Each process simulates its own region (cloud: sim is in-process), so the test judges doubling by
 // the store both share: at any moment only one process writes, and the old leader's last write
 // comes before the new leader's tenure begins.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPgStore } from '../../src/store/pg/store.js';
-import { ROOT } from '../support/cli.js';
+import { killServes, serveRole, spawnServe, waitFor } from '../support/serve-process.js';
 import { freshDatabase, skipNote, testPostgres } from '../support/pg-db.js';
 import { tempDir } from '../support/temp-dir.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const server = testPostgres();
 const LEASE_SECONDS = 3;
-const children: ChildProcess[] = [];
+afterAll(killServes);
 
-interface Serve {
-  child: ChildProcess;
-  out: () => string;
-  url: Promise<string>;
-  exited: Promise<void>;
-}
-
-function serve(file: string, name: string): Serve {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '-c', file], {
-    cwd: ROOT,
-    env: { ...process.env, PGAPPNAME: name },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  return {
-    child,
-    out: () => out,
-    url: waitFor(
-      () => /sagezero dashboard: (http:\/\/\S+?)\/?$/m.exec(out)?.[1],
-      () => out,
-    ),
-    exited: new Promise((resolve) => child.on('exit', () => resolve())),
-  };
-}
-
-afterAll(() => {
-  for (const c of children) {
-    if (c.exitCode !== null || c.signalCode !== null) continue;
-    c.kill('SIGCONT');
-    c.kill('SIGKILL');
-  }
-});
+const serve = (file: string, name: string) => spawnServe(file, { PGAPPNAME: name });
 
 /** Records every row change of every sagezero table: who (application_name), what, when (DB clock). */
 async function installAudit(db: pg.Client): Promise<void> {
@@ -156,8 +119,8 @@ endpoints:
           (await writes('replica-a', 0)).some((w) => w.tbl === 'probe_results') ? true : undefined,
         a.out,
       );
-      expect(await role(urlA)).toBe('leader');
-      expect(await role(urlB)).toBe('standby');
+      expect(await serveRole(urlA)).toBe('leader');
+      expect(await serveRole(urlB)).toBe('standby');
       const first = await lease();
 
       // Freeze the leader past its lease.
@@ -185,7 +148,7 @@ endpoints:
       // Resume the old leader: it notices, stands by, and writes nothing more.
       a.child.kill('SIGCONT');
       await waitFor(() => (/lost the lease \(term \d+/.test(a.out()) ? true : undefined), a.out);
-      expect(await role(urlA)).toBe('standby');
+      expect(await serveRole(urlA)).toBe('standby');
       // Give it time to misbehave: the new leader records two more probes meanwhile.
       const bProbes = async () =>
         (await writes('replica-b', takeover)).filter((w) => w.tbl === 'probe_results' && w.op === 'INSERT')
@@ -205,7 +168,7 @@ endpoints:
       expect(third.holder).toBe(first.holder);
       const expiredAt = Math.max(beforeKill.expiresAt, lastOfB);
       expect(third.acquiredAt - expiredAt).toBeLessThan(LEASE_SECONDS * 1000);
-      expect(await role(urlA)).toBe('leader');
+      expect(await serveRole(urlA)).toBe('leader');
       // And acts: a probe of its new tenure.
       await waitFor(
         async () =>
@@ -221,22 +184,3 @@ endpoints:
     }
   }, 240_000);
 });
-
-async function role(url: string): Promise<string> {
-  const r = (await (await fetch(`${url}/healthz`)).json()) as { role?: string };
-  return r.role ?? '';
-}
-
-async function waitFor<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  context: () => string,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out; last output:\n${context().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

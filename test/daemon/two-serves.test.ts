@@ -1,50 +1,17 @@
 // Two `serve` processes on one store (cloud: aws, moto): only the lease holder acts; the other stands
 // by and takes over when the first is killed with SIGKILL. Nothing is created twice.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { openStore } from '../../src/store/index.js';
-import { motoEnv, ROOT } from '../support/cli.js';
+import { motoEnv } from '../support/cli.js';
+import { killServes, serveRole, spawnServe, waitFor } from '../support/serve-process.js';
 import { tempDir } from '../support/temp-dir.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const children: ChildProcess[] = [];
+afterAll(killServes);
 
-interface Serve {
-  child: ChildProcess;
-  out: () => string;
-  url: Promise<string>;
-  exited: Promise<number | null>;
-}
-
-function serve(file: string): Serve {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '-c', file], {
-    cwd: ROOT,
-    env: { ...process.env, ...motoEnv(inject('motoEndpoint')) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  return {
-    child,
-    out: () => out,
-    url: waitFor(
-      () => /sagezero dashboard: (http:\/\/\S+?)\/?$/m.exec(out)?.[1],
-      60_000,
-      () => out,
-    ),
-    exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
-  };
-}
-
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-});
+const serve = (file: string) => spawnServe(file, motoEnv(inject('motoEndpoint')));
 
 describe('two serve processes on one store', () => {
   it('elects one leader; the standby takes over after the leader is killed; no double actions', async () => {
@@ -67,26 +34,26 @@ endpoints:
     );
     const a = serve(file);
     const urlA = await a.url;
-    await waitFor(() => (a.out().includes('"msg":"acting as leader"') ? true : undefined), 60_000, a.out);
+    await waitFor(() => (a.out().includes('"msg":"acting as leader"') ? true : undefined), a.out, 60_000);
     // The leader provisions the endpoint at once.
-    await waitFor(() => (a.out().includes('"msg":"provisioned"') ? true : undefined), 90_000, a.out);
+    await waitFor(() => (a.out().includes('"msg":"provisioned"') ? true : undefined), a.out, 90_000);
 
     const b = serve(file);
     const urlB = await b.url;
-    await waitFor(() => (b.out().includes('standing by') ? true : undefined), 60_000, b.out);
-    expect(await role(urlA)).toBe('leader');
-    expect(await role(urlB)).toBe('standby');
+    await waitFor(() => (b.out().includes('standing by') ? true : undefined), b.out, 60_000);
+    expect(await serveRole(urlA)).toBe('leader');
+    expect(await serveRole(urlB)).toBe('standby');
 
     const reconcilesBefore = await storeCount(file, 'reconcile');
     a.child.kill('SIGKILL');
     await a.exited;
-    await waitFor(() => (b.out().includes('"msg":"acting as leader"') ? true : undefined), 60_000, b.out);
-    expect(await role(urlB)).toBe('leader');
+    await waitFor(() => (b.out().includes('"msg":"acting as leader"') ? true : undefined), b.out, 60_000);
+    expect(await serveRole(urlB)).toBe('leader');
     // The new leader reconciles at once and finds nothing to do.
     await waitFor(
       async () => ((await storeCount(file, 'reconcile')) > reconcilesBefore ? true : undefined),
-      60_000,
       b.out,
+      60_000,
     );
 
     b.child.kill('SIGTERM');
@@ -126,24 +93,5 @@ async function storeCount(file: string, controller: string): Promise<number> {
     return (r?.okCount ?? 0) + (r?.errorCount ?? 0);
   } finally {
     await store.close();
-  }
-}
-
-async function role(url: string): Promise<string> {
-  const r = (await (await fetch(`${url}/healthz`)).json()) as { role?: string };
-  return r.role ?? '';
-}
-
-async function waitFor<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs: number,
-  context: () => string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out; last output:\n${context().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
