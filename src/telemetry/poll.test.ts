@@ -12,7 +12,7 @@ import {
   type MinuteMetrics,
 } from '../../test/support/fake-cloud-seed.js';
 import { config, endpoint, tablePrices } from '../../test/report/helpers.js';
-import { pollOnce, type PollContext } from './poll.js';
+import { METRIC_RETENTION_MS, pollOnce, PRUNE_EVERY_MS, type PollContext } from './poll.js';
 import { ASYNC_METRICS } from './queries.js';
 
 const MIN = 60_000;
@@ -57,6 +57,33 @@ beforeEach(async () => {
 afterEach(() => store.close());
 
 describe('pollOnce', () => {
+  it('prunes metrics past the retention once a day, not at every poll', async () => {
+    seedEndpoint(cloud, {
+      name: 'a',
+      variant: 'AllTraffic',
+      count: 0,
+      createdAt: T0 - 100 * 24 * HOUR,
+      initialCount: 1,
+    });
+    const metric = 'ApproximateBacklogSize';
+    /** A point a minute past the retention at `at`, and whether it is still stored. */
+    const stale = (at: number) => at - METRIC_RETENTION_MS - MIN;
+    const kept = async (minute: number) =>
+      (await store.metrics.series('a', metric, minute, minute + MIN)).length > 0;
+    await store.metrics.upsert([{ endpoint: 'a', metric, minute: stale(T0), value: 1 }]);
+    await pollOnce(ctx()); // the first poll prunes
+    expect(await kept(stale(T0))).toBe(false);
+    // An hour later a point past the retention is left for the next daily prune ...
+    await clock.advanceTo(T0 + HOUR);
+    await store.metrics.upsert([{ endpoint: 'a', metric, minute: stale(T0 + HOUR), value: 1 }]);
+    await pollOnce(ctx());
+    expect(await kept(stale(T0 + HOUR))).toBe(true);
+    // ... which removes it a day after the last one.
+    await clock.advanceTo(T0 + PRUNE_EVERY_MS);
+    await pollOnce(ctx());
+    expect(await kept(stale(T0 + HOUR))).toBe(false);
+  });
+
   it('records the creation when the first poll runs at the instant the endpoint was created', async () => {
     // The daemon's first telemetry can run at the same virtual instant as CreateEndpoint (the creation
     // goes on in the background): its life must still start from 'created', not a first poll record.
