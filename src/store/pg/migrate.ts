@@ -26,6 +26,24 @@ export async function pgSchemaVersion(db: pg.Pool | pg.PoolClient): Promise<numb
 }
 
 /**
+ * The database's schema version, refused (PgMigrationError) when newer than the newest of
+ * `migrations`: this sagezero would misread it.
+ */
+export async function pgSchemaVersionKnown(
+  db: pg.Pool | pg.PoolClient,
+  migrations: readonly PgMigration[] = PG_MIGRATIONS,
+): Promise<number> {
+  const latest = migrations.reduce((m, x) => Math.max(m, x.version), 0);
+  const current = await pgSchemaVersion(db);
+  if (current > latest) {
+    throw new PgMigrationError(
+      `the store has schema version ${current}, newer than this sagezero knows (${latest}); upgrade sagezero`,
+    );
+  }
+  return current;
+}
+
+/**
  * Applies every migration newer than the database's version, all in one transaction, and returns
  * the versions applied (none when another process got there first). Refuses a database whose
  * version is newer than the newest migration given.
@@ -34,7 +52,6 @@ export async function migratePg(
   pool: pg.Pool,
   migrations: readonly PgMigration[] = PG_MIGRATIONS,
 ): Promise<number[]> {
-  const latest = migrations.reduce((m, x) => Math.max(m, x.version), 0);
   return pgTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -42,12 +59,7 @@ export async function migratePg(
       name TEXT NOT NULL,
       applied_at BIGINT NOT NULL
     )`);
-    const current = await pgSchemaVersion(client);
-    if (current > latest) {
-      throw new PgMigrationError(
-        `the store has schema version ${current}, newer than this sagezero knows (${latest}); upgrade sagezero`,
-      );
-    }
+    const current = await pgSchemaVersionKnown(client, migrations);
     const applied: number[] = [];
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (m.version <= current) continue;

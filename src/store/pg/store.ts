@@ -5,8 +5,7 @@
 import { StoreError, type OpenStoreOptions, type Store } from '../types.js';
 import { describeTarget, openPgPool, parsePgUrl, type PgPoolOptions } from './connect.js';
 import { pgDb } from './db.js';
-import { migratePg, pgSchemaVersion } from './migrate.js';
-import { PG_MIGRATIONS } from './migrations.js';
+import { migratePg, pgSchemaVersionKnown } from './migrate.js';
 import { activityRepo } from './activities.js';
 import { alertRepo } from './alerts.js';
 import { apiCallRepo } from './api-calls.js';
@@ -39,16 +38,8 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
     throw new StoreError((e as Error).message, where);
   }
   try {
-    if (options.readonly) {
-      const latest = PG_MIGRATIONS.reduce((m, x) => Math.max(m, x.version), 0);
-      const current = await pgSchemaVersion(pool);
-      if (current > latest)
-        throw new Error(
-          `the store has schema version ${current}, newer than this sagezero knows (${latest}); upgrade sagezero`,
-        );
-    } else {
-      await migratePg(pool);
-    }
+    if (options.readonly) await pgSchemaVersionKnown(pool);
+    else await migratePg(pool);
   } catch (e) {
     await pool.end().catch(() => undefined);
     throw new StoreError(`cannot use store ${where}: ${(e as Error).message}`, where);
