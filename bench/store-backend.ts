@@ -2,10 +2,9 @@
 // directory (the default), or a fresh PostgreSQL database per run, on the server of `--store-url` or
 // on a throwaway cluster that test/support/postgres.ts starts for the benchmark and removes after.
 // The same benchmark code then runs on both, so their numbers compare.
-import pg from 'pg';
 import { describeTarget, isPgUrl, parsePgUrl } from '../src/store/pg/url.js';
 import { startPostgres } from '../test/support/postgres.js';
-import { freshDatabase } from '../test/support/pg-db.js';
+import { freshDatabase, withPgClient } from '../test/support/pg-db.js';
 
 export type Backend = 'sqlite' | 'postgres';
 
@@ -50,16 +49,6 @@ export const sqliteBackend: BenchBackend = {
   close: async () => undefined,
 };
 
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
 /**
  * PostgreSQL at `storeUrl` (its user needs CREATEDB: every run gets a database of its own, dropped
  * after), or, without one, a throwaway cluster on a free loopback port.
@@ -70,7 +59,7 @@ export async function postgresBackend(storeUrl?: string): Promise<BenchBackend> 
   const where = describeTarget(parsePgUrl(admin).target);
   let version: string;
   try {
-    version = await withClient(admin, async (c) => {
+    version = await withPgClient(admin, async (c) => {
       const r = await c.query<{ server_version: string }>('SHOW server_version');
       return r.rows[0]!.server_version;
     });
@@ -94,7 +83,7 @@ export async function postgresBackend(storeUrl?: string): Promise<BenchBackend> 
     },
     async release(location) {
       const name = new URL(location).pathname.slice(1);
-      await withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)}`));
+      await withPgClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)}`));
     },
     close: async () => server?.stop(),
   };

@@ -21,7 +21,8 @@ export function skipNote(p: TestPostgres): string {
   return p.skipReason ? ` (skipped: ${p.skipReason})` : '';
 }
 
-async function asSuperuser<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+/** One plain client on `url` (the superuser's, in tests) for the length of `fn`. */
+export async function withPgClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
@@ -34,7 +35,7 @@ async function asSuperuser<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pr
 /** Creates an empty database on the cluster of `url` and returns the same URL pointing at it. */
 export async function freshDatabase(url: string): Promise<string> {
   const name = `t_${randomBytes(6).toString('hex')}`;
-  await asSuperuser(url, (c) => c.query(`CREATE DATABASE ${name}`));
+  await withPgClient(url, (c) => c.query(`CREATE DATABASE ${name}`));
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();
@@ -43,7 +44,7 @@ export async function freshDatabase(url: string): Promise<string> {
 /** Creates a login role that must give `password` over TCP (see PASSWORD_AUTH_ROLE in postgres.ts). */
 export async function passwordRole(url: string, password: string): Promise<string> {
   const name = `u_${randomBytes(6).toString('hex')}`;
-  await asSuperuser(url, async (c) => {
+  await withPgClient(url, async (c) => {
     const quoted = `'${password.replaceAll("'", "''")}'`;
     await c.query(`CREATE ROLE ${name} LOGIN PASSWORD ${quoted} IN ROLE ${PASSWORD_AUTH_ROLE}`);
     await c.query(`GRANT ALL ON SCHEMA public TO ${name}`);

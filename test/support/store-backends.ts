@@ -2,11 +2,10 @@
 // run's test cluster (test/support/postgres.ts). One PostgreSQL database per test file, emptied
 // before each test, so tests never see one another's rows and the file pays for CREATE DATABASE and
 // the migrations once.
-import pg from 'pg';
 import { openPgStore } from '../../src/store/pg/store.js';
 import { openSqliteStore } from '../../src/store/sqlite/store.js';
 import type { Store } from '../../src/store/types.js';
-import { freshDatabase, skipNote, testPostgres } from './pg-db.js';
+import { freshDatabase, skipNote, testPostgres, withPgClient } from './pg-db.js';
 
 export interface StoreBackend {
   name: 'sqlite' | 'postgres';
@@ -46,18 +45,14 @@ function postgresBackend(): StoreBackend {
 
 /** Empties every table but the migration record, and restarts identity columns. */
 async function emptyAll(url: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
+  await withPgClient(url, async (c) => {
     const r = await c.query<{ t: string }>(
       `SELECT quote_ident(tablename) AS t FROM pg_tables
        WHERE schemaname = 'public' AND tablename <> 'schema_migrations'`,
     );
     if (r.rows.length > 0)
       await c.query(`TRUNCATE ${r.rows.map((x) => x.t).join(', ')} RESTART IDENTITY CASCADE`);
-  } finally {
-    await c.end();
-  }
+  });
 }
 
 /** Both backends, for `describe.each(storeBackends())('%s', ...)`-style loops. */
