@@ -199,6 +199,7 @@ export async function runReportBench(
     const t0 = performance.now();
     const stats = await seedStore(location);
     const seedMs = performance.now() - t0;
+    await backend.settle(location);
     const summary = await timeReports(location, undefined, runs);
     const daily = await timeReports(location, '1d', runs);
     const serve = await serveRss(dir, location);

@@ -328,16 +328,17 @@ async function endpointReport(
     (p, i) => i === priceSegs.length - 1 || (priceSegs[i + 1]?.from ?? Infinity) > w.start,
   );
   const relevant = inWindow.filter((p) => p.from < w.end);
-  const first = await store.instances.first(e.name, variant);
+  // The first life starts at the first record sagezero has (instances.lives reads it): one read less.
+  const first = lives[0];
   const life = endpointLife(lives);
   if (!first) {
     warnings.push(
       `${e.name}: no instance history recorded yet; instance-hours and the always-on baseline are 0`,
     );
-  } else if (first.at > w.start && life?.startSource !== 'created') {
+  } else if (first.start > w.start && life?.startSource !== 'created') {
     // Created inside the window: nothing is missing, the endpoint did not exist before.
     warnings.push(
-      `${e.name}: instance history starts at ${iso(first.at)}, after the window start; earlier time counts as 0 instances and is left out of the always-on baseline`,
+      `${e.name}: instance history starts at ${iso(first.start)}, after the window start; earlier time counts as 0 instances and is left out of the always-on baseline`,
     );
   }
   for (const a of life?.absent ?? []) {
@@ -367,7 +368,7 @@ async function endpointReport(
               }))
             : [],
       },
-      historyStart: first ? iso(first.at) : null,
+      historyStart: first ? iso(first.start) : null,
       life,
       ...figures,
     },

@@ -55,6 +55,8 @@ for (const b of storeBackends()) {
         { from: Number.NaN, to: 5 * m },
         { from: 30 * m, to: 40 * m }, // after every point
         { from: m - 1, to: 2 * m + 1 }, // minutes 1 and 2
+        { from: 0, to: m }, // ends at the first stored minute
+        { from: 0, to: m - 1 }, // ends just before it
       ];
       expect(await s.metrics.aggregate('e', 'X', ranges, 'max')).toEqual([
         7,
@@ -65,6 +67,8 @@ for (const b of storeBackends()) {
         undefined,
         undefined,
         4,
+        4,
+        undefined,
       ]);
       expect(await s.metrics.aggregate('e', 'X', ranges, 'sum')).toEqual([
         7,
@@ -75,6 +79,8 @@ for (const b of storeBackends()) {
         undefined,
         undefined,
         4,
+        4,
+        undefined,
       ]);
       // Minute 2 holds 0: only positive values count, so minute 1 is the first.
       expect(await s.metrics.aggregate('e', 'X', ranges, 'firstPositive')).toEqual([
@@ -86,6 +92,8 @@ for (const b of storeBackends()) {
         undefined,
         undefined,
         m,
+        m,
+        undefined,
       ]);
       expect(await s.metrics.positivePoints('e', 'X', ranges)).toEqual([
         [[5 * m, 7]],
@@ -96,6 +104,8 @@ for (const b of storeBackends()) {
         [],
         [],
         [[m, 4]],
+        [[m, 4]],
+        [],
       ]);
       expect(await s.metrics.aggregate('e', 'X', [], 'max')).toEqual([]);
       expect(await s.metrics.positivePoints('e', 'X', [])).toEqual([]);

@@ -69,7 +69,7 @@ export function probeRepo(db: PgDb): ProbeRepo {
     async coldBetween(endpoint, from, to) {
       const { rows } = await db.query<
         Pick<Row, 'started_at' | 'finished_at' | 'outcome' | 'total_s' | 'component'>
-      >(COLD_BETWEEN, [endpoint, ceilBound(from), ceilBound(to)]);
+      >(COLD_BETWEEN, [endpoint, ceilBound(from), ceilBound(to)], { prepared: true });
       const out = new Array<ColdProbe>(rows.length);
       for (let i = 0; i < rows.length; i++) {
         const r = rows[i]!;
