@@ -10,6 +10,7 @@ import { FakeCloud } from '../../src/cloud/fake.js';
 import { PriceResolver } from '../../src/cost/prices.js';
 import { startDaemon, type RunningDaemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/daemon/logger.js';
+import { verifiedKey } from '../../src/daemon/drift-check.js';
 import { ClockScheduler } from '../../src/daemon/scheduler.js';
 import { Redactor } from '../../src/secrets.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.js';
@@ -170,5 +171,77 @@ describe('a leader whose lease was taken over while it was paused', () => {
     expect(r.d.isLeader()).toBe(true);
     expect(await r.store.leases.get('daemon')).toMatchObject({ holder: 'first', term: 3 });
     expect(r.fake.endpoints.get(EP)?.status).toBe('InService');
+  });
+
+  it('a run of term 1 resumed after the lease was lost and regained (term 3): refused; the new run acts', async () => {
+    const r = await start();
+    // Drift to repair: the wake alarm is gone. Not verified, so the next reconcile checks in full.
+    const [alarm] = [...r.fake.alarms.keys()];
+    expect(alarm).toBeDefined();
+    r.fake.alarms.delete(alarm!);
+    await r.store.meta.delete(verifiedKey(EP));
+    // The slow call: a repair lists the alarms twice, to plan (before it forgets the endpoint's
+    // verification, a store write) and again to apply (just before it puts the alarm back). The
+    // second listing, and every one after it, waits until the test lets it go.
+    const list = r.fake.listAlarms.bind(r.fake);
+    const held: (() => void)[] = [];
+    let holding = true;
+    let listings = 0;
+    r.fake.listAlarms = async (prefix) => {
+      if (holding && ++listings >= 2) await new Promise<void>((go) => held.push(go));
+      return list(prefix);
+    };
+    // Were an assertion to fail with a run still held, stopping the daemon would wait for it forever.
+    const release = (): void => {
+      holding = false;
+      for (const go of held.splice(0)) go();
+    };
+    try {
+      const stale = r.d.runNow('reconcile');
+      for (let i = 0; i < 20 && held.length === 0; i++) await r.clock.advance(0);
+      expect(held).toHaveLength(1);
+      const acted = r.fake.mutatingCalls().length;
+      const before = rows(r.store);
+      const recorded = await r.store.controllers.get('reconcile');
+
+      // Lost to another holder (term 2), then back to this process (term 3), while the run waits.
+      await takeOver(r);
+      r.lease.tick();
+      await r.clock.advance(0);
+      expect(r.d.isLeader()).toBe(false);
+      await r.store.leases.release('daemon', 'second', r.lease.now());
+      r.lease.tick();
+      await r.clock.advance(0);
+      expect(r.d.isLeader()).toBe(true);
+      expect(await r.store.leases.get('daemon')).toMatchObject({ holder: 'first', term: 3 });
+
+      // The stale run resumes: putting the alarm back is refused before it reaches the cloud, and so
+      // is the record of its round (the store write). The election's run (term 3) waited for it and
+      // now waits at its own first listing.
+      held.shift()!();
+      for (let i = 0; i < 20 && held.length === 0; i++) await r.clock.advance(0);
+      expect(held).toHaveLength(1);
+      expect(r.fake.mutatingCalls().slice(acted)).toEqual([]);
+      expect(r.fake.alarms.has(alarm!)).toBe(false);
+      expect(rows(r.store)).toBe(before);
+      expect(await r.store.controllers.get('reconcile')).toEqual(recorded);
+      await stale;
+      const refusals = r
+        .logs()
+        .split('\n')
+        .filter((l) => l.includes('reconcile could not apply the plan'))
+        .map((l) => (JSON.parse(l) as { err: string }).err);
+      expect(refusals).toEqual([expect.stringMatching(/under term 1\b/)]);
+
+      // The run of term 3 repairs and records.
+      release();
+      for (let i = 0; i < 20 && !r.fake.alarms.has(alarm!); i++) await r.clock.advance(30_000);
+      expect(r.fake.mutatingCalls().slice(acted)).toEqual(['PutMetricAlarm']);
+      expect(r.fake.alarms.has(alarm!)).toBe(true);
+      expect((await r.store.controllers.get('reconcile'))?.okCount).toBeGreaterThan(recorded?.okCount ?? 0);
+      expect(r.d.isLeader()).toBe(true);
+    } finally {
+      release();
+    }
   });
 });
