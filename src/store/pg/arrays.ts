@@ -26,3 +26,12 @@ export function float8Array(values: readonly number[]): string {
   }
   return `${out}}`;
 }
+
+/**
+ * Whether times never go back: the order an aggregate over a subquery in index order must have kept
+ * (PostgreSQL documents it as what "will usually work"; the readers check it and fall back).
+ */
+export function ascending(at: readonly number[]): boolean {
+  for (let i = 1; i < at.length; i++) if (at[i]! < at[i - 1]!) return false;
+  return true;
+}

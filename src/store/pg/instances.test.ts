@@ -5,7 +5,8 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, skipNote, testPostgres } from '../../../test/support/pg-db.js';
 import { openPgPool } from './connect.js';
-import { ascending, WINDOW_IN_INDEX_ORDER, WINDOW_SORTED } from './instances.js';
+import { ascending } from './arrays.js';
+import { WINDOW_IN_INDEX_ORDER, WINDOW_SORTED } from './instances.js';
 import { migratePg } from './migrate.js';
 
 const server = testPostgres();

@@ -6,6 +6,7 @@ import {
   instanceValues,
   type InstanceRow as Row,
 } from '../rows/instances.js';
+import { ascending } from './arrays.js';
 import { ceilBound, floorBound } from './bounds.js';
 import type { PgDb } from './db.js';
 
@@ -38,12 +39,6 @@ const windowSql = (sorted: boolean) => `SELECT (${COUNT_AT}) AS initial,
          WHERE endpoint = $1 AND variant = $2 AND at > $3 AND at < $4 ORDER BY at, id) t) AS inside`;
 export const WINDOW_IN_INDEX_ORDER = windowSql(false);
 export const WINDOW_SORTED = windowSql(true);
-
-/** Whether `at` never goes back: the order the window's aggregates must have kept. */
-export function ascending(at: readonly number[]): boolean {
-  for (let i = 1; i < at.length; i++) if (at[i]! < at[i - 1]!) return false;
-  return true;
-}
 
 // The first record, each deletion after it and the record right after each deletion, in one round
 // trip (SQLite asks one statement per deletion). The deletions come from the partial index.

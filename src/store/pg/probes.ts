@@ -1,5 +1,5 @@
 // PostgreSQL implementation of src/store/probes.ts; the same rows and answers as sqlite/probes.ts.
-import type { ColdProbe, ProbeRepo, ProbeResult } from '../probes.js';
+import type { ColdProbe, ProbeOutcome, ProbeRepo, ProbeResult } from '../probes.js';
 import {
   distinctOldestFirst,
   LATEST_OUTCOME_FILTERS,
@@ -8,6 +8,7 @@ import {
   probeValues,
   type ProbeRow as Row,
 } from '../rows/probes.js';
+import { ascending } from './arrays.js';
 import { ceilBound } from './bounds.js';
 import type { PgDb } from './db.js';
 import { pgText } from './text.js';
@@ -36,9 +37,22 @@ const LATEST_OUTCOMES = LATEST_OUTCOME_FILTERS.map(
   AND ${filter} ORDER BY started_at DESC LIMIT 1`,
 );
 
-// Only what the cost report needs, which reads up to 90 days of these per endpoint.
-const COLD_BETWEEN = `SELECT started_at, finished_at, outcome, total_s, component FROM probe_results
+// Only what the cost report needs, which reads up to 90 days of these per endpoint: one row of JSON
+// (as SQLite's repo does) rather than a row object per probe, aggregated from a subquery in index
+// order; as for instances.window, the reader checks that order held and otherwise asks for rows.
+const COLD_ROWS = `SELECT started_at, finished_at, outcome, total_s, component FROM probe_results
   WHERE endpoint = $1 AND started_at >= $2 AND started_at < $3 AND cold = 1 ORDER BY started_at`;
+const COLD_JSON = `SELECT COALESCE(json_agg(json_build_array(started_at, finished_at, outcome, total_s, component)), '[]') AS a
+  FROM (${COLD_ROWS}) p`;
+
+type ColdRow = Pick<Row, 'started_at' | 'finished_at' | 'outcome' | 'total_s' | 'component'>;
+type ColdTuple = [
+  number,
+  number | null,
+  ProbeOutcome,
+  number | 'Infinity' | '-Infinity' | null,
+  string | null,
+];
 
 const INTERRUPT = `UPDATE probe_results SET outcome = 'interrupted', finished_at = $1, error_message = $2
   WHERE outcome = 'running'`;
@@ -67,9 +81,21 @@ export function probeRepo(db: PgDb): ProbeRepo {
       return (await db.query<Row>(BETWEEN, [endpoint, ceilBound(from), ceilBound(to)])).rows.map(fromRow);
     },
     async coldBetween(endpoint, from, to) {
-      const { rows } = await db.query<
-        Pick<Row, 'started_at' | 'finished_at' | 'outcome' | 'total_s' | 'component'>
-      >(COLD_BETWEEN, [endpoint, ceilBound(from), ceilBound(to)], { prepared: true });
+      const params = [endpoint, ceilBound(from), ceilBound(to)];
+      const json = (await db.query<{ a: ColdTuple[] }>(COLD_JSON, params, { prepared: true })).rows[0]!.a;
+      let rows: ColdRow[];
+      if (ascending(json.map((t) => t[0]))) {
+        rows = json.map(([started_at, finished_at, outcome, total, component]) => ({
+          started_at,
+          finished_at,
+          outcome,
+          // JSON has no infinities: PostgreSQL writes them as strings.
+          total_s: typeof total === 'string' ? Number(total) : total,
+          component,
+        }));
+      } else {
+        rows = (await db.query<ColdRow>(COLD_ROWS, params)).rows;
+      }
       const out = new Array<ColdProbe>(rows.length);
       for (let i = 0; i < rows.length; i++) {
         const r = rows[i]!;
