@@ -29,17 +29,20 @@ import {
 } from './store-backend.js';
 
 const DAY = 86_400_000;
-const NOW = Date.UTC(2026, 5, 1);
+export const NOW = Date.UTC(2026, 5, 1);
 const ENDPOINTS = 100;
-const DAYS = 90;
+export const DAYS = 90;
 const WAKES_PER_DAY = 6;
 const TYPES = ['ml.g5.xlarge', 'ml.g5.2xlarge', 'ml.g5.12xlarge', 'ml.g6.xlarge', 'ml.g4dn.xlarge'];
 
-const names = Array.from({ length: ENDPOINTS }, (_, i) => `bench-endpoint-${String(i).padStart(3, '0')}`);
-const benchConfig = () =>
+export const names = Array.from(
+  { length: ENDPOINTS },
+  (_, i) => `bench-endpoint-${String(i).padStart(3, '0')}`,
+);
+export const benchConfig = () =>
   config(names.map((n, i) => endpoint(n, { instanceType: TYPES[i % TYPES.length]! })));
 
-async function seedStore(file: string): Promise<SeedStats> {
+export async function seedStore(file: string): Promise<SeedStats> {
   const store = await openStore(file);
   try {
     const stats = await seedHistory(store, {
