@@ -42,8 +42,23 @@ describe.skipIf(!server.url)(`PgDb prepared statements${skipNote(server)}`, () =
     expect(rows[0]!.statement).toBe(sql);
   });
 
+  it('keeps a statement first prepared in a transaction that rolled back', async () => {
+    const other = 'SELECT $1::int * 2 AS n';
+    await expect(
+      db.transaction(async () => {
+        expect((await db.query<{ n: number }>(other, [2], { prepared: true })).rows[0]!.n).toBe(4);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    // Prepared statements belong to the session, not the transaction: pg still knows it by name.
+    expect((await db.query<{ n: number }>(other, [3], { prepared: true })).rows[0]!.n).toBe(6);
+  });
+
   it('prepares nothing for a statement not marked prepared', async () => {
-    await db.query('SELECT $1::int AS other', [1]);
-    expect((await prepared()).map((r) => r.statement)).toEqual([sql]);
+    await db.query('SELECT $1::int AS plain', [1]);
+    expect((await prepared()).map((r) => r.statement)).toEqual(
+      expect.not.arrayContaining(['SELECT $1::int AS plain']),
+    );
+    expect(await prepared()).toHaveLength(2);
   });
 });
