@@ -12,9 +12,12 @@ const PREPARED = { prepared: true } as const;
 const UPSERT_CHUNK = 10_000;
 
 // Four arrays rather than four parameters per row: one statement of fixed text whatever the batch.
+// A re-read minute whose value did not change is left alone: the value sits in the key's index
+// (migration 11), so rewriting it would add an index entry each poll for nothing.
 const UPSERT = `INSERT INTO async_metrics (endpoint, metric, minute, value)
   SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::double precision[])
-  ON CONFLICT (endpoint, metric, minute) DO UPDATE SET value = excluded.value`;
+  ON CONFLICT (endpoint, metric, minute) DO UPDATE SET value = excluded.value
+  WHERE async_metrics.value IS DISTINCT FROM excluded.value`;
 
 // A range ending before the series' first stored minute answers nothing: the first minute is read
 // once (an InitPlan) and those ranges skip their search. The report asks for every wake of its

@@ -117,7 +117,10 @@ async function pgSchema(p: pg.Pool): Promise<Schema> {
             x.indpred IS NOT NULL AS partial,
             EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) AS constraint,
             ARRAY(SELECT a.attname FROM unnest(x.indkey) WITH ORDINALITY k(attnum, ord)
-                  JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS columns
+                  JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+                  -- key columns only: INCLUDE columns are where values are kept, as SQLite's
+                  -- WITHOUT ROWID tables keep theirs in the key's b-tree
+                  WHERE k.ord <= x.indnkeyatts ORDER BY k.ord)::text[] AS columns
      FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
      JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = 'public'`,
   );
