@@ -35,3 +35,7 @@ export function ascending(at: readonly number[]): boolean {
   for (let i = 1; i < at.length; i++) if (at[i]! < at[i - 1]!) return false;
   return true;
 }
+
+/** A double as PostgreSQL writes it in JSON: a number, or a string for the infinities. */
+export type JsonDouble = number | 'Infinity' | '-Infinity';
+export const jsonDouble = (v: JsonDouble): number => (typeof v === 'number' ? v : Number(v));

@@ -98,7 +98,7 @@ export function instanceRepo(db: PgDb): InstanceRepo {
       type WindowRow = { initial: number | null; inside: [number[], number[]] };
       const params = [endpoint, variant, floorBound(start), ceilBound(end)];
       let row = (await db.query<WindowRow>(WINDOW_IN_INDEX_ORDER, params, PREPARED)).rows[0]!;
-      // Ties in \`at\` keep the id order of the index within the subquery; only a reordering across
+      // Ties in `at` keep the id order of the index within the subquery; only a reordering across
       // times could show, and then the sorted form answers.
       if (!ascending(row.inside[0])) row = (await db.query<WindowRow>(WINDOW_SORTED, params)).rows[0]!;
       const { initial, inside } = row;

@@ -1,7 +1,7 @@
 // PostgreSQL implementation of src/store/metrics.ts; the same rows and answers as sqlite/metrics.ts.
 import type { MetricPoint, MetricRepo, MinuteRange } from '../metrics.js';
 import { encodeRange, rangeBounds } from '../rows/metrics.js';
-import { bigintArray, float8Array } from './arrays.js';
+import { bigintArray, float8Array, jsonDouble, type JsonDouble } from './arrays.js';
 import { ceilBound, floorBound } from './bounds.js';
 import type { PgDb } from './db.js';
 
@@ -59,10 +59,6 @@ export const POSITIVE = `SELECT COALESCE(json_agg(json_build_array(r.i, p.minute
     OFFSET 0
   ) p
   WHERE r.hi * 60000 >= ${STORED_FROM}`;
-
-/** A double as PostgreSQL writes it in JSON: a number, or a string for the infinities. */
-type JsonDouble = number | 'Infinity' | '-Infinity';
-const jsonDouble = (v: JsonDouble): number => (typeof v === 'number' ? v : Number(v));
 
 /**
  * The ranges holding a whole minute (the others answer nothing), as first and last minute numbers

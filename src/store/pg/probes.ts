@@ -8,7 +8,7 @@ import {
   probeValues,
   type ProbeRow as Row,
 } from '../rows/probes.js';
-import { ascending } from './arrays.js';
+import { ascending, jsonDouble, type JsonDouble } from './arrays.js';
 import { ceilBound } from './bounds.js';
 import type { PgDb } from './db.js';
 import { pgText } from './text.js';
@@ -46,13 +46,7 @@ const COLD_JSON = `SELECT COALESCE(json_agg(json_build_array(started_at, finishe
   FROM (${COLD_ROWS}) p`;
 
 type ColdRow = Pick<Row, 'started_at' | 'finished_at' | 'outcome' | 'total_s' | 'component'>;
-type ColdTuple = [
-  number,
-  number | null,
-  ProbeOutcome,
-  number | 'Infinity' | '-Infinity' | null,
-  string | null,
-];
+type ColdTuple = [number, number | null, ProbeOutcome, JsonDouble | null, string | null];
 
 const INTERRUPT = `UPDATE probe_results SET outcome = 'interrupted', finished_at = $1, error_message = $2
   WHERE outcome = 'running'`;
@@ -89,8 +83,7 @@ export function probeRepo(db: PgDb): ProbeRepo {
           started_at,
           finished_at,
           outcome,
-          // JSON has no infinities: PostgreSQL writes them as strings.
-          total_s: typeof total === 'string' ? Number(total) : total,
+          total_s: total === null ? null : jsonDouble(total),
           component,
         }));
       } else {
