@@ -97,7 +97,7 @@ export const alertsConfigSchema = z.strictObject({
     .min(2)
     .max(1440)
     .default(10)
-    .describe('AWS API errors sustained this long alert.'),
+    .describe('AWS API errors in 80% of this many minutes with calls alert.'),
   controllerFailures: z
     .number()
     .int()

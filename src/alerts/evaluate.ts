@@ -2,7 +2,7 @@
 // looked at: an alert can only resolve when its rule was evaluated with data (a missing spend figure
 // must not read as "back under budget").
 import type { EndpointState } from '../cloud/types.js';
-import type { ApiCallTotal } from '../store/api-calls.js';
+import type { ApiCallMinute, ApiCallTotal } from '../store/api-calls.js';
 import type { ControllerRun } from '../store/controllers.js';
 import type { ProbeResult } from '../store/probes.js';
 import type { AlertsConfig } from './config.js';
@@ -36,7 +36,8 @@ export interface AlertInputs {
   /** Drift found recently (the caller decides how far back). */
   drift?: readonly DriftEvent[];
   apiErrors?: {
-    errorMinutes: readonly number[];
+    /** Minutes with completed AWS API calls, each saying whether one failed. */
+    minutes: readonly ApiCallMinute[];
     failing?: readonly ApiCallTotal[];
     /** The AWS alert's latest episode (src/alerts/inhibit.ts). */
     lastEpisode?: { firstFiredAt: number; resolvedAt?: number };
@@ -114,7 +115,7 @@ export function evaluateRules(inputs: AlertInputs, config: AlertsConfig): Evalua
   const lastEpisode = inputs.apiErrors.lastEpisode;
   return inhibitWhileAwsFailing(enabled, scopeOf(scope), {
     now,
-    errorMinutes: inputs.apiErrors.errorMinutes,
+    minutes: inputs.apiErrors.minutes,
     windowMs: config.apiErrorMinutes * 60_000,
     ...(lastEpisode ? { lastEpisode } : {}),
     timesOf: (c) => victimTimes(c, inputs),

@@ -68,7 +68,7 @@ export async function gatherAlertInputs(o: GatherOptions): Promise<AlertInputs> 
     }),
   );
   const since = o.now - o.config.apiErrorMinutes * 60_000;
-  // Error minutes reach further back than the rule's window: a probe that failed in an outage an
+  // Call minutes reach further back than the rule's window: a probe that failed in an outage an
   // hour ago is still recognised as a victim of it (src/alerts/inhibit.ts).
   const errorsSince = Math.min(since, o.now - VICTIM_LOOKBACK_MS);
   const episode = await o.store.alerts.get('aws-api-errors');
@@ -76,7 +76,7 @@ export async function gatherAlertInputs(o: GatherOptions): Promise<AlertInputs> 
     now: o.now,
     endpoints,
     apiErrors: {
-      errorMinutes: await o.store.apiCalls.errorMinutes(errorsSince),
+      minutes: await o.store.apiCalls.callMinutes(errorsSince),
       failing: await o.store.apiCalls.since(since),
       ...(episode
         ? {

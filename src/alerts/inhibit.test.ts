@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alertsConfigSchema } from './config.js';
 import { evaluateRules, type AlertInputs } from './evaluate.js';
+import type { ApiCallMinute } from '../store/api-calls.js';
 import type { ProbeResult } from '../store/probes.js';
 
 const MIN = 60_000;
@@ -25,7 +26,10 @@ function probe(outcome: ProbeResult['outcome'], finishedAt = NOW - 2 * MIN): Pro
 }
 
 interface Case {
+  /** Minutes with a failed call; every other minute of the last hour had calls that succeeded. */
   errorMinutes: number[];
+  /** Minutes with calls, when not every minute had them (a stalled or slow daemon). */
+  callMinutes?: number[];
   outcome?: ProbeResult['outcome'];
   probeFinishedAt?: number;
   /** The telemetry controller's last success (its failing streak began after it). */
@@ -33,11 +37,17 @@ interface Case {
   lastEpisode?: { firstFiredAt: number; resolvedAt?: number };
 }
 
+function callMinutes(c: Case): ApiCallMinute[] {
+  const called = c.callMinutes ?? Array.from({ length: 60 }, (_, i) => CUR - i * MIN);
+  const minutes = [...new Set([...called, ...c.errorMinutes])].sort((a, b) => a - b);
+  return minutes.map((minute) => ({ minute, failed: c.errorMinutes.includes(minute) }));
+}
+
 function inputs(c: Case): AlertInputs {
   return {
     now: NOW,
     endpoints: [{ name: 'llm', probes: [probe(c.outcome ?? 'error', c.probeFinishedAt)] }],
-    apiErrors: { errorMinutes: c.errorMinutes, ...(c.lastEpisode ? { lastEpisode: c.lastEpisode } : {}) },
+    apiErrors: { minutes: callMinutes(c), ...(c.lastEpisode ? { lastEpisode: c.lastEpisode } : {}) },
     controllers: [
       {
         controller: 'telemetry',
@@ -76,6 +86,21 @@ describe('inhibition while AWS calls fail', () => {
     expect(keys({ errorMinutes: [CUR - 3 * MIN] })).toEqual([]);
     // Outside the window, the victims speak for themselves.
     expect(keys({ errorMinutes: [CUR - 5 * MIN] })).toEqual(['probe-failed:llm', 'controller:telemetry']);
+  });
+
+  it('counts the minutes with calls, as the AWS rule does, so a stalled outage stays one alert', () => {
+    // Calls every minute until 12:52 (the telemetry controller's last success, 12:52:30), failing
+    // at 12:53 and 12:54; then nothing completed for five minutes (calls in backoff, a paused
+    // process) until a failure at 13:00. Eight clock minutes, but the AWS rule has seen three
+    // failed minutes with calls: it cannot decide yet, and the victims wait for it.
+    const before = Array.from({ length: 50 }, (_, i) => CUR - (i + 8) * MIN);
+    const stalled = { callMinutes: [...before, CUR - 7 * MIN, CUR - 6 * MIN, CUR], lastOkAt: NOW - 8 * MIN };
+    expect(keys({ ...stalled, errorMinutes: [CUR - 7 * MIN, CUR - 6 * MIN, CUR] })).toEqual([]);
+    // One more failed minute with calls and the rule fires, speaking for them.
+    const more = { ...stalled, callMinutes: [...stalled.callMinutes, CUR - MIN] };
+    expect(keys({ ...more, errorMinutes: [CUR - 7 * MIN, CUR - 6 * MIN, CUR - MIN, CUR] })).toEqual([
+      'aws-api-errors',
+    ]);
   });
 
   it('lets a victim alert once its failures outlast the window and the AWS rule stayed quiet', () => {

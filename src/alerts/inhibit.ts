@@ -2,13 +2,17 @@
 // "AWS API calls keep failing" alert says so, instead of one alert per victim (what Alertmanager
 // calls inhibition). A victim is held, neither firing nor resolving (its scope is withdrawn), when:
 // 1. the AWS alert's condition holds now: the AWS alert lists it;
-// 2. the victim's failures began less than the AWS rule's window ago, and API calls have failed
-//    since then (from the minute before it): the AWS rule gets the time it needs to decide before the
-//    victim speaks for itself (so a lasting AccessDenied on one controller still alerts, after that
-//    window). Any such minute counts, not just the last one or two: in an outage, calls spend their
-//    time in SDK backoff, and the minutes in which one finally fails can be a few apart;
+// 2. the AWS rule has not yet had the evidence it needs to decide: fewer than its N minutes with
+//    completed calls (src/alerts/api-window.ts) have begun since the victim's failures began, calls
+//    failed in one of them (from the minute before the streak on), and the streak is younger than
+//    the rule's lookback. Counting minutes with calls, as the rule does, rather than clock time keeps
+//    the two in step when calls slow down: in an outage every minute with calls is a failed one, so
+//    the rule has fired by the time a victim's hold ends. A lasting AccessDenied on one controller
+//    still alerts on its own once the rule has seen its N minutes and stayed quiet;
 // 3. the victim failed during the AWS alert's last episode: after a resolve, a probe that failed in
 //    the outage waits for the next probe instead of alerting as the outage ends.
+import type { ApiCallMinute } from '../store/api-calls.js';
+import { apiWindow, LOOKBACK_WINDOWS } from './api-window.js';
 import type { AlertCondition, EvaluationScope } from './types.js';
 
 const MINUTE = 60_000;
@@ -21,8 +25,8 @@ export interface VictimTimes {
 
 export interface InhibitionInput {
   now: number;
-  /** Minutes with a failed AWS API call (at least the AWS rule's window, more is fine). */
-  errorMinutes: readonly number[];
+  /** Minutes with completed AWS API calls (at least the AWS rule's lookback, more is fine). */
+  minutes: readonly ApiCallMinute[];
   /** The AWS rule's window, ms. */
   windowMs: number;
   /** The AWS alert's latest episode, from the alert store: fired at, resolved at (open: undefined). */
@@ -43,12 +47,17 @@ export function inhibitWhileAwsFailing(
   input: InhibitionInput,
 ): { conditions: AlertCondition[]; scope: EvaluationScope } {
   const awsNow = conditions.some((c) => c.rule === 'aws-api-errors');
-  const current = Math.floor(input.now / MINUTE) * MINUTE;
-  const windowFrom = current - input.windowMs + MINUTE;
-  /** API calls failed within the window, from the minute before `since` on. */
-  const failedSince = (since: number): boolean => {
-    const from = Math.max(windowFrom, Math.floor(since / MINUTE) * MINUTE - MINUTE);
-    return input.errorMinutes.some((m) => m >= from && m <= current);
+  const windowMinutes = Math.round(input.windowMs / MINUTE);
+  const window = apiWindow(input.minutes, input.now, windowMinutes);
+  /** The AWS rule is still deciding about failures that began at `since` (point 2 above). */
+  const undecided = (since: number): boolean => {
+    if (input.now - since >= LOOKBACK_WINDOWS * input.windowMs) return false;
+    const streakMinute = Math.floor(since / MINUTE) * MINUTE;
+    const begunSince = window.minutes.filter((m) => m > streakMinute).length;
+    return (
+      begunSince < windowMinutes &&
+      window.minutes.some((m) => m >= streakMinute - MINUTE && window.failed.has(m))
+    );
   };
   const episode = input.lastEpisode;
   const held = conditions.filter((c) => {
@@ -56,7 +65,7 @@ export function inhibitWhileAwsFailing(
     const t = input.timesOf(c);
     if (!t) return false;
     if (awsNow) return true;
-    if (input.now - t.failingSince < input.windowMs && failedSince(t.failingSince)) return true;
+    if (undecided(t.failingSince)) return true;
     return (
       episode !== undefined &&
       t.failedAt >= episode.firstFiredAt - input.windowMs &&

@@ -23,6 +23,11 @@ export interface ApiCallTotal {
   count: number;
 }
 
+export interface ApiCallMinute {
+  minute: number;
+  failed: boolean;
+}
+
 export interface ApiCallRepo {
   record(call: ApiCallRecord, at: number): Promise<void>;
   totals(): Promise<ApiCallTotal[]>;
@@ -30,7 +35,10 @@ export interface ApiCallRepo {
   retryTotals(): Promise<ApiRetryTotal[]>;
   /** Calls per outcome since `since` (from the per-minute breakdown). */
   since(since: number): Promise<ApiCallTotal[]>;
-  /** Minutes since `since` in which at least one call failed, oldest first. */
-  errorMinutes(since: number): Promise<number[]>;
+  /**
+   * Minutes since `since` in which at least one call completed, oldest first, each saying whether one
+   * of them failed. A minute without a completed call is absent: it is evidence neither way.
+   */
+  callMinutes(since: number): Promise<ApiCallMinute[]>;
   prune(before: number): Promise<void>;
 }

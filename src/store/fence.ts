@@ -60,7 +60,7 @@ export const STORE_ACCESS: { readonly [R in RepoName]: { readonly [M in keyof St
     totals: 'read',
     retryTotals: 'read',
     since: 'read',
-    errorMinutes: 'read',
+    callMinutes: 'read',
     prune: 'write',
   },
   controllers: { ok: 'write', error: 'write', get: 'read', all: 'read' },

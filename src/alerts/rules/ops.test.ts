@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ApiCallMinute } from '../../store/api-calls.js';
 import { apiErrors, controllerFailing, driftAlerts } from './ops.js';
 
 const MIN = 60_000;
@@ -74,23 +75,47 @@ describe('driftAlerts', () => {
 
 describe('apiErrors', () => {
   const cur = Math.floor(NOW / MIN) * MIN;
-  const mins = (n: number, skip: number[] = []): number[] =>
-    Array.from({ length: n }, (_, i) => cur - i * MIN).filter((_, i) => !skip.includes(i));
+  /** The last `n` minutes had calls; all failed but those `clean` minutes ago. */
+  const mins = (n: number, clean: number[] = []): ApiCallMinute[] =>
+    Array.from({ length: n }, (_, i) => ({ minute: cur - i * MIN, failed: !clean.includes(i) }));
 
   it('fires when failures fill at least 80% of the window and are still happening', () => {
-    expect(apiErrors({ errorMinutes: mins(10, [3, 7]), now: NOW, sustainMinutes: 10 })?.summary).toBe(
-      'AWS API calls failed in 8 of the last 10 minutes.',
+    expect(apiErrors({ minutes: mins(10, [3, 7]), now: NOW, sustainMinutes: 10 })?.summary).toBe(
+      'AWS API calls failed in 8 of the last 10 minutes with calls.',
     );
-    expect(apiErrors({ errorMinutes: mins(10, [3, 5, 7]), now: NOW, sustainMinutes: 10 })).toBeUndefined();
+    expect(apiErrors({ minutes: mins(10, [3, 5, 7]), now: NOW, sustainMinutes: 10 })).toBeUndefined();
   });
 
   it('does not fire for a burst that stopped two minutes ago', () => {
-    expect(apiErrors({ errorMinutes: mins(10).slice(2), now: NOW, sustainMinutes: 10 })).toBeUndefined();
+    expect(apiErrors({ minutes: mins(10, [0, 1]), now: NOW, sustainMinutes: 10 })).toBeUndefined();
+  });
+
+  it('counts minutes with calls only: a minute in which no call completed is not a clean one', () => {
+    // Calls slowed by SDK backoff (or a paused daemon) completed only in these minutes, all failing.
+    const gappy = [0, 1, 4, 5, 8].map((i) => ({ minute: cur - i * MIN, failed: true }));
+    expect(apiErrors({ minutes: gappy, now: NOW, sustainMinutes: 5 })?.summary).toBe(
+      'AWS API calls failed in 5 of the last 5 minutes with calls.',
+    );
+    // A burst that stopped: the latest two minutes with calls succeeded, however far apart.
+    const stopped = [
+      { minute: cur, failed: false },
+      { minute: cur - 3 * MIN, failed: false },
+      ...[4, 5, 6, 7].map((i) => ({ minute: cur - i * MIN, failed: true })),
+    ];
+    expect(apiErrors({ minutes: stopped, now: NOW, sustainMinutes: 5 })).toBeUndefined();
+  });
+
+  it('looks back three windows at most: older failures say nothing about now', () => {
+    // Window 5: minutes before cur - 14 are out of reach, leaving 2 failed minutes of the 4 needed.
+    const old = [0, 1, 15, 16, 17].map((i) => ({ minute: cur - i * MIN, failed: true }));
+    expect(apiErrors({ minutes: old, now: NOW, sustainMinutes: 5 })).toBeUndefined();
+    const within = [0, 1, 12, 13, 14].map((i) => ({ minute: cur - i * MIN, failed: true }));
+    expect(apiErrors({ minutes: within, now: NOW, sustainMinutes: 5 })).toBeDefined();
   });
 
   it('lists the failing calls, most first', () => {
     const c = apiErrors({
-      errorMinutes: mins(10),
+      minutes: mins(10),
       now: NOW,
       sustainMinutes: 10,
       failing: [

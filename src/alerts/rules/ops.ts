@@ -1,7 +1,8 @@
 // Rules about sagezero's own operation: drift it found (and whether it could repair it), AWS API
 // errors that do not go away, and a controller that keeps failing.
-import type { ApiCallTotal } from '../../store/api-calls.js';
+import type { ApiCallMinute, ApiCallTotal } from '../../store/api-calls.js';
 import type { ControllerRun } from '../../store/controllers.js';
+import { apiWindow } from '../api-window.js';
 import type { AlertCondition } from '../types.js';
 import { duration, isoMinute } from '../units.js';
 
@@ -102,8 +103,8 @@ export function driftAlerts(events: readonly DriftEvent[]): AlertCondition[] {
 }
 
 export interface ApiErrorInput {
-  /** Start of each minute with at least one failed call (from the store), any order. */
-  errorMinutes: readonly number[];
+  /** Minutes with completed calls (from the store), each saying whether one failed; any order. */
+  minutes: readonly ApiCallMinute[];
   /** Failed call counts over the window, for the message. */
   failing?: readonly ApiCallTotal[];
   now: number;
@@ -111,15 +112,14 @@ export interface ApiErrorInput {
 }
 
 /**
- * Sustained: failures in at least 80% of the last `sustainMinutes` whole minutes, including one of the
- * last two (a burst that has stopped is not sustained).
+ * Sustained: failures in at least 80% of the last `sustainMinutes` minutes with completed calls
+ * (src/alerts/api-window.ts), including one of the latest two (a burst that has stopped is not
+ * sustained).
  */
 export function apiErrors(input: ApiErrorInput): AlertCondition | undefined {
-  const current = Math.floor(input.now / 60_000) * 60_000;
-  const from = current - (input.sustainMinutes - 1) * 60_000;
-  const inWindow = new Set(input.errorMinutes.filter((m) => m >= from && m <= current));
-  const recent = inWindow.has(current) || inWindow.has(current - 60_000);
-  if (!recent || inWindow.size < Math.max(2, Math.ceil(0.8 * input.sustainMinutes))) return undefined;
+  const { minutes, failed } = apiWindow(input.minutes, input.now, input.sustainMinutes);
+  const recent = minutes.slice(0, 2).some((m) => failed.has(m));
+  if (!recent || failed.size < Math.max(2, Math.ceil(0.8 * input.sustainMinutes))) return undefined;
   const failing = [...(input.failing ?? [])].filter((c) => !c.ok).sort((a, b) => b.count - a.count);
   const top = failing
     .slice(0, 5)
@@ -130,9 +130,9 @@ export function apiErrors(input: ApiErrorInput): AlertCondition | undefined {
     rule: 'aws-api-errors',
     severity: 'warning',
     title: 'AWS API calls keep failing',
-    summary: `AWS API calls failed in ${inWindow.size} of the last ${input.sustainMinutes} minutes.`,
+    summary: `AWS API calls failed in ${failed.size} of the last ${minutes.length} minutes with calls.`,
     facts: [
-      { label: 'Minutes with failures', value: `${inWindow.size} of ${input.sustainMinutes}` },
+      { label: 'Minutes with failures', value: `${failed.size} of ${minutes.length}` },
       ...(top ? [{ label: 'Failing calls', value: top }] : []),
     ],
     action:

@@ -12,6 +12,8 @@ for (const b of storeBackends()) {
       s = await b.open();
     });
     afterEach(() => s.close());
+    const errorMinutes = async (since: number) =>
+      (await s.apiCalls.callMinutes(since)).filter((m) => m.failed).map((m) => m.minute);
     afterAll(() => b.dispose());
 
     it('counts api calls in totals and per minute', async () => {
@@ -25,7 +27,10 @@ for (const b of storeBackends()) {
         { service: 'sagemaker', operation: 'DescribeEndpoint', ok: false, count: 1 },
         { service: 'sagemaker', operation: 'DescribeEndpoint', ok: true, count: 2 },
       ]);
-      expect(await s.apiCalls.errorMinutes(0)).toEqual([180_000]);
+      expect(await s.apiCalls.callMinutes(0)).toEqual([
+        { minute: 60_000, failed: false },
+        { minute: 180_000, failed: true },
+      ]);
       await s.apiCalls.prune(120_000);
       expect(await s.apiCalls.since(0)).toEqual([
         { service: 'sagemaker', operation: 'DescribeEndpoint', ok: false, count: 1 },
@@ -62,7 +67,22 @@ for (const b of storeBackends()) {
         { service: 'cloudwatch', operation: 'GetMetricData', ok: false, count: 1 },
         { service: 'cloudwatch', operation: 'GetMetricData', ok: true, count: 1 },
       ]);
-      expect(await s.apiCalls.errorMinutes(0)).toEqual([120_000]);
+      // The call that succeeded after retries leaves its minute clean.
+      expect(await s.apiCalls.callMinutes(0)).toEqual([
+        { minute: 60_000, failed: false },
+        { minute: 120_000, failed: true },
+      ]);
+    });
+
+    it('marks a minute failed when any of its calls failed', async () => {
+      await s.apiCalls.record({ service: 'sagemaker', operation: 'A', ok: true }, M);
+      await s.apiCalls.record({ service: 'sagemaker', operation: 'B', ok: false }, M + 30_000);
+      await s.apiCalls.record({ service: 'sagemaker', operation: 'A', ok: true }, M + 59_000);
+      await s.apiCalls.record({ service: 'sagemaker', operation: 'A', ok: true }, 2 * M);
+      expect(await s.apiCalls.callMinutes(0)).toEqual([
+        { minute: M, failed: true },
+        { minute: 2 * M, failed: false },
+      ]);
     });
 
     it('reads from the start of the minute holding `since`, and prunes only minutes before `before`', async () => {
@@ -78,10 +98,11 @@ for (const b of storeBackends()) {
         { service: 'sagemaker', operation: 'A', ok: true, count: 1 },
         { service: 'sagemaker', operation: 'B', ok: false, count: 1 },
       ]);
-      expect(await s.apiCalls.errorMinutes(2 * M + 30_000)).toEqual([2 * M, 5 * M]);
-      expect(await s.apiCalls.errorMinutes(0)).toEqual([M, 2 * M, 5 * M]);
+      expect(await errorMinutes(2 * M + 30_000)).toEqual([2 * M, 5 * M]);
+      expect(await errorMinutes(0)).toEqual([M, 2 * M, 5 * M]);
+      expect((await s.apiCalls.callMinutes(0)).map((m) => m.minute)).toEqual([M, 2 * M, 4 * M, 5 * M]);
       await s.apiCalls.prune(2 * M);
-      expect(await s.apiCalls.errorMinutes(0)).toEqual([2 * M, 5 * M]);
+      expect(await errorMinutes(0)).toEqual([2 * M, 5 * M]);
       // Totals outlive the per-minute rows.
       expect((await s.apiCalls.totals()).reduce((n, t) => n + t.count, 0)).toBe(5);
       expect(await s.apiCalls.since(6 * M)).toEqual([]);
@@ -90,13 +111,13 @@ for (const b of storeBackends()) {
     it('compares fractional and infinite times with minutes as numbers', async () => {
       await s.apiCalls.record({ service: 's', operation: 'o', ok: false }, M);
       await s.apiCalls.record({ service: 's', operation: 'o', ok: false }, 2 * M);
-      expect(await s.apiCalls.errorMinutes(-Infinity)).toEqual([M, 2 * M]);
+      expect(await errorMinutes(-Infinity)).toEqual([M, 2 * M]);
       expect((await s.apiCalls.since(-Infinity)).map((t) => t.count)).toEqual([2]);
       // Minute 1 is before 1m + 0.5 ms; minute 2 is not.
       await s.apiCalls.prune(M + 0.5);
-      expect(await s.apiCalls.errorMinutes(0)).toEqual([2 * M]);
+      expect(await errorMinutes(0)).toEqual([2 * M]);
       await s.apiCalls.prune(Infinity);
-      expect(await s.apiCalls.errorMinutes(-Infinity)).toEqual([]);
+      expect(await errorMinutes(-Infinity)).toEqual([]);
     });
 
     it('orders totals by service, operation and outcome, in byte order', async () => {

@@ -65,12 +65,12 @@ export function apiCallRepo(db: PgDb): ApiCallRepo {
       );
       return rows.map(toTotal);
     },
-    async errorMinutes(since) {
-      const { rows } = await db.query<{ minute: number }>(
-        `SELECT DISTINCT minute FROM aws_api_call_minutes WHERE ok = 0 AND minute >= $1 ORDER BY minute`,
+    async callMinutes(since) {
+      const { rows } = await db.query<{ minute: number; ok: number }>(
+        `SELECT minute, MIN(ok) AS ok FROM aws_api_call_minutes WHERE minute >= $1 GROUP BY minute ORDER BY minute`,
         [ceilBound(minuteOf(since))],
       );
-      return rows.map((r) => r.minute);
+      return rows.map((r) => ({ minute: Number(r.minute), failed: Number(r.ok) === 0 }));
     },
     async prune(before) {
       await db.query(`DELETE FROM aws_api_call_minutes WHERE minute < $1`, [ceilBound(before)]);

@@ -35,8 +35,8 @@ export function apiCallRepo(db: Database.Database): SyncOf<ApiCallRepo> {
     `SELECT service, operation, ok, SUM(count) AS count FROM aws_api_call_minutes WHERE minute >= ?
      GROUP BY service, operation, ok ORDER BY service, operation, ok`,
   );
-  const errorMinutes = db.prepare(
-    `SELECT DISTINCT minute FROM aws_api_call_minutes WHERE ok = 0 AND minute >= ? ORDER BY minute`,
+  const callMinutes = db.prepare(
+    `SELECT minute, MIN(ok) AS ok FROM aws_api_call_minutes WHERE minute >= ? GROUP BY minute ORDER BY minute`,
   );
   const prune = db.prepare(`DELETE FROM aws_api_call_minutes WHERE minute < ?`);
   return {
@@ -44,7 +44,11 @@ export function apiCallRepo(db: Database.Database): SyncOf<ApiCallRepo> {
     totals: () => (totals.all() as ApiTotalRow[]).map(toTotal),
     retryTotals: () => retryTotals.all() as ApiRetryTotal[],
     since: (s) => (since.all(minuteOf(s)) as ApiTotalRow[]).map(toTotal),
-    errorMinutes: (s) => (errorMinutes.all(minuteOf(s)) as { minute: number }[]).map((r) => r.minute),
+    callMinutes: (s) =>
+      (callMinutes.all(minuteOf(s)) as { minute: number; ok: number }[]).map((r) => ({
+        minute: r.minute,
+        failed: r.ok === 0,
+      })),
     prune: (before) => void prune.run(before),
   };
 }
