@@ -4,7 +4,7 @@
 import type { EndpointConfig } from '../config/load.js';
 import type { ReportCalibration } from '../cost/report-types.js';
 import type { Store } from '../store/index.js';
-import { disagreementText, latestCalibration } from './use.js';
+import { disagreementText, latestCalibrations } from './use.js';
 
 export async function reportCalibration(
   store: Store,
@@ -12,8 +12,12 @@ export async function reportCalibration(
   warnings: string[],
 ): Promise<ReportCalibration[]> {
   const out: ReportCalibration[] = [];
+  const latest = await latestCalibrations(
+    store,
+    endpoints.map((e) => e.name),
+  );
   for (const e of endpoints) {
-    const c = await latestCalibration(store, e.name);
+    const c = latest.get(e.name);
     if (!c) continue;
     out.push({
       endpoint: e.name,

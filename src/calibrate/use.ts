@@ -35,6 +35,21 @@ export async function latestCalibration(store: Store, endpoint: string): Promise
   }
 }
 
+/** The newest stored calibration of each endpoint that has one (none on a store without the table). */
+export async function latestCalibrations(
+  store: Store,
+  endpoints: readonly string[],
+): Promise<Map<string, StoredFit>> {
+  const out = new Map<string, StoredFit>();
+  try {
+    for (const [e, c] of await store.calibrations.latestOf<StoredFit>(endpoints))
+      out.set(e, { ...c.fit, agrees: c.agrees });
+  } catch {
+    // as latestCalibration: a store without the table has no calibrations
+  }
+  return out;
+}
+
 export function calibrationSummary(c: StoredFit): CalibrationSummary {
   return {
     madeAt: c.madeAt,

@@ -77,7 +77,7 @@ export const STORE_ACCESS: { readonly [R in RepoName]: { readonly [M in keyof St
   // The lease itself is the daemon's to keep, on the plain store; fenced work does not touch it.
   leases: { tryAcquire: 'write', renew: 'write', release: 'write', get: 'read', assertTerm: 'read' },
   billing: { saveDay: 'write', days: 'read', rows: 'read' },
-  calibrations: { save: 'write', latest: 'read', all: 'read' },
+  calibrations: { save: 'write', latest: 'read', latestOf: 'read', all: 'read' },
 };
 
 const plainOf = new WeakMap<Store, Store>();

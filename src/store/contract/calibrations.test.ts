@@ -35,6 +35,12 @@ for (const b of storeBackends()) {
         [200, 3, false],
       ]);
       expect(await s.calibrations.latest('none')).toBeUndefined();
+      // Several endpoints at once: the same newest fits, none for an endpoint without one.
+      const many = await s.calibrations.latestOf<Fit>(['f', 'none', 'e']);
+      expect([...many.keys()].sort()).toEqual(['e', 'f']);
+      expect(many.get('e')).toEqual(await s.calibrations.latest<Fit>('e'));
+      expect(many.get('f')).toEqual({ endpoint: 'f', madeAt: 900, fit: fit(4), agrees: true });
+      expect((await s.calibrations.latestOf([])).size).toBe(0);
       expect(await s.calibrations.all('none')).toEqual([]);
     });
 

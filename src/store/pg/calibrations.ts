@@ -1,5 +1,5 @@
 // PostgreSQL implementation of src/store/calibrations.ts; the same rows and answers as sqlite/calibrations.ts.
-import type { CalibrationRepo } from '../calibrations.js';
+import type { CalibrationRepo, StoredCalibration } from '../calibrations.js';
 import {
   CALIBRATION_COLUMNS,
   calibrationFromRow as fromRow,
@@ -22,6 +22,17 @@ export function calibrationRepo(db: PgDb): CalibrationRepo {
         [endpoint],
       );
       return rows[0] ? fromRow<T>(rows[0]) : undefined;
+    },
+    async latestOf<T>(endpoints: readonly string[]) {
+      const out = new Map<string, StoredCalibration<T>>();
+      if (endpoints.length === 0) return out;
+      const { rows } = await db.query<Row>(
+        `SELECT DISTINCT ON (endpoint) * FROM calibration_fits WHERE endpoint = ANY($1::text[])
+         ORDER BY endpoint, made_at DESC, id DESC`,
+        [endpoints],
+      );
+      for (const r of rows) out.set(r.endpoint, fromRow<T>(r));
+      return out;
     },
     async all<T>(endpoint: string) {
       const { rows } = await db.query<Row>(

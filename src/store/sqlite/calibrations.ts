@@ -1,6 +1,6 @@
 // SQLite implementation of src/store/calibrations.ts (synchronous; src/store/sqlite/store.ts makes it async).
 import type Database from 'better-sqlite3';
-import type { CalibrationRepo } from '../calibrations.js';
+import type { CalibrationRepo, StoredCalibration } from '../calibrations.js';
 import {
   CALIBRATION_COLUMNS,
   calibrationFromRow as fromRow,
@@ -22,6 +22,14 @@ export function calibrationRepo(db: Database.Database): SyncOf<CalibrationRepo> 
     latest<T>(endpoint: string) {
       const r = latest.get(endpoint) as Row | undefined;
       return r ? fromRow<T>(r) : undefined;
+    },
+    latestOf<T>(endpoints: readonly string[]) {
+      const out = new Map<string, StoredCalibration<T>>();
+      for (const e of endpoints) {
+        const r = latest.get(e) as Row | undefined;
+        if (r) out.set(e, fromRow<T>(r));
+      }
+      return out;
     },
     all<T>(endpoint: string) {
       return (all.all(endpoint) as Row[]).map((r) => fromRow<T>(r));
