@@ -2,6 +2,7 @@
 // report benchmark's store (bench/report.ts), one endpoint after another, timed as this process's CPU
 // and, on a throwaway PostgreSQL cluster on this machine, the server's CPU too (the postgres
 // processes' user + system time from /proc). Per-endpoint argument lists come from one real report.
+// Then whole reports the same way, with the number of statements one report sends (PostgreSQL).
 //
 //   npx tsx bench/report-reads.ts [--backend sqlite|postgres] [--repeats 10]
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { VirtualClock } from '../src/clock.js';
 import { buildReport } from '../src/cost/report.js';
 import { parseWindow } from '../src/cost/window.js';
@@ -42,6 +44,29 @@ function serverCpuMs(): number {
 type Read = (endpoint: string) => Promise<unknown>;
 
 /** Each read of the report, with the arguments one real report gave it per endpoint. */
+function reportDeps(store: Store) {
+  const clock = new VirtualClock(NOW);
+  return { store, config: benchConfig(), prices: tablePrices(store, clock), clock };
+}
+const reportWindow = () => parseWindow({ since: `${DAYS}d` }, NOW);
+
+/** Statements one report sends through pg (PostgreSQL; 0 on SQLite). */
+async function statementsPerReport(store: Store): Promise<number> {
+  const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+  const query = proto.query;
+  let n = 0;
+  proto.query = function (this: unknown, ...a: unknown[]) {
+    n++;
+    return query.apply(this, a);
+  };
+  try {
+    await buildReport(reportDeps(store), reportWindow());
+  } finally {
+    proto.query = query;
+  }
+  return n;
+}
+
 async function recordReads(store: Store): Promise<Record<string, Read>> {
   const calls = new Map<string, Map<string, unknown[]>>();
   const spy = <T extends object>(repo: T, method: keyof T & string) => {
@@ -63,11 +88,8 @@ async function recordReads(store: Store): Promise<Record<string, Read>> {
     'probes.coldBetween': spy(store.probes, 'coldBetween'),
     'metrics.positivePoints': spy(store.metrics, 'positivePoints'),
     'metrics.aggregate': spy(store.metrics, 'aggregate'),
-    'calibrations.latest': spy(store.calibrations, 'latest'),
   };
-  const clock = new VirtualClock(NOW);
-  const deps = { store, config: benchConfig(), prices: tablePrices(store, clock), clock };
-  await buildReport(deps, parseWindow({ since: `${DAYS}d` }, NOW));
+  await buildReport(reportDeps(store), reportWindow());
   return reads;
 }
 
@@ -106,6 +128,18 @@ async function main(): Promise<void> {
           `| ${name} | ${wall.toFixed(0)} | ${cpu.toFixed(0)} |${server ? ` ${srv.toFixed(0)} |` : ''}`,
         );
       }
+      // The whole report, endpoints read concurrently as serve does.
+      const statements = await statementsPerReport(store);
+      const s0 = serverCpuMs();
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      for (let i = 0; i < repeats; i++) await buildReport(reportDeps(store), reportWindow());
+      const wall = (performance.now() - t0) / repeats;
+      const c = process.cpuUsage(c0);
+      const srv = (serverCpuMs() - s0) / repeats;
+      console.log(
+        `| whole report${server ? ` (${statements} statements)` : ''} | ${wall.toFixed(0)} | ${((c.user + c.system) / 1000 / repeats).toFixed(0)} |${server ? ` ${srv.toFixed(0)} |` : ''}`,
+      );
     } finally {
       await store.close();
     }
