@@ -12,7 +12,13 @@ import {
   type MinuteMetrics,
 } from '../../test/support/fake-cloud-seed.js';
 import { config, endpoint, tablePrices } from '../../test/report/helpers.js';
-import { METRIC_RETENTION_MS, pollOnce, PRUNE_EVERY_MS, type PollContext } from './poll.js';
+import {
+  METRIC_OVERLAP_MS,
+  METRIC_RETENTION_MS,
+  pollOnce,
+  PRUNE_EVERY_MS,
+  type PollContext,
+} from './poll.js';
 import { ASYNC_METRICS } from './queries.js';
 
 const MIN = 60_000;
@@ -435,12 +441,41 @@ describe('pollOnce', () => {
       { minute: T0 + 59 * MIN, value: 59 },
     ]);
 
-    // The next poll re-reads a few minutes (CloudWatch revises them) but not the whole hour again.
+    // The next poll re-reads the last minutes (CloudWatch revises them, or publishes them late) but
+    // not the whole hour again.
     await clock.advance(MIN);
     await pollOnce(ctx(names));
     const next = metrics.requests[2]!;
     expect(next.end).toBe(T0 + 61 * MIN);
-    expect(next.start).toBe(T0 + 55 * MIN);
+    expect(next.start).toBe(T0 + 60 * MIN - METRIC_OVERLAP_MS);
+  });
+
+  it('stores datapoints CloudWatch publishes minutes late, up to the re-read overlap', async () => {
+    seedEndpoint(cloud, {
+      name: 'a',
+      variant: 'AllTraffic',
+      count: 0,
+      createdAt: T0 - 1e10,
+      initialCount: 1,
+    });
+    // Each minute's datapoint appears 12 minutes after the minute ends (within 15 minutes of overlap).
+    const delay = 12 * MIN;
+    metrics.value = (_ep, metric, minute) =>
+      metric === 'InvocationsProcessed' && clock.now() >= minute + MIN + delay
+        ? (minute - T0) / MIN
+        : undefined;
+    // Polled every minute for an hour, from T0 + 1 h.
+    clock = new VirtualClock(T0 + HOUR);
+    for (let i = 0; i < 60; i++) {
+      await pollOnce(ctx());
+      await clock.advance(MIN);
+    }
+    // Every minute published by the last poll is stored, none lost between polls.
+    const last = T0 + 2 * HOUR - MIN;
+    const visibleUntil = last - MIN - delay;
+    const got = await store.metrics.series('a', 'InvocationsProcessed', T0 + HOUR, visibleUntil);
+    expect(got.length).toBe((visibleUntil - (T0 + HOUR)) / MIN + 1);
+    expect(got.every((p) => p.value === (p.minute - T0) / MIN)).toBe(true);
   });
 
   it('keeps polling the other endpoints when one fails, and records the failure', async () => {

@@ -29,8 +29,16 @@ const API_MINUTE_RETENTION_MS = 7 * 24 * 3600_000;
 export const PRUNE_EVERY_MS = 24 * 3600_000;
 /** Scale-outs of large models take minutes: look this far before the last poll for activities in flight. */
 const ACTIVITY_SLACK_MS = 2 * 3600_000;
-/** CloudWatch revises the last few datapoints; re-read this much of what was already read. */
-const METRIC_OVERLAP_MS = 5 * 60_000;
+/**
+ * Re-read this much of what was already read: CloudWatch revises the last few datapoints, and a
+ * minute's datapoint can appear minutes after the minute ended ("published with a 1-5 minute
+ * latency", grafana/alloy#6518; several minutes of alarm lag reported for SageMaker, see
+ * src/cloud/sim/engine.ts, metricDelaySeconds). A datapoint later than this is never read (the
+ * minute stays a hole in the store). GetMetricData is priced per metric asked, not per datapoint,
+ * and the store leaves an unchanged minute alone, so the margin costs nothing: 15 minutes, three
+ * times the latency reported.
+ */
+export const METRIC_OVERLAP_MS = 15 * 60_000;
 /** After a gap, GetMetricData reads at most this far back (the simulated CloudWatch keeps at least this). */
 export const METRIC_MAX_LOOKBACK_MS = 3 * 3600_000;
 
