@@ -3,6 +3,7 @@
 import type { EndpointState } from '../cloud/types.js';
 import { configuredProbes } from '../probe/from-config.js';
 import type { Store } from '../store/index.js';
+import { LOOKBACK_WINDOWS } from './api-window.js';
 import type { AlertsConfig } from './config.js';
 import type { AlertInputs, EndpointAlertInput } from './evaluate.js';
 import type { SpendSnapshot } from './rules/budget.js';
@@ -27,7 +28,6 @@ export interface GatherOptions {
 }
 
 const PROBE_LOOKBACK_MS = 30 * 24 * 3600_000;
-const VICTIM_LOOKBACK_MS = 24 * 3600_000;
 const BACKLOG_LOOKBACK_MS = 24 * 3600_000;
 
 export async function gatherAlertInputs(o: GatherOptions): Promise<AlertInputs> {
@@ -68,15 +68,15 @@ export async function gatherAlertInputs(o: GatherOptions): Promise<AlertInputs> 
     }),
   );
   const since = o.now - o.config.apiErrorMinutes * 60_000;
-  // Call minutes reach further back than the rule's window: a probe that failed in an outage an
-  // hour ago is still recognised as a victim of it (src/alerts/inhibit.ts).
-  const errorsSince = Math.min(since, o.now - VICTIM_LOOKBACK_MS);
+  // As far back as the rule looks for its minutes with calls (src/alerts/api-window.ts); a probe that
+  // failed in an earlier outage is recognised by the alert's last episode instead.
+  const minutesSince = o.now - LOOKBACK_WINDOWS * o.config.apiErrorMinutes * 60_000;
   const episode = await o.store.alerts.get('aws-api-errors');
   const inputs: AlertInputs = {
     now: o.now,
     endpoints,
     apiErrors: {
-      minutes: await o.store.apiCalls.callMinutes(errorsSince),
+      minutes: await o.store.apiCalls.callMinutes(minutesSince),
       failing: await o.store.apiCalls.since(since),
       ...(episode
         ? {
