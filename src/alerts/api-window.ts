@@ -22,11 +22,7 @@ export interface ApiWindow {
   from: number;
 }
 
-export function apiWindow(
-  minutes: readonly ApiCallMinute[],
-  now: number,
-  windowMinutes: number,
-): ApiWindow {
+export function apiWindow(minutes: readonly ApiCallMinute[], now: number, windowMinutes: number): ApiWindow {
   const current = Math.floor(now / MINUTE) * MINUTE;
   const from = current - (LOOKBACK_WINDOWS * windowMinutes - 1) * MINUTE;
   const byMinute = new Map<number, boolean>();
