@@ -25,7 +25,7 @@ import type { Store } from '../store/index.js';
 import { unfenced } from '../store/fence.js';
 import type { Logger } from './logger.js';
 import { ProvisionQueue } from './provision-queue.js';
-import { storeSpecCache, type ReconcileContext } from './reconcile.js';
+import { refusedAsStale, storeSpecCache, type ReconcileContext } from './reconcile.js';
 
 export interface RealtimeReconcileResult {
   drift: DriftEvent[];
@@ -218,6 +218,7 @@ function outcome(
         provisioned: [],
       };
     }
+    if (refusedAsStale(log, plan.endpoint, error)) return { drift: [], provisioned: [] };
     const message = (error as Error).message;
     log.error({ endpoint: plan.endpoint, err: message }, 'reconcile could not apply the plan');
     return {

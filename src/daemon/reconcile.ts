@@ -30,6 +30,7 @@ import { buildScalingResources } from '../scaling/build.js';
 import { planScaling } from '../scaling/plan.js';
 import type { Store } from '../store/index.js';
 import { unfenced } from '../store/fence.js';
+import { LeaseFencedError } from '../store/leases.js';
 import { desiredFingerprint, forgetVerified, fullCheckReason, recordVerified } from './drift-check.js';
 import type { Logger } from './logger.js';
 import { ProvisionQueue, type QueuedWork } from './provision-queue.js';
@@ -370,6 +371,7 @@ export async function reconcileOnce(ctx: ReconcileContext, signal?: AbortSignal)
         if (tunerChange && tunerLines.length > 0) out.tuner.push(tunerEntry(true));
         return out;
       }
+      if (refusedAsStale(log, ep.endpoint, error)) return out;
       const message = (error as Error).message;
       log.error({ endpoint: ep.endpoint, err: message }, 'reconcile could not apply the plan');
       if (driftLines.length > 0 || isNew)
@@ -426,6 +428,20 @@ export async function reconcileAndWait(
   for (const done of memory.queue.takeFinished()) merge(result, done);
   result.provisioning = memory.queue.inFlight();
   return result;
+}
+
+/**
+ * A run of an earlier lease term, refused before it acted (src/cloud/fenced.ts, src/store/fence.ts):
+ * not a failed repair, so no error and no drift record. The daemon has said "lost the lease", or
+ * leads again under a newer term whose own run does the work.
+ */
+export function refusedAsStale(log: Logger, endpoint: string, error: unknown): boolean {
+  if (!(error instanceof LeaseFencedError)) return false;
+  log.info(
+    { endpoint, term: error.term, currentTerm: error.currentTerm },
+    'reconcile run of an earlier lease term refused; nothing applied',
+  );
+  return true;
 }
 
 function merge(into: ReconcileResult, from: Outcome): void {
