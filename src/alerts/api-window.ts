@@ -18,8 +18,6 @@ export interface ApiWindow {
   minutes: number[];
   /** The subset of `minutes` in which a call failed. */
   failed: Set<number>;
-  /** The earliest minute the window may reach back to. */
-  from: number;
 }
 
 export function apiWindow(minutes: readonly ApiCallMinute[], now: number, windowMinutes: number): ApiWindow {
@@ -30,5 +28,5 @@ export function apiWindow(minutes: readonly ApiCallMinute[], now: number, window
     if (m.minute >= from && m.minute <= current)
       byMinute.set(m.minute, (byMinute.get(m.minute) ?? false) || m.failed);
   const newest = [...byMinute.keys()].sort((a, b) => b - a).slice(0, windowMinutes);
-  return { minutes: newest, failed: new Set(newest.filter((m) => byMinute.get(m))), from };
+  return { minutes: newest, failed: new Set(newest.filter((m) => byMinute.get(m))) };
 }
