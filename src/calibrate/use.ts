@@ -27,12 +27,7 @@ export interface CalibrationSummary {
 
 /** The newest stored calibration of an endpoint, if any (undefined on a store without the table). */
 export async function latestCalibration(store: Store, endpoint: string): Promise<StoredFit | undefined> {
-  try {
-    const c = await store.calibrations.latest<StoredFit>(endpoint);
-    return c ? { ...c.fit, agrees: c.agrees } : undefined;
-  } catch {
-    return undefined;
-  }
+  return (await latestCalibrations(store, [endpoint])).get(endpoint);
 }
 
 /** The newest stored calibration of each endpoint that has one (none on a store without the table). */
@@ -45,7 +40,7 @@ export async function latestCalibrations(
     for (const [e, c] of await store.calibrations.latestOf<StoredFit>(endpoints))
       out.set(e, { ...c.fit, agrees: c.agrees });
   } catch {
-    // as latestCalibration: a store without the table has no calibrations
+    // a store without the table has no calibrations
   }
   return out;
 }

@@ -15,19 +15,20 @@ export function calibrationRepo(db: Database.Database): SyncOf<CalibrationRepo> 
     `SELECT * FROM calibration_fits WHERE endpoint = ? ORDER BY made_at DESC, id DESC LIMIT 1`,
   );
   const all = db.prepare(`SELECT * FROM calibration_fits WHERE endpoint = ? ORDER BY made_at, id`);
+  const newest = <T>(endpoint: string): StoredCalibration<T> | undefined => {
+    const r = latest.get(endpoint) as Row | undefined;
+    return r ? fromRow<T>(r) : undefined;
+  };
   return {
     save(c) {
       insert.run(...calibrationValues(c));
     },
-    latest<T>(endpoint: string) {
-      const r = latest.get(endpoint) as Row | undefined;
-      return r ? fromRow<T>(r) : undefined;
-    },
+    latest: newest,
     latestOf<T>(endpoints: readonly string[]) {
       const out = new Map<string, StoredCalibration<T>>();
       for (const e of endpoints) {
-        const r = latest.get(e) as Row | undefined;
-        if (r) out.set(e, fromRow<T>(r));
+        const c = newest<T>(e);
+        if (c) out.set(e, c);
       }
       return out;
     },
