@@ -70,7 +70,7 @@ export function apiCallRepo(db: PgDb): ApiCallRepo {
         `SELECT minute, MIN(ok) AS ok FROM aws_api_call_minutes WHERE minute >= $1 GROUP BY minute ORDER BY minute`,
         [ceilBound(minuteOf(since))],
       );
-      return rows.map((r) => ({ minute: Number(r.minute), failed: Number(r.ok) === 0 }));
+      return rows.map((r) => ({ minute: r.minute, failed: r.ok === 0 }));
     },
     async prune(before) {
       await db.query(`DELETE FROM aws_api_call_minutes WHERE minute < $1`, [ceilBound(before)]);
