@@ -3,7 +3,7 @@
 import type { EndpointState } from '../cloud/types.js';
 import { configuredProbes } from '../probe/from-config.js';
 import type { Store } from '../store/index.js';
-import { LOOKBACK_WINDOWS } from './api-window.js';
+import { apiWindow, LOOKBACK_WINDOWS } from './api-window.js';
 import type { AlertsConfig } from './config.js';
 import type { AlertInputs, EndpointAlertInput } from './evaluate.js';
 import type { SpendSnapshot } from './rules/budget.js';
@@ -67,16 +67,20 @@ export async function gatherAlertInputs(o: GatherOptions): Promise<AlertInputs> 
       return input;
     }),
   );
-  const since = o.now - o.config.apiErrorMinutes * 60_000;
   // As far back as the rule looks for its minutes with calls (src/alerts/api-window.ts); a probe that
   // failed in an earlier outage is recognised by the alert's last episode instead.
   const minutesSince = o.now - LOOKBACK_WINDOWS * o.config.apiErrorMinutes * 60_000;
+  const minutes = await o.store.apiCalls.callMinutes(minutesSince);
+  // The message's call counts cover the minutes the rule judges, from the oldest of them: when calls
+  // are sparse those reach further back than the last apiErrorMinutes clock minutes.
+  const judged = apiWindow(minutes, o.now, o.config.apiErrorMinutes).minutes;
+  const since = Math.min(o.now - o.config.apiErrorMinutes * 60_000, judged.at(-1) ?? Infinity);
   const episode = await o.store.alerts.get('aws-api-errors');
   const inputs: AlertInputs = {
     now: o.now,
     endpoints,
     apiErrors: {
-      minutes: await o.store.apiCalls.callMinutes(minutesSince),
+      minutes,
       failing: await o.store.apiCalls.since(since),
       ...(episode
         ? {

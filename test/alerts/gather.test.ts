@@ -75,6 +75,32 @@ describe('gatherAlertInputs + createAlerting', () => {
   });
 });
 
+describe('gatherAlertInputs: the AWS API errors message', () => {
+  it('counts the failing calls over the minutes the rule judged, however far apart they are', async () => {
+    // Calls complete only every third minute (a slow daemon): the five minutes with calls the rule
+    // judges span 13 clock minutes, within its lookback of three 5-minute windows.
+    const cur = Math.floor(NOW / MIN) * MIN;
+    for (let i = 0; i < 5; i++) {
+      await store.apiCalls.record(
+        { service: 'sagemaker', operation: 'DescribeEndpoint', ok: false, errorCode: 'ThrottlingException' },
+        cur - 3 * i * MIN + 1000,
+      );
+    }
+    // Older than the lookback: neither judged nor counted.
+    await store.apiCalls.record(
+      { service: 'sagemaker', operation: 'DescribeEndpoint', ok: false, errorCode: 'ThrottlingException' },
+      cur - 20 * MIN,
+    );
+    const config = alertsConfigSchema.parse({ apiErrorMinutes: 5 });
+    const inputs = await gatherAlertInputs({ store, endpoints: [], now: NOW, config });
+    const aws = evaluateRules(inputs, config).conditions.find((c) => c.rule === 'aws-api-errors');
+    expect(aws?.facts).toEqual([
+      { label: 'Minutes with failures', value: '5 of 5' },
+      { label: 'Failing calls', value: 'sagemaker DescribeEndpoint: 5' },
+    ]);
+  });
+});
+
 describe('alertEndpointsFromConfig', () => {
   it('takes each endpoint wake policy and its probe SLO', () => {
     const endpoints = [
