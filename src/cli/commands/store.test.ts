@@ -110,6 +110,22 @@ describe.skipIf(!server.url)(`sagezero store migrate${skipNote(server)}`, () => 
     );
   });
 
+  it('a replica already serving the empty target forgets its metric answers when the copy commits', async () => {
+    const url = await freshDatabase(server.url);
+    const replica = await openPgStore(url);
+    try {
+      const ask = () =>
+        replica.metrics.aggregate('llm', 'ApproximateBacklogSize', [{ from: T, to: T }], 'max');
+      // Nothing there yet: an answer the replica keeps (src/store/pg/range-memo.ts).
+      expect(await ask()).toEqual([undefined]);
+      expect(await main(['store', 'migrate', '--from', file, '--to', url], capture())).toBe(0);
+      // The copy's notice reaches the replica within its check interval (a second).
+      await expect.poll(ask, { timeout: 10_000 }).toEqual([3]);
+    } finally {
+      await replica.close();
+    }
+  });
+
   it('rolls back everything when a table arrives short on the target', async () => {
     const url = await freshDatabase(server.url);
     const c = new pg.Client({ connectionString: url });

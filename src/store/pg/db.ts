@@ -26,6 +26,10 @@ export interface PgDb {
   ): Promise<pg.QueryResult<R>>;
   /** All or nothing; nested calls become savepoints, one at a time per transaction. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /** Whether the caller is inside a transaction (whose writes others cannot see yet). */
+  inTransaction(): boolean;
+  /** Runs `fn` once the caller's writes are committed: now outside a transaction, else after its COMMIT. */
+  afterCommit(fn: () => void): void;
 }
 
 interface Scope {
@@ -35,6 +39,8 @@ interface Scope {
   readonly children: Mutex;
   done: boolean;
   readonly parent: Scope | undefined;
+  /** The outermost transaction's: run after its COMMIT. */
+  readonly committed: (() => void)[];
 }
 
 const names = new Map<string, string>();
@@ -58,14 +64,24 @@ export function pgDb(pool: pg.Pool): PgDb {
     return s;
   };
 
-  function outermost<T>(fn: () => Promise<T>): Promise<T> {
-    return pgTransaction(pool, (client) => {
-      const s: Scope = { client, depth: 1, children: new Mutex(), done: false, parent: undefined };
+  async function outermost<T>(fn: () => Promise<T>): Promise<T> {
+    const committed: (() => void)[] = [];
+    const out = await pgTransaction(pool, (client) => {
+      const s: Scope = {
+        client,
+        depth: 1,
+        children: new Mutex(),
+        done: false,
+        parent: undefined,
+        committed,
+      };
       // Work the transaction started that outlives it (a timer) runs outside it, on the pool.
       return context.run(s, fn).finally(() => {
         s.done = true;
       });
     });
+    for (const f of committed) f();
+    return out;
   }
 
   async function nested<T>(parent: Scope, fn: () => Promise<T>): Promise<T> {
@@ -76,6 +92,7 @@ export function pgDb(pool: pg.Pool): PgDb {
       children: new Mutex(),
       done: false,
       parent,
+      committed: parent.committed,
     };
     const name = `sagezero_tx_${s.depth}`;
     try {
@@ -118,6 +135,12 @@ export function pgDb(pool: pg.Pool): PgDb {
     transaction<T>(fn: () => Promise<T>): Promise<T> {
       const s = scope();
       return s ? nested(s, fn) : outermost(fn);
+    },
+    inTransaction: () => scope() !== undefined,
+    afterCommit(fn) {
+      const s = scope();
+      if (s) s.committed.push(fn);
+      else fn();
     },
   };
 }

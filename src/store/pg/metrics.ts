@@ -4,6 +4,8 @@ import { encodeRange, rangeBounds } from '../rows/metrics.js';
 import { bigintArray, float8Array, jsonDouble, type JsonDouble } from './arrays.js';
 import { ceilBound, floorBound } from './bounds.js';
 import type { PgDb } from './db.js';
+import { METRICS_CHANNEL, type MetricsListener } from './metrics-listener.js';
+import { pruneNotice, updateNotice, type RangeMemo } from './range-memo.js';
 
 /** The poll's write and the report's reads: planned once per connection (db.ts). */
 const PREPARED = { prepared: true } as const;
@@ -13,11 +15,15 @@ const UPSERT_CHUNK = 10_000;
 
 // Four arrays rather than four parameters per row: one statement of fixed text whatever the batch.
 // A re-read minute whose value did not change is left alone: the value sits in the key's index
-// (migration 11), so rewriting it would add an index entry each poll for nothing.
-const UPSERT = `INSERT INTO async_metrics (endpoint, metric, minute, value)
+// (migration 11), so rewriting it would add an index entry each poll for nothing. The minutes it did
+// write are announced to every replica's memo of range answers (range-memo.ts; the payload is
+// updateNotice's), delivered when the transaction commits.
+const UPSERT = `WITH changed AS (INSERT INTO async_metrics (endpoint, metric, minute, value)
   SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::double precision[])
   ON CONFLICT (endpoint, metric, minute) DO UPDATE SET value = excluded.value
-  WHERE async_metrics.value IS DISTINCT FROM excluded.value`;
+  WHERE async_metrics.value IS DISTINCT FROM excluded.value
+  RETURNING minute)
+  SELECT pg_notify('${METRICS_CHANNEL}', 'u,' || MIN(minute) || ',' || MAX(minute)) FROM changed HAVING COUNT(*) > 0`;
 
 // A range ending before the series' first stored minute answers nothing: the first minute is read
 // once (an InitPlan) and those ranges skip their search. The report asks for every wake of its
@@ -93,7 +99,54 @@ function lastPerKey(points: readonly MetricPoint[]): MetricPoint[] {
   return byKey.size === points.length ? [...points] : [...byKey.values()];
 }
 
-export function metricRepo(db: PgDb): MetricRepo {
+/** The memos of this store's range reads and the connection that keeps them true. */
+export interface MetricMemos {
+  aggregate: RangeMemo<number | undefined>;
+  positive: RangeMemo<[number, number][]>;
+  listener: MetricsListener;
+}
+
+/**
+ * The ranges' answers: those in the memo from there, the others from `search` (one statement), which
+ * are then kept. Inside a transaction the memo is neither read nor filled: that transaction may have
+ * written minutes the memo's answers do not show, and what it reads may yet be rolled back.
+ */
+async function memoized<V>(
+  db: PgDb,
+  memo: { memo: RangeMemo<V>; listener: MetricsListener } | undefined,
+  key: string,
+  lo: readonly number[],
+  hi: readonly number[],
+  search: (lo: number[], hi: number[]) => Promise<Map<number, V>>,
+  missing: V,
+): Promise<V[]> {
+  const useMemo = memo !== undefined && !db.inTransaction() && (await memo.listener.ready());
+  const token = useMemo ? memo.memo.begin() : undefined;
+  const out = new Array<V>(lo.length);
+  const todo: number[] = [];
+  for (let k = 0; k < lo.length; k++) {
+    const hit = token === undefined ? undefined : memo!.memo.get(key, { lo: lo[k]!, hi: hi[k]! });
+    if (hit) out[k] = hit.value;
+    else todo.push(k);
+  }
+  if (todo.length === 0) return out;
+  const found = await search(
+    todo.map((k) => lo[k]!),
+    todo.map((k) => hi[k]!),
+  );
+  for (let j = 0; j < todo.length; j++) out[todo[j]!] = found.get(j) ?? missing;
+  if (token !== undefined)
+    memo!.memo.put(
+      token,
+      key,
+      todo.map((k) => ({ lo: lo[k]!, hi: hi[k]!, value: out[k]! })),
+    );
+  return out;
+}
+
+export function metricRepo(db: PgDb, memos?: MetricMemos): MetricRepo {
+  const aggregateMemo = memos && { memo: memos.aggregate, listener: memos.listener };
+  const positiveMemo = memos && { memo: memos.positive, listener: memos.listener };
   const upsertChunk = async (points: readonly MetricPoint[]): Promise<void> => {
     await db.query(
       UPSERT,
@@ -107,16 +160,33 @@ export function metricRepo(db: PgDb): MetricRepo {
     );
   };
 
+  // This process's own writes reach its memos as soon as they commit, not when the channel's notice
+  // comes back: a caller that writes and then reads sees what it wrote.
+  const changed = (notice: string) =>
+    db.afterCommit(() => {
+      memos?.aggregate.notice(notice);
+      memos?.positive.notice(notice);
+    });
+
   return {
     async upsert(points) {
       if (points.length === 0) return;
       const rows = lastPerKey(points);
-      if (rows.length <= UPSERT_CHUNK) return upsertChunk(rows);
-      // All or nothing, as SQLite's batch is.
-      await db.transaction(async () => {
-        for (let i = 0; i < rows.length; i += UPSERT_CHUNK)
-          await upsertChunk(rows.slice(i, i + UPSERT_CHUNK));
-      });
+      if (rows.length <= UPSERT_CHUNK) await upsertChunk(rows);
+      else {
+        // All or nothing, as SQLite's batch is.
+        await db.transaction(async () => {
+          for (let i = 0; i < rows.length; i += UPSERT_CHUNK)
+            await upsertChunk(rows.slice(i, i + UPSERT_CHUNK));
+        });
+      }
+      let first = Infinity;
+      let last = -Infinity;
+      for (const p of rows) {
+        first = Math.min(first, p.minute);
+        last = Math.max(last, p.minute);
+      }
+      changed(updateNotice(first, last));
     },
     async series(endpoint, metric, from, to) {
       const r = await db.query<{ minute: number; value: number }>(
@@ -130,30 +200,64 @@ export function metricRepo(db: PgDb): MetricRepo {
       const out: (number | undefined)[] = new Array<number | undefined>(ranges.length).fill(undefined);
       const { idx, lo, hi } = searchable(ranges);
       if (idx.length === 0) return out;
-      const r = await db.query<{ a: [number, JsonDouble][] }>(
-        AGGREGATES[fn],
-        [endpoint, metric, bigintArray(lo), bigintArray(hi)],
-        PREPARED,
+      const values = await memoized(
+        db,
+        aggregateMemo,
+        `${fn}\0${endpoint}\0${metric}`,
+        lo,
+        hi,
+        async (l, h) => {
+          const r = await db.query<{ a: [number, JsonDouble][] }>(
+            AGGREGATES[fn],
+            [endpoint, metric, bigintArray(l), bigintArray(h)],
+            PREPARED,
+          );
+          // The ordinality is 1-based.
+          return new Map(r.rows[0]!.a.map(([i, v]) => [i - 1, jsonDouble(v)]));
+        },
+        undefined,
       );
-      // The ordinality is 1-based.
-      for (const [i, v] of r.rows[0]!.a) out[idx[i - 1]!] = jsonDouble(v);
+      values.forEach((v, k) => (out[idx[k]!] = v));
       return out;
     },
     async positivePoints(endpoint, metric, ranges) {
       const out: [number, number][][] = ranges.map(() => []);
       const { idx, lo, hi } = searchable(ranges);
       if (idx.length === 0) return out;
-      const r = await db.query<{ a: [number, number, JsonDouble][] }>(
-        POSITIVE,
-        [endpoint, metric, bigintArray(lo), bigintArray(hi)],
-        PREPARED,
+      const points = await memoized<[number, number][]>(
+        db,
+        positiveMemo,
+        `${endpoint}\0${metric}`,
+        lo,
+        hi,
+        async (l, h) => {
+          const r = await db.query<{ a: [number, number, JsonDouble][] }>(
+            POSITIVE,
+            [endpoint, metric, bigintArray(l), bigintArray(h)],
+            PREPARED,
+          );
+          const byRange = new Map<number, [number, number][]>();
+          for (const [i, minute, value] of r.rows[0]!.a) {
+            let list = byRange.get(i - 1);
+            if (!list) byRange.set(i - 1, (list = []));
+            list.push([minute, jsonDouble(value)]);
+          }
+          return byRange;
+        },
+        [],
       );
-      for (const [i, minute, value] of r.rows[0]!.a) out[idx[i - 1]!]!.push([minute, jsonDouble(value)]);
+      // Copies: the memo's lists are not the caller's to change.
+      points.forEach((p, k) => (out[idx[k]!] = p.map(([m, v]) => [m, v])));
       return out;
     },
     async prune(before) {
       const r = await db.query(`DELETE FROM async_metrics WHERE minute < $1`, [ceilBound(before)]);
-      return r.rowCount ?? 0;
+      const n = r.rowCount ?? 0;
+      if (n > 0) {
+        await db.query(`SELECT pg_notify($1, $2)`, [METRICS_CHANNEL, pruneNotice(before)]);
+        changed(pruneNotice(before));
+      }
+      return n;
     },
     async latestMinute(endpoint, metric) {
       const r = await db.query<{ m: number | null }>(

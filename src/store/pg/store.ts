@@ -16,7 +16,9 @@ import { gapRepo } from './gaps.js';
 import { instanceRepo } from './instances.js';
 import { leaseRepo } from './lease-repo.js';
 import { metaRepo } from './meta.js';
-import { metricRepo } from './metrics.js';
+import { metricsListener } from './metrics-listener.js';
+import { metricRepo, type MetricMemos } from './metrics.js';
+import { RangeMemo } from './range-memo.js';
 import { priceRepo } from './prices.js';
 import { probeRepo } from './probes.js';
 import { specCacheRepo } from './spec-cache.js';
@@ -45,11 +47,18 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
     throw new StoreError(`cannot use store ${where}: ${(e as Error).message}`, where);
   }
   const db = pgDb(pool);
+  const aggregate = new RangeMemo<number | undefined>();
+  const positive = new RangeMemo<[number, number][]>();
+  const memos: MetricMemos = {
+    aggregate,
+    positive,
+    listener: metricsListener(pool.options, [aggregate, positive]),
+  };
   let open = true;
   return {
     path: where,
     instances: instanceRepo(db),
-    metrics: metricRepo(db),
+    metrics: metricRepo(db, memos),
     activities: activityRepo(db),
     prices: priceRepo(db),
     specCache: specCacheRepo(db),
@@ -66,6 +75,7 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
     async close() {
       if (!open) return;
       open = false;
+      await memos.listener.close();
       await pool.end();
     },
   };

@@ -1,0 +1,118 @@
+// This process's memo of per-range metric answers (metrics.aggregate, metrics.positivePoints) on the
+// PostgreSQL store. Each range those reads search costs the server an index descent and an executor
+// rescan, several microseconds, and a 90-day cost report asks ~50,000 of them; SQLite does the same
+// in-process for about a fifth of it. Most of those ranges lie in settled history that only a
+// backfill rewrites, so their answers are kept here and dropped when the data under them changes.
+//
+// What changes the data says so: every write of async_metrics notifies a channel with the minutes it
+// changed (metrics.ts), in its own transaction, so every replica hears of every commit
+// (metrics-listener.ts) and drops the answers whose ranges overlap. Two orders need care:
+// - an answer computed from a snapshot older than a commit whose notice has not arrived yet is
+//   dropped when that notice arrives (it overlaps);
+// - an answer computed from such a snapshot, whose notice arrived *while* it was being computed, is
+//   not kept at all: `begin` hands out the count of notices so far and `put` keeps nothing if another
+//   arrived since.
+// While the channel is not being listened to (not yet connected, or the connection was lost) nothing
+// is kept or answered from here.
+
+/** Minute numbers (epoch ms / 60,000) of a range's first and last minute, as the reads search them. */
+export interface MemoRange {
+  lo: number;
+  hi: number;
+}
+
+/** The memo holds at most this many answers; past it, it starts over (a bound on memory, not an LRU). */
+export const MEMO_LIMIT = 200_000;
+
+const MINUTE_MS = 60_000;
+
+/** A change notice's payload: `u,<first ms>,<last ms>` (minutes written), `p,<ms>` (pruned before). */
+export function updateNotice(firstMs: number, lastMs: number): string {
+  return `u,${firstMs},${lastMs}`;
+}
+export function pruneNotice(beforeMs: number): string {
+  return `p,${beforeMs}`;
+}
+/** Anything the memo cannot place (a copy into the store): every answer goes. */
+export const RESET_NOTICE = 'reset';
+
+/** What the listening connection tells a memo (metrics-listener.ts). */
+export interface ChangeNotices {
+  setListening(on: boolean): void;
+  notice(payload: string): void;
+}
+
+export class RangeMemo<V> implements ChangeNotices {
+  private readonly byKey = new Map<string, Map<string, MemoRange & { value: V }>>();
+  private size = 0;
+  private notices = 0;
+  private listening = false;
+
+  /** Whether answers are kept: only while every change notice reaches this process. */
+  setListening(on: boolean): void {
+    this.listening = on;
+    this.notices++;
+    if (!on) this.clear();
+  }
+
+  /** A token for `put`, or undefined when nothing may be kept or answered (not listening). */
+  begin(): number | undefined {
+    return this.listening ? this.notices : undefined;
+  }
+
+  get(key: string, r: MemoRange): { value: V } | undefined {
+    return this.byKey.get(key)?.get(`${r.lo},${r.hi}`);
+  }
+
+  /** Keeps answers computed since `token`, unless a change notice arrived in between. */
+  put(token: number, key: string, answers: readonly (MemoRange & { value: V })[]): void {
+    if (!this.listening || token !== this.notices || answers.length === 0) return;
+    if (this.size + answers.length > MEMO_LIMIT) this.clear();
+    let ranges = this.byKey.get(key);
+    if (!ranges) {
+      ranges = new Map();
+      this.byKey.set(key, ranges);
+    }
+    for (const a of answers) {
+      const k = `${a.lo},${a.hi}`;
+      if (!ranges.has(k)) this.size++;
+      ranges.set(k, { lo: a.lo, hi: a.hi, value: a.value });
+    }
+  }
+
+  /** A change notice: drops every answer it may have changed. */
+  notice(payload: string): void {
+    this.notices++;
+    const [kind, a, b] = payload.split(',');
+    const x = Number(a);
+    const y = Number(b);
+    if (kind === 'u' && Number.isFinite(x) && Number.isFinite(y)) {
+      this.drop((r) => r.hi * MINUTE_MS >= x && r.lo * MINUTE_MS <= y);
+    } else if (kind === 'p' && Number.isFinite(x)) {
+      this.drop((r) => r.lo * MINUTE_MS < x);
+    } else {
+      this.clear();
+    }
+  }
+
+  /** Answers held (for tests and the limit). */
+  get entries(): number {
+    return this.size;
+  }
+
+  private drop(changed: (r: MemoRange) => boolean): void {
+    for (const ranges of this.byKey.values()) {
+      for (const [k, r] of ranges) {
+        if (changed(r)) {
+          ranges.delete(k);
+          this.size--;
+        }
+      }
+    }
+  }
+
+  private clear(): void {
+    this.byKey.clear();
+    this.size = 0;
+  }
+}
