@@ -83,6 +83,26 @@ describe('RangeMemo', () => {
     expect(memo.entries).toBe(0);
   });
 
+  it('keeps no range it cannot encode exactly (two years or longer, before 1970)', () => {
+    const memo = new RangeMemo<number>();
+    memo.setListening(true);
+    const long = { lo: 10, hi: 10 + 2 ** 20 };
+    const justShort = { lo: 10, hi: 10 + 2 ** 20 - 1 };
+    const before1970 = { lo: -5, hi: -1 };
+    memo.put(memo.begin()!, 'k', [
+      { ...long, value: 1 },
+      { ...justShort, value: 2 },
+      { ...before1970, value: 3 },
+    ]);
+    expect(memo.entries).toBe(1);
+    expect(memo.get('k', long)).toBeUndefined();
+    expect(memo.get('k', justShort)).toMatchObject({ value: 2 });
+    expect(memo.get('k', before1970)).toBeUndefined();
+    // Decoded back for a write at its last minute.
+    memo.notice(updateNotice((10 + 2 ** 20 - 1) * MIN, (10 + 2 ** 20 - 1) * MIN));
+    expect(memo.entries).toBe(0);
+  });
+
   it(`starts over rather than hold more than ${MEMO_LIMIT} answers`, () => {
     const memo = new RangeMemo<number>();
     memo.setListening(true);
