@@ -34,7 +34,7 @@ describe.skipIf(!server.url)(`PostgreSQL memo of range answers${skipNote(server)
   /** This process's repo, its memo checked on every read (checkMs 0) unless told otherwise. */
   const repo = (checkMs = 0): { metrics: MetricRepo; aggregate: RangeMemo<number | undefined> } => {
     const aggregate = new RangeMemo<number | undefined>();
-    const positive = new RangeMemo<[number, number][]>();
+    const positive = new RangeMemo<readonly number[]>();
     const listener = metricsListener(pool.options, [aggregate, positive], { checkMs });
     listeners.push(listener);
     return { metrics: metricRepo(db, { aggregate, positive, listener }), aggregate };

@@ -99,10 +99,12 @@ function lastPerKey(points: readonly MetricPoint[]): MetricPoint[] {
   return byKey.size === points.length ? [...points] : [...byKey.values()];
 }
 
+const NO_POINTS: readonly number[] = Object.freeze([]);
+
 /** The memos of this store's range reads and the connection that keeps them true. */
 export interface MetricMemos {
   aggregate: RangeMemo<number | undefined>;
-  positive: RangeMemo<[number, number][]>;
+  positive: RangeMemo<readonly number[]>;
   listener: MetricsListener;
 }
 
@@ -224,7 +226,8 @@ export function metricRepo(db: PgDb, memos?: MetricMemos): MetricRepo {
       const out: [number, number][][] = ranges.map(() => []);
       const { idx, lo, hi } = searchable(ranges);
       if (idx.length === 0) return out;
-      const points = await memoized<[number, number][]>(
+      // Kept flat (minute, value, minute, value...): a list of pairs costs several objects per point.
+      const flat = await memoized<readonly number[]>(
         db,
         positiveMemo,
         `${endpoint}\0${metric}`,
@@ -236,18 +239,20 @@ export function metricRepo(db: PgDb, memos?: MetricMemos): MetricRepo {
             [endpoint, metric, bigintArray(l), bigintArray(h)],
             PREPARED,
           );
-          const byRange = new Map<number, [number, number][]>();
+          const byRange = new Map<number, number[]>();
           for (const [i, minute, value] of r.rows[0]!.a) {
             let list = byRange.get(i - 1);
             if (!list) byRange.set(i - 1, (list = []));
-            list.push([minute, jsonDouble(value)]);
+            list.push(minute, jsonDouble(value));
           }
           return byRange;
         },
-        [],
+        NO_POINTS,
       );
-      // Copies: the memo's lists are not the caller's to change.
-      points.forEach((p, k) => (out[idx[k]!] = p.map(([m, v]) => [m, v])));
+      flat.forEach((f, k) => {
+        const pairs = out[idx[k]!]!;
+        for (let j = 0; j < f.length; j += 2) pairs.push([f[j]!, f[j + 1]!]);
+      });
       return out;
     },
     async prune(before) {

@@ -48,7 +48,7 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
   }
   const db = pgDb(pool);
   const aggregate = new RangeMemo<number | undefined>();
-  const positive = new RangeMemo<[number, number][]>();
+  const positive = new RangeMemo<readonly number[]>();
   const memos: MetricMemos = {
     aggregate,
     positive,
