@@ -3,6 +3,8 @@
 // and, on a throwaway PostgreSQL cluster on this machine, the server's CPU too (the postgres
 // processes' user + system time from /proc). Per-endpoint argument lists come from one real report.
 // Then whole reports the same way, with the number of statements one report sends (PostgreSQL).
+// On PostgreSQL the metric reads answer from this process's memo after their first call (src/store/
+// pg/range-memo.ts), as serve's do: their rows and the statement count are those of a warm memo.
 //
 //   npx tsx bench/report-reads.ts [--backend sqlite|postgres] [--repeats 10]
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -112,6 +114,10 @@ async function main(): Promise<void> {
       const reads = await recordReads(store);
       const server = backend.name === 'postgres';
       console.log(`## Report reads (${backend.describe}), per 100 endpoints, mean of ${repeats}\n`);
+      if (server)
+        console.log(
+          'The metric reads (aggregate, positivePoints) answer from the memo of range answers after their first call, as in serve.\n',
+        );
       console.log(`| read | wall ms | this process CPU ms |${server ? ' server CPU ms |' : ''}`);
       console.log(`|---|---:|---:|${server ? '---:|' : ''}`);
       for (const [name, read] of Object.entries(reads)) {
@@ -129,6 +135,7 @@ async function main(): Promise<void> {
         );
       }
       // The whole report, endpoints read concurrently as serve does.
+      // After the rows above: the metric reads' answers are in the memo (PostgreSQL).
       const statements = await statementsPerReport(store);
       const s0 = serverCpuMs();
       const c0 = process.cpuUsage();
