@@ -6,9 +6,7 @@
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { MIGRATIONS } from '../migrations.js';
-import { METRICS_CHANNEL } from '../pg/metrics-listener.js';
 import { pgSchemaVersion } from '../pg/migrate.js';
-import { RESET_NOTICE } from '../pg/range-memo.js';
 import { pgText } from '../pg/text.js';
 import { pgTransaction } from '../pg/transaction.js';
 
@@ -128,8 +126,6 @@ export async function copySqliteToPg(
         );
       }
     }
-    // A replica already serving this store keeps answers of its (empty) metrics: they all go on commit.
-    await client.query('SELECT pg_notify($1, $2)', [METRICS_CHANNEL, RESET_NOTICE]);
     return out;
   });
 }

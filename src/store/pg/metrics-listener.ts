@@ -4,6 +4,7 @@
 // the memo answers it is checked with a round trip at most every `checkMs`: the server sends pending
 // notices ahead of a query's answer, so a check also brings in every change committed before it. A
 // failed or slow check, or a lost connection, empties the memo; the next read connects again.
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { ChangeNotices } from './range-memo.js';
 
@@ -63,11 +64,13 @@ export function metricsListener(
     // Without a listener an error on this idle connection would crash the process.
     c.on('error', () => drop(c));
     c.on('end', () => drop(c));
+    let listeningSince = 0;
     try {
       await c.connect();
+      listeningSince = performance.now();
       await c.query(`LISTEN ${METRICS_CHANNEL}`);
     } catch {
-      retryAt = Date.now() + RETRY_MS;
+      retryAt = performance.now() + RETRY_MS;
       await c.end().catch(() => undefined);
       return false;
     }
@@ -76,15 +79,17 @@ export function metricsListener(
       return false;
     }
     client = c;
-    checkedAt = Date.now();
+    checkedAt = listeningSince;
     setListening(true);
     return true;
   }
 
   async function check(c: pg.Client): Promise<boolean> {
+    // As of when it was sent: notices committed before then have arrived once it is answered.
+    const sent = performance.now();
     try {
       await c.query('SELECT 1');
-      checkedAt = Date.now();
+      checkedAt = sent;
       return client === c;
     } catch {
       drop(c);
@@ -96,8 +101,9 @@ export function metricsListener(
     ready() {
       if (closed) return Promise.resolve(false);
       const c = client;
-      if (c && Date.now() - checkedAt < checkMs) return Promise.resolve(true);
-      if (!c && Date.now() < retryAt) return Promise.resolve(false);
+      // A monotonic clock: a wall clock stepped back would stretch the interval between checks.
+      if (c && performance.now() - checkedAt < checkMs) return Promise.resolve(true);
+      if (!c && performance.now() < retryAt) return Promise.resolve(false);
       pending ??= (c ? check(c) : connect()).finally(() => {
         pending = undefined;
       });

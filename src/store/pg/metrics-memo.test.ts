@@ -106,6 +106,20 @@ describe.skipIf(!server.url)(`PostgreSQL memo of range answers${skipNote(server)
     expect(await metrics.aggregate('e', AGE, ranges, 'max')).toEqual([undefined, 60]);
   });
 
+  it('hears writes this code did not make (psql, a replica of an older version): the table says so', async () => {
+    const { metrics } = repo();
+    const raw = (sql: string) => withPgClient(url, (c) => c.query(sql));
+    expect(await metrics.aggregate('e', AGE, ranges, 'max')).toEqual([300, 60]);
+    await raw(`INSERT INTO async_metrics VALUES ('e', '${AGE}', ${13 * M}, 900)`);
+    expect(await metrics.aggregate('e', AGE, ranges, 'max')).toEqual([900, 60]);
+    await raw(`UPDATE async_metrics SET value = 30 WHERE minute = ${101 * M}`);
+    expect(await metrics.aggregate('e', AGE, ranges, 'max')).toEqual([900, 30]);
+    await raw(`DELETE FROM async_metrics WHERE minute = ${13 * M}`);
+    expect(await metrics.aggregate('e', AGE, ranges, 'max')).toEqual([300, 30]);
+    await raw('TRUNCATE async_metrics');
+    expect(await metrics.aggregate('e', AGE, ranges, 'max')).toEqual([undefined, undefined]);
+  });
+
   it('reads back its own write at once, without waiting for the notice', async () => {
     // Checked once a minute: only the write itself can have dropped the answer.
     const { metrics } = repo(60_000);

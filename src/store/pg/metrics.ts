@@ -4,7 +4,7 @@ import { encodeRange, rangeBounds } from '../rows/metrics.js';
 import { bigintArray, float8Array, jsonDouble, type JsonDouble } from './arrays.js';
 import { ceilBound, floorBound } from './bounds.js';
 import type { PgDb } from './db.js';
-import { METRICS_CHANNEL, type MetricsListener } from './metrics-listener.js';
+import type { MetricsListener } from './metrics-listener.js';
 import { pruneNotice, updateNotice, type RangeMemo } from './range-memo.js';
 
 /** The poll's write and the report's reads: planned once per connection (db.ts). */
@@ -16,14 +16,11 @@ const UPSERT_CHUNK = 10_000;
 // Four arrays rather than four parameters per row: one statement of fixed text whatever the batch.
 // A re-read minute whose value did not change is left alone: the value sits in the key's index
 // (migration 11), so rewriting it would add an index entry each poll for nothing. The minutes it did
-// write are announced to every replica's memo of range answers (range-memo.ts; the payload is
-// updateNotice's), delivered when the transaction commits.
-const UPSERT = `WITH changed AS (INSERT INTO async_metrics (endpoint, metric, minute, value)
+// write reach every replica's memo of range answers through the table's triggers (migration 12).
+const UPSERT = `INSERT INTO async_metrics (endpoint, metric, minute, value)
   SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::double precision[])
   ON CONFLICT (endpoint, metric, minute) DO UPDATE SET value = excluded.value
-  WHERE async_metrics.value IS DISTINCT FROM excluded.value
-  RETURNING minute)
-  SELECT pg_notify('${METRICS_CHANNEL}', 'u,' || MIN(minute) || ',' || MAX(minute)) FROM changed HAVING COUNT(*) > 0`;
+  WHERE async_metrics.value IS DISTINCT FROM excluded.value`;
 
 // A range ending before the series' first stored minute answers nothing: the first minute is read
 // once (an InitPlan) and those ranges skip their search. The report asks for every wake of its
@@ -258,10 +255,7 @@ export function metricRepo(db: PgDb, memos?: MetricMemos): MetricRepo {
     async prune(before) {
       const r = await db.query(`DELETE FROM async_metrics WHERE minute < $1`, [ceilBound(before)]);
       const n = r.rowCount ?? 0;
-      if (n > 0) {
-        await db.query(`SELECT pg_notify($1, $2)`, [METRICS_CHANNEL, pruneNotice(before)]);
-        changed(pruneNotice(before));
-      }
+      if (n > 0) changed(pruneNotice(before));
       return n;
     },
     async latestMinute(endpoint, metric) {

@@ -274,4 +274,47 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         PRIMARY KEY (endpoint, metric, minute) INCLUDE (value);
     `,
   },
+  {
+    version: 12,
+    name: 'change notices for async_metrics',
+    sql: `
+      -- Every replica keeps the answers of the metric range reads and drops those a write changes
+      -- (range-memo.ts), so every change must say so, whoever makes it: this code, a replica of an
+      -- older version during an upgrade, psql, a restore. Statement triggers send the first and last
+      -- minute a statement wrote or deleted ('u,<ms>,<ms>'; TRUNCATE: 'reset') on the channel
+      -- sagezero_metrics, delivered when the transaction commits and not at all if it rolls back.
+      -- Transition tables allow one event per trigger, hence three.
+      CREATE FUNCTION sagezero_metrics_notice() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        first_minute BIGINT;
+        last_minute BIGINT;
+      BEGIN
+        IF TG_OP = 'TRUNCATE' THEN
+          PERFORM pg_notify('sagezero_metrics', 'reset');
+          RETURN NULL;
+        ELSIF TG_OP = 'DELETE' THEN
+          SELECT MIN(minute), MAX(minute) INTO first_minute, last_minute FROM old_rows;
+        ELSIF TG_OP = 'INSERT' THEN
+          SELECT MIN(minute), MAX(minute) INTO first_minute, last_minute FROM new_rows;
+        ELSE
+          SELECT MIN(m), MAX(m) INTO first_minute, last_minute
+            FROM (SELECT minute AS m FROM new_rows UNION ALL SELECT minute FROM old_rows) x;
+        END IF;
+        IF first_minute IS NOT NULL THEN
+          PERFORM pg_notify('sagezero_metrics', 'u,' || first_minute || ',' || last_minute);
+        END IF;
+        RETURN NULL;
+      END
+      $$;
+      CREATE TRIGGER async_metrics_inserted AFTER INSERT ON async_metrics
+        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sagezero_metrics_notice();
+      CREATE TRIGGER async_metrics_updated AFTER UPDATE ON async_metrics
+        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION sagezero_metrics_notice();
+      CREATE TRIGGER async_metrics_deleted AFTER DELETE ON async_metrics
+        REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION sagezero_metrics_notice();
+      CREATE TRIGGER async_metrics_truncated AFTER TRUNCATE ON async_metrics
+        FOR EACH STATEMENT EXECUTE FUNCTION sagezero_metrics_notice();
+    `,
+  },
 ];

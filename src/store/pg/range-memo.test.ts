@@ -103,6 +103,18 @@ describe('RangeMemo', () => {
     expect(memo.entries).toBe(0);
   });
 
+  it('weighs a list by its numbers: one that alone passes the limit is not kept', () => {
+    const memo = new RangeMemo<readonly number[]>();
+    memo.setListening(true);
+    memo.put(memo.begin()!, 'k', [{ ...early, value: [1, 2, 3, 4] }]);
+    expect(memo.entries).toBe(5);
+    memo.put(memo.begin()!, 'k', [{ ...early, value: [] }]);
+    expect(memo.entries).toBe(1);
+    memo.put(memo.begin()!, 'k', [{ ...late, value: new Array<number>(MEMO_LIMIT).fill(0) }]);
+    expect(memo.get('k', late)).toBeUndefined();
+    expect(memo.entries).toBe(1);
+  });
+
   it(`starts over rather than hold more than ${MEMO_LIMIT} answers`, () => {
     const memo = new RangeMemo<number>();
     memo.setListening(true);

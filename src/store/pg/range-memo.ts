@@ -4,9 +4,11 @@
 // in-process for about a fifth of it. Most of those ranges lie in settled history that only a
 // backfill rewrites, so their answers are kept here and dropped when the data under them changes.
 //
-// What changes the data says so: every write of async_metrics notifies a channel with the minutes it
-// changed (metrics.ts), in its own transaction, so every replica hears of every commit
-// (metrics-listener.ts) and drops the answers whose ranges overlap. Two orders need care:
+// What changes the data says so: the table's statement triggers (PostgreSQL migration 12) notify a
+// channel with the first and last minute each statement wrote or deleted, whoever wrote it, delivered
+// at commit, so every replica hears of every commit (metrics-listener.ts) and drops the answers whose
+// ranges overlap; this process's own writes also drop them at their commit (metrics.ts). Two orders
+// need care:
 // - an answer computed from a snapshot older than a commit whose notice has not arrived yet is
 //   dropped when that notice arrives (it overlaps);
 // - an answer computed from such a snapshot, whose notice arrived *while* it was being computed, is
@@ -21,7 +23,10 @@ export interface MemoRange {
   hi: number;
 }
 
-/** The memo holds at most this many answers; past it, it starts over (a bound on memory, not an LRU). */
+/**
+ * The memo holds answers of at most this weight (one per answer, plus the numbers a list holds); past
+ * it, it starts over (a bound on memory, not an LRU).
+ */
 export const MEMO_LIMIT = 200_000;
 
 const MINUTE_MS = 60_000;
@@ -33,7 +38,7 @@ export function updateNotice(firstMs: number, lastMs: number): string {
 export function pruneNotice(beforeMs: number): string {
   return `p,${beforeMs}`;
 }
-/** Anything the memo cannot place (a copy into the store): every answer goes. */
+/** What the TRUNCATE trigger sends: every answer goes, as for any notice the memo cannot read. */
 export const RESET_NOTICE = 'reset';
 
 /** What the listening connection tells a memo (metrics-listener.ts). */
@@ -54,9 +59,10 @@ function encode(r: MemoRange): number | undefined {
     ? r.lo * SPAN + len
     : undefined;
 }
-function decode(code: number): MemoRange {
-  const lo = Math.floor(code / SPAN);
-  return { lo, hi: lo + (code % SPAN) };
+
+/** An answer's weight toward MEMO_LIMIT: 1, plus the length of a list. */
+function weight(value: unknown): number {
+  return Array.isArray(value) ? 1 + value.length : 1;
 }
 
 export class RangeMemo<V> implements ChangeNotices {
@@ -86,7 +92,10 @@ export class RangeMemo<V> implements ChangeNotices {
   /** Keeps answers computed since `token`, unless a change notice arrived in between. */
   put(token: number, key: string, answers: readonly (MemoRange & { value: V })[]): void {
     if (!this.listening || token !== this.notices || answers.length === 0) return;
-    if (this.size + answers.length > MEMO_LIMIT) this.clear();
+    let added = 0;
+    for (const a of answers) added += weight(a.value);
+    if (added > MEMO_LIMIT) return;
+    if (this.size + added > MEMO_LIMIT) this.clear();
     let ranges = this.byKey.get(key);
     if (!ranges) {
       ranges = new Map();
@@ -95,7 +104,8 @@ export class RangeMemo<V> implements ChangeNotices {
     for (const a of answers) {
       const code = encode(a);
       if (code === undefined) continue;
-      if (!ranges.has(code)) this.size++;
+      if (ranges.has(code)) this.size -= weight(ranges.get(code));
+      this.size += weight(a.value);
       ranges.set(code, a.value);
     }
   }
@@ -107,25 +117,30 @@ export class RangeMemo<V> implements ChangeNotices {
     const x = Number(a);
     const y = Number(b);
     if (kind === 'u' && Number.isFinite(x) && Number.isFinite(y)) {
-      this.drop((r) => r.hi * MINUTE_MS >= x && r.lo * MINUTE_MS <= y);
+      // Minute numbers of the written minutes' range: a kept range overlaps it or not.
+      this.drop(Math.ceil(x / MINUTE_MS), Math.floor(y / MINUTE_MS));
     } else if (kind === 'p' && Number.isFinite(x)) {
-      this.drop((r) => r.lo * MINUTE_MS < x);
+      // Every range that starts before the pruned time (in its first minute or earlier).
+      this.drop(-Infinity, Math.ceil(x / MINUTE_MS) - 1);
     } else {
       this.clear();
     }
   }
 
-  /** Answers held (for tests and the limit). */
+  /** The weight held (answers, plus the numbers of lists; for tests and the limit). */
   get entries(): number {
     return this.size;
   }
 
-  private drop(changed: (r: MemoRange) => boolean): void {
+  /** Drops the answers whose range shares a minute with minutes first..last (minute numbers). */
+  private drop(first: number, last: number): void {
+    if (first > last) return;
     for (const ranges of this.byKey.values()) {
-      for (const code of ranges.keys()) {
-        if (changed(decode(code))) {
+      for (const [code, value] of ranges) {
+        const lo = Math.floor(code / SPAN);
+        if (lo <= last && lo + (code % SPAN) >= first) {
           ranges.delete(code);
-          this.size--;
+          this.size -= weight(value);
         }
       }
     }
