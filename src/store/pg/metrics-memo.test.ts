@@ -8,10 +8,10 @@ import type { MetricRepo, MinuteRange } from '../metrics.js';
 import type { Store } from '../types.js';
 import { openPgPool } from './connect.js';
 import { pgDb, type PgDb } from './db.js';
-import { metricsListener, type MetricsListener } from './metrics-listener.js';
-import { metricRepo } from './metrics.js';
+import type { MetricsListener } from './metrics-listener.js';
+import { metricMemos, metricRepo } from './metrics.js';
 import { migratePg } from './migrate.js';
-import { RangeMemo } from './range-memo.js';
+import type { RangeMemo } from './range-memo.js';
 import { openPgStore } from './store.js';
 
 const server = testPostgres();
@@ -33,11 +33,9 @@ describe.skipIf(!server.url)(`PostgreSQL memo of range answers${skipNote(server)
 
   /** This process's repo, its memo checked on every read (checkMs 0) unless told otherwise. */
   const repo = (checkMs = 0): { metrics: MetricRepo; aggregate: RangeMemo<number | undefined> } => {
-    const aggregate = new RangeMemo<number | undefined>();
-    const positive = new RangeMemo<readonly number[]>();
-    const listener = metricsListener(pool.options, [aggregate, positive], { checkMs });
-    listeners.push(listener);
-    return { metrics: metricRepo(db, { aggregate, positive, listener }), aggregate };
+    const memos = metricMemos(pool.options, { checkMs });
+    listeners.push(memos.listener);
+    return { metrics: metricRepo(db, memos), aggregate: memos.aggregate };
   };
   /** The range searches sent through the pool, as their parameters. */
   const searches = () =>

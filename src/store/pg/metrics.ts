@@ -4,8 +4,9 @@ import { encodeRange, rangeBounds } from '../rows/metrics.js';
 import { bigintArray, float8Array, jsonDouble, type JsonDouble } from './arrays.js';
 import { ceilBound, floorBound } from './bounds.js';
 import type { PgDb } from './db.js';
-import type { MetricsListener } from './metrics-listener.js';
-import { pruneNotice, updateNotice, type RangeMemo } from './range-memo.js';
+import type pg from 'pg';
+import { metricsListener, type MetricsListener, type MetricsListenerOptions } from './metrics-listener.js';
+import { pruneNotice, RangeMemo, updateNotice } from './range-memo.js';
 
 /** The poll's write and the report's reads: planned once per connection (db.ts). */
 const PREPARED = { prepared: true } as const;
@@ -103,6 +104,13 @@ export interface MetricMemos {
   aggregate: RangeMemo<number | undefined>;
   positive: RangeMemo<readonly number[]>;
   listener: MetricsListener;
+}
+
+/** Both memos, and a listener that tells both of every change (a memo it does not tell goes stale). */
+export function metricMemos(config: pg.ClientConfig, options?: MetricsListenerOptions): MetricMemos {
+  const aggregate = new RangeMemo<number | undefined>();
+  const positive = new RangeMemo<readonly number[]>();
+  return { aggregate, positive, listener: metricsListener(config, [aggregate, positive], options) };
 }
 
 /**

@@ -16,9 +16,7 @@ import { gapRepo } from './gaps.js';
 import { instanceRepo } from './instances.js';
 import { leaseRepo } from './lease-repo.js';
 import { metaRepo } from './meta.js';
-import { metricsListener } from './metrics-listener.js';
-import { metricRepo, type MetricMemos } from './metrics.js';
-import { RangeMemo } from './range-memo.js';
+import { metricMemos, metricRepo } from './metrics.js';
 import { priceRepo } from './prices.js';
 import { probeRepo } from './probes.js';
 import { specCacheRepo } from './spec-cache.js';
@@ -47,13 +45,7 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
     throw new StoreError(`cannot use store ${where}: ${(e as Error).message}`, where);
   }
   const db = pgDb(pool);
-  const aggregate = new RangeMemo<number | undefined>();
-  const positive = new RangeMemo<readonly number[]>();
-  const memos: MetricMemos = {
-    aggregate,
-    positive,
-    listener: metricsListener(pool.options, [aggregate, positive]),
-  };
+  const memos = metricMemos(pool.options);
   let open = true;
   return {
     path: where,
